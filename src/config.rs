@@ -1,0 +1,257 @@
+//! `seckb.yaml`: typed site configuration. Unknown keys are errors with a
+//! "did you mean", exactly like front matter.
+
+use crate::content::Tlp;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::yaml;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "seckb.yaml";
+
+/// What to do with raw HTML inside Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    Allow,
+    #[default]
+    Sanitize,
+    Deny,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityTxt {
+    pub contact: Vec<String>,
+    pub expires: String,
+    pub policy: Option<String>,
+    pub acknowledgments: Option<String>,
+    pub encryption: Option<String>,
+    pub hiring: Option<String>,
+    pub preferred_languages: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CsafPublisher {
+    pub name: String,
+    pub namespace: String,
+    pub category: String,
+    pub contact_details: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Csaf {
+    pub publisher: CsafPublisher,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Secrets {
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+/// `seckb.yaml` as written; every key optional so each can be checked alone.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    pub language: Option<String>,
+    pub theme: Option<String>,
+    pub default_tlp: Option<Tlp>,
+    pub publish_tlp: Option<Tlp>,
+    pub raw_html: Option<RawHtml>,
+    pub security_txt: Option<SecurityTxt>,
+    pub csaf: Option<Csaf>,
+    pub secrets: Option<Secrets>,
+    pub cname: Option<String>,
+    pub author: Option<String>,
+    pub extra: Option<serde_json::Value>,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site root (the folder holding seckb.yaml).
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Absolute base URL, always ending in `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub default_tlp: Tlp,
+    pub publish_tlp: Tlp,
+    pub raw_html: RawHtml,
+    pub security_txt: Option<SecurityTxt>,
+    pub csaf: Option<Csaf>,
+    pub secrets: Secrets,
+    pub cname: Option<String>,
+    pub author: String,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// The path part of `base_url`: `/` or `/kb/`.
+    pub fn base_path(&self) -> String {
+        base_path_of(&self.base_url)
+    }
+}
+
+/// The path part of an absolute URL, with leading and trailing `/`.
+pub fn base_path_of(base_url: &str) -> String {
+    match url::Url::parse(base_url) {
+        Ok(u) => {
+            let p = u.path().trim_end_matches('/');
+            format!("{p}/")
+        }
+        Err(_) => "/".into(),
+    }
+}
+
+/// Normalises a base URL: must be absolute http(s); gets a trailing `/`.
+pub fn normalize_base_url(text: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(text.trim())
+        .map_err(|e| format!("`{text}` is not an absolute URL ({e})"))?;
+    if parsed.scheme() != "http" && parsed.scheme() != "https" {
+        return Err(format!("`{text}` must be an http:// or https:// URL"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!("`{text}` must not have a query or fragment"));
+    }
+    let mut s = parsed.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+/// Finds the site root: `root` if given, else the first folder upwards from
+/// `cwd` that holds seckb.yaml.
+pub fn find_root(root: Option<&Path>, cwd: &Path) -> Result<PathBuf, Diagnostic> {
+    if let Some(r) = root {
+        return Ok(r.to_path_buf());
+    }
+    cwd.ancestors()
+        .find(|d| d.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                Code::Config,
+                format!("no {CONFIG_FILE} found in {} or any parent folder", cwd.display()),
+            )
+            .help("run `seckb init` to create a site, or pass --root DIR")
+        })
+}
+
+/// Reads and validates `root/seckb.yaml`.
+pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        vec![Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
+            .at(Location::file(Path::new(CONFIG_FILE)))]
+    })?;
+    parse(root, &text)
+}
+
+/// Validates configuration text (the file itself is `seckb.yaml` in `root`).
+pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let file = Path::new(CONFIG_FILE);
+    let at = |line, column| Location::in_text(file, text, line, column);
+    let value = yaml::parse(text).map_err(|e| {
+        vec![Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
+            .at(at(e.line, e.column))]
+    })?;
+    let allowed = yaml::struct_fields::<RawConfig>();
+    let (raw, errors) = yaml::typed::<RawConfig>(text, value, allowed);
+    let mut diagnostics: Vec<Diagnostic> = errors
+        .into_iter()
+        .map(|e| {
+            let code = if e.unknown_key { Code::UnknownKey } else { Code::Config };
+            Diagnostic::error(code, e.message)
+                .at(at(e.line, e.column))
+                .maybe_help(e.help)
+        })
+        .collect();
+    let Some(raw) = raw else {
+        return Err(diagnostics);
+    };
+    let value_at = |key: &str| {
+        let p = yaml::locate(text, &[yaml::Segment::Key(key)]);
+        at(p.line, p.value_column)
+    };
+    let base_url = match normalize_base_url(raw.base_url.as_deref().unwrap_or("http://127.0.0.1:1111/")) {
+        Ok(u) => u,
+        Err(message) => {
+            diagnostics.push(
+                Diagnostic::error(Code::Config, message)
+                    .at(value_at("base_url"))
+                    .help("for example https://org.github.io/advisories/"),
+            );
+            String::new()
+        }
+    };
+    let theme = raw.theme.unwrap_or_else(|| "default".into());
+    if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        diagnostics.push(
+            Diagnostic::error(Code::Config, format!("invalid theme name `{theme}`"))
+                .at(value_at("theme"))
+                .help("a folder name under themes/, letters, digits, `-` and `_`"),
+        );
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let title = raw.title.unwrap_or_else(|| "Security advisories".into());
+    Ok(Config {
+        root: root.to_path_buf(),
+        description: raw.description.unwrap_or_default(),
+        base_url,
+        language: raw.language.unwrap_or_else(|| "en".into()),
+        theme,
+        default_tlp: raw.default_tlp.unwrap_or(Tlp::Clear),
+        publish_tlp: raw.publish_tlp.unwrap_or(Tlp::Clear),
+        raw_html: raw.raw_html.unwrap_or_default(),
+        security_txt: raw.security_txt,
+        csaf: raw.csaf,
+        secrets: raw.secrets.unwrap_or_default(),
+        cname: raw.cname,
+        author: raw.author.unwrap_or_else(|| title.clone()),
+        title,
+        extra: raw.extra.unwrap_or(serde_json::Value::Object(Default::default())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        let errs = parse(Path::new("."), "title: X\nbase_ulr: https://a.example/\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code, Code::UnknownKey);
+        assert_eq!(errs[0].location.as_ref().map(|l| l.line), Some(2));
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let c = parse(Path::new("."), "base_url: https://org.github.io/kb\n").unwrap();
+        assert_eq!(c.base_url, "https://org.github.io/kb/");
+        assert_eq!(c.base_path(), "/kb/");
+    }
+
+    #[test]
+    fn bad_enum_values_are_located() {
+        let errs = parse(Path::new("."), "title: X\npublish_tlp: amberr\n").unwrap_err();
+        assert_eq!(errs[0].location.as_ref().map(|l| (l.line, l.column)), Some((2, 14)));
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `amber`?"));
+    }
+}

@@ -1,0 +1,215 @@
+//! Splitting a file into YAML front matter and Markdown body, and the raw
+//! (typed, not yet validated) front matter. The raw struct is also the source
+//! of `seckb schema`, so the schema and the parser cannot disagree.
+
+use super::{Kind, Severity, Status, Tlp};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The front matter block of a file: its YAML text, the 1-based line where the
+/// YAML starts, and where the body starts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub yaml_line: usize,
+    pub body_offset: usize,
+    pub body_line: usize,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SplitError {
+    /// The file does not start with a `---` line.
+    Missing,
+    /// A `---` line opens front matter but none closes it.
+    Unterminated,
+}
+
+/// Splits `---\n yaml \n---\n body`. The closing line may also be `...`.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err(SplitError::Missing);
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let content = text[offset..end].trim_end();
+        if content == "---" || content == "..." {
+            let body_offset = (end + 1).min(text.len());
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body_offset,
+                body_line: line + 1,
+            });
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    Err(SplitError::Unterminated)
+}
+
+/// An entry of `affected`: a vendor name, or a vendor with product and versions.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawAffected {
+    Vendor(String),
+    Detailed(RawAffectedDetail),
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAffectedDetail {
+    pub vendor: String,
+    pub product: Option<String>,
+    pub versions: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTimelineEntry {
+    /// YYYY-MM-DD or RFC 3339; entries must be in chronological order.
+    pub date: String,
+    /// What happened, inline Markdown.
+    pub event: String,
+}
+
+/// A reference: a URL, or a URL with a title. http(s) only.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawReference {
+    Url(String),
+    Titled(RawTitledReference),
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTitledReference {
+    pub title: Option<String>,
+    pub url: String,
+}
+
+/// Front matter of every kind as written. Every field is optional here so
+/// that each key can be type-checked on its own; `validate` enforces which
+/// are required and which kinds may use them.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFrontMatter {
+    /// Required, non-empty.
+    pub title: Option<String>,
+    /// YYYY-MM-DD or RFC 3339. Required for incidents and FAQs.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}([Tt ].+)?$"))]
+    pub date: Option<String>,
+    /// YYYY-MM-DD or RFC 3339, not before `date`.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}([Tt ].+)?$"))]
+    pub updated: Option<String>,
+    /// Plain text; defaults to the first paragraph.
+    pub summary: Option<String>,
+    pub tags: Option<Vec<String>>,
+    /// TLP 2.0 label; defaults to `default_tlp` from seckb.yaml.
+    pub tlp: Option<Tlp>,
+    /// Drafts are left out unless `--drafts`.
+    pub draft: Option<bool>,
+    /// RFC 3339 date-time before which the document is not published.
+    pub embargo: Option<String>,
+    #[schemars(regex(pattern = r"^[a-z0-9-]+$"))]
+    pub slug: Option<String>,
+    /// Old site paths; each becomes a redirect page.
+    pub aliases: Option<Vec<String>>,
+    /// Free-form data passed to templates.
+    pub extra: Option<serde_json::Value>,
+
+    /// Incidents: unique identifier such as INC-2026-0042.
+    pub id: Option<String>,
+    /// Incidents: required unless `cvss` is given.
+    pub severity: Option<Severity>,
+    /// Incidents: a CVSS v3.x or v4.0 vector.
+    pub cvss: Option<String>,
+    /// Incidents: defaults to investigating.
+    pub status: Option<Status>,
+    pub affected: Option<Vec<RawAffected>>,
+    pub third_parties: Option<Vec<String>>,
+    #[schemars(regex(pattern = r"^CVE-\d{4}-\d{4,}$"))]
+    pub cves: Option<Vec<String>>,
+    #[schemars(regex(pattern = r"^CWE-\d+$"))]
+    pub cwes: Option<Vec<String>>,
+    pub data_exposed: Option<Vec<String>>,
+    pub actors: Option<Vec<String>>,
+    pub records_affected: Option<u64>,
+    pub timeline: Option<Vec<RawTimelineEntry>>,
+    /// Inline Markdown, rendered as a checklist.
+    pub actions: Option<Vec<String>>,
+    pub references: Option<Vec<RawReference>>,
+    /// Content paths (relative to content/) or incident ids.
+    pub related: Option<Vec<String>>,
+
+    /// FAQs: ids of the incidents this FAQ is about.
+    pub incidents: Option<Vec<String>>,
+}
+
+/// Keys only incidents may use.
+pub const INCIDENT_KEYS: &[&str] = &[
+    "id",
+    "severity",
+    "cvss",
+    "status",
+    "affected",
+    "third_parties",
+    "cves",
+    "cwes",
+    "data_exposed",
+    "actors",
+    "records_affected",
+    "timeline",
+    "actions",
+    "references",
+    "related",
+];
+
+/// Keys only FAQs may use.
+pub const FAQ_KEYS: &[&str] = &["incidents"];
+
+/// The keys a document of `kind` may use, in the struct's order.
+pub fn allowed_keys(kind: Kind) -> Vec<&'static str> {
+    crate::yaml::struct_fields::<RawFrontMatter>()
+        .iter()
+        .copied()
+        .filter(|k| match kind {
+            Kind::Incident => !FAQ_KEYS.contains(k),
+            Kind::Faq => !INCIDENT_KEYS.contains(k),
+            Kind::Page => !FAQ_KEYS.contains(k) && !INCIDENT_KEYS.contains(k),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!((s.yaml_line, s.body_line), (2, 4));
+        assert_eq!(&"---\ntitle: A\n---\nBody\n"[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn reports_missing_and_unterminated() {
+        assert_eq!(split("# Title\n"), Err(SplitError::Missing));
+        assert_eq!(split("---\ntitle: A\n"), Err(SplitError::Unterminated));
+        assert_eq!(split(""), Err(SplitError::Missing));
+    }
+
+    #[test]
+    fn allowed_keys_follow_the_kind() {
+        let faq = allowed_keys(Kind::Faq);
+        assert!(faq.contains(&"incidents") && !faq.contains(&"severity"));
+        let inc = allowed_keys(Kind::Incident);
+        assert!(inc.contains(&"timeline") && inc.contains(&"title") && !inc.contains(&"incidents"));
+        let every = crate::yaml::struct_fields::<RawFrontMatter>();
+        assert!(every.len() > 25, "introspection found {every:?}");
+    }
+}

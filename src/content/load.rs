@@ -1,0 +1,190 @@
+//! Discovery: walks `content/` in sorted order and reads every document,
+//! section index and asset. Hidden files and editor leftovers are skipped;
+//! symlinks that leave the site are refused.
+
+use super::{Asset, SourceFile};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Everything found under `content/`.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub documents: Vec<SourceFile>,
+    /// `_index.md` files, keyed by their folder (`""` for `content/` itself).
+    pub section_indexes: Vec<(String, SourceFile)>,
+    /// Top folders under `content/`, in sorted order.
+    pub sections: Vec<String>,
+    pub assets: Vec<Asset>,
+}
+
+/// True for names editors and tools leave behind, and for hidden files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+/// Paths relative to the site root, with `/` separators.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut found = Discovered::default();
+    let mut diagnostics = Vec::new();
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(Code::Io, "the site has no content/ folder")
+                .help("documents live in content/incidents/, content/faq/ and other folders"),
+        );
+        return (found, diagnostics);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut markdown = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                let message = if e.loop_ancestor().is_some() {
+                    "symlink loop".to_string()
+                } else {
+                    e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                };
+                diagnostics.push(
+                    Diagnostic::error(Code::Io, format!("cannot read {}: {message}", path.display()))
+                        .at(Location::file(&path)),
+                );
+                continue;
+            }
+        };
+        let rel = relative(root, entry.path());
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize();
+            if !target.as_ref().is_ok_and(|t| t.starts_with(&canonical_root)) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::Symlink,
+                        format!("{} is a symlink that leaves the site folder", rel.display()),
+                    )
+                    .at(Location::file(&rel))
+                    .help("copy the file into the site, or point the link inside it"),
+                );
+                continue;
+            }
+        }
+        let under_content = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        if entry.depth() == 1 && entry.file_type().is_dir() {
+            found.sections.push(under_content.to_string_lossy().into_owned());
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
+        if is_markdown {
+            markdown.push((entry.path().to_path_buf(), rel));
+        } else {
+            found.assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                path: under_content.to_string_lossy().replace('\\', "/"),
+            });
+        }
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = markdown
+        .par_iter()
+        .map(|(abs, rel)| read_source(abs, rel))
+        .collect();
+    for result in read {
+        match result {
+            Ok(file) => {
+                let under = file.path.strip_prefix("content").unwrap_or(&file.path);
+                if under.file_name().is_some_and(|n| n == "_index.md") {
+                    let folder = under
+                        .parent()
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
+                    found.section_indexes.push((folder, file));
+                } else {
+                    found.documents.push(file);
+                }
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (found, diagnostics)
+}
+
+/// Reads a Markdown file as UTF-8, dropping a BOM and normalising CRLF.
+pub fn read_source(abs: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(abs).map_err(|e| {
+        Diagnostic::error(Code::Io, format!("cannot read {}: {e}", rel.display())).at(Location::file(rel))
+    })?;
+    decode(rel, bytes)
+}
+
+/// Bytes of a document to text, with a located error for invalid UTF-8 or NUL.
+pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.len() - prefix.rfind('\n').map_or(0, |i| i + 1) + 1;
+        let lossy = String::from_utf8_lossy(bytes);
+        Diagnostic::error(Code::Encoding, "the file is not valid UTF-8")
+            .at(Location::in_text(rel, &lossy, line, column))
+            .help("save the file as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    if let Some(i) = text.find('\0') {
+        let line = text[..i].matches('\n').count() + 1;
+        let column = i - text[..i].rfind('\n').map_or(0, |j| j + 1) + 1;
+        return Err(Diagnostic::error(Code::Encoding, "the file contains a NUL byte")
+            .at(Location::in_text(rel, &text, line, column))
+            .help("remove the NUL character; documents are plain text"));
+    }
+    Ok(SourceFile {
+        path: rel.to_path_buf(),
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".#x.md", "x.md~", ".x.md.swp", "#x.md#", ".hidden"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("2026-11-09-x.md"));
+    }
+
+    #[test]
+    fn decoding_strips_bom_and_crlf_and_locates_bad_bytes() {
+        let f = decode(Path::new("a.md"), b"\xef\xbb\xbf---\r\ntitle: A\r\n".to_vec()).unwrap();
+        assert_eq!(f.text, "---\ntitle: A\n");
+        let e = decode(Path::new("a.md"), b"---\ntitle: \xff\n".to_vec()).unwrap_err();
+        let loc = e.location.unwrap();
+        assert_eq!((loc.line, loc.column), (2, 8));
+        let e = decode(Path::new("a.md"), b"ab\0".to_vec()).unwrap_err();
+        assert_eq!(e.message, "the file contains a NUL byte");
+    }
+}

@@ -1,0 +1,400 @@
+//! The document model: what a validated incident, FAQ or page is, and the
+//! stages that produce it from files (`load` → `frontmatter` → `validate`).
+
+pub mod frontmatter;
+pub mod load;
+pub mod validate;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// TLP 2.0 labels, ordered from least to most restricted.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Tlp {
+    Clear,
+    Green,
+    Amber,
+    #[serde(rename = "amber+strict")]
+    AmberStrict,
+    Red,
+}
+
+impl Tlp {
+    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tlp::Clear => "clear",
+            Tlp::Green => "green",
+            Tlp::Amber => "amber",
+            Tlp::AmberStrict => "amber+strict",
+            Tlp::Red => "red",
+        }
+    }
+
+    /// The label as TLP 2.0 writes it: capitals, `TLP:` prefix.
+    pub fn label(self) -> String {
+        format!("TLP:{}", self.as_str().to_uppercase())
+    }
+}
+
+impl std::str::FromStr for Tlp {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Tlp, String> {
+        let lower = s.trim().to_ascii_lowercase();
+        let bare = lower.strip_prefix("tlp:").unwrap_or(&lower);
+        Tlp::ALL
+            .into_iter()
+            .find(|t| t.as_str() == bare)
+            .ok_or_else(|| format!("unknown TLP level `{s}`, expected clear, green, amber, amber+strict or red"))
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// Most severe first, the order of dashboards and lists.
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Investigating,
+    Identified,
+    Monitoring,
+    Resolved,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Investigating,
+        Status::Identified,
+        Status::Monitoring,
+        Status::Resolved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Investigating => "investigating",
+            Status::Identified => "identified",
+            Status::Monitoring => "monitoring",
+            Status::Resolved => "resolved",
+        }
+    }
+}
+
+/// What a document is, from its top folder under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Incident,
+    Faq,
+    Page,
+}
+
+impl Kind {
+    pub fn from_section(section: &str) -> Kind {
+        match section {
+            "incidents" => Kind::Incident,
+            "faq" => Kind::Faq,
+            _ => Kind::Page,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Incident => "incident",
+            Kind::Faq => "faq",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// A date from front matter: `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub instant: DateTime<Utc>,
+    pub has_time: bool,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Date {
+                instant: dt.with_timezone(&Utc),
+                has_time: true,
+            });
+        }
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) if text.len() == 10 => Ok(Date {
+                instant: d.and_time(NaiveTime::MIN).and_utc(),
+                has_time: false,
+            }),
+            _ => Err(format!(
+                "`{text}` is not a valid date: expected YYYY-MM-DD or an RFC 3339 date-time such as 2026-11-09T14:30:00Z"
+            )),
+        }
+    }
+
+    /// `YYYY-MM-DD`, the form lists and pages show.
+    pub fn ymd(&self) -> String {
+        self.instant.format("%Y-%m-%d").to_string()
+    }
+
+    /// Full RFC 3339 in UTC, for feeds, sitemaps and exports.
+    pub fn rfc3339(&self) -> String {
+        self.instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    pub fn year(&self) -> i32 {
+        use chrono::Datelike;
+        self.instant.year()
+    }
+}
+
+/// A value with the place in the source file it came from, for errors that
+/// can only be detected once the whole site is known (ids, related links).
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Front matter common to every kind, validated.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub title: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub tlp: Tlp,
+    pub draft: bool,
+    pub embargo: Option<Date>,
+    pub slug: Option<String>,
+    pub aliases: Vec<Located<String>>,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Affected {
+    pub vendor: String,
+    pub product: Option<String>,
+    pub versions: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CvssScore {
+    pub vector: String,
+    pub score: f64,
+    pub rating: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub date: Date,
+    /// Inline Markdown.
+    pub event: Located<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub title: Option<String>,
+    pub url: String,
+}
+
+/// Incident-only front matter, validated.
+#[derive(Debug, Clone)]
+pub struct IncidentMeta {
+    pub id: Option<Located<String>>,
+    pub severity: Severity,
+    pub cvss: Option<CvssScore>,
+    pub status: Status,
+    pub affected: Vec<Affected>,
+    pub third_parties: Vec<String>,
+    pub cves: Vec<String>,
+    pub cwes: Vec<String>,
+    pub data_exposed: Vec<String>,
+    pub actors: Vec<String>,
+    pub records_affected: Option<u64>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Inline Markdown, one per recommended action.
+    pub actions: Vec<Located<String>>,
+    pub references: Vec<Reference>,
+    pub related: Vec<Located<String>>,
+}
+
+impl IncidentMeta {
+    /// Affected vendors then third parties, without repeats, in front-matter order.
+    pub fn vendors(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let names = self
+            .affected
+            .iter()
+            .map(|a| a.vendor.as_str())
+            .chain(self.third_parties.iter().map(String::as_str));
+        for name in names {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
+/// FAQ-only front matter, validated.
+#[derive(Debug, Clone, Default)]
+pub struct FaqMeta {
+    pub incidents: Vec<Located<String>>,
+}
+
+/// One validated source document, before Markdown rendering.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path relative to the site root, with `/` separators (`content/faq/x.md`).
+    pub source: PathBuf,
+    /// The whole file (BOM removed, line endings normalised), for error lines.
+    pub text: String,
+    /// Byte offset where the Markdown body starts, and its 1-based line.
+    pub body_offset: usize,
+    pub body_line: usize,
+    pub kind: Kind,
+    /// Top folder under `content/` (`incidents`), empty for files at its root.
+    pub section: String,
+    pub slug: String,
+    /// Site path without the base path: `incidents/slug/`.
+    pub path: String,
+    pub meta: Meta,
+    pub incident: Option<IncidentMeta>,
+    pub faq: Option<FaqMeta>,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The newest of `updated` and `date`, for ordering feeds and "latest" lists.
+    pub fn last_changed(&self) -> Option<Date> {
+        self.meta.updated.or(self.meta.date)
+    }
+}
+
+/// A content folder's list page, with the optional text of its `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub name: String,
+    pub kind: Kind,
+    pub title: String,
+    pub description: String,
+    pub source: Option<PathBuf>,
+    pub text: String,
+    pub body_offset: usize,
+    pub body_line: usize,
+}
+
+/// A file next to documents, copied beside their pages.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Path under `content/`, which is also its path in the output.
+    pub path: String,
+}
+
+/// Lower-case ASCII slug: letters and digits kept (accents folded), every
+/// other run of characters becomes one `-`.
+pub fn slugify(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' || c == '.' || c == '/' {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn path_str(&self) -> String {
+        self.path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_accents_and_punctuation() {
+        assert_eq!(slugify("Rotating a key (step by step)"), "rotating-a-key-step-by-step");
+        assert_eq!(slugify("Ünïcode Straße café"), "unicode-strae-cafe");
+        assert_eq!(slugify("What's `sk-proj`?"), "whats-sk-proj");
+        assert_eq!(slugify("v2.3.1"), "v2-3-1");
+    }
+
+    #[test]
+    fn dates_accept_day_and_rfc3339_only() {
+        assert_eq!(Date::parse("2026-11-09").map(|d| d.ymd()), Ok("2026-11-09".into()));
+        assert!(Date::parse("2026-02-30").is_err());
+        assert!(Date::parse("2026-1-9").is_err());
+        let d = Date::parse("2026-11-09T23:30:00-02:00").map(|d| d.rfc3339());
+        assert_eq!(d, Ok("2026-11-10T01:30:00Z".into()));
+    }
+
+    #[test]
+    fn tlp_order_and_labels() {
+        assert!(Tlp::Clear < Tlp::Green && Tlp::Amber < Tlp::AmberStrict && Tlp::AmberStrict < Tlp::Red);
+        assert_eq!(Tlp::AmberStrict.label(), "TLP:AMBER+STRICT");
+        assert_eq!("TLP:Amber".parse::<Tlp>(), Ok(Tlp::Amber));
+    }
+}

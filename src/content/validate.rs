@@ -1,0 +1,676 @@
+//! Front matter rules: from a file's text to a validated `Document`, with a
+//! positioned diagnostic for every broken rule of DESIGN §2.
+
+use super::frontmatter::{self, RawAffected, RawFrontMatter, RawReference, SplitError};
+use super::{
+    slugify, Affected, CvssScore, Date, Document, FaqMeta, IncidentMeta, Kind, Located, Meta,
+    Reference, Severity, SourceFile, Status, TimelineEntry,
+};
+use crate::config::Config;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::yaml::{self, Segment};
+use regex::Regex;
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in regex: {e}")))
+}
+
+fn cve_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, r"^CVE-\d{4}-\d{4,}$")
+}
+
+fn cwe_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, r"^CWE-\d+$")
+}
+
+/// Positions front matter paths in the file, offsetting YAML lines by where
+/// the front matter starts, so every message points at the real file line.
+struct Locator<'a> {
+    file: &'a Path,
+    text: &'a str,
+    yaml: &'a str,
+    yaml_line: usize,
+}
+
+impl Locator<'_> {
+    fn line(&self, yaml_line: usize, column: usize) -> Location {
+        Location::in_text(self.file, self.text, yaml_line + self.yaml_line - 1, column)
+    }
+
+    fn value(&self, path: &[Segment]) -> Location {
+        let p = yaml::locate(self.yaml, path);
+        self.line(p.line, p.value_column)
+    }
+
+    fn key(&self, path: &[Segment]) -> Location {
+        let p = yaml::locate(self.yaml, path);
+        self.line(p.line, p.key_column)
+    }
+
+    fn located<T>(&self, value: T, path: &[Segment]) -> Located<T> {
+        let loc = self.value(path);
+        Located {
+            value,
+            line: loc.line,
+            column: loc.column,
+        }
+    }
+}
+
+/// The document's section (top folder under content/), kind and slug source.
+pub fn section_of(path: &Path) -> String {
+    let under = path.strip_prefix("content").unwrap_or(path);
+    let mut parts = under.components();
+    match (parts.next(), parts.next()) {
+        (Some(first), Some(_)) => first.as_os_str().to_string_lossy().into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Slug from the file name: `2026-11-09-metricly-breach.md` → `metricly-breach`;
+/// a bundle `x/index.md` takes its folder's name.
+fn slug_from_path(path: &Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = if stem == "index" {
+        path.parent()
+            .and_then(|p| p.file_name())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or(stem)
+    } else {
+        stem
+    };
+    let bytes = stem.as_bytes();
+    let dated = bytes.len() > 11
+        && stem.is_char_boundary(11)
+        && super::Date::parse(&stem[..10]).is_ok()
+        && bytes[10] == b'-';
+    slugify(if dated { &stem[11..] } else { &stem })
+}
+
+/// The site path of a document: its folders (slugified) and slug.
+fn site_path(path: &Path, slug: &str) -> String {
+    let under = path.strip_prefix("content").unwrap_or(path);
+    let mut folders: Vec<String> = under
+        .parent()
+        .map(|p| {
+            p.components()
+                .map(|c| slugify(&c.as_os_str().to_string_lossy()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if under.file_stem().is_some_and(|s| s == "index") {
+        folders.pop();
+    }
+    folders.push(slug.to_string());
+    let mut s = folders.join("/");
+    s.push('/');
+    s
+}
+
+/// Validates one document. Returns the document (when its front matter is
+/// usable) and every diagnostic found, warnings included.
+pub fn document(
+    file: &SourceFile,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (Option<Document>, Vec<Diagnostic>) {
+    let path = file.path.as_path();
+    let text = file.text.as_str();
+    let section = section_of(path);
+    let kind = Kind::from_section(&section);
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(SplitError::Missing) => {
+            let d = Diagnostic::error(Code::FrontMatterMissing, "the document has no front matter")
+                .at(Location::in_text(path, text, 1, 1))
+                .help("start the file with a `---` line, the YAML front matter (at least `title:`), and another `---` line");
+            return (None, vec![d]);
+        }
+        Err(SplitError::Unterminated) => {
+            let d = Diagnostic::error(Code::FrontMatterUnterminated, "the front matter is never closed")
+                .at(Location::in_text(path, text, 1, 1))
+                .help("end the front matter with a line holding only `---`");
+            return (None, vec![d]);
+        }
+    };
+    let at = Locator {
+        file: path,
+        text,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+    };
+    let value = match yaml::parse(split.yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let d = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
+                .at(at.line(e.line, e.column))
+                .help("check indentation (spaces, not tabs) and quote values that contain `: ` or start with a special character");
+            return (None, vec![d]);
+        }
+    };
+    let mut diagnostics = Vec::new();
+    if let yaml::Value::Mapping(m) = &value {
+        for key in m.keys().filter_map(yaml::key_text) {
+            let only = if frontmatter::INCIDENT_KEYS.contains(&key.as_str()) && kind != Kind::Incident {
+                Some("incidents (content/incidents/)")
+            } else if frontmatter::FAQ_KEYS.contains(&key.as_str()) && kind != Kind::Faq {
+                Some("FAQs (content/faq/)")
+            } else {
+                None
+            };
+            if let Some(only) = only {
+                diagnostics.push(
+                    Diagnostic::error(Code::UnknownKey, format!("`{key}` is only allowed in {only}"))
+                        .at(at.key(&[Segment::Key(&key)]))
+                        .help("move the document, or put free-form data under `extra:`"),
+                );
+            }
+        }
+    }
+    let every = yaml::struct_fields::<RawFrontMatter>();
+    let (raw, errors) = yaml::typed::<RawFrontMatter>(split.yaml, value, every);
+    for e in errors {
+        let code = if e.unknown_key { Code::UnknownKey } else { Code::WrongType };
+        diagnostics.push(Diagnostic::error(code, e.message).at(at.line(e.line, e.column)).maybe_help(e.help));
+    }
+    let Some(raw) = raw else {
+        return (None, diagnostics);
+    };
+    let mut v = Validator {
+        at: &at,
+        diagnostics,
+    };
+    let meta = v.meta(&raw, kind, config);
+    let incident = (kind == Kind::Incident).then(|| v.incident(&raw, meta.date, now));
+    let faq = (kind == Kind::Faq).then(|| FaqMeta {
+        incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
+    });
+    let slug = meta.slug.clone().unwrap_or_else(|| slug_from_path(path));
+    if slug.is_empty() {
+        v.diagnostics.push(
+            Diagnostic::error(Code::InvalidValue, "cannot make a URL slug from the file name")
+                .at(Location::file(path))
+                .help("add `slug: some-name` (a-z, 0-9 and -) to the front matter"),
+        );
+    }
+    let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
+    let doc = (!has_errors).then(|| Document {
+        source: path.to_path_buf(),
+        text: text.to_string(),
+        body_offset: split.body_offset,
+        body_line: split.body_line,
+        kind,
+        path: site_path(path, &slug),
+        section,
+        slug,
+        meta,
+        incident,
+        faq,
+    });
+    (doc, v.diagnostics)
+}
+
+fn located_list(at: &Locator, key: &str, items: Option<&[String]>) -> Vec<Located<String>> {
+    items
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| at.located(s.trim().to_string(), &[Segment::Key(key), Segment::Index(i)]))
+        .collect()
+}
+
+struct Validator<'a> {
+    at: &'a Locator<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, code: Code, message: String, path: &[Segment], help: Option<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(code, message).at(self.at.value(path)).maybe_help(help));
+    }
+
+    fn date(&mut self, text: Option<&str>, path: &[Segment]) -> Option<Date> {
+        match Date::parse(text?) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.error(Code::InvalidDate, message, path, None);
+                None
+            }
+        }
+    }
+
+    fn meta(&mut self, raw: &RawFrontMatter, kind: Kind, config: &Config) -> Meta {
+        let title = raw.title.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if title.is_empty() {
+            let message = if raw.title.is_some() { "`title` is empty" } else { "missing `title`" };
+            let location = if raw.title.is_some() {
+                self.at.value(&[Segment::Key("title")])
+            } else {
+                self.at.line(1, 1)
+            };
+            self.diagnostics.push(
+                Diagnostic::error(Code::MissingField, message)
+                    .at(location)
+                    .help("every document needs a non-empty `title:`"),
+            );
+        }
+        let date = self.date(raw.date.as_deref(), &[Segment::Key("date")]);
+        if raw.date.is_none() && kind != Kind::Page {
+            self.diagnostics.push(
+                Diagnostic::error(Code::MissingField, format!("missing `date` (required for {}s)", kind.as_str()))
+                    .at(self.at.line(1, 1))
+                    .help("add `date: YYYY-MM-DD`"),
+            );
+        }
+        let updated = self.date(raw.updated.as_deref(), &[Segment::Key("updated")]);
+        if let (Some(d), Some(u)) = (date, updated) {
+            if u < d {
+                self.error(
+                    Code::DateOrder,
+                    format!("`updated` ({}) is before `date` ({})", u.ymd(), d.ymd()),
+                    &[Segment::Key("updated")],
+                    Some("`updated` must be on or after `date`".into()),
+                );
+            }
+        }
+        let embargo = self.date(raw.embargo.as_deref(), &[Segment::Key("embargo")]);
+        if embargo.is_some_and(|e| !e.has_time) {
+            self.error(
+                Code::InvalidDate,
+                "`embargo` needs a time and offset".into(),
+                &[Segment::Key("embargo")],
+                Some("write an RFC 3339 date-time such as 2026-12-01T09:00:00Z".into()),
+            );
+        }
+        if let Some(slug) = &raw.slug {
+            if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                self.error(
+                    Code::InvalidValue,
+                    format!("invalid slug `{slug}`"),
+                    &[Segment::Key("slug")],
+                    Some(format!("use only a-z, 0-9 and `-`, e.g. `{}`", slugify(slug))),
+                );
+            }
+        }
+        let tags = self.strings(raw.tags.as_deref(), "tags");
+        let aliases = self.aliases(raw.aliases.as_deref());
+        Meta {
+            title,
+            date,
+            updated,
+            summary: raw.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from),
+            tags,
+            tlp: raw.tlp.unwrap_or(config.default_tlp),
+            draft: raw.draft.unwrap_or(false),
+            embargo,
+            slug: raw.slug.clone(),
+            aliases,
+            extra: raw.extra.clone().unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    /// Non-empty strings, trimmed.
+    fn strings(&mut self, items: Option<&[String]>, key: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, s) in items.unwrap_or_default().iter().enumerate() {
+            let s = s.trim();
+            if s.is_empty() {
+                self.error(
+                    Code::InvalidValue,
+                    format!("empty entry in `{key}`"),
+                    &[Segment::Key(key), Segment::Index(i)],
+                    None,
+                );
+            } else {
+                out.push(s.to_string());
+            }
+        }
+        out
+    }
+
+    fn aliases(&mut self, items: Option<&[String]>) -> Vec<Located<String>> {
+        let mut out = Vec::new();
+        for (i, a) in items.unwrap_or_default().iter().enumerate() {
+            let path = [Segment::Key("aliases"), Segment::Index(i)];
+            let trimmed = a.trim().trim_matches('/');
+            let bad = trimmed.is_empty()
+                || trimmed.contains("..")
+                || trimmed.contains("//")
+                || trimmed.contains(['?', '#', '\\', ' ', '"', '<', '>'])
+                || a.contains("://");
+            if bad {
+                self.error(
+                    Code::InvalidValue,
+                    format!("invalid alias `{a}`"),
+                    &path,
+                    Some("an alias is a site path such as /advisories/2026/old-name/".into()),
+                );
+                continue;
+            }
+            let normalized = if trimmed.ends_with(".html") {
+                trimmed.to_string()
+            } else {
+                format!("{trimmed}/")
+            };
+            out.push(self.at.located(normalized, &path));
+        }
+        out
+    }
+
+    fn incident(&mut self, raw: &RawFrontMatter, date: Option<Date>, now: chrono::DateTime<chrono::Utc>) -> IncidentMeta {
+        let at = self.at;
+        let cvss = raw.cvss.as_deref().and_then(|vector| self.cvss(vector));
+        let severity = match (raw.severity, &cvss) {
+            (Some(s), Some((_, rating))) if s != *rating => {
+                self.error(
+                    Code::CvssMismatch,
+                    format!(
+                        "`severity: {}` disagrees with the CVSS rating `{}`",
+                        s.as_str(),
+                        rating.as_str()
+                    ),
+                    &[Segment::Key("severity")],
+                    Some(format!("set `severity: {}` or drop `severity` to use the CVSS rating", rating.as_str())),
+                );
+                s
+            }
+            (Some(s), _) => s,
+            (None, Some((_, rating))) => *rating,
+            (None, None) => {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::MissingField, "missing `severity` (or a `cvss` vector)")
+                        .at(at.line(1, 1))
+                        .help("add `severity: low | medium | high | critical`"),
+                );
+                Severity::Low
+            }
+        };
+        let status = raw.status.unwrap_or(Status::Investigating);
+        if status == Status::Investigating {
+            if let Some(d) = date {
+                let days = (now - d.instant).num_days();
+                if days > 30 {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            Code::StaleInvestigation,
+                            format!("incident still `investigating` {days} days after its date"),
+                        )
+                        .at(at.value(&[Segment::Key("status")]))
+                        .help("update `status` (identified, monitoring, resolved) or `updated`"),
+                    );
+                }
+            }
+        }
+        let id = raw.id.as_deref().map(|id| {
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)) {
+                self.error(
+                    Code::InvalidIdentifier,
+                    format!("invalid incident id `{id}`"),
+                    &[Segment::Key("id")],
+                    Some("use letters, digits and - _ . : such as INC-2026-0042".into()),
+                );
+            }
+            at.located(id.to_string(), &[Segment::Key("id")])
+        });
+        let cves = self.identifiers(raw.cves.as_deref(), "cves", cve_regex(), "CVE-YYYY-NNNN (four or more digits)");
+        let cwes = self.identifiers(raw.cwes.as_deref(), "cwes", cwe_regex(), "CWE-N such as CWE-79");
+        let affected = raw
+            .affected
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|a| match a {
+                RawAffected::Vendor(v) => Affected {
+                    vendor: v.trim().to_string(),
+                    product: None,
+                    versions: None,
+                },
+                RawAffected::Detailed(d) => Affected {
+                    vendor: d.vendor.trim().to_string(),
+                    product: d.product.clone(),
+                    versions: d.versions.clone(),
+                },
+            })
+            .collect();
+        let timeline = self.timeline(raw);
+        let references = self.references(raw);
+        IncidentMeta {
+            id,
+            severity,
+            cvss: cvss.map(|(c, _)| c),
+            status,
+            affected,
+            third_parties: self.strings(raw.third_parties.as_deref(), "third_parties"),
+            cves,
+            cwes,
+            data_exposed: self.strings(raw.data_exposed.as_deref(), "data_exposed"),
+            actors: self.strings(raw.actors.as_deref(), "actors"),
+            records_affected: raw.records_affected,
+            timeline,
+            actions: located_list(at, "actions", raw.actions.as_deref()),
+            references,
+            related: located_list(at, "related", raw.related.as_deref()),
+        }
+    }
+
+    fn cvss(&mut self, vector: &str) -> Option<(CvssScore, Severity)> {
+        match vector.trim().parse::<cvss::Cvss>() {
+            Ok(c) => {
+                let rating = match c.severity() {
+                    cvss::Severity::None | cvss::Severity::Low => Severity::Low,
+                    cvss::Severity::Medium => Severity::Medium,
+                    cvss::Severity::High => Severity::High,
+                    cvss::Severity::Critical => Severity::Critical,
+                };
+                let score = CvssScore {
+                    vector: vector.trim().to_string(),
+                    score: c.score(),
+                    rating: c.severity().as_str().to_string(),
+                };
+                Some((score, rating))
+            }
+            Err(e) => {
+                self.error(
+                    Code::InvalidCvss,
+                    format!("malformed CVSS vector: {e}"),
+                    &[Segment::Key("cvss")],
+                    Some("expected a vector such as CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn identifiers(&mut self, items: Option<&[String]>, key: &str, pattern: &Regex, expected: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, s) in items.unwrap_or_default().iter().enumerate() {
+            let s = s.trim();
+            if pattern.is_match(s) {
+                out.push(s.to_string());
+            } else {
+                self.error(
+                    Code::InvalidIdentifier,
+                    format!("`{s}` is not a valid entry for `{key}`"),
+                    &[Segment::Key(key), Segment::Index(i)],
+                    Some(format!("expected {expected}")),
+                );
+            }
+        }
+        out
+    }
+
+    fn timeline(&mut self, raw: &RawFrontMatter) -> Vec<TimelineEntry> {
+        let at = self.at;
+        let mut out: Vec<TimelineEntry> = Vec::new();
+        for (i, entry) in raw.timeline.as_deref().unwrap_or_default().iter().enumerate() {
+            let date_path = [Segment::Key("timeline"), Segment::Index(i), Segment::Key("date")];
+            let Some(date) = self.date(Some(&entry.date), &date_path) else {
+                continue;
+            };
+            if let Some(previous) = out.last() {
+                if date < previous.date {
+                    self.error(
+                        Code::DateOrder,
+                        format!(
+                            "timeline entry {} ({}) comes before the entry above it ({})",
+                            i + 1,
+                            entry.date.trim(),
+                            previous.date.ymd()
+                        ),
+                        &date_path,
+                        Some("list timeline entries in chronological order".into()),
+                    );
+                }
+            }
+            let event_path = [Segment::Key("timeline"), Segment::Index(i), Segment::Key("event")];
+            out.push(TimelineEntry {
+                date,
+                event: at.located(entry.event.clone(), &event_path),
+            });
+        }
+        out
+    }
+
+    fn references(&mut self, raw: &RawFrontMatter) -> Vec<Reference> {
+        let mut out = Vec::new();
+        for (i, r) in raw.references.as_deref().unwrap_or_default().iter().enumerate() {
+            let (title, url, path) = match r {
+                RawReference::Url(u) => (None, u, vec![Segment::Key("references"), Segment::Index(i)]),
+                RawReference::Titled(t) => (
+                    t.title.clone(),
+                    &t.url,
+                    vec![Segment::Key("references"), Segment::Index(i), Segment::Key("url")],
+                ),
+            };
+            match check_external_url(url) {
+                Ok(()) => out.push(Reference {
+                    title,
+                    url: url.trim().to_string(),
+                }),
+                Err(message) => self.error(Code::InvalidUrl, message, &path, Some("references must be absolute http:// or https:// URLs".into())),
+            }
+        }
+        out
+    }
+}
+
+/// An external link must be a well-formed absolute http(s) URL.
+pub fn check_external_url(text: &str) -> Result<(), String> {
+    let text = text.trim();
+    match url::Url::parse(text) {
+        Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(u) => Err(format!("`{text}` uses the `{}` scheme; only http and https are allowed", u.scheme())),
+        Err(e) => Err(format!("`{text}` is not a valid URL ({e})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_paths_come_from_file_names() {
+        let p = Path::new("content/incidents/2026-11-09-Metricly Breach.md");
+        assert_eq!(slug_from_path(p), "metricly-breach");
+        assert_eq!(site_path(p, "metricly-breach"), "incidents/metricly-breach/");
+        let b = Path::new("content/guides/Key Policy/index.md");
+        assert_eq!(slug_from_path(b), "key-policy");
+        assert_eq!(site_path(b, "key-policy"), "guides/key-policy/");
+        assert_eq!(site_path(Path::new("content/about.md"), "about"), "about/");
+        assert_eq!(section_of(Path::new("content/about.md")), "");
+        assert_eq!(section_of(Path::new("content/faq/a/b.md")), "faq");
+    }
+
+    #[test]
+    fn external_urls_must_be_http() {
+        assert!(check_external_url("https://example.com/a").is_ok());
+        assert!(check_external_url("javascript:alert(1)").is_err());
+        assert!(check_external_url("data:text/html,x").is_err());
+        assert!(check_external_url("https://").is_err());
+        assert!(check_external_url("not a url").is_err());
+    }
+}
+
+/// Front matter of a folder's `_index.md`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSectionFront {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+/// A content folder's list page from its name and optional `_index.md`.
+pub fn section(name: &str, index: Option<&SourceFile>) -> (super::Section, Vec<Diagnostic>) {
+    let default_title = || {
+        let mut t = name.replace(['-', '_'], " ");
+        if let Some(first) = t.get(0..1) {
+            t.replace_range(0..1, &first.to_uppercase());
+        }
+        if name == "faq" {
+            t = "FAQ".into();
+        }
+        t
+    };
+    let mut section = super::Section {
+        name: name.to_string(),
+        kind: Kind::from_section(name),
+        title: default_title(),
+        description: String::new(),
+        source: None,
+        text: String::new(),
+        body_offset: 0,
+        body_line: 1,
+    };
+    let Some(file) = index else {
+        return (section, Vec::new());
+    };
+    let path = file.path.as_path();
+    let text = file.text.as_str();
+    section.source = Some(file.path.clone());
+    section.text = file.text.clone();
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(SplitError::Missing) => return (section, Vec::new()),
+        Err(SplitError::Unterminated) => {
+            let d = Diagnostic::error(Code::FrontMatterUnterminated, "the front matter is never closed")
+                .at(Location::in_text(path, text, 1, 1))
+                .help("end the front matter with a line holding only `---`");
+            return (section, vec![d]);
+        }
+    };
+    section.body_offset = split.body_offset;
+    section.body_line = split.body_line;
+    let at = Locator {
+        file: path,
+        text,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+    };
+    let value = match yaml::parse(split.yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let d = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message)).at(at.line(e.line, e.column));
+            return (section, vec![d]);
+        }
+    };
+    let (raw, errors) = yaml::typed::<RawSectionFront>(split.yaml, value, yaml::struct_fields::<RawSectionFront>());
+    let diagnostics = errors
+        .into_iter()
+        .map(|e| {
+            let code = if e.unknown_key { Code::UnknownKey } else { Code::WrongType };
+            Diagnostic::error(code, e.message).at(at.line(e.line, e.column)).maybe_help(e.help)
+        })
+        .collect();
+    if let Some(raw) = raw {
+        if let Some(title) = raw.title.filter(|t| !t.trim().is_empty()) {
+            section.title = title.trim().to_string();
+        }
+        section.description = raw.description.unwrap_or_default();
+    }
+    (section, diagnostics)
+}

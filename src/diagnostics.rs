@@ -1,0 +1,343 @@
+//! One diagnostic type for every stage, rendered like rustc, as JSON lines, or
+//! as GitHub workflow annotations. Stages collect diagnostics instead of
+//! stopping at the first problem so an author sees every mistake in one run.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is. Errors fail the build; warnings only with `--deny-warnings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// Every diagnostic has a stable code; the table in the README lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    Io,
+    Config,
+    FrontMatterMissing,
+    FrontMatterUnterminated,
+    YamlSyntax,
+    UnknownKey,
+    WrongType,
+    MissingField,
+    InvalidValue,
+    InvalidDate,
+    DateOrder,
+    InvalidIdentifier,
+    DuplicateId,
+    UrlCollision,
+    UnresolvedRelated,
+    BrokenLink,
+    BrokenAnchor,
+    LinkToUnpublished,
+    InvalidUrl,
+    CvssMismatch,
+    InvalidCvss,
+    RawHtml,
+    Secret,
+    Template,
+    Symlink,
+    Encoding,
+    StaleInvestigation,
+    SecurityTxt,
+    Output,
+}
+
+impl Code {
+    /// The stable `E`/`W` number and kebab-case name of the code.
+    pub fn id(self) -> (&'static str, &'static str) {
+        match self {
+            Code::Io => ("E0001", "io"),
+            Code::Config => ("E0002", "config"),
+            Code::Encoding => ("E0003", "encoding"),
+            Code::Symlink => ("E0004", "symlink-outside-site"),
+            Code::Output => ("E0005", "output-folder"),
+            Code::FrontMatterMissing => ("E0100", "missing-front-matter"),
+            Code::FrontMatterUnterminated => ("E0101", "unterminated-front-matter"),
+            Code::UnknownKey => ("E0102", "unknown-front-matter-key"),
+            Code::YamlSyntax => ("E0103", "yaml-syntax"),
+            Code::WrongType => ("E0104", "wrong-type"),
+            Code::MissingField => ("E0105", "missing-field"),
+            Code::InvalidValue => ("E0106", "invalid-value"),
+            Code::InvalidDate => ("E0107", "invalid-date"),
+            Code::DateOrder => ("E0108", "date-order"),
+            Code::InvalidIdentifier => ("E0109", "invalid-identifier"),
+            Code::InvalidCvss => ("E0110", "invalid-cvss"),
+            Code::CvssMismatch => ("E0111", "cvss-severity-mismatch"),
+            Code::DuplicateId => ("E0200", "duplicate-id"),
+            Code::UrlCollision => ("E0201", "url-collision"),
+            Code::UnresolvedRelated => ("E0202", "unresolved-related"),
+            Code::LinkToUnpublished => ("E0203", "link-to-unpublished"),
+            Code::BrokenLink => ("E0300", "broken-link"),
+            Code::BrokenAnchor => ("E0301", "broken-anchor"),
+            Code::InvalidUrl => ("E0302", "invalid-url"),
+            Code::RawHtml => ("E0303", "raw-html"),
+            Code::Secret => ("E0400", "secret"),
+            Code::Template => ("E0500", "template"),
+            Code::StaleInvestigation => ("W0100", "stale-investigation"),
+            Code::SecurityTxt => ("W0200", "security-txt"),
+        }
+    }
+}
+
+/// A place in a source file. Lines and columns are 1-based, as editors show them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The text of the line, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl Location {
+    /// Points at `line:column` of `text`, keeping a copy of that line for display.
+    pub fn in_text(file: &Path, text: &str, line: usize, column: usize) -> Location {
+        let source_line = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+            source_line,
+        }
+    }
+
+    /// A whole file, without a line.
+    pub fn file(file: &Path) -> Location {
+        Location {
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            source_line: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub code: Code,
+    pub message: String,
+    pub location: Option<Location>,
+    /// What was expected, or a "did you mean".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Diagnostic {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn maybe_help(mut self, help: Option<String>) -> Diagnostic {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+
+    fn sort_key(&self) -> (Option<&Location>, Code, &str) {
+        (self.location.as_ref(), self.code, &self.message)
+    }
+}
+
+/// Output formats of `seckb check` (and of build errors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// Sorts diagnostics by file, line and column so output is stable across runs.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Renders diagnostics in the chosen format; `color` adds ANSI colours to `Human`.
+pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        match format {
+            Format::Human => render_human(&mut out, d, color),
+            Format::Json => render_json(&mut out, d),
+            Format::Github => render_github(&mut out, d),
+        }
+    }
+    out
+}
+
+fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
+    let (code, _) = d.code.id();
+    let (level, paint) = match d.level {
+        Level::Error => ("error", "\x1b[1;31m"),
+        Level::Warning => ("warning", "\x1b[1;33m"),
+    };
+    let (bold, blue, reset) = if color {
+        ("\x1b[1m", "\x1b[1;34m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let paint = if color { paint } else { "" };
+    let _ = writeln!(out, "{paint}{level}[{code}]{reset}{bold}: {}{reset}", d.message);
+    if let Some(loc) = &d.location {
+        let file = loc.file.display();
+        if loc.line == 0 {
+            let _ = writeln!(out, "  {blue}-->{reset} {file}");
+        } else {
+            let _ = writeln!(out, "  {blue}-->{reset} {file}:{}:{}", loc.line, loc.column);
+        }
+        if let Some(text) = &loc.source_line {
+            let number = loc.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret_pad: String = text
+                .chars()
+                .take(loc.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{blue}{pad} |{reset}");
+            let _ = writeln!(out, "{blue}{number} |{reset} {text}");
+            let _ = writeln!(out, "{blue}{pad} |{reset} {caret_pad}{paint}^{reset}");
+        }
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {help}");
+    }
+    out.push('\n');
+}
+
+fn render_json(out: &mut String, d: &Diagnostic) {
+    let (code, name) = d.code.id();
+    let loc = d.location.as_ref();
+    let value = serde_json::json!({
+        "file": loc.map(|l| l.file.to_string_lossy().replace('\\', "/")),
+        "line": loc.map(|l| l.line).filter(|l| *l > 0),
+        "column": loc.map(|l| l.column).filter(|c| *c > 0),
+        "severity": d.level,
+        "code": code,
+        "name": name,
+        "message": d.message,
+        "help": d.help,
+    });
+    out.push_str(&value.to_string());
+    out.push('\n');
+}
+
+/// GitHub workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+fn render_github(out: &mut String, d: &Diagnostic) {
+    let (code, name) = d.code.id();
+    let level = match d.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    let mut props = Vec::new();
+    if let Some(loc) = &d.location {
+        props.push(format!(
+            "file={}",
+            escape_property(&loc.file.to_string_lossy())
+        ));
+        if loc.line > 0 {
+            props.push(format!("line={}", loc.line));
+            props.push(format!("col={}", loc.column.max(1)));
+        }
+    }
+    props.push(format!("title={}", escape_property(&format!("{code} {name}"))));
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let _ = writeln!(
+        out,
+        "::{level} {}::{}",
+        props.join(","),
+        escape_data(&message)
+    );
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The closest candidate to a misspelt word, when it is close enough to help.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_close_words_only() {
+        let keys = ["severity", "status", "summary"];
+        assert_eq!(did_you_mean("severty", keys), Some("severity"));
+        assert_eq!(did_you_mean("stauts", keys), Some("status"));
+        assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn human_output_shows_line_and_caret() {
+        let d = Diagnostic::error(Code::UnknownKey, "unknown key `severty`")
+            .at(Location::in_text(Path::new("a.md"), "---\nseverty: high\n", 2, 1))
+            .help("did you mean `severity`?");
+        let text = render(&[d], Format::Human, false);
+        assert_eq!(
+            text,
+            "error[E0102]: unknown key `severty`\n  --> a.md:2:1\n  |\n2 | severty: high\n  | ^\n  = help: did you mean `severity`?\n\n"
+        );
+    }
+
+    #[test]
+    fn github_output_escapes_properties() {
+        let d = Diagnostic::error(Code::BrokenLink, "broken: a,b")
+            .at(Location::in_text(Path::new("x,y.md"), "a\n", 1, 3));
+        assert_eq!(
+            render(&[d], Format::Github, false),
+            "::error file=x%2Cy.md,line=1,col=3,title=E0300 broken-link::broken: a,b\n"
+        );
+    }
+}

@@ -1,0 +1,24 @@
+//! seckb: a static site generator for security-incident knowledge bases.
+//!
+//! The pipeline (see `pipeline`) is a list of stages over plain data:
+//! `config → load → validate → site → render → outputs → link check → write`.
+//! `build`, `check` and `serve` run the same pipeline.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod highlight;
+pub mod linkcheck;
+pub mod markdown;
+pub mod output;
+pub mod outputs;
+pub mod pipeline;
+pub mod render;
+pub mod secrets;
+pub mod site;
+pub mod theme;
+pub mod urls;
+pub mod write;
+pub mod yaml;
+
+pub use pipeline::{build, build_and_write, BuildOptions, Built, Failed};

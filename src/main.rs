@@ -1,0 +1,166 @@
+//! The `seckb` command line: parses arguments, calls the library, prints
+//! diagnostics and maps outcomes to exit codes (0 ok, 1 content errors, 2 usage).
+
+use clap::{Parser, Subcommand};
+use seckb::content::Tlp;
+use seckb::diagnostics::{self, Diagnostic, Format};
+use seckb::pipeline::BuildOptions;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "seckb", version, about = "A static site generator for security-incident knowledge bases")]
+struct Cli {
+    /// The site folder (default: the first folder upwards holding seckb.yaml).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print the time of each build stage.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Colour output (NO_COLOR is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Clone)]
+struct PublishArgs {
+    /// Include drafts (and embargoed documents, with a banner).
+    #[arg(long)]
+    drafts: bool,
+    /// The most restricted TLP level to include (overrides publish_tlp).
+    #[arg(long, value_parser = parse_tlp)]
+    tlp: Option<Tlp>,
+    /// Pretend the current time is this RFC 3339 date-time (embargoes, warnings).
+    #[arg(long, value_parser = parse_now)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        /// Output folder (default: public/ in the site).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override base_url from seckb.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+        #[command(flatten)]
+        publish: PublishArgs,
+    },
+    /// Run every validation of a build without writing anything.
+    Check {
+        #[command(flatten)]
+        publish: PublishArgs,
+        /// Output format of diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+fn parse_tlp(s: &str) -> Result<Tlp, String> {
+    s.parse()
+}
+
+fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    seckb::content::Date::parse(s).map(|d| d.instant)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = match seckb::config::find_root(cli.root.as_deref(), &cwd) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint!("{}", diagnostics::render(&[d], Format::Human, color));
+            return ExitCode::from(2);
+        }
+    };
+    let options = |publish: &PublishArgs| BuildOptions {
+        root: root.clone(),
+        drafts: publish.drafts,
+        tlp: publish.tlp,
+        now: publish.now,
+        ..BuildOptions::default()
+    };
+    match cli.command {
+        Command::Build { output, base_url, publish } => {
+            let options = BuildOptions {
+                output,
+                base_url,
+                ..options(&publish)
+            };
+            let start = std::time::Instant::now();
+            match seckb::build_and_write(&options) {
+                Ok(built) => {
+                    if !cli.quiet {
+                        eprint!("{}", diagnostics::render(&built.warnings, Format::Human, color));
+                        if cli.verbose {
+                            for (stage, time) in &built.stats.stages {
+                                eprintln!("  {stage:<32} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                            }
+                        }
+                        eprintln!(
+                            "Built {} documents into {} pages ({} files) in {:.2} s",
+                            built.stats.documents,
+                            built.stats.pages,
+                            built.stats.files,
+                            start.elapsed().as_secs_f64()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(failed) => report_failure(&failed.diagnostics, Format::Human, color),
+            }
+        }
+        Command::Check { publish, format, deny_warnings } => {
+            let diagnostics = match seckb::build(&options(&publish)) {
+                Ok(built) => built.warnings,
+                Err(failed) => failed.diagnostics,
+            };
+            let text = diagnostics::render(&diagnostics, format, color && format == Format::Human);
+            match format {
+                Format::Human => eprint!("{text}"),
+                _ => print!("{text}"),
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            if format == Format::Human && !cli.quiet {
+                eprintln!("{errors} error(s), {warnings} warning(s)");
+            }
+            if errors > 0 || (deny_warnings && warnings > 0) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
+
+fn report_failure(diagnostics: &[Diagnostic], format: Format, color: bool) -> ExitCode {
+    eprint!("{}", diagnostics::render(diagnostics, format, color));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!("error: build failed with {errors} error(s); the output folder was not changed");
+    ExitCode::from(1)
+}

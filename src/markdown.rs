@@ -1,0 +1,663 @@
+//! Markdown to HTML with pulldown-cmark: one options factory, heading ids and
+//! anchor links, a table of contents, `.md` links rewritten to page URLs,
+//! highlighted code, raw HTML policy, plain text for summaries and search, and
+//! FAQ questions split at `##` headings.
+
+use crate::config::RawHtml;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::highlight::{self, escape};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The one set of Markdown extensions every caller uses.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Where a `.md` link may point: a document's page, with whether it is
+/// published in this build.
+#[derive(Debug, Clone)]
+pub struct LinkTarget {
+    /// Root-relative URL with the base path (`/kb/faq/api-keys/`).
+    pub url: String,
+    pub published: bool,
+}
+
+/// Everything link rewriting needs to know about the site.
+#[derive(Debug, Default)]
+pub struct Links {
+    /// Documents by path under `content/` (`faq/api-keys.md`).
+    pub documents: HashMap<String, LinkTarget>,
+    /// Asset files by path under `content/`.
+    pub assets: std::collections::HashSet<String>,
+    pub base_path: String,
+}
+
+/// Where the Markdown came from, for rewriting relative links and locating errors.
+pub struct Source<'a> {
+    /// The document file, relative to the site root (for messages).
+    pub file: &'a Path,
+    /// The whole file text (for showing the offending line).
+    pub text: &'a str,
+    /// Folder of the document under `content/` (`incidents`), for relative links.
+    pub dir: &'a str,
+    /// Byte offset of the Markdown within `text`.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Question {
+    pub question: String,
+    pub anchor: String,
+    pub answer: String,
+    /// Plain text of the answer, for search and JSON-LD.
+    #[serde(skip)]
+    pub answer_text: String,
+}
+
+/// An internal link emitted into the HTML, remembered so the final link check
+/// can report a broken one at its place in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRecord {
+    pub href: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Plain text of the whole body (search, word count).
+    pub text: String,
+    pub first_paragraph: String,
+    /// With `split_questions`: the `##` sections; `html` is then the text before the first.
+    pub questions: Vec<Question>,
+    pub links: Vec<LinkRecord>,
+    /// Every `id` the body defines (headings, footnotes).
+    pub ids: Vec<String>,
+}
+
+/// Converts byte offsets to 1-based line and column in the file.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+}
+
+/// Renders a document body.
+pub fn render<'a>(
+    markdown: &'a str,
+    source: &'a Source<'a>,
+    links: &'a Links,
+    raw_html: RawHtml,
+    split_questions: bool,
+) -> (Rendered, Vec<Diagnostic>) {
+    let mut r = Renderer::new(source, links, raw_html);
+    r.run(markdown, split_questions);
+    r.finish()
+}
+
+/// Renders one line of inline Markdown (timeline events, actions) without the
+/// surrounding paragraph. `offset` is where the text starts in the file, for
+/// locating errors (YAML values are located approximately).
+pub fn render_inline(
+    markdown: &str,
+    source: &Source,
+    links: &Links,
+    raw_html: RawHtml,
+) -> (String, Vec<LinkRecord>, Vec<Diagnostic>) {
+    let (rendered, diagnostics) = render(markdown, source, links, raw_html, false);
+    let html = rendered.html.trim();
+    let inner = html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .filter(|h| !h.contains("<p>"))
+        .unwrap_or(html);
+    (inner.to_string(), rendered.links, diagnostics)
+}
+
+struct Renderer<'a> {
+    source: &'a Source<'a>,
+    links: &'a Links,
+    raw_html: RawHtml,
+    index: LineIndex,
+    out: Rendered,
+    diagnostics: Vec<Diagnostic>,
+    ids: HashMap<String, usize>,
+    has_raw_html: bool,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(source: &'a Source<'a>, links: &'a Links, raw_html: RawHtml) -> Renderer<'a> {
+        Renderer {
+            source,
+            links,
+            raw_html,
+            index: LineIndex::new(source.text),
+            out: Rendered::default(),
+            diagnostics: Vec::new(),
+            ids: HashMap::new(),
+            has_raw_html: false,
+        }
+    }
+
+    fn location(&self, offset: usize) -> Location {
+        let (line, column) = self.index.position(self.source.text, self.source.offset + offset);
+        Location::in_text(self.source.file, self.source.text, line, column)
+    }
+
+    /// A unique id on this page: `slug`, `slug-1`, `slug-2`, …
+    fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        while let Some(n) = self.ids.get(&id).copied() {
+            self.ids.insert(id.clone(), n + 1);
+            id = format!("{base}-{}", n + 1);
+        }
+        self.ids.insert(id.clone(), 0);
+        self.out.ids.push(id.clone());
+        id
+    }
+
+    fn run(&mut self, markdown: &'a str, split_questions: bool) {
+        let events: Vec<(Event, std::ops::Range<usize>)> =
+            Parser::new_ext(markdown, options()).into_offset_iter().collect();
+        let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+        // The open question of an FAQ: (question, anchor, start in html_events).
+        let mut question: Option<(String, String, usize)> = None;
+        let mut in_first_paragraph = false;
+        let mut first_done = false;
+        let mut text = String::new();
+        let mut i = 0;
+        while i < events.len() {
+            let (event, _) = &events[i];
+            match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let end = find_end(&events, i);
+                    let inner = &events[i + 1..end];
+                    let title = plain_text(inner);
+                    text.push_str(&title);
+                    text.push('\n');
+                    let base = id.as_ref().map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
+                    let id = self.unique_id(&base);
+                    if split_questions && *level == HeadingLevel::H2 {
+                        self.close_question(&mut question, &mut html_events);
+                        question = Some((title, id, html_events.len()));
+                        i = end + 1;
+                        continue;
+                    }
+                    let level_num = heading_number(*level);
+                    if (2..=3).contains(&level_num) {
+                        self.out.toc.push(TocEntry {
+                            level: level_num,
+                            id: id.clone(),
+                            title: title.clone(),
+                        });
+                    }
+                    let mut inner_html = String::new();
+                    let inner_events = self.rewrite(inner);
+                    pulldown_cmark::html::push_html(&mut inner_html, inner_events.into_iter());
+                    html_events.push(Event::Html(CowStr::from(format!(
+                        "<h{level_num} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to “{}”\">#</a></h{level_num}>\n",
+                        escape(&title)
+                    ))));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let end = find_end(&events, i);
+                    let mut code = String::new();
+                    for (e, _) in &events[i + 1..end] {
+                        if let Event::Text(t) = e {
+                            code.push_str(t);
+                        }
+                    }
+                    text.push_str(&code);
+                    text.push('\n');
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(l) => l.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    html_events.push(Event::Html(CowStr::from(highlight::code_block(&code, &lang))));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Paragraph) if !first_done && question.is_none() => {
+                    in_first_paragraph = true;
+                }
+                Event::End(TagEnd::Paragraph) if in_first_paragraph => {
+                    in_first_paragraph = false;
+                    first_done = true;
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if in_first_paragraph {
+                        self.out.first_paragraph.push_str(t);
+                    }
+                    text.push_str(t);
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if in_first_paragraph {
+                        self.out.first_paragraph.push(' ');
+                    }
+                    text.push(' ');
+                }
+                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                    text.push('\n');
+                }
+                _ => {}
+            }
+            let rewritten = self.rewrite(std::slice::from_ref(&events[i]));
+            html_events.extend(rewritten);
+            i += 1;
+        }
+        self.close_question(&mut question, &mut html_events);
+        let mut html = String::with_capacity(markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+        if self.has_raw_html && self.raw_html == RawHtml::Sanitize {
+            html = sanitize(&html);
+            for q in &mut self.out.questions {
+                q.answer = sanitize(&q.answer);
+            }
+        }
+        self.out.html = html;
+        self.out.text = text;
+    }
+
+    /// Ends the open FAQ question: its answer is the HTML emitted since it began.
+    fn close_question(&mut self, question: &mut Option<(String, String, usize)>, html_events: &mut Vec<Event<'a>>) {
+        if let Some((q, anchor, start)) = question.take() {
+            let answer_events: Vec<Event> = html_events.drain(start..).collect();
+            let answer_text = plain_text_of_events(&answer_events);
+            let mut answer = String::new();
+            pulldown_cmark::html::push_html(&mut answer, answer_events.into_iter());
+            self.out.questions.push(Question {
+                question: q,
+                anchor,
+                answer,
+                answer_text,
+            });
+        }
+    }
+
+    /// Applies link rewriting, raw-HTML policy and task-list markup to events.
+    fn rewrite(&mut self, events: &[(Event<'a>, std::ops::Range<usize>)]) -> Vec<Event<'a>> {
+        let mut out = Vec::with_capacity(events.len());
+        for (event, range) in events {
+            let event = match event {
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let dest = self.link(dest_url, range.start);
+                    Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    })
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest = self.link(dest_url, range.start);
+                    Event::Start(Tag::Image {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    })
+                }
+                Event::Html(h) | Event::InlineHtml(h) => match self.raw_html {
+                    RawHtml::Allow => event.clone(),
+                    RawHtml::Sanitize => {
+                        self.has_raw_html = true;
+                        event.clone()
+                    }
+                    RawHtml::Deny => {
+                        self.diagnostics.push(
+                            Diagnostic::error(Code::RawHtml, format!("raw HTML is not allowed: `{}`", h.trim()))
+                                .at(self.location(range.start))
+                                .help("use Markdown instead, or set `raw_html: sanitize` in seckb.yaml"),
+                        );
+                        Event::Text(h.clone())
+                    }
+                },
+                Event::TaskListMarker(done) => Event::Html(CowStr::from(if *done {
+                    "<input type=\"checkbox\" checked disabled aria-label=\"done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"not done\"> "
+                })),
+                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
+                    if let Event::Start(Tag::FootnoteDefinition(name)) = event {
+                        self.out.ids.push(name.to_string());
+                    }
+                    event.clone()
+                }
+                _ => event.clone(),
+            };
+            out.push(event);
+        }
+        out
+    }
+
+    /// Rewrites a link destination and records internal ones for checking.
+    fn link(&mut self, dest: &CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let dest_str = dest.trim();
+        let lower = dest_str.to_ascii_lowercase();
+        if ["javascript:", "data:", "vbscript:", "file:"].iter().any(|s| lower.starts_with(s)) {
+            self.diagnostics.push(
+                Diagnostic::error(Code::InvalidUrl, format!("links with `{}` URLs are not allowed", &lower[..lower.find(':').unwrap_or(0)]))
+                    .at(self.location(offset))
+                    .help("link to an http(s) page or a document of the site"),
+            );
+            return CowStr::from("#");
+        }
+        if is_external(dest_str) || dest_str.is_empty() {
+            return dest.clone();
+        }
+        let (path, fragment) = match dest_str.find('#') {
+            Some(i) => (&dest_str[..i], &dest_str[i..]),
+            None => (dest_str, ""),
+        };
+        let (line, column) = self.index.position(self.source.text, self.source.offset + offset);
+        if path.is_empty() {
+            self.out.links.push(LinkRecord {
+                href: dest_str.to_string(),
+                line,
+                column,
+            });
+            return dest.clone();
+        }
+        let resolved = resolve_relative(self.source.dir, path);
+        let href = if path.ends_with(".md") {
+            match resolved.as_ref().and_then(|p| self.links.documents.get(p)) {
+                Some(target) if target.published => format!("{}{fragment}", target.url),
+                Some(_) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Code::LinkToUnpublished,
+                            format!("link to `{path}`, which is not published in this build (draft, embargoed, or above the TLP ceiling)"),
+                        )
+                        .at(self.location(offset))
+                        .help("remove the link, or publish the target at this TLP level"),
+                    );
+                    return CowStr::from("#");
+                }
+                None => {
+                    self.diagnostics.push(
+                        Diagnostic::error(Code::BrokenLink, format!("link to `{path}`: no such document"))
+                            .at(self.location(offset))
+                            .help("links between documents are paths relative to this file, such as ../faq/api-keys.md"),
+                    );
+                    return CowStr::from("#");
+                }
+            }
+        } else if let Some(asset) = resolved.filter(|p| self.links.assets.contains(p)) {
+            format!("{}{asset}{fragment}", self.links.base_path)
+        } else if let Some(site_path) = path.strip_prefix('/') {
+            format!("{}{site_path}{fragment}", self.links.base_path)
+        } else {
+            dest_str.to_string()
+        };
+        self.out.links.push(LinkRecord {
+            href: href.clone(),
+            line,
+            column,
+        });
+        CowStr::from(href)
+    }
+
+    fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
+        if self.out.toc.len() < 3 {
+            self.out.toc.clear();
+        }
+        (self.out, self.diagnostics)
+    }
+}
+
+/// True for URLs with a scheme (`https:`, `mailto:`) or protocol-relative ones.
+pub fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !url[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Resolves `path` (relative to `dir`, or to content/ when it starts with `/`)
+/// to a normalised path under content/; None when it climbs out.
+pub fn resolve_relative(dir: &str, path: &str) -> Option<String> {
+    let decoded = percent_decode(path);
+    let mut parts: Vec<&str> = if decoded.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Decodes `%XX` escapes (links to files with spaces are written `a%20b.md`).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+fn plain_text_of_events(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => s.push(' '),
+            _ => {}
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Plain text of inline Markdown (titles of timeline events in feeds and JSON).
+pub fn inline_text(markdown: &str) -> String {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    plain_text_of_events(&events)
+}
+
+/// Cleans raw HTML with ammonia, keeping the markup seckb itself generates.
+fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class", "aria-label", "data-lang"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .clean(html)
+        .to_string()
+}
+
+/// Cuts plain text to about `max` characters at a word boundary, adding "…".
+pub fn truncate(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links() -> Links {
+        let mut l = Links {
+            base_path: "/kb/".into(),
+            ..Links::default()
+        };
+        l.documents.insert(
+            "faq/api-keys.md".into(),
+            LinkTarget { url: "/kb/faq/api-keys/".into(), published: true },
+        );
+        l.documents.insert(
+            "incidents/secret.md".into(),
+            LinkTarget { url: "/kb/incidents/secret/".into(), published: false },
+        );
+        l.assets.insert("incidents/diagram.png".into());
+        l
+    }
+
+    fn run(md: &str, split: bool) -> (Rendered, Vec<Diagnostic>) {
+        let text = format!("---\ntitle: x\n---\n{md}");
+        let source = Source { file: Path::new("content/incidents/a.md"), text: &text, dir: "incidents", offset: 16 };
+        render(md, &source, &links(), RawHtml::Sanitize, split)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchor_links() {
+        let (r, _) = run("## Rotate keys\n\n## Rotate keys\n\n### Why?\n", false);
+        assert!(r.html.contains("<h2 id=\"rotate-keys\">Rotate keys <a class=\"anchor\" href=\"#rotate-keys\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"rotate-keys-1\">"));
+        assert_eq!(r.toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["rotate-keys", "rotate-keys-1", "why"]);
+    }
+
+    #[test]
+    fn md_links_are_rewritten_and_broken_ones_located() {
+        let (r, d) = run("See [keys](../faq/api-keys.md#rotate) and [img](diagram.png).\n\n[x](nope.md)\n", false);
+        assert!(r.html.contains("href=\"/kb/faq/api-keys/#rotate\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/kb/incidents/diagram.png\""));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::BrokenLink);
+        let loc = d[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (6, 1));
+        assert_eq!(r.links[0], LinkRecord { href: "/kb/faq/api-keys/#rotate".into(), line: 4, column: 5 });
+    }
+
+    #[test]
+    fn links_to_unpublished_documents_are_errors() {
+        let (_, d) = run("[s](secret.md)\n", false);
+        assert_eq!(d[0].code, Code::LinkToUnpublished);
+    }
+
+    #[test]
+    fn faq_bodies_split_into_questions() {
+        let (r, _) = run("Intro.\n\n## Was my data exposed?\n\nNo.\n\n## What now?\n\nRotate.\n", true);
+        assert_eq!(r.html.trim(), "<p>Intro.</p>");
+        assert_eq!(r.questions.len(), 2);
+        assert_eq!(r.questions[0].anchor, "was-my-data-exposed");
+        assert_eq!(r.questions[0].answer.trim(), "<p>No.</p>");
+        assert_eq!(r.questions[1].answer_text, "Rotate.");
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_and_scripts_refused() {
+        let (r, _) = run("<img src=x onerror=alert(1)><script>alert(1)</script>\n\n[x](javascript:alert(1))\n", false);
+        assert!(!r.html.contains("onerror") && !r.html.contains("<script"), "{}", r.html);
+    }
+
+    #[test]
+    fn relative_paths_resolve_inside_content_only() {
+        assert_eq!(resolve_relative("incidents", "../faq/a.md").as_deref(), Some("faq/a.md"));
+        assert_eq!(resolve_relative("incidents", "/guides/b.md").as_deref(), Some("guides/b.md"));
+        assert_eq!(resolve_relative("incidents", "../../x.md"), None);
+        assert_eq!(resolve_relative("", "a%20b.md").as_deref(), Some("a b.md"));
+    }
+
+    #[test]
+    fn truncation_cuts_at_words() {
+        assert_eq!(truncate("one two three four", 9), "one two…");
+        assert_eq!(truncate("short", 200), "short");
+    }
+}

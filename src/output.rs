@@ -1,0 +1,79 @@
+//! The built site in memory: output paths and their contents. `build` writes
+//! it to disk atomically; `serve` answers requests from it.
+
+use crate::theme::StaticSource;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A file copied as it is (assets, static files), read when written or served.
+    Copy(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+impl Content {
+    /// The text of generated files (copies are not read).
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Content::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            Content::Embedded(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            Content::Copy(_) => None,
+        }
+    }
+
+    pub fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        match self {
+            Content::Bytes(b) => Ok(Cow::Borrowed(b)),
+            Content::Embedded(b) => Ok(Cow::Borrowed(b)),
+            Content::Copy(p) => std::fs::read(p).map(Cow::Owned),
+        }
+    }
+}
+
+impl From<&StaticSource> for Content {
+    fn from(s: &StaticSource) -> Content {
+        match s {
+            StaticSource::File(p) => Content::Copy(p.clone()),
+            StaticSource::Embedded(b) => Content::Embedded(b),
+        }
+    }
+}
+
+/// Output paths (relative, `/` separators) to contents, in sorted order.
+#[derive(Debug, Default, Clone)]
+pub struct Output {
+    files: BTreeMap<String, Content>,
+}
+
+impl Output {
+    pub fn insert(&mut self, path: impl Into<String>, content: Content) {
+        self.files.insert(path.into(), content);
+    }
+
+    pub fn insert_bytes(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
+        self.insert(path, Content::Bytes(bytes));
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Content> {
+        self.files.get(path)
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (&String, &Content)> {
+        self.files.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}

@@ -1,0 +1,95 @@
+//! Atom 1.0 feeds (RFC 4287): the whole site at `atom.xml`, incidents alone
+//! at `incidents/atom.xml`. Entries are ordered by `updated`, then `date`.
+
+use super::xml_escape;
+use crate::content::Kind;
+use crate::output::Output;
+use crate::site::{Page, Site};
+
+/// How many entries a feed carries: readers poll feeds, so they stay small.
+const FEED_ENTRIES: usize = 50;
+
+pub fn add(site: &Site, output: &mut Output) {
+    let all: Vec<&Page> = site.pages.iter().filter(|p| p.doc.meta.date.is_some()).collect();
+    output.insert_bytes("atom.xml", feed(site, &all, "atom.xml", &site.config.title).into_bytes());
+    let incidents: Vec<&Page> = all.iter().copied().filter(|p| p.kind() == Kind::Incident).collect();
+    let title = format!("{}: incidents", site.config.title);
+    output.insert_bytes("incidents/atom.xml", feed(site, &incidents, "incidents/atom.xml", &title).into_bytes());
+}
+
+fn feed(site: &Site, pages: &[&Page], path: &str, title: &str) -> String {
+    let mut pages: Vec<&Page> = pages.to_vec();
+    pages.sort_by(|a, b| {
+        b.doc
+            .last_changed()
+            .cmp(&a.doc.last_changed())
+            .then_with(|| b.doc.meta.date.cmp(&a.doc.meta.date))
+            .then_with(|| a.doc.path.cmp(&b.doc.path))
+    });
+    pages.truncate(FEED_ENTRIES);
+    let updated = pages
+        .iter()
+        .filter_map(|p| p.doc.last_changed())
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+    let urls = &site.urls;
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
+        xml_escape(&site.config.language),
+        xml_escape(title)
+    ));
+    if !site.config.description.is_empty() {
+        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(&site.config.description)));
+    }
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <generator>seckb</generator>\n",
+        xml_escape(&urls.absolute(path)),
+        xml_escape(urls.base_url()),
+        xml_escape(&urls.absolute(path)),
+        xml_escape(&site.config.author),
+    ));
+    for page in pages {
+        xml.push_str(&entry(site, page));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn entry(site: &Site, page: &Page) -> String {
+    let doc = &page.doc;
+    let link = site.urls.absolute(&doc.path);
+    let published = doc.meta.date.map(|d| d.rfc3339()).unwrap_or_default();
+    let updated = doc.last_changed().map(|d| d.rfc3339()).unwrap_or_default();
+    let mut title = doc.meta.title.clone();
+    let mut summary = page.summary.clone();
+    let mut categories = String::new();
+    if let Some(inc) = &doc.incident {
+        let id = inc.id.as_ref().map(|i| format!("{} ", i.value)).unwrap_or_default();
+        title = format!("{id}[{}] {}", inc.severity.as_str().to_uppercase(), doc.meta.title);
+        summary = format!(
+            "Severity: {}. Status: {}. {}",
+            inc.severity.as_str(),
+            inc.status.as_str(),
+            page.summary
+        );
+        categories.push_str(&format!(
+            "    <category term=\"severity:{}\" label=\"Severity: {}\"/>\n    <category term=\"status:{}\" label=\"Status: {}\"/>\n",
+            inc.severity.as_str(),
+            inc.severity.as_str(),
+            inc.status.as_str(),
+            inc.status.as_str()
+        ));
+    }
+    for tag in &doc.meta.tags {
+        categories.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(tag)));
+    }
+    format!(
+        "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n    <summary>{}</summary>\n{categories}    <content type=\"html\">{}</content>\n  </entry>\n",
+        xml_escape(&title),
+        xml_escape(&link),
+        xml_escape(&link),
+        xml_escape(&summary),
+        xml_escape(&page.rendered.html),
+    )
+}

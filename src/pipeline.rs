@@ -1,0 +1,227 @@
+//! The build as a list of named stages over plain data:
+//! config → theme → discover → validate → assemble → render → extras → link check.
+//! `build`, `check` and `serve` all run this one function.
+
+use crate::config::{self, Config};
+use crate::content::{self, load, validate, Document, Tlp};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::linkcheck::{self, PageSource};
+use crate::output::{Content, Output};
+use crate::site::{self, Publication, Site};
+use crate::{outputs, render, theme};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What a build reads and decides.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from seckb.yaml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Overrides `publish_tlp` from seckb.yaml.
+    pub tlp: Option<Tlp>,
+    /// Overrides the clock (embargoes, warnings), for tests and reproducible builds.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Serve mode: pages get the live-reload script and preview banners.
+    pub preview: bool,
+}
+
+/// A successful build, in memory.
+#[derive(Debug)]
+pub struct Built {
+    pub output: Output,
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub documents: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// A failed build: every error and warning found.
+#[derive(Debug)]
+pub struct Failed {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Timer {
+    start: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, now - self.start));
+        self.start = now;
+    }
+}
+
+fn fail(mut diagnostics: Vec<Diagnostic>) -> Failed {
+    crate::diagnostics::sort(&mut diagnostics);
+    Failed { diagnostics }
+}
+
+/// Loads and validates seckb.yaml, applying command-line overrides.
+pub fn load_config(options: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
+    let mut config = config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = config::normalize_base_url(url)
+            .map_err(|m| vec![Diagnostic::error(Code::Config, format!("--base-url: {m}"))])?;
+    }
+    if let Some(tlp) = options.tlp {
+        config.publish_tlp = tlp;
+    }
+    Ok(config)
+}
+
+/// Runs every stage in memory. Nothing is written.
+pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
+    let mut timer = Timer {
+        start: Instant::now(),
+        stages: Vec::new(),
+    };
+    let now = options.now.unwrap_or_else(chrono::Utc::now);
+    let config = load_config(options).map_err(fail)?;
+    let mut diagnostics = Vec::new();
+    let theme = theme::load(&options.root, &config.theme);
+    let tera = theme
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|t| render::load_templates(t, &config.base_path()));
+    timer.lap("config and theme");
+
+    let (found, d) = load::discover(&options.root);
+    diagnostics.extend(d);
+    timer.lap("discover");
+
+    let validated: Vec<(Option<Document>, Vec<Diagnostic>)> = found
+        .documents
+        .par_iter()
+        .map(|f| validate::document(f, &config, now))
+        .collect();
+    let mut documents = Vec::with_capacity(validated.len());
+    for (doc, d) in validated {
+        diagnostics.extend(d);
+        documents.extend(doc);
+    }
+    let mut sections = Vec::new();
+    let mut names: Vec<String> = vec![String::new()];
+    names.extend(found.sections.iter().cloned());
+    for name in &names {
+        let index = found.section_indexes.iter().find(|(f, _)| f == name).map(|(_, s)| s);
+        let (section, d) = validate::section(name, index);
+        diagnostics.extend(d);
+        sections.push(section);
+    }
+    diagnostics.extend(crate::secrets::scan_all(&found.documents, &config.secrets.allow));
+    timer.lap("parse and validate");
+
+    let (theme, tera) = match (theme, tera) {
+        (Ok(theme), Ok(tera)) => (theme, tera),
+        (Err(e), _) | (_, Err(e)) => {
+            diagnostics.extend(e);
+            return Err(fail(diagnostics));
+        }
+    };
+    let publication = Publication {
+        drafts: options.drafts,
+        ceiling: config.publish_tlp,
+        now,
+    };
+    let document_count = documents.len();
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let site = site::assemble(config, publication, documents, sections, found.assets);
+    let site = match site {
+        Ok(site) if !has_errors => site,
+        Ok(_) => return Err(fail(diagnostics)),
+        Err(d) => {
+            diagnostics.extend(d);
+            return Err(fail(diagnostics));
+        }
+    };
+    timer.lap("assemble and render Markdown");
+
+    let pages = render::render_site(&site, &tera, &theme).map_err(|d| {
+        diagnostics.extend(d);
+        fail(std::mem::take(&mut diagnostics))
+    })?;
+    let page_count = pages.len();
+    timer.lap("render templates");
+
+    let mut output = Output::default();
+    for (path, source) in &theme.statics {
+        output.insert(path.clone(), Content::from(source));
+    }
+    for asset in &site.assets {
+        output.insert(asset.path.clone(), Content::Copy(asset.source.clone()));
+    }
+    for (path, bytes) in pages {
+        output.insert(path, Content::Bytes(bytes));
+    }
+    outputs::add_all(&site, &mut output, now).map_err(|d| fail(d))?;
+    timer.lap("feeds, sitemap and exports");
+
+    let sources: HashMap<String, PageSource> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let source = PageSource {
+                doc: &p.doc,
+                links: &p.links,
+            };
+            (crate::urls::Urls::output_file(&p.doc.path), source)
+        })
+        .collect();
+    let templates: HashMap<String, &str> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let t = match p.kind() {
+                content::Kind::Incident => "incident.html",
+                content::Kind::Faq => "faq.html",
+                content::Kind::Page => "page.html",
+            };
+            (crate::urls::Urls::output_file(&p.doc.path), t)
+        })
+        .collect();
+    let broken = linkcheck::check(&output, site.urls.base_path(), &sources, &templates);
+    drop(sources);
+    drop(templates);
+    if !broken.is_empty() {
+        diagnostics.extend(broken);
+        return Err(fail(diagnostics));
+    }
+    timer.lap("link check");
+
+    let mut warnings = diagnostics;
+    crate::diagnostics::sort(&mut warnings);
+    Ok(Built {
+        stats: Stats {
+            documents: document_count,
+            pages: page_count,
+            files: output.len(),
+            stages: timer.stages,
+        },
+        output,
+        site,
+        warnings,
+    })
+}
+
+/// Builds and writes the site to the output folder atomically.
+pub fn build_and_write(options: &BuildOptions) -> Result<Built, Failed> {
+    let built = build(options)?;
+    let dest = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    crate::write::write_atomic(&built.output, &dest).map_err(|d| fail(vec![d]))?;
+    Ok(built)
+}

@@ -1,0 +1,459 @@
+//! Tera: loading the theme (overridden by the site's `templates/`), the
+//! template context of every page kind, and rendering all pages in parallel.
+//! Site-wide values (navigation, document summaries) are built once and
+//! shared; each page's context holds only its own data plus those.
+
+use crate::content::{Kind, Severity, Status, Tlp};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::site::{Page, Site};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use tera::Tera;
+
+/// A rendered output file: its path in the output folder and its bytes.
+pub type Rendered = (String, Vec<u8>);
+
+/// Loads templates and registers seckb's template functions.
+pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let templates: Vec<(&str, &str)> = theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
+    if let Err(e) = tera.add_raw_templates(templates) {
+        return Err(vec![template_error(theme, &e)]);
+    }
+    let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
+        .iter()
+        .filter(|name| !theme.templates.iter().any(|t| t.name == **name))
+        .map(|name| {
+            Diagnostic::error(Code::Template, format!("the theme has no `{name}` template"))
+                .at(Location::file(&theme.dir.join("templates")))
+                .help(format!("add templates/{name} to the site or the theme"))
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    if let Some(cycle) = theme.include_cycle() {
+        return Err(vec![Diagnostic::error(
+            Code::Template,
+            format!("templates include each other in a loop: {}", cycle.join(" → ")),
+        )
+        .at(Location::file(&theme.template_path(&cycle[0])))
+        .help("remove one of the include/extends/import statements")]);
+    }
+    let base = base_path.to_string();
+    tera.register_function("url", move |args: &HashMap<String, Value>| {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("url() needs a `path` argument"))?;
+        Ok(Value::String(format!("{base}{}", path.trim_start_matches('/'))))
+    });
+    Ok(tera)
+}
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: [&str; 11] = [
+    "base.html",
+    "index.html",
+    "incident.html",
+    "faq.html",
+    "page.html",
+    "section.html",
+    "taxonomy.html",
+    "term.html",
+    "search.html",
+    "404.html",
+    "alias.html",
+];
+
+/// Turns a Tera error into a diagnostic naming the template file and, where
+/// Tera or the template text tells, the line.
+pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let full = chain.join("\n");
+    let name = chain
+        .iter()
+        .find_map(|m| quoted_after(m, "'").filter(|n| n.ends_with(".html") || n.ends_with(".xml")))
+        .unwrap_or_default();
+    let file: PathBuf = theme.template_path(&name);
+    let text = theme.templates.iter().find(|t| t.name == name).map(|t| t.text.as_str()).unwrap_or("");
+    // Parse errors carry " --> line:col"; runtime errors name a variable we can find.
+    let position = full.find("--> ").and_then(|i| {
+        let rest = &full[i + 4..];
+        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
+    });
+    let position = position.or_else(|| {
+        let variable = chain.iter().find_map(|m| quoted_after(m, "`"))?;
+        text.lines()
+            .enumerate()
+            .find_map(|(i, l)| l.find(&variable).map(|c| (i + 1, c + 1)))
+    });
+    let detail = chain.last().cloned().unwrap_or_default();
+    let message = format!("template error in `{name}`: {}", detail.lines().last().unwrap_or("").trim());
+    let location = match position {
+        Some((line, column)) => Location::in_text(&file, text, line, column),
+        None => Location::file(&file),
+    };
+    Diagnostic::error(Code::Template, message).at(location).help(
+        chain
+            .iter()
+            .map(|m| m.trim().replace('\n', " "))
+            .collect::<Vec<_>>()
+            .join(": "),
+    )
+}
+
+fn quoted_after(message: &str, quote: &str) -> Option<String> {
+    let start = message.find(quote)? + quote.len();
+    let end = message[start..].find(quote)? + start;
+    Some(message[start..end].to_string())
+}
+
+fn tlp_json(tlp: Tlp) -> Value {
+    json!({ "level": tlp.as_str(), "label": tlp.label() })
+}
+
+/// Values shared by every page, built once per site.
+struct Shared {
+    site: Value,
+    config: Value,
+    summaries: Vec<Value>,
+    term_urls: HashMap<(&'static str, String), String>,
+}
+
+impl Shared {
+    fn new(site: &Site) -> Shared {
+        let urls = &site.urls;
+        let nav: Vec<Value> = site
+            .lists
+            .iter()
+            .map(|l| json!({ "title": l.section.title, "url": l.url }))
+            .collect();
+        let mut term_urls = HashMap::new();
+        for tax in &site.taxonomies {
+            for term in &tax.terms {
+                term_urls.insert((tax.name, crate::content::slugify(&term.name)), urls.path(&tax.term_path(term)));
+            }
+        }
+        let mut shared = Shared {
+            site: json!({
+                "title": site.config.title,
+                "description": site.config.description,
+                "language": site.config.language,
+                "base_url": urls.base_url(),
+                "base_path": urls.base_path(),
+                "nav": nav,
+                "extra": site.config.extra,
+                "author": site.config.author,
+            }),
+            config: json!({ "extra": site.config.extra }),
+            summaries: Vec::new(),
+            term_urls,
+        };
+        shared.summaries = site.pages.iter().map(|p| shared.summary(p)).collect();
+        shared
+    }
+
+    fn term(&self, taxonomy: &'static str, name: &str) -> Value {
+        let url = self.term_urls.get(&(taxonomy, crate::content::slugify(name))).cloned();
+        json!({ "name": name, "url": url })
+    }
+
+    fn summary(&self, page: &Page) -> Value {
+        let doc = &page.doc;
+        let inc = doc.incident.as_ref();
+        json!({
+            "kind": doc.kind,
+            "title": doc.meta.title,
+            "url": page.url,
+            "date": doc.meta.date.map(|d| d.ymd()),
+            "updated": doc.meta.updated.map(|d| d.ymd()),
+            "summary": page.summary,
+            "tlp": tlp_json(doc.meta.tlp),
+            "tags": doc.meta.tags.iter().map(|t| self.term("tags", t)).collect::<Vec<_>>(),
+            "id": inc.and_then(|i| i.id.as_ref()).map(|id| id.value.clone()),
+            "severity": inc.map(|i| i.severity),
+            "status": inc.map(|i| i.status),
+            "vendors": inc.map(|i| i.vendors().into_iter().map(|v| self.term("vendors", v)).collect::<Vec<_>>()).unwrap_or_default(),
+            "draft": doc.meta.draft,
+            "embargo": doc.meta.embargo.map(|d| d.rfc3339()),
+        })
+    }
+
+    fn list(&self, indices: &[usize]) -> Vec<&Value> {
+        indices.iter().map(|&i| &self.summaries[i]).collect()
+    }
+
+    fn context(&self, page_kind: &str, title: &str, canonical: String, noindex: bool) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("config", &self.config);
+        ctx.insert("page_kind", page_kind);
+        ctx.insert("title", title);
+        ctx.insert("canonical", &canonical);
+        ctx.insert("noindex", &noindex);
+        ctx
+    }
+}
+
+fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
+    let page = &site.pages[index];
+    let doc = &page.doc;
+    let link = |i: &usize| {
+        let p = &site.pages[*i];
+        json!({
+            "title": p.doc.meta.title,
+            "url": p.url,
+            "kind": p.doc.kind,
+            "id": p.doc.incident.as_ref().and_then(|x| x.id.as_ref()).map(|id| id.value.clone()),
+        })
+    };
+    let section = site
+        .lists
+        .iter()
+        .find(|l| l.section.name == doc.section)
+        .map(|l| json!({ "title": l.section.title, "url": l.url }));
+    let words = page.rendered.text.split_whitespace().count();
+    let mut value = json!({
+        "kind": doc.kind,
+        "title": doc.meta.title,
+        "url": page.url,
+        "permalink": site.urls.absolute(&doc.path),
+        "slug": doc.slug,
+        "section": section,
+        "date": doc.meta.date.map(|d| d.ymd()),
+        "updated": doc.meta.updated.map(|d| d.ymd()),
+        "summary": page.summary,
+        "tags": doc.meta.tags.iter().map(|t| shared.term("tags", t)).collect::<Vec<_>>(),
+        "tlp": tlp_json(doc.meta.tlp),
+        "draft": doc.meta.draft,
+        "embargo": doc.meta.embargo.map(|d| d.rfc3339()),
+        "content": page.rendered.html,
+        "toc": page.rendered.toc,
+        "word_count": words,
+        "reading_minutes": words.div_ceil(220).max(1),
+        "extra": doc.meta.extra,
+    });
+    let Some(obj) = value.as_object_mut() else {
+        return value;
+    };
+    if let Some(inc) = &doc.incident {
+        let extra = json!({
+            "id": inc.id.as_ref().map(|id| id.value.clone()),
+            "severity": inc.severity,
+            "status": inc.status,
+            "cvss": inc.cvss,
+            "affected": inc.affected.iter().map(|a| json!({
+                "vendor": a.vendor,
+                "vendor_url": shared.term("vendors", &a.vendor)["url"],
+                "product": a.product,
+                "versions": a.versions,
+            })).collect::<Vec<_>>(),
+            "third_parties": inc.third_parties.iter().map(|t| shared.term("vendors", t)).collect::<Vec<_>>(),
+            "data_exposed": inc.data_exposed,
+            "actors": inc.actors,
+            "records_affected": inc.records_affected,
+            "cves": inc.cves.iter().map(|c| json!({"id": c, "url": format!("https://www.cve.org/CVERecord?id={c}")})).collect::<Vec<_>>(),
+            "cwes": inc.cwes.iter().map(|c| json!({"id": c, "url": format!("https://cwe.mitre.org/data/definitions/{}.html", c.trim_start_matches("CWE-"))})).collect::<Vec<_>>(),
+            "timeline": inc.timeline.iter().zip(&page.timeline_html).map(|(t, html)| json!({
+                "date": if t.date.has_time { t.date.instant.format("%Y-%m-%d %H:%M UTC").to_string() } else { t.date.ymd() },
+                "datetime": t.date.rfc3339(),
+                "event": html,
+            })).collect::<Vec<_>>(),
+            "actions": page.actions_html,
+            "references": inc.references.iter().map(|r| json!({"title": r.title.clone().unwrap_or_else(|| r.url.clone()), "url": r.url})).collect::<Vec<_>>(),
+            "related": page.related.iter().map(link).collect::<Vec<_>>(),
+            "faqs": page.backlinks.iter().map(link).collect::<Vec<_>>(),
+        });
+        if let Value::Object(m) = extra {
+            obj.extend(m);
+        }
+    }
+    if doc.kind == Kind::Faq {
+        let mut questions: Vec<Value> = page
+            .rendered
+            .questions
+            .iter()
+            .map(|q| json!({"question": q.question, "anchor": q.anchor, "answer": q.answer}))
+            .collect();
+        let mut content = page.rendered.html.clone();
+        if questions.is_empty() {
+            questions.push(json!({"question": doc.meta.title, "anchor": "answer", "answer": content}));
+            content = String::new();
+        }
+        obj.insert("questions".into(), Value::Array(questions));
+        obj.insert("content".into(), Value::String(content));
+        obj.insert("incidents".into(), Value::Array(page.backlinks.iter().map(link).collect()));
+    }
+    value
+}
+
+fn render_one(tera: &Tera, theme: &Theme, template: &str, ctx: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+    tera.render(template, ctx).map(String::into_bytes).map_err(|e| template_error(theme, &e))
+}
+
+/// Renders every HTML page of the site.
+pub fn render_site(site: &Site, tera: &Tera, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+    let shared = Shared::new(site);
+    let urls = &site.urls;
+    let mut jobs: Vec<Box<dyn Fn() -> Result<Rendered, Diagnostic> + Sync + '_>> = Vec::new();
+    let shared = &shared;
+
+    for index in 0..site.pages.len() {
+        jobs.push(Box::new(move || {
+            let page = &site.pages[index];
+            let template = match page.kind() {
+                Kind::Incident => "incident.html",
+                Kind::Faq => "faq.html",
+                Kind::Page => "page.html",
+            };
+            let mut ctx = shared.context(
+                page.kind().as_str(),
+                &page.doc.meta.title,
+                urls.absolute(&page.doc.path),
+                page.doc.meta.tlp > Tlp::Clear,
+            );
+            ctx.insert("page", &page_json(site, shared, index));
+            let bytes = render_one(tera, theme, template, &ctx)?;
+            Ok((crate::urls::Urls::output_file(&page.doc.path), bytes))
+        }));
+    }
+    for list in &site.lists {
+        jobs.push(Box::new(move || {
+            let mut ctx = shared.context("section", &list.section.title, urls.absolute(&list.path), false);
+            ctx.insert(
+                "section",
+                &json!({
+                    "kind": list.section.kind,
+                    "name": list.section.name,
+                    "title": list.section.title,
+                    "description": list.section.description,
+                    "url": list.url,
+                    "content": list.intro_html,
+                    "pages": shared.list(&list.pages),
+                }),
+            );
+            let bytes = render_one(tera, theme, "section.html", &ctx)?;
+            Ok((crate::urls::Urls::output_file(&list.path), bytes))
+        }));
+    }
+    for tax in &site.taxonomies {
+        let terms: Vec<Value> = tax
+            .terms
+            .iter()
+            .map(|t| json!({"name": t.name, "url": urls.path(&tax.term_path(t)), "count": t.pages.len()}))
+            .collect();
+        let taxonomy = json!({"name": tax.name, "title": tax.title, "url": urls.path(&tax.path()), "terms": terms});
+        let taxonomy = std::sync::Arc::new(taxonomy);
+        let t = taxonomy.clone();
+        jobs.push(Box::new(move || {
+            let mut ctx = shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
+            ctx.insert("taxonomy", &*t);
+            let bytes = render_one(tera, theme, "taxonomy.html", &ctx)?;
+            Ok((crate::urls::Urls::output_file(&tax.path()), bytes))
+        }));
+        for term in &tax.terms {
+            let t = taxonomy.clone();
+            jobs.push(Box::new(move || {
+                let path = tax.term_path(term);
+                let title = format!("{}: {}", tax.title, term.name);
+                let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
+                ctx.insert("taxonomy", &*t);
+                ctx.insert("term", &json!({"name": term.name, "url": urls.path(&path), "pages": shared.list(&term.pages)}));
+                let bytes = render_one(tera, theme, "term.html", &ctx)?;
+                Ok((crate::urls::Urls::output_file(&path), bytes))
+            }));
+        }
+    }
+    jobs.push(Box::new(move || {
+        let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
+        ctx.insert("home", &home_json(site, shared));
+        Ok(("index.html".into(), render_one(tera, theme, "index.html", &ctx)?))
+    }));
+    jobs.push(Box::new(move || {
+        let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
+        Ok(("search/index.html".into(), render_one(tera, theme, "search.html", &ctx)?))
+    }));
+    jobs.push(Box::new(move || {
+        let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
+        Ok(("404.html".into(), render_one(tera, theme, "404.html", &ctx)?))
+    }));
+    for (alias, target) in &site.aliases {
+        jobs.push(Box::new(move || {
+            let page = &site.pages[*target];
+            let target_url = urls.absolute(&page.doc.path);
+            let mut ctx = shared.context("alias", &page.doc.meta.title, target_url.clone(), true);
+            ctx.insert("target", &target_url);
+            Ok((crate::urls::Urls::output_file(alias), render_one(tera, theme, "alias.html", &ctx)?))
+        }));
+    }
+
+    let results: Vec<Result<Rendered, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn home_json(site: &Site, shared: &Shared) -> Value {
+    let mut open: Vec<usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.doc.incident.as_ref().is_some_and(|i| i.status != Status::Resolved))
+        .map(|(i, _)| i)
+        .collect();
+    open.sort_by(|&a, &b| {
+        let sev = |i: usize| site.pages[i].doc.incident.as_ref().map(|x| x.severity);
+        sev(b).cmp(&sev(a)).then_with(|| site.pages[b].doc.meta.date.cmp(&site.pages[a].doc.meta.date))
+    });
+    let mut latest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].doc.last_changed().is_some()).collect();
+    latest.sort_by(|&a, &b| {
+        site.pages[b]
+            .doc
+            .last_changed()
+            .cmp(&site.pages[a].doc.last_changed())
+            .then_with(|| site.pages[a].doc.meta.title.cmp(&site.pages[b].doc.meta.title))
+    });
+    latest.truncate(10);
+    let count = |name: &str, key: &str| {
+        let tax = site.taxonomies.iter().find(|t| t.name == name);
+        let term = tax.and_then(|t| t.terms.iter().find(|x| x.slug == key).map(|x| (t, x)));
+        json!({
+            "name": key,
+            "count": term.map_or(0, |(_, x)| x.pages.len()),
+            "url": term.map(|(t, x)| site.urls.path(&t.term_path(x))),
+        })
+    };
+    json!({
+        "content": site.home_intro,
+        "open_incidents": shared.list(&open),
+        "latest": shared.list(&latest),
+        "severity_counts": Severity::ALL.iter().map(|s| count("severity", s.as_str())).collect::<Vec<_>>(),
+        "status_counts": Status::ALL.iter().map(|s| count("status", s.as_str())).collect::<Vec<_>>(),
+        "total_incidents": site.incidents().count(),
+    })
+}

@@ -1,0 +1,546 @@
+//! The whole in-memory site: published documents with their rendered
+//! Markdown, the list pages, taxonomies and the link graph. Built once per
+//! build; templates and exports read it, none of them copies it.
+
+use crate::config::Config;
+use crate::content::{Asset, Date, Document, Kind, Located, Section, Severity, Status};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::markdown::{self, LinkRecord, Links, Rendered, Source};
+use crate::urls::Urls;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Why a document is left out of a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    Draft,
+    Embargo(Date),
+    AboveCeiling(crate::content::Tlp),
+}
+
+impl std::fmt::Display for Unpublished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unpublished::Draft => f.write_str("a draft"),
+            Unpublished::Embargo(d) => write!(f, "under embargo until {}", d.rfc3339()),
+            Unpublished::AboveCeiling(t) => write!(f, "{} (above this build's TLP ceiling)", t.label()),
+        }
+    }
+}
+
+/// What decides publication: `--drafts`, `--tlp` (or `publish_tlp`) and the clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Publication {
+    pub drafts: bool,
+    pub ceiling: crate::content::Tlp,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Publication {
+    pub fn check(&self, doc: &Document) -> Result<(), Unpublished> {
+        if doc.meta.draft && !self.drafts {
+            return Err(Unpublished::Draft);
+        }
+        if let Some(e) = doc.meta.embargo {
+            if e.instant > self.now && !self.drafts {
+                return Err(Unpublished::Embargo(e));
+            }
+        }
+        if doc.meta.tlp > self.ceiling {
+            return Err(Unpublished::AboveCeiling(doc.meta.tlp));
+        }
+        Ok(())
+    }
+}
+
+/// A published document with everything its page needs.
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Document,
+    pub rendered: Rendered,
+    /// Root-relative URL with base path.
+    pub url: String,
+    pub summary: String,
+    /// Rendered timeline events and actions (inline HTML).
+    pub timeline_html: Vec<String>,
+    pub actions_html: Vec<String>,
+    /// Indices into `Site::pages`.
+    pub related: Vec<usize>,
+    /// Incidents: the FAQs that point at it. FAQs: the incidents it is about.
+    pub backlinks: Vec<usize>,
+    /// Internal links that came from the Markdown, by href, for the link check.
+    pub links: Vec<LinkRecord>,
+}
+
+impl Page {
+    pub fn kind(&self) -> Kind {
+        self.doc.kind
+    }
+}
+
+/// A content folder's list page.
+#[derive(Debug)]
+pub struct ListPage {
+    pub section: Section,
+    pub url: String,
+    pub path: String,
+    pub intro_html: String,
+    /// Indices into `Site::pages`, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<usize>,
+}
+
+/// tags, vendors, severity, status.
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    pub fn path(&self) -> String {
+        format!("{}/", self.name)
+    }
+
+    pub fn term_path(&self, term: &Term) -> String {
+        format!("{}/{}/", self.name, term.slug)
+    }
+}
+
+pub const TAXONOMIES: [(&str, &str); 4] = [
+    ("tags", "Tags"),
+    ("vendors", "Vendors"),
+    ("severity", "Severity"),
+    ("status", "Status"),
+];
+
+/// Site paths seckb itself generates, which no document may take.
+pub const RESERVED: [&str; 9] = [
+    "tags/", "vendors/", "severity/", "status/", "search/", "api/", ".well-known/", "404.html", "atom.xml",
+];
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub urls: Urls,
+    pub publication: Publication,
+    /// Published documents: sections in folder order, newest first within each.
+    pub pages: Vec<Page>,
+    pub home_intro: String,
+    pub lists: Vec<ListPage>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub assets: Vec<Asset>,
+    /// Redirects: (alias site path, target page index).
+    pub aliases: Vec<(String, usize)>,
+}
+
+impl Site {
+    pub fn page_by_path(&self) -> HashMap<&str, usize> {
+        self.pages.iter().enumerate().map(|(i, p)| (p.doc.path.as_str(), i)).collect()
+    }
+
+    pub fn incidents(&self) -> impl Iterator<Item = &Page> {
+        self.pages.iter().filter(|p| p.kind() == Kind::Incident)
+    }
+}
+
+/// Newest first (by date, then title); undated documents last, by title.
+fn newest_first(a: &Document, b: &Document) -> std::cmp::Ordering {
+    b.meta
+        .date
+        .cmp(&a.meta.date)
+        .then_with(|| a.meta.title.cmp(&b.meta.title))
+        .then_with(|| a.source.cmp(&b.source))
+}
+
+fn loc(doc: &Document, line: usize, column: usize) -> Location {
+    Location::in_text(&doc.source, &doc.text, line, column)
+}
+
+fn content_path(doc: &Document) -> String {
+    doc.source
+        .strip_prefix("content")
+        .unwrap_or(&doc.source)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn content_dir(doc: &Document) -> String {
+    let p = content_path(doc);
+    p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
+}
+
+/// Assembles the site from validated documents: decides publication, checks
+/// identity (ids, URLs), resolves cross references, renders Markdown in
+/// parallel and builds taxonomies. Returns every problem found.
+pub fn assemble(
+    config: Config,
+    publication: Publication,
+    documents: Vec<Document>,
+    sections: Vec<Section>,
+    assets: Vec<Asset>,
+) -> Result<Site, Vec<Diagnostic>> {
+    let urls = Urls::new(&config.base_url);
+    let mut diagnostics = Vec::new();
+
+    // Ids are identities: unique across every document, published or not.
+    let mut ids: HashMap<&str, &Document> = HashMap::new();
+    for doc in &documents {
+        if let Some(id) = doc.incident.as_ref().and_then(|i| i.id.as_ref()) {
+            if let Some(first) = ids.get(id.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(Code::DuplicateId, format!("duplicate incident id `{}`", id.value))
+                        .at(loc(doc, id.line, id.column))
+                        .help(format!("{} already uses this id", first.source.display())),
+                );
+            } else {
+                ids.insert(&id.value, doc);
+            }
+        }
+    }
+
+    let (published, unpublished): (Vec<Document>, Vec<Document>) =
+        documents.into_iter().partition(|d| publication.check(d).is_ok());
+    let mut published = published;
+    published.sort_by(|a, b| {
+        let order = |d: &Document| sections.iter().position(|s| s.name == d.section).unwrap_or(usize::MAX);
+        order(a).cmp(&order(b)).then_with(|| newest_first(a, b))
+    });
+
+    // Link targets: every document, with whether it is published.
+    let mut links = Links {
+        base_path: urls.base_path().to_string(),
+        ..Links::default()
+    };
+    for (doc, is_published) in published.iter().map(|d| (d, true)).chain(unpublished.iter().map(|d| (d, false))) {
+        links.documents.insert(
+            content_path(doc),
+            markdown::LinkTarget {
+                url: urls.path(&doc.path),
+                published: is_published,
+            },
+        );
+    }
+    links.assets = assets.iter().map(|a| a.path.clone()).collect();
+
+    // URL collisions among published documents, list pages, generated pages and aliases.
+    let mut taken: HashMap<String, String> = HashMap::new();
+    for r in RESERVED {
+        taken.insert(r.to_string(), format!("seckb's own `{r}` page"));
+    }
+    for s in &sections {
+        taken.insert(format!("{}/", s.name), format!("the list page of content/{}/", s.name));
+    }
+    let mut claim = |path: &str, what: String, at: Location, diagnostics: &mut Vec<Diagnostic>| {
+        let reserved_prefix = RESERVED.iter().find(|r| r.ends_with('/') && path.starts_with(*r) && path.len() > r.len());
+        let clash = taken.get(path).cloned().or_else(|| reserved_prefix.map(|r| format!("seckb's own `{r}` pages")));
+        match clash {
+            Some(other) => diagnostics.push(
+                Diagnostic::error(Code::UrlCollision, format!("{what} maps to /{path}, which is already {other}"))
+                    .at(at)
+                    .help("set a different `slug:` or rename the file"),
+            ),
+            None => {
+                taken.insert(path.to_string(), what);
+            }
+        }
+    };
+    for doc in &published {
+        claim(&doc.path, format!("{}", doc.source.display()), Location::file(&doc.source), &mut diagnostics);
+    }
+    let mut aliases = Vec::new();
+    for (i, doc) in published.iter().enumerate() {
+        for alias in &doc.meta.aliases {
+            let what = format!("alias `{}` of {}", alias.value, doc.source.display());
+            claim(&alias.value, what, loc(doc, alias.line, alias.column), &mut diagnostics);
+            aliases.push((alias.value.clone(), i));
+        }
+    }
+
+    // Cross references: related documents and FAQ → incident links.
+    let by_content_path: HashMap<String, usize> =
+        published.iter().enumerate().map(|(i, d)| (content_path(d), i)).collect();
+    let unpublished_by_path: HashMap<String, &Document> = unpublished.iter().map(|d| (content_path(d), d)).collect();
+    let published_ids: HashMap<&str, usize> = published
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.incident.as_ref()?.id.as_ref().map(|id| (id.value.as_str(), i)))
+        .collect();
+    let unpublished_ids: HashMap<&str, &Document> = unpublished
+        .iter()
+        .filter_map(|d| d.incident.as_ref()?.id.as_ref().map(|id| (id.value.as_str(), d)))
+        .collect();
+    let mut related: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
+    for (i, doc) in published.iter().enumerate() {
+        let resolve = |entry: &Located<String>, ids_only: bool, diagnostics: &mut Vec<Diagnostic>| -> Option<usize> {
+            let value = entry.value.as_str();
+            if let Some(&j) = published_ids.get(value) {
+                return Some(j);
+            }
+            let path = if value.starts_with("./") || value.starts_with("../") {
+                markdown::resolve_relative(&content_dir(doc), value)
+            } else {
+                markdown::resolve_relative("", value)
+            };
+            if !ids_only {
+                if let Some(&j) = path.as_ref().and_then(|p| by_content_path.get(p)) {
+                    return Some(j);
+                }
+            }
+            let hidden = unpublished_ids
+                .get(value)
+                .copied()
+                .or_else(|| path.as_ref().and_then(|p| unpublished_by_path.get(p).copied()).filter(|_| !ids_only));
+            let at = loc(doc, entry.line, entry.column);
+            diagnostics.push(match hidden {
+                Some(target) => Diagnostic::error(
+                    Code::LinkToUnpublished,
+                    format!(
+                        "{} refers to {}, which is {}",
+                        doc.source.display(),
+                        target.source.display(),
+                        publication.check(target).err().map_or_else(String::new, |r| r.to_string())
+                    ),
+                )
+                .at(at)
+                .help("remove the reference, or publish both at the same level"),
+                None => Diagnostic::error(Code::UnresolvedRelated, format!("`{value}` does not match any document"))
+                    .at(at)
+                    .help(if ids_only {
+                        "expected an incident id such as INC-2026-0042".to_string()
+                    } else {
+                        "expected an incident id or a path under content/ such as faq/api-keys.md".to_string()
+                    }),
+            });
+            None
+        };
+        if let Some(incident) = &doc.incident {
+            for entry in &incident.related {
+                if let Some(j) = resolve(entry, false, &mut diagnostics) {
+                    if j != i && !related[i].contains(&j) {
+                        related[i].push(j);
+                    }
+                }
+            }
+        }
+        if let Some(faq) = &doc.faq {
+            for entry in &faq.incidents {
+                if let Some(j) = resolve(entry, true, &mut diagnostics) {
+                    if !backlinks[i].contains(&j) {
+                        backlinks[i].push(j);
+                    }
+                    if !backlinks[j].contains(&i) {
+                        backlinks[j].push(i);
+                    }
+                }
+            }
+        }
+    }
+
+    // Markdown, in parallel.
+    let raw_html = config.raw_html;
+    let rendered: Vec<(Page, Vec<Diagnostic>)> = published
+        .into_par_iter()
+        .zip(related.into_par_iter().zip(backlinks.into_par_iter()))
+        .map(|(doc, (related, backlinks))| render_page(doc, &links, raw_html, &urls, related, backlinks))
+        .collect();
+    let mut pages = Vec::with_capacity(rendered.len());
+    for (page, d) in rendered {
+        diagnostics.extend(d);
+        pages.push(page);
+    }
+
+    let home_intro = sections
+        .iter()
+        .find(|s| s.name.is_empty())
+        .map(|s| render_section_intro(s, &links, raw_html, &mut diagnostics))
+        .unwrap_or_default();
+    let lists: Vec<ListPage> = sections
+        .into_iter()
+        .filter(|s| !s.name.is_empty())
+        .map(|section| {
+            let intro_html = render_section_intro(&section, &links, raw_html, &mut diagnostics);
+            let path = format!("{}/", section.name);
+            ListPage {
+                url: urls.path(&path),
+                pages: pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.doc.section == section.name)
+                    .map(|(i, _)| i)
+                    .collect(),
+                path,
+                intro_html,
+                section,
+            }
+        })
+        .collect();
+    let taxonomies = build_taxonomies(&pages);
+
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let _ = diagnostics;
+    Ok(Site {
+        config,
+        urls,
+        publication,
+        pages,
+        home_intro,
+        lists,
+        taxonomies,
+        assets,
+        aliases,
+    })
+}
+
+fn render_section_intro(section: &Section, links: &Links, raw_html: crate::config::RawHtml, diagnostics: &mut Vec<Diagnostic>) -> String {
+    let Some(file) = &section.source else {
+        return String::new();
+    };
+    let source = Source {
+        file,
+        text: &section.text,
+        dir: &section.name,
+        offset: section.body_offset,
+    };
+    let (r, d) = markdown::render(&section.text[section.body_offset..], &source, links, raw_html, false);
+    diagnostics.extend(d);
+    r.html
+}
+
+fn render_page(
+    doc: Document,
+    links: &Links,
+    raw_html: crate::config::RawHtml,
+    urls: &Urls,
+    related: Vec<usize>,
+    backlinks: Vec<usize>,
+) -> (Page, Vec<Diagnostic>) {
+    let dir = content_dir(&doc);
+    let source = Source {
+        file: &doc.source,
+        text: &doc.text,
+        dir: &dir,
+        offset: doc.body_offset,
+    };
+    let (rendered, mut diagnostics) = markdown::render(doc.body(), &source, links, raw_html, doc.kind == Kind::Faq);
+    let mut page_links = rendered.links.clone();
+    let mut inline = |md: &Located<String>, diagnostics: &mut Vec<Diagnostic>| {
+        // Inline Markdown from front matter: errors point at its YAML line.
+        let line_start = doc.text.split_inclusive('\n').take(md.line.saturating_sub(1)).map(str::len).sum::<usize>();
+        let inline_source = Source {
+            file: &doc.source,
+            text: &doc.text,
+            dir: &dir,
+            offset: line_start + md.column.saturating_sub(1),
+        };
+        let (html, mut records, d) = markdown::render_inline(&md.value, &inline_source, links, raw_html);
+        for r in &mut records {
+            r.line = md.line;
+            r.column = md.column;
+        }
+        diagnostics.extend(d);
+        page_links.extend(records);
+        html
+    };
+    let (timeline_html, actions_html) = match &doc.incident {
+        Some(i) => (
+            i.timeline.iter().map(|t| inline(&t.event, &mut diagnostics)).collect(),
+            i.actions.iter().map(|a| inline(a, &mut diagnostics)).collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let summary = doc.meta.summary.clone().unwrap_or_else(|| {
+        let first = if rendered.first_paragraph.is_empty() {
+            rendered.questions.first().map(|q| q.answer_text.as_str()).unwrap_or("")
+        } else {
+            rendered.first_paragraph.as_str()
+        };
+        markdown::truncate(first, 200)
+    });
+    let page = Page {
+        url: urls.path(&doc.path),
+        summary,
+        timeline_html,
+        actions_html,
+        related,
+        backlinks,
+        links: page_links,
+        rendered,
+        doc,
+    };
+    (page, diagnostics)
+}
+
+fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
+    TAXONOMIES
+        .iter()
+        .map(|(name, title)| {
+            // slug → (display name, pages)
+            let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+            let mut add = |value: &str, i: usize| {
+                let slug = crate::content::slugify(value);
+                if slug.is_empty() {
+                    return;
+                }
+                let entry = terms.entry(slug).or_insert_with(|| (value.to_string(), Vec::new()));
+                if !entry.1.contains(&i) {
+                    entry.1.push(i);
+                }
+            };
+            for (i, page) in pages.iter().enumerate() {
+                match *name {
+                    "tags" => page.doc.meta.tags.iter().for_each(|t| add(t, i)),
+                    "vendors" => {
+                        if let Some(inc) = &page.doc.incident {
+                            inc.vendors().into_iter().for_each(|v| add(v, i));
+                        }
+                    }
+                    "severity" => {
+                        if let Some(inc) = &page.doc.incident {
+                            add(inc.severity.as_str(), i);
+                        }
+                    }
+                    _ => {
+                        if let Some(inc) = &page.doc.incident {
+                            add(inc.status.as_str(), i);
+                        }
+                    }
+                }
+            }
+            // Severity and status have every level, even empty, in their natural order.
+            let fixed: Vec<&str> = match *name {
+                "severity" => Severity::ALL.iter().map(|s| s.as_str()).collect(),
+                "status" => Status::ALL.iter().map(|s| s.as_str()).collect(),
+                _ => Vec::new(),
+            };
+            let mut list: Vec<Term> = if fixed.is_empty() {
+                terms
+                    .into_iter()
+                    .map(|(slug, (name, pages))| Term { name, slug, pages })
+                    .collect()
+            } else {
+                fixed
+                    .into_iter()
+                    .map(|f| {
+                        let (name, pages) = terms.remove(f).unwrap_or_else(|| (f.to_string(), Vec::new()));
+                        Term { name, slug: f.to_string(), pages }
+                    })
+                    .collect()
+            };
+            for term in &mut list {
+                term.pages.sort_by(|&a, &b| newest_first(&pages[a].doc, &pages[b].doc));
+            }
+            Taxonomy { name, title, terms: list }
+        })
+        .collect()
+}

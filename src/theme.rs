@@ -1,0 +1,167 @@
+//! The theme: templates and static files from `themes/<name>/` (the built-in
+//! default theme when the site has no such folder), each overridable by the
+//! site's own `templates/` and `static/`.
+
+use crate::content::load::is_ignored_name;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    pub text: String,
+    /// Where it came from, relative to the site root (for messages).
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    File(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// `themes/<name>`, relative to the site root.
+    pub dir: PathBuf,
+    pub templates: Vec<Template>,
+    /// Output path → source; the site's `static/` wins over the theme's.
+    pub statics: BTreeMap<String, StaticSource>,
+}
+
+impl Theme {
+    pub fn template_path(&self, name: &str) -> PathBuf {
+        self.templates
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.path.clone())
+            .unwrap_or_else(|| self.dir.join("templates").join(name))
+    }
+
+    /// A chain of templates that include, extend or import each other in a
+    /// loop (Tera would recurse until the stack overflows), if any.
+    pub fn include_cycle(&self) -> Option<Vec<String>> {
+        let (Ok(pattern), Ok(comment)) = (
+            regex::Regex::new(r#"\{%-?\s*(?:include|extends|import)\s+["']([^"']+)["']"#),
+            regex::Regex::new(r"(?s)\{#.*?#\}"),
+        ) else {
+            return None;
+        };
+        let edges: HashMap<&str, Vec<String>> = self
+            .templates
+            .iter()
+            .map(|t| {
+                let code = comment.replace_all(&t.text, "");
+                let targets = pattern.captures_iter(&code).map(|c| c[1].to_string()).collect();
+                (t.name.as_str(), targets)
+            })
+            .collect();
+        fn visit<'a>(
+            node: &'a str,
+            edges: &'a HashMap<&str, Vec<String>>,
+            stack: &mut Vec<&'a str>,
+            done: &mut std::collections::HashSet<&'a str>,
+        ) -> Option<Vec<String>> {
+            if let Some(i) = stack.iter().position(|n| *n == node) {
+                let mut cycle: Vec<String> = stack[i..].iter().map(|s| s.to_string()).collect();
+                cycle.push(node.to_string());
+                return Some(cycle);
+            }
+            if !done.insert(node) {
+                return None;
+            }
+            stack.push(node);
+            for next in edges.get(node).into_iter().flatten() {
+                if let Some(c) = visit(next, edges, stack, done) {
+                    return Some(c);
+                }
+            }
+            stack.pop();
+            None
+        }
+        let mut done = std::collections::HashSet::new();
+        let mut names: Vec<&str> = edges.keys().copied().collect();
+        names.sort();
+        names.into_iter().find_map(|n| visit(n, &edges, &mut Vec::new(), &mut done))
+    }
+}
+
+fn read_dir_files(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            if let Ok(rel) = entry.path().strip_prefix(dir) {
+                let abs = entry.path().to_path_buf();
+                let _ = root;
+                out.push((rel.to_string_lossy().replace('\\', "/"), abs));
+            }
+        }
+    }
+    out
+}
+
+/// Loads the theme named in the config, then the site's overrides.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let dir = PathBuf::from("themes").join(name);
+    let abs = root.join(&dir);
+    let mut templates: BTreeMap<String, Template> = BTreeMap::new();
+    let mut statics = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut add_template = |name: String, bytes: Vec<u8>, path: PathBuf, errors: &mut Vec<Diagnostic>| match String::from_utf8(bytes) {
+        Ok(text) => {
+            templates.insert(name.clone(), Template { name, text, path });
+        }
+        Err(_) => errors.push(Diagnostic::error(Code::Encoding, "template is not valid UTF-8").at(Location::file(&path))),
+    };
+    if abs.is_dir() {
+        for (rel, file) in read_dir_files(root, &abs.join("templates")) {
+            match std::fs::read(&file) {
+                Ok(bytes) => add_template(rel.clone(), bytes, dir.join("templates").join(&rel), &mut errors),
+                Err(e) => errors.push(Diagnostic::error(Code::Io, format!("cannot read template: {e}")).at(Location::file(&dir.join("templates").join(&rel)))),
+            }
+        }
+        for (rel, file) in read_dir_files(root, &abs.join("static")) {
+            statics.insert(rel, StaticSource::File(file));
+        }
+    } else if name == "default" {
+        for (path, bytes) in DEFAULT_THEME {
+            if let Some(t) = path.strip_prefix("templates/") {
+                add_template(t.to_string(), bytes.to_vec(), dir.join(path), &mut errors);
+            } else if let Some(s) = path.strip_prefix("static/") {
+                statics.insert(s.to_string(), StaticSource::Embedded(bytes));
+            }
+        }
+    } else {
+        return Err(vec![Diagnostic::error(Code::Config, format!("theme `{name}` not found: there is no {} folder", dir.display()))
+            .at(Location::file(Path::new(crate::config::CONFIG_FILE)))
+            .help("set `theme: default` or add the theme under themes/")]);
+    }
+    for (rel, file) in read_dir_files(root, &root.join("templates")) {
+        match std::fs::read(&file) {
+            Ok(bytes) => add_template(rel.clone(), bytes, PathBuf::from("templates").join(&rel), &mut errors),
+            Err(e) => errors.push(Diagnostic::error(Code::Io, format!("cannot read template: {e}")).at(Location::file(&PathBuf::from("templates").join(&rel)))),
+        }
+    }
+    for (rel, file) in read_dir_files(root, &root.join("static")) {
+        statics.insert(rel, StaticSource::File(file));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Theme {
+        dir,
+        templates: templates.into_values().collect(),
+        statics,
+    })
+}

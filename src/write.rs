@@ -1,0 +1,130 @@
+//! Atomic output: the site is written into a temporary folder beside the
+//! output folder and swapped in only when complete, so a failed or killed
+//! build leaves the previous site exactly as it was.
+
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::output::Output;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn output_error(dest: &Path, message: String) -> Diagnostic {
+    Diagnostic::error(Code::Output, message).at(Location::file(dest))
+}
+
+/// Prefix of temporary folders, so leftovers of killed builds can be found.
+fn temp_prefix(dest: &Path) -> String {
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    format!(".{name}.seckb-")
+}
+
+/// Writes `output` to `dest`, replacing what was there only on success.
+pub fn write_atomic(output: &Output, dest: &Path) -> Result<(), Diagnostic> {
+    let dest = if dest.is_absolute() {
+        dest.to_path_buf()
+    } else {
+        std::env::current_dir().map(|c| c.join(dest)).unwrap_or_else(|_| dest.to_path_buf())
+    };
+    let parent = dest.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    match std::fs::symlink_metadata(&dest) {
+        Ok(m) if !m.is_dir() => {
+            return Err(output_error(&dest, format!("the output path {} exists and is not a folder", dest.display())));
+        }
+        Ok(m) if m.permissions().readonly() => {
+            return Err(output_error(&dest, format!("the output folder {} is read-only", dest.display())));
+        }
+        _ => {}
+    }
+    std::fs::create_dir_all(&parent).map_err(|e| output_error(&dest, format!("cannot create {}: {e}", parent.display())))?;
+    remove_leftovers(&parent, &temp_prefix(&dest));
+    let temp = parent.join(format!("{}{}", temp_prefix(&dest), std::process::id()));
+    let result = write_tree(output, &temp).and_then(|()| swap_in(&temp, &dest));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&temp);
+    }
+    result.map_err(|e| output_error(&dest, format!("cannot write the output folder {}: {e}", dest.display())))
+}
+
+/// Removes temporary folders that killed builds left behind.
+fn remove_leftovers(parent: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_tree(output: &Output, root: &Path) -> std::io::Result<()> {
+    std::fs::create_dir(root)?;
+    let dirs: BTreeSet<&str> = output
+        .files()
+        .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    for dir in &dirs {
+        std::fs::create_dir_all(root.join(dir))?;
+    }
+    let files: Vec<_> = output.files().collect();
+    files.par_iter().try_for_each(|(path, content)| {
+        let target = root.join(path);
+        match content {
+            crate::output::Content::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
+            other => std::fs::write(&target, other.bytes()?),
+        }
+    })
+}
+
+/// Puts `temp` in place of `dest` in one step where the OS allows it.
+fn swap_in(temp: &Path, dest: &Path) -> std::io::Result<()> {
+    if !dest.exists() {
+        return std::fs::rename(temp, dest);
+    }
+    exchange(temp, dest)?;
+    // `temp` now holds the previous site.
+    std::fs::remove_dir_all(temp)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    // Two renames: the output is briefly absent, but never half-written.
+    let old = a.with_extension("old");
+    std::fs::rename(b, &old)?;
+    std::fs::rename(a, b)?;
+    std::fs::rename(&old, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_old_site_and_leaves_no_temp_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        std::fs::create_dir(&dest).unwrap();
+        std::fs::write(dest.join("old.html"), "old").unwrap();
+        let mut out = Output::default();
+        out.insert_bytes("a/b/index.html", b"new".to_vec());
+        write_atomic(&out, &dest).unwrap();
+        assert_eq!(std::fs::read_to_string(dest.join("a/b/index.html")).unwrap(), "new");
+        assert!(!dest.join("old.html").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn refuses_an_output_path_that_is_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        std::fs::write(&dest, "x").unwrap();
+        let e = write_atomic(&Output::default(), &dest).unwrap_err();
+        assert!(e.message.contains("is not a folder"));
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "x");
+    }
+}

@@ -1,0 +1,427 @@
+//! Every YAML call in seckb goes through this module, so the YAML crate can be
+//! replaced (for example by a maintained fork with the same API) in one place.
+//!
+//! Besides parsing, it maps a path inside a YAML document (`timeline[2].date`)
+//! back to a line and column of the source text. YAML parsers drop positions
+//! once a value is built; authors need them in every error message.
+
+use serde::de::DeserializeOwned;
+
+pub use serde_yaml::{Mapping, Value};
+
+/// A YAML syntax error with its 1-based position in the parsed text.
+#[derive(Debug)]
+pub struct SyntaxError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Parses YAML text into a generic value. Aliases are expanded with the
+/// crate's built-in limits, so an alias bomb fails instead of exhausting memory.
+pub fn parse(text: &str) -> Result<Value, SyntaxError> {
+    serde_yaml::from_str::<Value>(text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        SyntaxError {
+            message: strip_position(&e.to_string()),
+            line,
+            column,
+        }
+    })
+}
+
+/// Converts a parsed value into a typed struct; the message has no position.
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_yaml::from_value(value).map_err(|e| strip_position(&e.to_string()))
+}
+
+/// A key of a mapping as text, when it is a string (or a scalar printed as one).
+pub fn key_text(key: &Value) -> Option<String> {
+    match key {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// serde_yaml appends " at line X column Y" to messages; seckb shows positions itself.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// One step of a path into a YAML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Where a path points: the line, the column of its key (or `- ` item marker),
+/// and the column where its inline value starts (the key column when the value
+/// is on following lines). All 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub key_column: usize,
+    pub value_column: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    number: usize,
+    indent: usize,
+    text: &'a str,
+}
+
+/// Finds the position of `path` in block-style YAML `text`. Where a step cannot
+/// be followed (flow style such as `[a, b]`, or a missing key) the deepest
+/// position found so far is returned, so an error still points near its cause.
+pub fn locate(text: &str, path: &[Segment]) -> Position {
+    let lines: Vec<Line> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, raw)| {
+            let trimmed = raw.trim_start_matches([' ', '\t']);
+            let body = trimmed.trim_end();
+            (!body.is_empty() && !body.starts_with('#')).then(|| Line {
+                number: i + 1,
+                indent: raw.len() - trimmed.len(),
+                text: body,
+            })
+        })
+        .collect();
+    let mut best = Position {
+        line: 1,
+        key_column: 1,
+        value_column: 1,
+    };
+    // The lines of the current block; the first may be an item line seen from
+    // after its `- ` marker.
+    let mut block: Vec<Line> = lines;
+    for segment in path {
+        let Some(first) = block.first().copied() else {
+            break;
+        };
+        let indent = first.indent;
+        match segment {
+            Segment::Key(key) => {
+                let found = block.iter().position(|l| {
+                    l.indent == indent && key_of(l.text).is_some_and(|k| k == *key)
+                });
+                let Some(i) = found else { break };
+                let line = block[i];
+                let value_offset = value_offset(line.text);
+                best = Position {
+                    line: line.number,
+                    key_column: line.indent + 1,
+                    value_column: value_offset.map_or(line.indent + 1, |o| line.indent + o + 1),
+                };
+                let mut child = Vec::new();
+                if let Some(o) = value_offset {
+                    // An inline value: it is the block's only line.
+                    child.push(Line {
+                        number: line.number,
+                        indent: line.indent + o,
+                        text: &line.text[o..],
+                    });
+                }
+                child.extend(block[i + 1..].iter().copied().take_while(|l| {
+                    l.indent > line.indent || (l.indent == line.indent && is_item(l.text))
+                }));
+                block = child;
+            }
+            Segment::Index(n) => {
+                let Some(line) = block
+                    .iter()
+                    .filter(|l| l.indent == indent && is_item(l.text))
+                    .nth(*n)
+                    .copied()
+                else {
+                    break;
+                };
+                let start = block.iter().position(|l| l.number == line.number && l.indent == line.indent).unwrap_or(0);
+                let rest = line.text[1..].trim_start();
+                let offset = line.text.len() - rest.len();
+                best = Position {
+                    line: line.number,
+                    key_column: line.indent + 1,
+                    value_column: line.indent + offset + 1,
+                };
+                let mut child = Vec::new();
+                if !rest.is_empty() {
+                    child.push(Line {
+                        number: line.number,
+                        indent: line.indent + offset,
+                        text: rest,
+                    });
+                }
+                child.extend(
+                    block[start + 1..]
+                        .iter()
+                        .copied()
+                        .take_while(|l| l.indent > line.indent),
+                );
+                block = child;
+            }
+        }
+    }
+    best
+}
+
+/// Finds the first occurrence of `needle` as a whole word in the lines that
+/// belong to top-level `key` (its own line included), for errors that name a
+/// value but not its path (an unknown nested field, an unknown variant).
+pub fn find_in_key(text: &str, key: &str, needle: &str) -> Option<(usize, usize)> {
+    let start = locate(text, &[Segment::Key(key)]);
+    let mut in_block = false;
+    for (i, raw) in text.lines().enumerate() {
+        let number = i + 1;
+        if number == start.line {
+            in_block = true;
+        } else if in_block && !raw.is_empty() && !raw.starts_with([' ', '\t', '-', '#']) {
+            break;
+        }
+        if in_block {
+            if let Some(col) = find_word(raw, needle) {
+                return Some((number, col + 1));
+            }
+        }
+    }
+    None
+}
+
+fn find_word(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    haystack.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + needle.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+fn is_item(text: &str) -> bool {
+    text == "-" || text.starts_with("- ") || text.starts_with("-\t")
+}
+
+/// The key of a `key: value` line (quotes removed), if the line is one.
+fn key_of(text: &str) -> Option<&str> {
+    let end = key_end(text)?;
+    Some(text[..end].trim().trim_matches(['"', '\'']))
+}
+
+fn key_end(text: &str) -> Option<usize> {
+    if let Some(q) = text.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let close = text[1..].find(q)? + 1;
+        return text[close + 1..].starts_with(':').then_some(close + 1);
+    }
+    text.match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| text[i + 1..].is_empty() || text[i + 1..].starts_with([' ', '\t']))
+}
+
+/// Byte offset of an inline value after `key:`, if there is one.
+fn value_offset(text: &str) -> Option<usize> {
+    let end = key_end(text)? + 1;
+    let rest = &text[end..];
+    let value = rest.trim_start();
+    (!value.is_empty() && !value.starts_with('#')).then(|| end + rest.len() - value.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Segment::{Index, Key};
+
+    const DOC: &str = "title: Hello\nseverity: critcal\ntimeline:\n  - date: 2026-01-02\n    event: first\n  - date: 2026-01-01\n    event: second\ntags: [a, b]\naffected:\n- vendor: Acme\n  product: Widget\n";
+
+    #[test]
+    fn locates_top_level_keys_and_values() {
+        let p = locate(DOC, &[Key("severity")]);
+        assert_eq!((p.line, p.key_column, p.value_column), (2, 1, 11));
+    }
+
+    #[test]
+    fn locates_items_and_nested_keys() {
+        let p = locate(DOC, &[Key("timeline"), Index(1), Key("date")]);
+        assert_eq!((p.line, p.key_column, p.value_column), (6, 5, 11));
+        let p = locate(DOC, &[Key("timeline"), Index(0), Key("event")]);
+        assert_eq!((p.line, p.value_column), (5, 12));
+        let p = locate(DOC, &[Key("affected"), Index(0), Key("product")]);
+        assert_eq!((p.line, p.key_column), (11, 3));
+    }
+
+    #[test]
+    fn flow_style_falls_back_to_the_key() {
+        let p = locate(DOC, &[Key("tags"), Index(1)]);
+        assert_eq!((p.line, p.key_column), (8, 1));
+    }
+
+    #[test]
+    fn finds_a_word_inside_a_key_block() {
+        assert_eq!(find_in_key(DOC, "severity", "critcal"), Some((2, 11)));
+        assert_eq!(find_in_key(DOC, "timeline", "second"), Some((7, 12)));
+        assert_eq!(find_in_key(DOC, "timeline", "Acme"), None);
+    }
+
+    #[test]
+    fn syntax_errors_carry_positions() {
+        let e = parse("title: [unclosed\n").unwrap_err();
+        assert!(e.line >= 1);
+        assert!(!e.message.contains(" at line "));
+    }
+}
+
+/// A problem with one key of a mapping, positioned in the source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub unknown_key: bool,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Deserializes a mapping into `T`, reporting every unknown key (with a "did
+/// you mean" among `allowed`) and every ill-typed value, each at its position in
+/// `text`. `T` must accept any subset of its keys (all fields optional), so each
+/// key can be checked on its own when the whole mapping does not deserialize.
+pub fn typed<T: DeserializeOwned>(
+    text: &str,
+    value: Value,
+    allowed: &[&str],
+) -> (Option<T>, Vec<FieldError>) {
+    let mapping = match value {
+        Value::Null => Mapping::new(),
+        Value::Mapping(m) => m,
+        _ => {
+            let error = FieldError {
+                unknown_key: false,
+                line: 1,
+                column: 1,
+                message: "expected a mapping of `key: value` lines".into(),
+                help: None,
+            };
+            return (None, vec![error]);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut known = Mapping::new();
+    for (key, value) in mapping {
+        let name = key_text(&key).unwrap_or_default();
+        if allowed.contains(&name.as_str()) {
+            known.insert(key, value);
+            continue;
+        }
+        let pos = locate(text, &[Segment::Key(&name)]);
+        let help = crate::diagnostics::did_you_mean(&name, allowed.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| Some("free-form data goes under `extra:`".to_string()));
+        errors.push(FieldError {
+            unknown_key: true,
+            line: pos.line,
+            column: pos.key_column,
+            message: format!("unknown key `{name}`"),
+            help,
+        });
+    }
+    match from_value::<T>(Value::Mapping(known.clone())) {
+        Ok(t) if errors.is_empty() => (Some(t), errors),
+        Ok(_) => (None, errors),
+        Err(_) => {
+            for (key, value) in known {
+                let name = key_text(&key).unwrap_or_default();
+                let mut single = Mapping::new();
+                single.insert(key, value);
+                if let Err(message) = from_value::<T>(Value::Mapping(single)) {
+                    errors.push(field_type_error(text, &name, message));
+                }
+            }
+            (None, errors)
+        }
+    }
+}
+
+/// Turns a deserializer message about `key` into a positioned error, pointing
+/// at the offending word and suggesting the nearest allowed one where possible.
+fn field_type_error(text: &str, key: &str, message: String) -> FieldError {
+    let pos = locate(text, &[Segment::Key(key)]);
+    let (mut line, mut column) = (pos.line, pos.value_column);
+    let mut help = None;
+    let unknown = ["unknown variant `", "unknown field `"]
+        .iter()
+        .find_map(|prefix| message.find(prefix).map(|i| i + prefix.len()));
+    if let Some(start) = unknown {
+        let word: String = message[start..].chars().take_while(|c| *c != '`').collect();
+        let expected: Vec<&str> = message
+            .split('`')
+            .skip(3)
+            .step_by(2)
+            .collect();
+        help = crate::diagnostics::did_you_mean(&word, expected.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"));
+        if let Some((l, c)) = find_in_key(text, key, &word) {
+            (line, column) = (l, c);
+        }
+    }
+    let message = format!("`{key}`: {message}");
+    FieldError {
+        unknown_key: false,
+        line,
+        column,
+        message,
+        help,
+    }
+}
+
+/// The field names of a struct deserialized with serde, read from its
+/// `Deserialize` impl, so lists of allowed keys cannot drift from the types.
+pub fn struct_fields<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Capture(Option<&'static [&'static str]>);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> de::Deserializer<'de> for &mut Capture {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut capture = Capture(None);
+    let _ = T::deserialize(&mut capture);
+    capture.0.unwrap_or(&[])
+}

@@ -144,7 +144,10 @@ pub fn find_root(root: Option<&Path>, cwd: &Path) -> Result<PathBuf, Diagnostic>
         .ok_or_else(|| {
             Diagnostic::error(
                 Code::Config,
-                format!("no {CONFIG_FILE} found in {} or any parent folder", cwd.display()),
+                format!(
+                    "no {CONFIG_FILE} found in {} or any parent folder",
+                    cwd.display()
+                ),
             )
             .help("run `seckb init` to create a site, or pass --root DIR")
         })
@@ -154,8 +157,10 @@ pub fn find_root(root: Option<&Path>, cwd: &Path) -> Result<PathBuf, Diagnostic>
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        vec![Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
-            .at(Location::file(Path::new(CONFIG_FILE)))]
+        vec![
+            Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
+                .at(Location::file(Path::new(CONFIG_FILE))),
+        ]
     })?;
     parse(root, &text)
 }
@@ -165,15 +170,21 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let file = Path::new(CONFIG_FILE);
     let at = |line, column| Location::in_text(file, text, line, column);
     let value = yaml::parse(text).map_err(|e| {
-        vec![Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
-            .at(at(e.line, e.column))]
+        vec![
+            Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
+                .at(at(e.line, e.column)),
+        ]
     })?;
     let allowed = yaml::struct_fields::<RawConfig>();
     let (raw, errors) = yaml::typed::<RawConfig>(text, value, allowed);
     let mut diagnostics: Vec<Diagnostic> = errors
         .into_iter()
         .map(|e| {
-            let code = if e.unknown_key { Code::UnknownKey } else { Code::Config };
+            let code = if e.unknown_key {
+                Code::UnknownKey
+            } else {
+                Code::Config
+            };
             Diagnostic::error(code, e.message)
                 .at(at(e.line, e.column))
                 .maybe_help(e.help)
@@ -186,19 +197,24 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let p = yaml::locate(text, &[yaml::Segment::Key(key)]);
         at(p.line, p.value_column)
     };
-    let base_url = match normalize_base_url(raw.base_url.as_deref().unwrap_or("http://127.0.0.1:1111/")) {
-        Ok(u) => u,
-        Err(message) => {
-            diagnostics.push(
-                Diagnostic::error(Code::Config, message)
-                    .at(value_at("base_url"))
-                    .help("for example https://org.github.io/advisories/"),
-            );
-            String::new()
-        }
-    };
+    let base_url =
+        match normalize_base_url(raw.base_url.as_deref().unwrap_or("http://127.0.0.1:1111/")) {
+            Ok(u) => u,
+            Err(message) => {
+                diagnostics.push(
+                    Diagnostic::error(Code::Config, message)
+                        .at(value_at("base_url"))
+                        .help("for example https://org.github.io/advisories/"),
+                );
+                String::new()
+            }
+        };
     let theme = raw.theme.unwrap_or_else(|| "default".into());
-    if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if theme.is_empty()
+        || !theme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         diagnostics.push(
             Diagnostic::error(Code::Config, format!("invalid theme name `{theme}`"))
                 .at(value_at("theme"))
@@ -224,7 +240,9 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         cname: raw.cname,
         author: raw.author.unwrap_or_else(|| title.clone()),
         title,
-        extra: raw.extra.unwrap_or(serde_json::Value::Object(Default::default())),
+        extra: raw
+            .extra
+            .unwrap_or(serde_json::Value::Object(Default::default())),
     })
 }
 
@@ -251,7 +269,10 @@ mod tests {
     #[test]
     fn bad_enum_values_are_located() {
         let errs = parse(Path::new("."), "title: X\npublish_tlp: amberr\n").unwrap_err();
-        assert_eq!(errs[0].location.as_ref().map(|l| (l.line, l.column)), Some((2, 14)));
+        assert_eq!(
+            errs[0].location.as_ref().map(|l| (l.line, l.column)),
+            Some((2, 14))
+        );
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `amber`?"));
     }
 }

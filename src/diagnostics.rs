@@ -211,7 +211,11 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
         ("", "", "")
     };
     let paint = if color { paint } else { "" };
-    let _ = writeln!(out, "{paint}{level}[{code}]{reset}{bold}: {}{reset}", d.message);
+    let _ = writeln!(
+        out,
+        "{paint}{level}[{code}]{reset}{bold}: {}{reset}",
+        d.message
+    );
     if let Some(loc) = &d.location {
         let file = loc.file.display();
         if loc.line == 0 {
@@ -273,7 +277,10 @@ fn render_github(out: &mut String, d: &Diagnostic) {
             props.push(format!("col={}", loc.column.max(1)));
         }
     }
-    props.push(format!("title={}", escape_property(&format!("{code} {name}"))));
+    props.push(format!(
+        "title={}",
+        escape_property(&format!("{code} {name}"))
+    ));
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
@@ -298,7 +305,10 @@ fn escape_property(s: &str) -> String {
 }
 
 /// The closest candidate to a misspelt word, when it is close enough to help.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
@@ -322,7 +332,12 @@ mod tests {
     #[test]
     fn human_output_shows_line_and_caret() {
         let d = Diagnostic::error(Code::UnknownKey, "unknown key `severty`")
-            .at(Location::in_text(Path::new("a.md"), "---\nseverty: high\n", 2, 1))
+            .at(Location::in_text(
+                Path::new("a.md"),
+                "---\nseverty: high\n",
+                2,
+                1,
+            ))
             .help("did you mean `severity`?");
         let text = render(&[d], Format::Human, false);
         assert_eq!(
@@ -333,8 +348,12 @@ mod tests {
 
     #[test]
     fn github_output_escapes_properties() {
-        let d = Diagnostic::error(Code::BrokenLink, "broken: a,b")
-            .at(Location::in_text(Path::new("x,y.md"), "a\n", 1, 3));
+        let d = Diagnostic::error(Code::BrokenLink, "broken: a,b").at(Location::in_text(
+            Path::new("x,y.md"),
+            "a\n",
+            1,
+            3,
+        ));
         assert_eq!(
             render(&[d], Format::Github, false),
             "::error file=x%2Cy.md,line=1,col=3,title=E0300 broken-link::broken: a,b\n"

@@ -79,15 +79,27 @@ mod tests {
     #[test]
     fn known_languages_get_classes_and_unknown_ones_plain_text() {
         let html = code_block("let x = 1;\n", "rust");
-        assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"), "{html}");
+        assert!(
+            html.starts_with(
+                "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"
+            ),
+            "{html}"
+        );
         let plain = code_block("a < b\n", "no-such-language");
-        assert_eq!(plain, "<pre class=\"code\" data-lang=\"no-such-language\"><code>a &lt; b\n</code></pre>\n");
+        assert_eq!(
+            plain,
+            "<pre class=\"code\" data-lang=\"no-such-language\"><code>a &lt; b\n</code></pre>\n"
+        );
     }
 
     #[test]
     fn stylesheet_has_both_modes() {
         let css = stylesheet();
-        assert!(css.contains(".hl-source") || css.contains(".hl-"), "{}", &css[..200.min(css.len())]);
+        assert!(
+            css.contains(".hl-source") || css.contains(".hl-"),
+            "{}",
+            &css[..200.min(css.len())]
+        );
         assert!(css.contains("prefers-color-scheme: dark"));
     }
 }

@@ -23,7 +23,9 @@ fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let mut rest = html;
     while let Some(i) = rest.find(&needle) {
         let start = i + needle.len();
-        let Some(len) = rest[start..].find('"') else { break };
+        let Some(len) = rest[start..].find('"') else {
+            break;
+        };
         out.push(&rest[start..start + len]);
         rest = &rest[start + len..];
     }
@@ -31,7 +33,10 @@ fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"").replace("&#x2F;", "/")
+    s.replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2F;", "/")
 }
 
 /// Resolves a root-relative or relative URL found on `page` (an output path
@@ -55,7 +60,12 @@ fn target_file(url_path: &str, page: &str, base_path: &str, output: &Output) -> 
 }
 
 /// Checks every HTML file of `output`.
-pub fn check(output: &Output, base_path: &str, sources: &HashMap<String, PageSource>, templates: &HashMap<String, &str>) -> Vec<Diagnostic> {
+pub fn check(
+    output: &Output,
+    base_path: &str,
+    sources: &HashMap<String, PageSource>,
+    templates: &HashMap<String, &str>,
+) -> Vec<Diagnostic> {
     let html_files: Vec<(&String, String)> = output
         .files()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -64,7 +74,11 @@ pub fn check(output: &Output, base_path: &str, sources: &HashMap<String, PageSou
     let ids: HashMap<&str, HashSet<String>> = html_files
         .par_iter()
         .map(|(p, html)| {
-            let set = attribute_values(html, "id").into_iter().chain(attribute_values(html, "name")).map(unescape).collect();
+            let set = attribute_values(html, "id")
+                .into_iter()
+                .chain(attribute_values(html, "name"))
+                .map(unescape)
+                .collect();
             (p.as_str(), set)
         })
         .collect();
@@ -72,7 +86,9 @@ pub fn check(output: &Output, base_path: &str, sources: &HashMap<String, PageSou
         .par_iter()
         .flat_map_iter(|(page, html)| {
             let mut found = Vec::new();
-            let urls = attribute_values(html, "href").into_iter().chain(attribute_values(html, "src"));
+            let urls = attribute_values(html, "href")
+                .into_iter()
+                .chain(attribute_values(html, "src"));
             let mut seen = HashSet::new();
             for raw in urls {
                 let url = unescape(raw);
@@ -90,10 +106,20 @@ pub fn check(output: &Output, base_path: &str, sources: &HashMap<String, PageSou
                     target_file(path, page, base_path, output)
                 };
                 let problem = match (&target, fragment) {
-                    (None, _) => Some((Code::BrokenLink, format!("broken link `{url}`: no such page or file in the output"))),
+                    (None, _) => Some((
+                        Code::BrokenLink,
+                        format!("broken link `{url}`: no such page or file in the output"),
+                    )),
                     (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
-                        let has = ids.get(t.as_str()).is_some_and(|s| s.contains(&percent_decode(f)));
-                        (!has).then(|| (Code::BrokenAnchor, format!("broken anchor `{url}`: /{t} has no element with id `{f}`")))
+                        let has = ids
+                            .get(t.as_str())
+                            .is_some_and(|s| s.contains(&percent_decode(f)));
+                        (!has).then(|| {
+                            (
+                                Code::BrokenAnchor,
+                                format!("broken anchor `{url}`: /{t} has no element with id `{f}`"),
+                            )
+                        })
                     }
                     _ => None,
                 };
@@ -108,7 +134,14 @@ pub fn check(output: &Output, base_path: &str, sources: &HashMap<String, PageSou
     diagnostics
 }
 
-fn located(page: &str, url: &str, code: Code, message: String, sources: &HashMap<String, PageSource>, templates: &HashMap<String, &str>) -> Diagnostic {
+fn located(
+    page: &str,
+    url: &str,
+    code: Code,
+    message: String,
+    sources: &HashMap<String, PageSource>,
+    templates: &HashMap<String, &str>,
+) -> Diagnostic {
     if let Some(src) = sources.get(page) {
         if let Some(record) = src.links.iter().find(|r| r.href == url) {
             return Diagnostic::error(code, message)
@@ -117,8 +150,11 @@ fn located(page: &str, url: &str, code: Code, message: String, sources: &HashMap
         }
     }
     let template = templates.get(page).copied().unwrap_or("a template");
-    Diagnostic::error(code, format!("{message} (on /{page}, from template `{template}`)"))
-        .help("fix the link in the template, or add the page it points to")
+    Diagnostic::error(
+        code,
+        format!("{message} (on /{page}, from template `{template}`)"),
+    )
+    .help("fix the link in the template, or add the page it points to")
 }
 
 #[cfg(test)]

@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "seckb", version, about = "A static site generator for security-incident knowledge bases")]
+#[command(
+    name = "seckb",
+    version,
+    about = "A static site generator for security-incident knowledge bases"
+)]
 struct Cli {
     /// The site folder (default: the first folder upwards holding seckb.yaml).
     #[arg(long, global = true)]
@@ -105,7 +109,11 @@ fn main() -> ExitCode {
         ..BuildOptions::default()
     };
     match cli.command {
-        Command::Build { output, base_url, publish } => {
+        Command::Build {
+            output,
+            base_url,
+            publish,
+        } => {
             let options = BuildOptions {
                 output,
                 base_url,
@@ -115,7 +123,10 @@ fn main() -> ExitCode {
             match seckb::build_and_write(&options) {
                 Ok(built) => {
                     if !cli.quiet {
-                        eprint!("{}", diagnostics::render(&built.warnings, Format::Human, color));
+                        eprint!(
+                            "{}",
+                            diagnostics::render(&built.warnings, Format::Human, color)
+                        );
                         if cli.verbose {
                             for (stage, time) in &built.stats.stages {
                                 eprintln!("  {stage:<32} {:>8.1} ms", time.as_secs_f64() * 1000.0);
@@ -134,7 +145,11 @@ fn main() -> ExitCode {
                 Err(failed) => report_failure(&failed.diagnostics, Format::Human, color),
             }
         }
-        Command::Check { publish, format, deny_warnings } => {
+        Command::Check {
+            publish,
+            format,
+            deny_warnings,
+        } => {
             let diagnostics = match seckb::build(&options(&publish)) {
                 Ok(built) => built.warnings,
                 Err(failed) => failed.diagnostics,

@@ -20,13 +20,23 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Where a `.md` link may point: a document's page, with whether it is
-/// published in this build.
+/// Whether a document a link points at is in this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetState {
+    Published,
+    /// Draft, embargoed or above the TLP ceiling: linking to it is an error.
+    Unpublished,
+    /// The document has errors of its own, already reported: links to it are
+    /// not reported again.
+    Invalid,
+}
+
+/// Where a `.md` link may point: a document's page and its state in this build.
 #[derive(Debug, Clone)]
 pub struct LinkTarget {
     /// Root-relative URL with the base path (`/kb/faq/api-keys/`).
     pub url: String,
-    pub published: bool,
+    pub state: TargetState,
 }
 
 /// Everything link rewriting needs to know about the site.
@@ -169,7 +179,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn location(&self, offset: usize) -> Location {
-        let (line, column) = self.index.position(self.source.text, self.source.offset + offset);
+        let (line, column) = self
+            .index
+            .position(self.source.text, self.source.offset + offset);
         Location::in_text(self.source.file, self.source.text, line, column)
     }
 
@@ -187,8 +199,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn run(&mut self, markdown: &'a str, split_questions: bool) {
-        let events: Vec<(Event, std::ops::Range<usize>)> =
-            Parser::new_ext(markdown, options()).into_offset_iter().collect();
+        let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .collect();
         let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
         // The open question of an FAQ: (question, anchor, start in html_events).
         let mut question: Option<(String, String, usize)> = None;
@@ -205,7 +218,9 @@ impl<'a> Renderer<'a> {
                     let title = plain_text(inner);
                     text.push_str(&title);
                     text.push('\n');
-                    let base = id.as_ref().map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
+                    let base = id
+                        .as_ref()
+                        .map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
                     let id = self.unique_id(&base);
                     if split_questions && *level == HeadingLevel::H2 {
                         self.close_question(&mut question, &mut html_events);
@@ -245,7 +260,9 @@ impl<'a> Renderer<'a> {
                         CodeBlockKind::Fenced(l) => l.to_string(),
                         CodeBlockKind::Indented => String::new(),
                     };
-                    html_events.push(Event::Html(CowStr::from(highlight::code_block(&code, &lang))));
+                    html_events.push(Event::Html(CowStr::from(highlight::code_block(
+                        &code, &lang,
+                    ))));
                     i = end + 1;
                     continue;
                 }
@@ -268,7 +285,9 @@ impl<'a> Renderer<'a> {
                     }
                     text.push(' ');
                 }
-                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                Event::End(
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+                ) => {
                     text.push('\n');
                 }
                 _ => {}
@@ -291,7 +310,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Ends the open FAQ question: its answer is the HTML emitted since it began.
-    fn close_question(&mut self, question: &mut Option<(String, String, usize)>, html_events: &mut Vec<Event<'a>>) {
+    fn close_question(
+        &mut self,
+        question: &mut Option<(String, String, usize)>,
+        html_events: &mut Vec<Event<'a>>,
+    ) {
         if let Some((q, anchor, start)) = question.take() {
             let answer_events: Vec<Event> = html_events.drain(start..).collect();
             let answer_text = plain_text_of_events(&answer_events);
@@ -311,7 +334,12 @@ impl<'a> Renderer<'a> {
         let mut out = Vec::with_capacity(events.len());
         for (event, range) in events {
             let event = match event {
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest = self.link(dest_url, range.start);
                     Event::Start(Tag::Link {
                         link_type: *link_type,
@@ -320,7 +348,12 @@ impl<'a> Renderer<'a> {
                         id: id.clone(),
                     })
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest = self.link(dest_url, range.start);
                     Event::Start(Tag::Image {
                         link_type: *link_type,
@@ -329,21 +362,23 @@ impl<'a> Renderer<'a> {
                         id: id.clone(),
                     })
                 }
-                Event::Html(h) | Event::InlineHtml(h) => match self.raw_html {
-                    RawHtml::Allow => event.clone(),
-                    RawHtml::Sanitize => {
-                        self.has_raw_html = true;
-                        event.clone()
-                    }
-                    RawHtml::Deny => {
-                        self.diagnostics.push(
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    match self.raw_html {
+                        RawHtml::Allow => event.clone(),
+                        RawHtml::Sanitize => {
+                            self.has_raw_html = true;
+                            event.clone()
+                        }
+                        RawHtml::Deny => {
+                            self.diagnostics.push(
                             Diagnostic::error(Code::RawHtml, format!("raw HTML is not allowed: `{}`", h.trim()))
                                 .at(self.location(range.start))
                                 .help("use Markdown instead, or set `raw_html: sanitize` in seckb.yaml"),
                         );
-                        Event::Text(h.clone())
+                            Event::Text(h.clone())
+                        }
                     }
-                },
+                }
                 Event::TaskListMarker(done) => Event::Html(CowStr::from(if *done {
                     "<input type=\"checkbox\" checked disabled aria-label=\"done\"> "
                 } else {
@@ -366,11 +401,20 @@ impl<'a> Renderer<'a> {
     fn link(&mut self, dest: &CowStr<'a>, offset: usize) -> CowStr<'a> {
         let dest_str = dest.trim();
         let lower = dest_str.to_ascii_lowercase();
-        if ["javascript:", "data:", "vbscript:", "file:"].iter().any(|s| lower.starts_with(s)) {
+        if ["javascript:", "data:", "vbscript:", "file:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+        {
             self.diagnostics.push(
-                Diagnostic::error(Code::InvalidUrl, format!("links with `{}` URLs are not allowed", &lower[..lower.find(':').unwrap_or(0)]))
-                    .at(self.location(offset))
-                    .help("link to an http(s) page or a document of the site"),
+                Diagnostic::error(
+                    Code::InvalidUrl,
+                    format!(
+                        "links with `{}` URLs are not allowed",
+                        &lower[..lower.find(':').unwrap_or(0)]
+                    ),
+                )
+                .at(self.location(offset))
+                .help("link to an http(s) page or a document of the site"),
             );
             return CowStr::from("#");
         }
@@ -381,7 +425,9 @@ impl<'a> Renderer<'a> {
             Some(i) => (&dest_str[..i], &dest_str[i..]),
             None => (dest_str, ""),
         };
-        let (line, column) = self.index.position(self.source.text, self.source.offset + offset);
+        let (line, column) = self
+            .index
+            .position(self.source.text, self.source.offset + offset);
         if path.is_empty() {
             self.out.links.push(LinkRecord {
                 href: dest_str.to_string(),
@@ -393,7 +439,10 @@ impl<'a> Renderer<'a> {
         let resolved = resolve_relative(self.source.dir, path);
         let href = if path.ends_with(".md") {
             match resolved.as_ref().and_then(|p| self.links.documents.get(p)) {
-                Some(target) if target.published => format!("{}{fragment}", target.url),
+                Some(target) if target.state == TargetState::Published => {
+                    format!("{}{fragment}", target.url)
+                }
+                Some(target) if target.state == TargetState::Invalid => return CowStr::from("#"),
                 Some(_) => {
                     self.diagnostics.push(
                         Diagnostic::error(
@@ -446,7 +495,9 @@ pub fn is_external(url: &str) -> bool {
         Some(i) => {
             let scheme = &url[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && !url[..i].contains('/')
         }
         None => false,
@@ -476,13 +527,17 @@ pub fn resolve_relative(dir: &str, path: &str) -> Option<String> {
 
 /// Decodes `%XX` escapes (links to files with spaces are written `a%20b.md`).
 pub fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16);
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+        if bytes[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(|b| hex(*b)),
+                bytes.get(i + 2).and_then(|b| hex(*b)),
+            ) {
+                out.push((h * 16 + l) as u8);
                 i += 3;
                 continue;
             }
@@ -589,11 +644,17 @@ mod tests {
         };
         l.documents.insert(
             "faq/api-keys.md".into(),
-            LinkTarget { url: "/kb/faq/api-keys/".into(), published: true },
+            LinkTarget {
+                url: "/kb/faq/api-keys/".into(),
+                state: TargetState::Published,
+            },
         );
         l.documents.insert(
             "incidents/secret.md".into(),
-            LinkTarget { url: "/kb/incidents/secret/".into(), published: false },
+            LinkTarget {
+                url: "/kb/incidents/secret/".into(),
+                state: TargetState::Unpublished,
+            },
         );
         l.assets.insert("incidents/diagram.png".into());
         l
@@ -601,28 +662,56 @@ mod tests {
 
     fn run(md: &str, split: bool) -> (Rendered, Vec<Diagnostic>) {
         let text = format!("---\ntitle: x\n---\n{md}");
-        let source = Source { file: Path::new("content/incidents/a.md"), text: &text, dir: "incidents", offset: 16 };
+        let source = Source {
+            file: Path::new("content/incidents/a.md"),
+            text: &text,
+            dir: "incidents",
+            offset: 17,
+        };
         render(md, &source, &links(), RawHtml::Sanitize, split)
     }
 
     #[test]
     fn headings_get_unique_ids_and_anchor_links() {
         let (r, _) = run("## Rotate keys\n\n## Rotate keys\n\n### Why?\n", false);
-        assert!(r.html.contains("<h2 id=\"rotate-keys\">Rotate keys <a class=\"anchor\" href=\"#rotate-keys\""), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<h2 id=\"rotate-keys\">Rotate keys <a class=\"anchor\" href=\"#rotate-keys\""
+            ),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<h2 id=\"rotate-keys-1\">"));
-        assert_eq!(r.toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["rotate-keys", "rotate-keys-1", "why"]);
+        assert_eq!(
+            r.toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["rotate-keys", "rotate-keys-1", "why"]
+        );
     }
 
     #[test]
     fn md_links_are_rewritten_and_broken_ones_located() {
-        let (r, d) = run("See [keys](../faq/api-keys.md#rotate) and [img](diagram.png).\n\n[x](nope.md)\n", false);
-        assert!(r.html.contains("href=\"/kb/faq/api-keys/#rotate\""), "{}", r.html);
+        let (r, d) = run(
+            "See [keys](../faq/api-keys.md#rotate) and [img](diagram.png).\n\n[x](nope.md)\n",
+            false,
+        );
+        assert!(
+            r.html.contains("href=\"/kb/faq/api-keys/#rotate\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"/kb/incidents/diagram.png\""));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, Code::BrokenLink);
         let loc = d[0].location.as_ref().unwrap();
         assert_eq!((loc.line, loc.column), (6, 1));
-        assert_eq!(r.links[0], LinkRecord { href: "/kb/faq/api-keys/#rotate".into(), line: 4, column: 5 });
+        assert_eq!(
+            r.links[0],
+            LinkRecord {
+                href: "/kb/faq/api-keys/#rotate".into(),
+                line: 4,
+                column: 5
+            }
+        );
     }
 
     #[test]
@@ -633,7 +722,10 @@ mod tests {
 
     #[test]
     fn faq_bodies_split_into_questions() {
-        let (r, _) = run("Intro.\n\n## Was my data exposed?\n\nNo.\n\n## What now?\n\nRotate.\n", true);
+        let (r, _) = run(
+            "Intro.\n\n## Was my data exposed?\n\nNo.\n\n## What now?\n\nRotate.\n",
+            true,
+        );
         assert_eq!(r.html.trim(), "<p>Intro.</p>");
         assert_eq!(r.questions.len(), 2);
         assert_eq!(r.questions[0].anchor, "was-my-data-exposed");
@@ -643,16 +735,30 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitized_and_scripts_refused() {
-        let (r, _) = run("<img src=x onerror=alert(1)><script>alert(1)</script>\n\n[x](javascript:alert(1))\n", false);
-        assert!(!r.html.contains("onerror") && !r.html.contains("<script"), "{}", r.html);
+        let (r, _) = run(
+            "<img src=x onerror=alert(1)><script>alert(1)</script>\n\n[x](javascript:alert(1))\n",
+            false,
+        );
+        assert!(
+            !r.html.contains("onerror") && !r.html.contains("<script"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn relative_paths_resolve_inside_content_only() {
-        assert_eq!(resolve_relative("incidents", "../faq/a.md").as_deref(), Some("faq/a.md"));
-        assert_eq!(resolve_relative("incidents", "/guides/b.md").as_deref(), Some("guides/b.md"));
+        assert_eq!(
+            resolve_relative("incidents", "../faq/a.md").as_deref(),
+            Some("faq/a.md")
+        );
+        assert_eq!(
+            resolve_relative("incidents", "/guides/b.md").as_deref(),
+            Some("guides/b.md")
+        );
         assert_eq!(resolve_relative("incidents", "../../x.md"), None);
         assert_eq!(resolve_relative("", "a%20b.md").as_deref(), Some("a b.md"));
+        assert_eq!(percent_decode("%é%2"), "%é%2");
     }
 
     #[test]

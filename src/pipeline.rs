@@ -3,7 +3,7 @@
 //! `build`, `check` and `serve` all run this one function.
 
 use crate::config::{self, Config};
-use crate::content::{self, load, validate, Document, Tlp};
+use crate::content::{load, validate, Document, Tlp};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::linkcheck::{self, PageSource};
 use crate::output::{Content, Output};
@@ -110,20 +110,31 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         .map(|f| validate::document(f, &config, now))
         .collect();
     let mut documents = Vec::with_capacity(validated.len());
-    for (doc, d) in validated {
+    let mut invalid = Vec::new();
+    for ((doc, d), file) in validated.into_iter().zip(&found.documents) {
         diagnostics.extend(d);
-        documents.extend(doc);
+        match doc {
+            Some(doc) => documents.push(doc),
+            None => invalid.push(file.path.clone()),
+        }
     }
     let mut sections = Vec::new();
     let mut names: Vec<String> = vec![String::new()];
     names.extend(found.sections.iter().cloned());
     for name in &names {
-        let index = found.section_indexes.iter().find(|(f, _)| f == name).map(|(_, s)| s);
+        let index = found
+            .section_indexes
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, s)| s);
         let (section, d) = validate::section(name, index);
         diagnostics.extend(d);
         sections.push(section);
     }
-    diagnostics.extend(crate::secrets::scan_all(&found.documents, &config.secrets.allow));
+    diagnostics.extend(crate::secrets::scan_all(
+        &found.documents,
+        &config.secrets.allow,
+    ));
     timer.lap("parse and validate");
 
     let (theme, tera) = match (theme, tera) {
@@ -139,22 +150,26 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         now,
     };
     let document_count = documents.len();
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    let site = site::assemble(config, publication, documents, sections, found.assets);
-    let site = match site {
-        Ok(site) if !has_errors => site,
-        Ok(_) => return Err(fail(diagnostics)),
+    // Documents with errors are left out, and the build goes on to the link
+    // check, so one run reports every problem; nothing is written on error.
+    let (site, d) = site::assemble(
+        config,
+        publication,
+        documents,
+        &invalid,
+        sections,
+        found.assets,
+    );
+    diagnostics.extend(d);
+    timer.lap("assemble and render Markdown");
+
+    let pages = match render::render_site(&site, &tera, &theme) {
+        Ok(pages) => pages,
         Err(d) => {
             diagnostics.extend(d);
             return Err(fail(diagnostics));
         }
     };
-    timer.lap("assemble and render Markdown");
-
-    let pages = render::render_site(&site, &tera, &theme).map_err(|d| {
-        diagnostics.extend(d);
-        fail(std::mem::take(&mut diagnostics))
-    })?;
     let page_count = pages.len();
     timer.lap("render templates");
 
@@ -165,10 +180,12 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     for asset in &site.assets {
         output.insert(asset.path.clone(), Content::Copy(asset.source.clone()));
     }
-    for (path, bytes) in pages {
-        output.insert(path, Content::Bytes(bytes));
+    let templates: HashMap<String, &str> =
+        pages.iter().map(|p| (p.path.clone(), p.template)).collect();
+    for page in pages {
+        output.insert(page.path, Content::Bytes(page.bytes));
     }
-    outputs::add_all(&site, &mut output, now).map_err(|d| fail(d))?;
+    outputs::add_all(&site, &mut output, now).map_err(fail)?;
     timer.lap("feeds, sitemap and exports");
 
     let sources: HashMap<String, PageSource> = site
@@ -182,23 +199,11 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
             (crate::urls::Urls::output_file(&p.doc.path), source)
         })
         .collect();
-    let templates: HashMap<String, &str> = site
-        .pages
-        .iter()
-        .map(|p| {
-            let t = match p.kind() {
-                content::Kind::Incident => "incident.html",
-                content::Kind::Faq => "faq.html",
-                content::Kind::Page => "page.html",
-            };
-            (crate::urls::Urls::output_file(&p.doc.path), t)
-        })
-        .collect();
     let broken = linkcheck::check(&output, site.urls.base_path(), &sources, &templates);
     drop(sources);
     drop(templates);
-    if !broken.is_empty() {
-        diagnostics.extend(broken);
+    diagnostics.extend(broken);
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
     }
     timer.lap("link check");
@@ -221,7 +226,10 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
 /// Builds and writes the site to the output folder atomically.
 pub fn build_and_write(options: &BuildOptions) -> Result<Built, Failed> {
     let built = build(options)?;
-    let dest = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let dest = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
     crate::write::write_atomic(&built.output, &dest).map_err(|d| fail(vec![d]))?;
     Ok(built)
 }

@@ -7,20 +7,31 @@ use crate::content::{Kind, Severity, Status, Tlp};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::site::{Page, Site};
 use crate::theme::Theme;
+use crate::urls::Urls;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use tera::Tera;
 
-/// A rendered output file: its path in the output folder and its bytes.
-pub type Rendered = (String, Vec<u8>);
+/// A rendered HTML page: its path in the output, the template that made it
+/// (named by the link check when a template link is broken) and its bytes.
+#[derive(Debug)]
+pub struct RenderedPage {
+    pub path: String,
+    pub template: &'static str,
+    pub bytes: Vec<u8>,
+}
 
 /// Loads templates and registers seckb's template functions.
 pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let templates: Vec<(&str, &str)> = theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
+    let templates: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
     if let Err(e) = tera.add_raw_templates(templates) {
         return Err(vec![template_error(theme, &e)]);
     }
@@ -28,9 +39,12 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
         .iter()
         .filter(|name| !theme.templates.iter().any(|t| t.name == **name))
         .map(|name| {
-            Diagnostic::error(Code::Template, format!("the theme has no `{name}` template"))
-                .at(Location::file(&theme.dir.join("templates")))
-                .help(format!("add templates/{name} to the site or the theme"))
+            Diagnostic::error(
+                Code::Template,
+                format!("the theme has no `{name}` template"),
+            )
+            .at(Location::file(&theme.dir.join("templates")))
+            .help(format!("add templates/{name} to the site or the theme"))
         })
         .collect();
     if !missing.is_empty() {
@@ -39,7 +53,10 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
     if let Some(cycle) = theme.include_cycle() {
         return Err(vec![Diagnostic::error(
             Code::Template,
-            format!("templates include each other in a loop: {}", cycle.join(" → ")),
+            format!(
+                "templates include each other in a loop: {}",
+                cycle.join(" → ")
+            ),
         )
         .at(Location::file(&theme.template_path(&cycle[0])))
         .help("remove one of the include/extends/import statements")]);
@@ -50,7 +67,10 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("url() needs a `path` argument"))?;
-        Ok(Value::String(format!("{base}{}", path.trim_start_matches('/'))))
+        Ok(Value::String(format!(
+            "{base}{}",
+            path.trim_start_matches('/')
+        )))
     });
     Ok(tera)
 }
@@ -85,11 +105,18 @@ pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
         .find_map(|m| quoted_after(m, "'").filter(|n| n.ends_with(".html") || n.ends_with(".xml")))
         .unwrap_or_default();
     let file: PathBuf = theme.template_path(&name);
-    let text = theme.templates.iter().find(|t| t.name == name).map(|t| t.text.as_str()).unwrap_or("");
+    let text = theme
+        .templates
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| t.text.as_str())
+        .unwrap_or("");
     // Parse errors carry " --> line:col"; runtime errors name a variable we can find.
     let position = full.find("--> ").and_then(|i| {
         let rest = &full[i + 4..];
-        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
     });
     let position = position.or_else(|| {
@@ -99,18 +126,23 @@ pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
             .find_map(|(i, l)| l.find(&variable).map(|c| (i + 1, c + 1)))
     });
     let detail = chain.last().cloned().unwrap_or_default();
-    let message = format!("template error in `{name}`: {}", detail.lines().last().unwrap_or("").trim());
+    let message = format!(
+        "template error in `{name}`: {}",
+        detail.lines().last().unwrap_or("").trim()
+    );
     let location = match position {
         Some((line, column)) => Location::in_text(&file, text, line, column),
         None => Location::file(&file),
     };
-    Diagnostic::error(Code::Template, message).at(location).help(
-        chain
-            .iter()
-            .map(|m| m.trim().replace('\n', " "))
-            .collect::<Vec<_>>()
-            .join(": "),
-    )
+    Diagnostic::error(Code::Template, message)
+        .at(location)
+        .help(
+            chain
+                .iter()
+                .map(|m| m.trim().replace('\n', " "))
+                .collect::<Vec<_>>()
+                .join(": "),
+        )
 }
 
 fn quoted_after(message: &str, quote: &str) -> Option<String> {
@@ -142,7 +174,10 @@ impl Shared {
         let mut term_urls = HashMap::new();
         for tax in &site.taxonomies {
             for term in &tax.terms {
-                term_urls.insert((tax.name, crate::content::slugify(&term.name)), urls.path(&tax.term_path(term)));
+                term_urls.insert(
+                    (tax.name, crate::content::slugify(&term.name)),
+                    urls.path(&tax.term_path(term)),
+                );
             }
         }
         let mut shared = Shared {
@@ -165,7 +200,10 @@ impl Shared {
     }
 
     fn term(&self, taxonomy: &'static str, name: &str) -> Value {
-        let url = self.term_urls.get(&(taxonomy, crate::content::slugify(name))).cloned();
+        let url = self
+            .term_urls
+            .get(&(taxonomy, crate::content::slugify(name)))
+            .cloned();
         json!({ "name": name, "url": url })
     }
 
@@ -194,7 +232,13 @@ impl Shared {
         indices.iter().map(|&i| &self.summaries[i]).collect()
     }
 
-    fn context(&self, page_kind: &str, title: &str, canonical: String, noindex: bool) -> tera::Context {
+    fn context(
+        &self,
+        page_kind: &str,
+        title: &str,
+        canonical: String,
+        noindex: bool,
+    ) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site);
         ctx.insert("config", &self.config);
@@ -288,31 +332,52 @@ fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
             .collect();
         let mut content = page.rendered.html.clone();
         if questions.is_empty() {
-            questions.push(json!({"question": doc.meta.title, "anchor": "answer", "answer": content}));
+            questions
+                .push(json!({"question": doc.meta.title, "anchor": "answer", "answer": content}));
             content = String::new();
         }
         obj.insert("questions".into(), Value::Array(questions));
         obj.insert("content".into(), Value::String(content));
-        obj.insert("incidents".into(), Value::Array(page.backlinks.iter().map(link).collect()));
+        obj.insert(
+            "incidents".into(),
+            Value::Array(page.backlinks.iter().map(link).collect()),
+        );
     }
     value
 }
 
-fn render_one(tera: &Tera, theme: &Theme, template: &str, ctx: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
-    tera.render(template, ctx).map(String::into_bytes).map_err(|e| template_error(theme, &e))
+fn render_one(
+    tera: &Tera,
+    theme: &Theme,
+    template: &'static str,
+    path: String,
+    ctx: &tera::Context,
+) -> Result<RenderedPage, Diagnostic> {
+    let html = tera
+        .render(template, ctx)
+        .map_err(|e| template_error(theme, &e))?;
+    Ok(RenderedPage {
+        path,
+        template,
+        bytes: html.into_bytes(),
+    })
 }
 
 /// Renders every HTML page of the site.
-pub fn render_site(site: &Site, tera: &Tera, theme: &Theme) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
     let shared = Shared::new(site);
     let urls = &site.urls;
-    let mut jobs: Vec<Box<dyn Fn() -> Result<Rendered, Diagnostic> + Sync + '_>> = Vec::new();
+    let mut jobs: Vec<Box<dyn Fn() -> Result<RenderedPage, Diagnostic> + Sync + '_>> = Vec::new();
     let shared = &shared;
 
     for index in 0..site.pages.len() {
         jobs.push(Box::new(move || {
             let page = &site.pages[index];
-            let template = match page.kind() {
+            let template: &'static str = match page.kind() {
                 Kind::Incident => "incident.html",
                 Kind::Faq => "faq.html",
                 Kind::Page => "page.html",
@@ -324,13 +389,23 @@ pub fn render_site(site: &Site, tera: &Tera, theme: &Theme) -> Result<Vec<Render
                 page.doc.meta.tlp > Tlp::Clear,
             );
             ctx.insert("page", &page_json(site, shared, index));
-            let bytes = render_one(tera, theme, template, &ctx)?;
-            Ok((crate::urls::Urls::output_file(&page.doc.path), bytes))
+            render_one(
+                tera,
+                theme,
+                template,
+                Urls::output_file(&page.doc.path),
+                &ctx,
+            )
         }));
     }
     for list in &site.lists {
         jobs.push(Box::new(move || {
-            let mut ctx = shared.context("section", &list.section.title, urls.absolute(&list.path), false);
+            let mut ctx = shared.context(
+                "section",
+                &list.section.title,
+                urls.absolute(&list.path),
+                false,
+            );
             ctx.insert(
                 "section",
                 &json!({
@@ -343,8 +418,13 @@ pub fn render_site(site: &Site, tera: &Tera, theme: &Theme) -> Result<Vec<Render
                     "pages": shared.list(&list.pages),
                 }),
             );
-            let bytes = render_one(tera, theme, "section.html", &ctx)?;
-            Ok((crate::urls::Urls::output_file(&list.path), bytes))
+            render_one(
+                tera,
+                theme,
+                "section.html",
+                Urls::output_file(&list.path),
+                &ctx,
+            )
         }));
     }
     for tax in &site.taxonomies {
@@ -359,8 +439,13 @@ pub fn render_site(site: &Site, tera: &Tera, theme: &Theme) -> Result<Vec<Render
         jobs.push(Box::new(move || {
             let mut ctx = shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
             ctx.insert("taxonomy", &*t);
-            let bytes = render_one(tera, theme, "taxonomy.html", &ctx)?;
-            Ok((crate::urls::Urls::output_file(&tax.path()), bytes))
+            render_one(
+                tera,
+                theme,
+                "taxonomy.html",
+                Urls::output_file(&tax.path()),
+                &ctx,
+            )
         }));
         for term in &tax.terms {
             let t = taxonomy.clone();
@@ -370,23 +455,22 @@ pub fn render_site(site: &Site, tera: &Tera, theme: &Theme) -> Result<Vec<Render
                 let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
                 ctx.insert("taxonomy", &*t);
                 ctx.insert("term", &json!({"name": term.name, "url": urls.path(&path), "pages": shared.list(&term.pages)}));
-                let bytes = render_one(tera, theme, "term.html", &ctx)?;
-                Ok((crate::urls::Urls::output_file(&path), bytes))
+                render_one(tera, theme, "term.html", Urls::output_file(&path), &ctx)
             }));
         }
     }
     jobs.push(Box::new(move || {
         let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
         ctx.insert("home", &home_json(site, shared));
-        Ok(("index.html".into(), render_one(tera, theme, "index.html", &ctx)?))
+        render_one(tera, theme, "index.html", "index.html".into(), &ctx)
     }));
     jobs.push(Box::new(move || {
         let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
-        Ok(("search/index.html".into(), render_one(tera, theme, "search.html", &ctx)?))
+        render_one(tera, theme, "search.html", "search/index.html".into(), &ctx)
     }));
     jobs.push(Box::new(move || {
         let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
-        Ok(("404.html".into(), render_one(tera, theme, "404.html", &ctx)?))
+        render_one(tera, theme, "404.html", "404.html".into(), &ctx)
     }));
     for (alias, target) in &site.aliases {
         jobs.push(Box::new(move || {
@@ -394,11 +478,11 @@ pub fn render_site(site: &Site, tera: &Tera, theme: &Theme) -> Result<Vec<Render
             let target_url = urls.absolute(&page.doc.path);
             let mut ctx = shared.context("alias", &page.doc.meta.title, target_url.clone(), true);
             ctx.insert("target", &target_url);
-            Ok((crate::urls::Urls::output_file(alias), render_one(tera, theme, "alias.html", &ctx)?))
+            render_one(tera, theme, "alias.html", Urls::output_file(alias), &ctx)
         }));
     }
 
-    let results: Vec<Result<Rendered, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
+    let results: Vec<Result<RenderedPage, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
@@ -423,20 +507,39 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.doc.incident.as_ref().is_some_and(|i| i.status != Status::Resolved))
+        .filter(|(_, p)| {
+            p.doc
+                .incident
+                .as_ref()
+                .is_some_and(|i| i.status != Status::Resolved)
+        })
         .map(|(i, _)| i)
         .collect();
     open.sort_by(|&a, &b| {
         let sev = |i: usize| site.pages[i].doc.incident.as_ref().map(|x| x.severity);
-        sev(b).cmp(&sev(a)).then_with(|| site.pages[b].doc.meta.date.cmp(&site.pages[a].doc.meta.date))
+        sev(b).cmp(&sev(a)).then_with(|| {
+            site.pages[b]
+                .doc
+                .meta
+                .date
+                .cmp(&site.pages[a].doc.meta.date)
+        })
     });
-    let mut latest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].doc.last_changed().is_some()).collect();
+    let mut latest: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].doc.last_changed().is_some())
+        .collect();
     latest.sort_by(|&a, &b| {
         site.pages[b]
             .doc
             .last_changed()
             .cmp(&site.pages[a].doc.last_changed())
-            .then_with(|| site.pages[a].doc.meta.title.cmp(&site.pages[b].doc.meta.title))
+            .then_with(|| {
+                site.pages[a]
+                    .doc
+                    .meta
+                    .title
+                    .cmp(&site.pages[b].doc.meta.title)
+            })
     });
     latest.truncate(10);
     let count = |name: &str, key: &str| {

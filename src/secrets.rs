@@ -12,16 +12,34 @@ use std::sync::OnceLock;
 /// The kinds of secret recognised, as (name, pattern). Patterns are combined
 /// into one regex so each document is scanned in a single pass.
 const RULES: &[(&str, &str)] = &[
-    ("private key block", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
-    ("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{22,}"),
+    (
+        "private key block",
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+    ),
+    (
+        "GitHub fine-grained token",
+        r"\bgithub_pat_[A-Za-z0-9_]{22,}",
+    ),
     ("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{30,}"),
     ("Stripe live key", r"\b[sr]k_live_[0-9A-Za-z]{20,}"),
-    ("OpenAI API key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"),
-    ("AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+    (
+        "OpenAI API key",
+        r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}",
+    ),
+    (
+        "AWS access key id",
+        r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+    ),
     ("Slack token", r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"),
-    ("Slack webhook", r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+"),
+    (
+        "Slack webhook",
+        r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+",
+    ),
     ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
-    ("JSON Web Token", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
+    (
+        "JSON Web Token",
+        r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+    ),
     (
         "credential assignment",
         r#"(?i)\b(?:password|passwd|pwd|secret|client_secret|api[_\-]?key|apikey|access[_\-]?token|auth[_\-]?token|token)["']?\s*[:=]\s*["']?([^\s"'`,;<>)\]]{12,})"#,
@@ -31,7 +49,11 @@ const RULES: &[(&str, &str)] = &[
 fn scanner() -> &'static Option<Regex> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     R.get_or_init(|| {
-        let alternation: Vec<String> = RULES.iter().enumerate().map(|(i, (_, p))| format!("(?P<r{i}>{p})")).collect();
+        let alternation: Vec<String> = RULES
+            .iter()
+            .enumerate()
+            .map(|(i, (_, p))| format!("(?P<r{i}>{p})"))
+            .collect();
         Regex::new(&alternation.join("|")).ok()
     })
 }
@@ -51,10 +73,13 @@ fn entropy(s: &str) -> f64 {
         *counts.entry(c).or_insert(0usize) += 1;
     }
     let n = s.chars().count() as f64;
-    counts.values().map(|&c| {
-        let p = c as f64 / n;
-        -p * p.log2()
-    }).sum()
+    counts
+        .values()
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// Redacted or placeholder values are fine to publish (`sk-...XXXX`).
@@ -64,17 +89,32 @@ fn looks_redacted(secret: &str) -> bool {
         || secret.contains('…')
         || lower.contains("xxxx")
         || secret.contains("****")
-        || ["example", "placeholder", "redacted", "changeme", "your_", "your-", "dummy", "<", "${", "{{"]
-            .iter()
-            .any(|w| lower.contains(w))
+        || [
+            "example",
+            "placeholder",
+            "redacted",
+            "changeme",
+            "your_",
+            "your-",
+            "dummy",
+            "<",
+            "${",
+            "{{",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Finds secrets in `text`.
 pub fn scan(text: &str) -> Vec<Finding> {
-    let Some(re) = scanner() else { return Vec::new() };
+    let Some(re) = scanner() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for caps in re.captures_iter(text) {
-        let Some((i, m)) = (0..RULES.len()).find_map(|i| caps.name(&format!("r{i}")).map(|m| (i, m))) else {
+        let Some((i, m)) =
+            (0..RULES.len()).find_map(|i| caps.name(&format!("r{i}")).map(|m| (i, m)))
+        else {
             continue;
         };
         let (rule, _) = RULES[i];
@@ -118,7 +158,10 @@ pub fn fingerprint(secret: &str) -> String {
 
 /// The secret with all but a short prefix hidden.
 pub fn mask(secret: &str) -> String {
-    let shown: String = secret.chars().take(4.min(secret.chars().count() / 3)).collect();
+    let shown: String = secret
+        .chars()
+        .take(4.min(secret.chars().count() / 3))
+        .collect();
     format!("{shown}… ({} characters)", secret.chars().count())
 }
 

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::content::{Asset, Date, Document, Kind, Located, Section, Severity, Status};
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::markdown::{self, LinkRecord, Links, Rendered, Source};
+use crate::markdown::{self, LinkRecord, Links, Rendered, Source, TargetState};
 use crate::urls::Urls;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -23,7 +23,9 @@ impl std::fmt::Display for Unpublished {
         match self {
             Unpublished::Draft => f.write_str("a draft"),
             Unpublished::Embargo(d) => write!(f, "under embargo until {}", d.rfc3339()),
-            Unpublished::AboveCeiling(t) => write!(f, "{} (above this build's TLP ceiling)", t.label()),
+            Unpublished::AboveCeiling(t) => {
+                write!(f, "{} (above this build's TLP ceiling)", t.label())
+            }
         }
     }
 }
@@ -123,7 +125,15 @@ pub const TAXONOMIES: [(&str, &str); 4] = [
 
 /// Site paths seckb itself generates, which no document may take.
 pub const RESERVED: [&str; 9] = [
-    "tags/", "vendors/", "severity/", "status/", "search/", "api/", ".well-known/", "404.html", "atom.xml",
+    "tags/",
+    "vendors/",
+    "severity/",
+    "status/",
+    "search/",
+    "api/",
+    ".well-known/",
+    "404.html",
+    "atom.xml",
 ];
 
 #[derive(Debug)]
@@ -143,7 +153,11 @@ pub struct Site {
 
 impl Site {
     pub fn page_by_path(&self) -> HashMap<&str, usize> {
-        self.pages.iter().enumerate().map(|(i, p)| (p.doc.path.as_str(), i)).collect()
+        self.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.doc.path.as_str(), i))
+            .collect()
     }
 
     pub fn incidents(&self) -> impl Iterator<Item = &Page> {
@@ -174,7 +188,9 @@ fn content_path(doc: &Document) -> String {
 
 fn content_dir(doc: &Document) -> String {
     let p = content_path(doc);
-    p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
+    p.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
 }
 
 /// Assembles the site from validated documents: decides publication, checks
@@ -184,9 +200,10 @@ pub fn assemble(
     config: Config,
     publication: Publication,
     documents: Vec<Document>,
+    invalid: &[std::path::PathBuf],
     sections: Vec<Section>,
     assets: Vec<Asset>,
-) -> Result<Site, Vec<Diagnostic>> {
+) -> (Site, Vec<Diagnostic>) {
     let urls = Urls::new(&config.base_url);
     let mut diagnostics = Vec::new();
 
@@ -196,9 +213,12 @@ pub fn assemble(
         if let Some(id) = doc.incident.as_ref().and_then(|i| i.id.as_ref()) {
             if let Some(first) = ids.get(id.value.as_str()) {
                 diagnostics.push(
-                    Diagnostic::error(Code::DuplicateId, format!("duplicate incident id `{}`", id.value))
-                        .at(loc(doc, id.line, id.column))
-                        .help(format!("{} already uses this id", first.source.display())),
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("duplicate incident id `{}`", id.value),
+                    )
+                    .at(loc(doc, id.line, id.column))
+                    .help(format!("{} already uses this id", first.source.display())),
                 );
             } else {
                 ids.insert(&id.value, doc);
@@ -206,11 +226,17 @@ pub fn assemble(
         }
     }
 
-    let (published, unpublished): (Vec<Document>, Vec<Document>) =
-        documents.into_iter().partition(|d| publication.check(d).is_ok());
+    let (published, unpublished): (Vec<Document>, Vec<Document>) = documents
+        .into_iter()
+        .partition(|d| publication.check(d).is_ok());
     let mut published = published;
     published.sort_by(|a, b| {
-        let order = |d: &Document| sections.iter().position(|s| s.name == d.section).unwrap_or(usize::MAX);
+        let order = |d: &Document| {
+            sections
+                .iter()
+                .position(|s| s.name == d.section)
+                .unwrap_or(usize::MAX)
+        };
         order(a).cmp(&order(b)).then_with(|| newest_first(a, b))
     });
 
@@ -219,12 +245,30 @@ pub fn assemble(
         base_path: urls.base_path().to_string(),
         ..Links::default()
     };
-    for (doc, is_published) in published.iter().map(|d| (d, true)).chain(unpublished.iter().map(|d| (d, false))) {
+    let states = published
+        .iter()
+        .map(|d| (d, TargetState::Published))
+        .chain(unpublished.iter().map(|d| (d, TargetState::Unpublished)));
+    for (doc, state) in states {
         links.documents.insert(
             content_path(doc),
             markdown::LinkTarget {
                 url: urls.path(&doc.path),
-                published: is_published,
+                state,
+            },
+        );
+    }
+    for path in invalid {
+        let under = path
+            .strip_prefix("content")
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        links.documents.insert(
+            under,
+            markdown::LinkTarget {
+                url: String::new(),
+                state: TargetState::Invalid,
             },
         );
     }
@@ -236,16 +280,27 @@ pub fn assemble(
         taken.insert(r.to_string(), format!("seckb's own `{r}` page"));
     }
     for s in &sections {
-        taken.insert(format!("{}/", s.name), format!("the list page of content/{}/", s.name));
+        taken.insert(
+            format!("{}/", s.name),
+            format!("the list page of content/{}/", s.name),
+        );
     }
     let mut claim = |path: &str, what: String, at: Location, diagnostics: &mut Vec<Diagnostic>| {
-        let reserved_prefix = RESERVED.iter().find(|r| r.ends_with('/') && path.starts_with(*r) && path.len() > r.len());
-        let clash = taken.get(path).cloned().or_else(|| reserved_prefix.map(|r| format!("seckb's own `{r}` pages")));
+        let reserved_prefix = RESERVED
+            .iter()
+            .find(|r| r.ends_with('/') && path.starts_with(*r) && path.len() > r.len());
+        let clash = taken
+            .get(path)
+            .cloned()
+            .or_else(|| reserved_prefix.map(|r| format!("seckb's own `{r}` pages")));
         match clash {
             Some(other) => diagnostics.push(
-                Diagnostic::error(Code::UrlCollision, format!("{what} maps to /{path}, which is already {other}"))
-                    .at(at)
-                    .help("set a different `slug:` or rename the file"),
+                Diagnostic::error(
+                    Code::UrlCollision,
+                    format!("{what} maps to /{path}, which is already {other}"),
+                )
+                .at(at)
+                .help("set a different `slug:` or rename the file"),
             ),
             None => {
                 taken.insert(path.to_string(), what);
@@ -253,34 +308,67 @@ pub fn assemble(
         }
     };
     for doc in &published {
-        claim(&doc.path, format!("{}", doc.source.display()), Location::file(&doc.source), &mut diagnostics);
+        let at = match &doc.meta.slug {
+            Some(s) => loc(doc, s.line, s.column),
+            None => loc(doc, 1, 1),
+        };
+        claim(
+            &doc.path,
+            format!("{}", doc.source.display()),
+            at,
+            &mut diagnostics,
+        );
     }
     let mut aliases = Vec::new();
     for (i, doc) in published.iter().enumerate() {
         for alias in &doc.meta.aliases {
             let what = format!("alias `{}` of {}", alias.value, doc.source.display());
-            claim(&alias.value, what, loc(doc, alias.line, alias.column), &mut diagnostics);
+            claim(
+                &alias.value,
+                what,
+                loc(doc, alias.line, alias.column),
+                &mut diagnostics,
+            );
             aliases.push((alias.value.clone(), i));
         }
     }
 
     // Cross references: related documents and FAQ → incident links.
-    let by_content_path: HashMap<String, usize> =
-        published.iter().enumerate().map(|(i, d)| (content_path(d), i)).collect();
-    let unpublished_by_path: HashMap<String, &Document> = unpublished.iter().map(|d| (content_path(d), d)).collect();
+    let by_content_path: HashMap<String, usize> = published
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (content_path(d), i))
+        .collect();
+    let unpublished_by_path: HashMap<String, &Document> =
+        unpublished.iter().map(|d| (content_path(d), d)).collect();
     let published_ids: HashMap<&str, usize> = published
         .iter()
         .enumerate()
-        .filter_map(|(i, d)| d.incident.as_ref()?.id.as_ref().map(|id| (id.value.as_str(), i)))
+        .filter_map(|(i, d)| {
+            d.incident
+                .as_ref()?
+                .id
+                .as_ref()
+                .map(|id| (id.value.as_str(), i))
+        })
         .collect();
     let unpublished_ids: HashMap<&str, &Document> = unpublished
         .iter()
-        .filter_map(|d| d.incident.as_ref()?.id.as_ref().map(|id| (id.value.as_str(), d)))
+        .filter_map(|d| {
+            d.incident
+                .as_ref()?
+                .id
+                .as_ref()
+                .map(|id| (id.value.as_str(), d))
+        })
         .collect();
     let mut related: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
     let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
     for (i, doc) in published.iter().enumerate() {
-        let resolve = |entry: &Located<String>, ids_only: bool, diagnostics: &mut Vec<Diagnostic>| -> Option<usize> {
+        let resolve = |entry: &Located<String>,
+                       ids_only: bool,
+                       diagnostics: &mut Vec<Diagnostic>|
+         -> Option<usize> {
             let value = entry.value.as_str();
             if let Some(&j) = published_ids.get(value) {
                 return Some(j);
@@ -295,10 +383,11 @@ pub fn assemble(
                     return Some(j);
                 }
             }
-            let hidden = unpublished_ids
-                .get(value)
-                .copied()
-                .or_else(|| path.as_ref().and_then(|p| unpublished_by_path.get(p).copied()).filter(|_| !ids_only));
+            let hidden = unpublished_ids.get(value).copied().or_else(|| {
+                path.as_ref()
+                    .and_then(|p| unpublished_by_path.get(p).copied())
+                    .filter(|_| !ids_only)
+            });
             let at = loc(doc, entry.line, entry.column);
             diagnostics.push(match hidden {
                 Some(target) => Diagnostic::error(
@@ -307,18 +396,25 @@ pub fn assemble(
                         "{} refers to {}, which is {}",
                         doc.source.display(),
                         target.source.display(),
-                        publication.check(target).err().map_or_else(String::new, |r| r.to_string())
+                        publication
+                            .check(target)
+                            .err()
+                            .map_or_else(String::new, |r| r.to_string())
                     ),
                 )
                 .at(at)
                 .help("remove the reference, or publish both at the same level"),
-                None => Diagnostic::error(Code::UnresolvedRelated, format!("`{value}` does not match any document"))
-                    .at(at)
-                    .help(if ids_only {
-                        "expected an incident id such as INC-2026-0042".to_string()
-                    } else {
-                        "expected an incident id or a path under content/ such as faq/api-keys.md".to_string()
-                    }),
+                None => Diagnostic::error(
+                    Code::UnresolvedRelated,
+                    format!("`{value}` does not match any document"),
+                )
+                .at(at)
+                .help(if ids_only {
+                    "expected an incident id such as INC-2026-0042".to_string()
+                } else {
+                    "expected an incident id or a path under content/ such as faq/api-keys.md"
+                        .to_string()
+                }),
             });
             None
         };
@@ -350,7 +446,9 @@ pub fn assemble(
     let rendered: Vec<(Page, Vec<Diagnostic>)> = published
         .into_par_iter()
         .zip(related.into_par_iter().zip(backlinks.into_par_iter()))
-        .map(|(doc, (related, backlinks))| render_page(doc, &links, raw_html, &urls, related, backlinks))
+        .map(|(doc, (related, backlinks))| {
+            render_page(doc, &links, raw_html, &urls, related, backlinks)
+        })
         .collect();
     let mut pages = Vec::with_capacity(rendered.len());
     for (page, d) in rendered {
@@ -385,11 +483,7 @@ pub fn assemble(
         .collect();
     let taxonomies = build_taxonomies(&pages);
 
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
-    let _ = diagnostics;
-    Ok(Site {
+    let site = Site {
         config,
         urls,
         publication,
@@ -399,10 +493,16 @@ pub fn assemble(
         taxonomies,
         assets,
         aliases,
-    })
+    };
+    (site, diagnostics)
 }
 
-fn render_section_intro(section: &Section, links: &Links, raw_html: crate::config::RawHtml, diagnostics: &mut Vec<Diagnostic>) -> String {
+fn render_section_intro(
+    section: &Section,
+    links: &Links,
+    raw_html: crate::config::RawHtml,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
     let Some(file) = &section.source else {
         return String::new();
     };
@@ -412,7 +512,13 @@ fn render_section_intro(section: &Section, links: &Links, raw_html: crate::confi
         dir: &section.name,
         offset: section.body_offset,
     };
-    let (r, d) = markdown::render(&section.text[section.body_offset..], &source, links, raw_html, false);
+    let (r, d) = markdown::render(
+        &section.text[section.body_offset..],
+        &source,
+        links,
+        raw_html,
+        false,
+    );
     diagnostics.extend(d);
     r.html
 }
@@ -432,18 +538,25 @@ fn render_page(
         dir: &dir,
         offset: doc.body_offset,
     };
-    let (rendered, mut diagnostics) = markdown::render(doc.body(), &source, links, raw_html, doc.kind == Kind::Faq);
+    let (rendered, mut diagnostics) =
+        markdown::render(doc.body(), &source, links, raw_html, doc.kind == Kind::Faq);
     let mut page_links = rendered.links.clone();
     let mut inline = |md: &Located<String>, diagnostics: &mut Vec<Diagnostic>| {
         // Inline Markdown from front matter: errors point at its YAML line.
-        let line_start = doc.text.split_inclusive('\n').take(md.line.saturating_sub(1)).map(str::len).sum::<usize>();
+        let line_start = doc
+            .text
+            .split_inclusive('\n')
+            .take(md.line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>();
         let inline_source = Source {
             file: &doc.source,
             text: &doc.text,
             dir: &dir,
             offset: line_start + md.column.saturating_sub(1),
         };
-        let (html, mut records, d) = markdown::render_inline(&md.value, &inline_source, links, raw_html);
+        let (html, mut records, d) =
+            markdown::render_inline(&md.value, &inline_source, links, raw_html);
         for r in &mut records {
             r.line = md.line;
             r.column = md.column;
@@ -454,14 +567,24 @@ fn render_page(
     };
     let (timeline_html, actions_html) = match &doc.incident {
         Some(i) => (
-            i.timeline.iter().map(|t| inline(&t.event, &mut diagnostics)).collect(),
-            i.actions.iter().map(|a| inline(a, &mut diagnostics)).collect(),
+            i.timeline
+                .iter()
+                .map(|t| inline(&t.event, &mut diagnostics))
+                .collect(),
+            i.actions
+                .iter()
+                .map(|a| inline(a, &mut diagnostics))
+                .collect(),
         ),
         None => (Vec::new(), Vec::new()),
     };
     let summary = doc.meta.summary.clone().unwrap_or_else(|| {
         let first = if rendered.first_paragraph.is_empty() {
-            rendered.questions.first().map(|q| q.answer_text.as_str()).unwrap_or("")
+            rendered
+                .questions
+                .first()
+                .map(|q| q.answer_text.as_str())
+                .unwrap_or("")
         } else {
             rendered.first_paragraph.as_str()
         };
@@ -492,7 +615,9 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
                 if slug.is_empty() {
                     return;
                 }
-                let entry = terms.entry(slug).or_insert_with(|| (value.to_string(), Vec::new()));
+                let entry = terms
+                    .entry(slug)
+                    .or_insert_with(|| (value.to_string(), Vec::new()));
                 if !entry.1.contains(&i) {
                     entry.1.push(i);
                 }
@@ -532,15 +657,26 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
                 fixed
                     .into_iter()
                     .map(|f| {
-                        let (name, pages) = terms.remove(f).unwrap_or_else(|| (f.to_string(), Vec::new()));
-                        Term { name, slug: f.to_string(), pages }
+                        let (name, pages) = terms
+                            .remove(f)
+                            .unwrap_or_else(|| (f.to_string(), Vec::new()));
+                        Term {
+                            name,
+                            slug: f.to_string(),
+                            pages,
+                        }
                     })
                     .collect()
             };
             for term in &mut list {
-                term.pages.sort_by(|&a, &b| newest_first(&pages[a].doc, &pages[b].doc));
+                term.pages
+                    .sort_by(|&a, &b| newest_first(&pages[a].doc, &pages[b].doc));
             }
-            Taxonomy { name, title, terms: list }
+            Taxonomy {
+                name,
+                title,
+                terms: list,
+            }
         })
         .collect()
 }

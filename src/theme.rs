@@ -55,7 +55,10 @@ impl Theme {
             .iter()
             .map(|t| {
                 let code = comment.replace_all(&t.text, "");
-                let targets = pattern.captures_iter(&code).map(|c| c[1].to_string()).collect();
+                let targets = pattern
+                    .captures_iter(&code)
+                    .map(|c| c[1].to_string())
+                    .collect();
                 (t.name.as_str(), targets)
             })
             .collect();
@@ -85,7 +88,9 @@ impl Theme {
         let mut done = std::collections::HashSet::new();
         let mut names: Vec<&str> = edges.keys().copied().collect();
         names.sort();
-        names.into_iter().find_map(|n| visit(n, &edges, &mut Vec::new(), &mut done))
+        names
+            .into_iter()
+            .find_map(|n| visit(n, &edges, &mut Vec::new(), &mut done))
     }
 }
 
@@ -118,17 +123,31 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates: BTreeMap<String, Template> = BTreeMap::new();
     let mut statics = BTreeMap::new();
     let mut errors = Vec::new();
-    let mut add_template = |name: String, bytes: Vec<u8>, path: PathBuf, errors: &mut Vec<Diagnostic>| match String::from_utf8(bytes) {
-        Ok(text) => {
-            templates.insert(name.clone(), Template { name, text, path });
-        }
-        Err(_) => errors.push(Diagnostic::error(Code::Encoding, "template is not valid UTF-8").at(Location::file(&path))),
-    };
+    let mut add_template =
+        |name: String, bytes: Vec<u8>, path: PathBuf, errors: &mut Vec<Diagnostic>| {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    templates.insert(name.clone(), Template { name, text, path });
+                }
+                Err(_) => errors.push(
+                    Diagnostic::error(Code::Encoding, "template is not valid UTF-8")
+                        .at(Location::file(&path)),
+                ),
+            }
+        };
     if abs.is_dir() {
         for (rel, file) in read_dir_files(root, &abs.join("templates")) {
             match std::fs::read(&file) {
-                Ok(bytes) => add_template(rel.clone(), bytes, dir.join("templates").join(&rel), &mut errors),
-                Err(e) => errors.push(Diagnostic::error(Code::Io, format!("cannot read template: {e}")).at(Location::file(&dir.join("templates").join(&rel)))),
+                Ok(bytes) => add_template(
+                    rel.clone(),
+                    bytes,
+                    dir.join("templates").join(&rel),
+                    &mut errors,
+                ),
+                Err(e) => errors.push(
+                    Diagnostic::error(Code::Io, format!("cannot read template: {e}"))
+                        .at(Location::file(&dir.join("templates").join(&rel))),
+                ),
             }
         }
         for (rel, file) in read_dir_files(root, &abs.join("static")) {
@@ -143,14 +162,28 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     } else {
-        return Err(vec![Diagnostic::error(Code::Config, format!("theme `{name}` not found: there is no {} folder", dir.display()))
-            .at(Location::file(Path::new(crate::config::CONFIG_FILE)))
-            .help("set `theme: default` or add the theme under themes/")]);
+        return Err(vec![Diagnostic::error(
+            Code::Config,
+            format!(
+                "theme `{name}` not found: there is no {} folder",
+                dir.display()
+            ),
+        )
+        .at(Location::file(Path::new(crate::config::CONFIG_FILE)))
+        .help("set `theme: default` or add the theme under themes/")]);
     }
     for (rel, file) in read_dir_files(root, &root.join("templates")) {
         match std::fs::read(&file) {
-            Ok(bytes) => add_template(rel.clone(), bytes, PathBuf::from("templates").join(&rel), &mut errors),
-            Err(e) => errors.push(Diagnostic::error(Code::Io, format!("cannot read template: {e}")).at(Location::file(&PathBuf::from("templates").join(&rel)))),
+            Ok(bytes) => add_template(
+                rel.clone(),
+                bytes,
+                PathBuf::from("templates").join(&rel),
+                &mut errors,
+            ),
+            Err(e) => errors.push(
+                Diagnostic::error(Code::Io, format!("cannot read template: {e}"))
+                    .at(Location::file(&PathBuf::from("templates").join(&rel))),
+            ),
         }
     }
     for (rel, file) in read_dir_files(root, &root.join("static")) {

@@ -14,7 +14,10 @@ fn output_error(dest: &Path, message: String) -> Diagnostic {
 
 /// Prefix of temporary folders, so leftovers of killed builds can be found.
 fn temp_prefix(dest: &Path) -> String {
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     format!(".{name}.seckb-")
 }
 
@@ -23,31 +26,53 @@ pub fn write_atomic(output: &Output, dest: &Path) -> Result<(), Diagnostic> {
     let dest = if dest.is_absolute() {
         dest.to_path_buf()
     } else {
-        std::env::current_dir().map(|c| c.join(dest)).unwrap_or_else(|_| dest.to_path_buf())
+        std::env::current_dir()
+            .map(|c| c.join(dest))
+            .unwrap_or_else(|_| dest.to_path_buf())
     };
-    let parent = dest.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let parent = dest
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     match std::fs::symlink_metadata(&dest) {
         Ok(m) if !m.is_dir() => {
-            return Err(output_error(&dest, format!("the output path {} exists and is not a folder", dest.display())));
+            return Err(output_error(
+                &dest,
+                format!(
+                    "the output path {} exists and is not a folder",
+                    dest.display()
+                ),
+            ));
         }
         Ok(m) if m.permissions().readonly() => {
-            return Err(output_error(&dest, format!("the output folder {} is read-only", dest.display())));
+            return Err(output_error(
+                &dest,
+                format!("the output folder {} is read-only", dest.display()),
+            ));
         }
         _ => {}
     }
-    std::fs::create_dir_all(&parent).map_err(|e| output_error(&dest, format!("cannot create {}: {e}", parent.display())))?;
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| output_error(&dest, format!("cannot create {}: {e}", parent.display())))?;
     remove_leftovers(&parent, &temp_prefix(&dest));
     let temp = parent.join(format!("{}{}", temp_prefix(&dest), std::process::id()));
     let result = write_tree(output, &temp).and_then(|()| swap_in(&temp, &dest));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&temp);
     }
-    result.map_err(|e| output_error(&dest, format!("cannot write the output folder {}: {e}", dest.display())))
+    result.map_err(|e| {
+        output_error(
+            &dest,
+            format!("cannot write the output folder {}: {e}", dest.display()),
+        )
+    })
 }
 
 /// Removes temporary folders that killed builds left behind.
 fn remove_leftovers(parent: &Path, prefix: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         if entry.file_name().to_string_lossy().starts_with(prefix) {
             let _ = std::fs::remove_dir_all(entry.path());
@@ -112,9 +137,15 @@ mod tests {
         let mut out = Output::default();
         out.insert_bytes("a/b/index.html", b"new".to_vec());
         write_atomic(&out, &dest).unwrap();
-        assert_eq!(std::fs::read_to_string(dest.join("a/b/index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("a/b/index.html")).unwrap(),
+            "new"
+        );
         assert!(!dest.join("old.html").exists());
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["public"]);
     }
 

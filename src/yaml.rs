@@ -21,10 +21,21 @@ pub struct SyntaxError {
 /// crate's built-in limits, so an alias bomb fails instead of exhausting memory.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     serde_yaml::from_str::<Value>(text).map_err(|e| {
-        let (line, column) = e
+        let (mut line, mut column) = e
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((1, 1));
+        // An error found at the end of the text (an unclosed bracket or quote)
+        // belongs to the last line that has content.
+        let last = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .last();
+        if let Some((i, l)) = last.filter(|(i, _)| line > i + 1) {
+            line = i + 1;
+            column = l.trim_end().chars().count().max(1);
+        }
         SyntaxError {
             message: strip_position(&e.to_string()),
             line,
@@ -112,9 +123,9 @@ pub fn locate(text: &str, path: &[Segment]) -> Position {
         let indent = first.indent;
         match segment {
             Segment::Key(key) => {
-                let found = block.iter().position(|l| {
-                    l.indent == indent && key_of(l.text).is_some_and(|k| k == *key)
-                });
+                let found = block
+                    .iter()
+                    .position(|l| l.indent == indent && key_of(l.text).is_some_and(|k| k == *key));
                 let Some(i) = found else { break };
                 let line = block[i];
                 let value_offset = value_offset(line.text);
@@ -146,7 +157,10 @@ pub fn locate(text: &str, path: &[Segment]) -> Position {
                 else {
                     break;
                 };
-                let start = block.iter().position(|l| l.number == line.number && l.indent == line.indent).unwrap_or(0);
+                let start = block
+                    .iter()
+                    .position(|l| l.number == line.number && l.indent == line.indent)
+                    .unwrap_or(0);
                 let rest = line.text[1..].trim_start();
                 let offset = line.text.len() - rest.len();
                 best = Position {
@@ -362,11 +376,7 @@ fn field_type_error(text: &str, key: &str, message: String) -> FieldError {
         .find_map(|prefix| message.find(prefix).map(|i| i + prefix.len()));
     if let Some(start) = unknown {
         let word: String = message[start..].chars().take_while(|c| *c != '`').collect();
-        let expected: Vec<&str> = message
-            .split('`')
-            .skip(3)
-            .step_by(2)
-            .collect();
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
         help = crate::diagnostics::did_you_mean(&word, expected.iter().copied())
             .map(|s| format!("did you mean `{s}`?"));
         if let Some((l, c)) = find_in_key(text, key, &word) {

@@ -60,11 +60,15 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
                 let message = if e.loop_ancestor().is_some() {
                     "symlink loop".to_string()
                 } else {
-                    e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string())
                 };
                 diagnostics.push(
-                    Diagnostic::error(Code::Io, format!("cannot read {}: {message}", path.display()))
-                        .at(Location::file(&path)),
+                    Diagnostic::error(
+                        Code::Io,
+                        format!("cannot read {}: {message}", path.display()),
+                    )
+                    .at(Location::file(&path)),
                 );
                 continue;
             }
@@ -72,7 +76,10 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
         let rel = relative(root, entry.path());
         if entry.path_is_symlink() {
             let target = entry.path().canonicalize();
-            if !target.as_ref().is_ok_and(|t| t.starts_with(&canonical_root)) {
+            if !target
+                .as_ref()
+                .is_ok_and(|t| t.starts_with(&canonical_root))
+            {
                 diagnostics.push(
                     Diagnostic::error(
                         Code::Symlink,
@@ -86,7 +93,9 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
         }
         let under_content = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         if entry.depth() == 1 && entry.file_type().is_dir() {
-            found.sections.push(under_content.to_string_lossy().into_owned());
+            found
+                .sections
+                .push(under_content.to_string_lossy().into_owned());
         }
         if !entry.file_type().is_file() {
             continue;
@@ -128,7 +137,8 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
 /// Reads a Markdown file as UTF-8, dropping a BOM and normalising CRLF.
 pub fn read_source(abs: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::error(Code::Io, format!("cannot read {}: {e}", rel.display())).at(Location::file(rel))
+        Diagnostic::error(Code::Io, format!("cannot read {}: {e}", rel.display()))
+            .at(Location::file(rel))
     })?;
     decode(rel, bytes)
 }
@@ -146,7 +156,10 @@ pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
             .at(Location::in_text(rel, &lossy, line, column))
             .help("save the file as UTF-8")
     })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
@@ -155,9 +168,11 @@ pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     if let Some(i) = text.find('\0') {
         let line = text[..i].matches('\n').count() + 1;
         let column = i - text[..i].rfind('\n').map_or(0, |j| j + 1) + 1;
-        return Err(Diagnostic::error(Code::Encoding, "the file contains a NUL byte")
-            .at(Location::in_text(rel, &text, line, column))
-            .help("remove the NUL character; documents are plain text"));
+        return Err(
+            Diagnostic::error(Code::Encoding, "the file contains a NUL byte")
+                .at(Location::in_text(rel, &text, line, column))
+                .help("remove the NUL character; documents are plain text"),
+        );
     }
     Ok(SourceFile {
         path: rel.to_path_buf(),
@@ -179,7 +194,11 @@ mod tests {
 
     #[test]
     fn decoding_strips_bom_and_crlf_and_locates_bad_bytes() {
-        let f = decode(Path::new("a.md"), b"\xef\xbb\xbf---\r\ntitle: A\r\n".to_vec()).unwrap();
+        let f = decode(
+            Path::new("a.md"),
+            b"\xef\xbb\xbf---\r\ntitle: A\r\n".to_vec(),
+        )
+        .unwrap();
         assert_eq!(f.text, "---\ntitle: A\n");
         let e = decode(Path::new("a.md"), b"---\ntitle: \xff\n".to_vec()).unwrap_err();
         let loc = e.location.unwrap();

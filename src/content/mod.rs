@@ -25,7 +25,13 @@ pub enum Tlp {
 }
 
 impl Tlp {
-    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
+    pub const ALL: [Tlp; 5] = [
+        Tlp::Clear,
+        Tlp::Green,
+        Tlp::Amber,
+        Tlp::AmberStrict,
+        Tlp::Red,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,7 +57,11 @@ impl std::str::FromStr for Tlp {
         Tlp::ALL
             .into_iter()
             .find(|t| t.as_str() == bare)
-            .ok_or_else(|| format!("unknown TLP level `{s}`, expected clear, green, amber, amber+strict or red"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown TLP level `{s}`, expected clear, green, amber, amber+strict or red"
+                )
+            })
     }
 }
 
@@ -175,7 +185,8 @@ impl Date {
 
     /// Full RFC 3339 in UTC, for feeds, sitemaps and exports.
     pub fn rfc3339(&self) -> String {
-        self.instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        self.instant
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 
     pub fn year(&self) -> i32 {
@@ -204,7 +215,8 @@ pub struct Meta {
     pub tlp: Tlp,
     pub draft: bool,
     pub embargo: Option<Date>,
-    pub slug: Option<String>,
+    /// `slug:` from front matter, where it was written.
+    pub slug: Option<Located<String>>,
     pub aliases: Vec<Located<String>>,
     pub extra: serde_json::Value,
 }
@@ -369,14 +381,16 @@ impl SourceFile {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn slugs_fold_accents_and_punctuation() {
-        assert_eq!(slugify("Rotating a key (step by step)"), "rotating-a-key-step-by-step");
+        assert_eq!(
+            slugify("Rotating a key (step by step)"),
+            "rotating-a-key-step-by-step"
+        );
         assert_eq!(slugify("Ünïcode Straße café"), "unicode-strae-cafe");
         assert_eq!(slugify("What's `sk-proj`?"), "whats-sk-proj");
         assert_eq!(slugify("v2.3.1"), "v2-3-1");
@@ -384,7 +398,10 @@ mod tests {
 
     #[test]
     fn dates_accept_day_and_rfc3339_only() {
-        assert_eq!(Date::parse("2026-11-09").map(|d| d.ymd()), Ok("2026-11-09".into()));
+        assert_eq!(
+            Date::parse("2026-11-09").map(|d| d.ymd()),
+            Ok("2026-11-09".into())
+        );
         assert!(Date::parse("2026-02-30").is_err());
         assert!(Date::parse("2026-1-9").is_err());
         let d = Date::parse("2026-11-09T23:30:00-02:00").map(|d| d.rfc3339());
@@ -393,7 +410,9 @@ mod tests {
 
     #[test]
     fn tlp_order_and_labels() {
-        assert!(Tlp::Clear < Tlp::Green && Tlp::Amber < Tlp::AmberStrict && Tlp::AmberStrict < Tlp::Red);
+        assert!(
+            Tlp::Clear < Tlp::Green && Tlp::Amber < Tlp::AmberStrict && Tlp::AmberStrict < Tlp::Red
+        );
         assert_eq!(Tlp::AmberStrict.label(), "TLP:AMBER+STRICT");
         assert_eq!("TLP:Amber".parse::<Tlp>(), Ok(Tlp::Amber));
     }

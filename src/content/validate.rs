@@ -74,7 +74,10 @@ pub fn section_of(path: &Path) -> String {
 /// Slug from the file name: `2026-11-09-metricly-breach.md` → `metricly-breach`;
 /// a bundle `x/index.md` takes its folder's name.
 fn slug_from_path(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stem = if stem == "index" {
         path.parent()
             .and_then(|p| p.file_name())
@@ -131,9 +134,12 @@ pub fn document(
             return (None, vec![d]);
         }
         Err(SplitError::Unterminated) => {
-            let d = Diagnostic::error(Code::FrontMatterUnterminated, "the front matter is never closed")
-                .at(Location::in_text(path, text, 1, 1))
-                .help("end the front matter with a line holding only `---`");
+            let d = Diagnostic::error(
+                Code::FrontMatterUnterminated,
+                "the front matter is never closed",
+            )
+            .at(Location::in_text(path, text, 1, 1))
+            .help("end the front matter with a line holding only `---`");
             return (None, vec![d]);
         }
     };
@@ -155,18 +161,22 @@ pub fn document(
     let mut diagnostics = Vec::new();
     if let yaml::Value::Mapping(m) = &value {
         for key in m.keys().filter_map(yaml::key_text) {
-            let only = if frontmatter::INCIDENT_KEYS.contains(&key.as_str()) && kind != Kind::Incident {
-                Some("incidents (content/incidents/)")
-            } else if frontmatter::FAQ_KEYS.contains(&key.as_str()) && kind != Kind::Faq {
-                Some("FAQs (content/faq/)")
-            } else {
-                None
-            };
+            let only =
+                if frontmatter::INCIDENT_KEYS.contains(&key.as_str()) && kind != Kind::Incident {
+                    Some("incidents (content/incidents/)")
+                } else if frontmatter::FAQ_KEYS.contains(&key.as_str()) && kind != Kind::Faq {
+                    Some("FAQs (content/faq/)")
+                } else {
+                    None
+                };
             if let Some(only) = only {
                 diagnostics.push(
-                    Diagnostic::error(Code::UnknownKey, format!("`{key}` is only allowed in {only}"))
-                        .at(at.key(&[Segment::Key(&key)]))
-                        .help("move the document, or put free-form data under `extra:`"),
+                    Diagnostic::error(
+                        Code::UnknownKey,
+                        format!("`{key}` is only allowed in {only}"),
+                    )
+                    .at(at.key(&[Segment::Key(&key)]))
+                    .help("move the document, or put free-form data under `extra:`"),
                 );
             }
         }
@@ -174,8 +184,16 @@ pub fn document(
     let every = yaml::struct_fields::<RawFrontMatter>();
     let (raw, errors) = yaml::typed::<RawFrontMatter>(split.yaml, value, every);
     for e in errors {
-        let code = if e.unknown_key { Code::UnknownKey } else { Code::WrongType };
-        diagnostics.push(Diagnostic::error(code, e.message).at(at.line(e.line, e.column)).maybe_help(e.help));
+        let code = if e.unknown_key {
+            Code::UnknownKey
+        } else {
+            Code::WrongType
+        };
+        diagnostics.push(
+            Diagnostic::error(code, e.message)
+                .at(at.line(e.line, e.column))
+                .maybe_help(e.help),
+        );
     }
     let Some(raw) = raw else {
         return (None, diagnostics);
@@ -189,12 +207,18 @@ pub fn document(
     let faq = (kind == Kind::Faq).then(|| FaqMeta {
         incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
     });
-    let slug = meta.slug.clone().unwrap_or_else(|| slug_from_path(path));
+    let slug = meta
+        .slug
+        .as_ref()
+        .map_or_else(|| slug_from_path(path), |s| s.value.clone());
     if slug.is_empty() {
         v.diagnostics.push(
-            Diagnostic::error(Code::InvalidValue, "cannot make a URL slug from the file name")
-                .at(Location::file(path))
-                .help("add `slug: some-name` (a-z, 0-9 and -) to the front matter"),
+            Diagnostic::error(
+                Code::InvalidValue,
+                "cannot make a URL slug from the file name",
+            )
+            .at(Location::file(path))
+            .help("add `slug: some-name` (a-z, 0-9 and -) to the front matter"),
         );
     }
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
@@ -219,7 +243,12 @@ fn located_list(at: &Locator, key: &str, items: Option<&[String]>) -> Vec<Locate
         .unwrap_or_default()
         .iter()
         .enumerate()
-        .map(|(i, s)| at.located(s.trim().to_string(), &[Segment::Key(key), Segment::Index(i)]))
+        .map(|(i, s)| {
+            at.located(
+                s.trim().to_string(),
+                &[Segment::Key(key), Segment::Index(i)],
+            )
+        })
         .collect()
 }
 
@@ -230,8 +259,11 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn error(&mut self, code: Code, message: String, path: &[Segment], help: Option<String>) {
-        self.diagnostics
-            .push(Diagnostic::error(code, message).at(self.at.value(path)).maybe_help(help));
+        self.diagnostics.push(
+            Diagnostic::error(code, message)
+                .at(self.at.value(path))
+                .maybe_help(help),
+        );
     }
 
     fn date(&mut self, text: Option<&str>, path: &[Segment]) -> Option<Date> {
@@ -245,9 +277,18 @@ impl Validator<'_> {
     }
 
     fn meta(&mut self, raw: &RawFrontMatter, kind: Kind, config: &Config) -> Meta {
-        let title = raw.title.as_deref().map(str::trim).unwrap_or_default().to_string();
+        let title = raw
+            .title
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string();
         if title.is_empty() {
-            let message = if raw.title.is_some() { "`title` is empty" } else { "missing `title`" };
+            let message = if raw.title.is_some() {
+                "`title` is empty"
+            } else {
+                "missing `title`"
+            };
             let location = if raw.title.is_some() {
                 self.at.value(&[Segment::Key("title")])
             } else {
@@ -262,9 +303,12 @@ impl Validator<'_> {
         let date = self.date(raw.date.as_deref(), &[Segment::Key("date")]);
         if raw.date.is_none() && kind != Kind::Page {
             self.diagnostics.push(
-                Diagnostic::error(Code::MissingField, format!("missing `date` (required for {}s)", kind.as_str()))
-                    .at(self.at.line(1, 1))
-                    .help("add `date: YYYY-MM-DD`"),
+                Diagnostic::error(
+                    Code::MissingField,
+                    format!("missing `date` (required for {}s)", kind.as_str()),
+                )
+                .at(self.at.line(1, 1))
+                .help("add `date: YYYY-MM-DD`"),
             );
         }
         let updated = self.date(raw.updated.as_deref(), &[Segment::Key("updated")]);
@@ -288,12 +332,19 @@ impl Validator<'_> {
             );
         }
         if let Some(slug) = &raw.slug {
-            if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            if slug.is_empty()
+                || !slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
                 self.error(
                     Code::InvalidValue,
                     format!("invalid slug `{slug}`"),
                     &[Segment::Key("slug")],
-                    Some(format!("use only a-z, 0-9 and `-`, e.g. `{}`", slugify(slug))),
+                    Some(format!(
+                        "use only a-z, 0-9 and `-`, e.g. `{}`",
+                        slugify(slug)
+                    )),
                 );
             }
         }
@@ -303,12 +354,20 @@ impl Validator<'_> {
             title,
             date,
             updated,
-            summary: raw.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from),
+            summary: raw
+                .summary
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
             tags,
             tlp: raw.tlp.unwrap_or(config.default_tlp),
             draft: raw.draft.unwrap_or(false),
             embargo,
-            slug: raw.slug.clone(),
+            slug: raw
+                .slug
+                .as_ref()
+                .map(|s| self.at.located(s.clone(), &[Segment::Key("slug")])),
             aliases,
             extra: raw.extra.clone().unwrap_or(serde_json::Value::Null),
         }
@@ -362,7 +421,12 @@ impl Validator<'_> {
         out
     }
 
-    fn incident(&mut self, raw: &RawFrontMatter, date: Option<Date>, now: chrono::DateTime<chrono::Utc>) -> IncidentMeta {
+    fn incident(
+        &mut self,
+        raw: &RawFrontMatter,
+        date: Option<Date>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> IncidentMeta {
         let at = self.at;
         let cvss = raw.cvss.as_deref().and_then(|vector| self.cvss(vector));
         let severity = match (raw.severity, &cvss) {
@@ -375,7 +439,10 @@ impl Validator<'_> {
                         rating.as_str()
                     ),
                     &[Segment::Key("severity")],
-                    Some(format!("set `severity: {}` or drop `severity` to use the CVSS rating", rating.as_str())),
+                    Some(format!(
+                        "set `severity: {}` or drop `severity` to use the CVSS rating",
+                        rating.as_str()
+                    )),
                 );
                 s
             }
@@ -383,9 +450,12 @@ impl Validator<'_> {
             (None, Some((_, rating))) => *rating,
             (None, None) => {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::MissingField, "missing `severity` (or a `cvss` vector)")
-                        .at(at.line(1, 1))
-                        .help("add `severity: low | medium | high | critical`"),
+                    Diagnostic::error(
+                        Code::MissingField,
+                        "missing `severity` (or a `cvss` vector)",
+                    )
+                    .at(at.line(1, 1))
+                    .help("add `severity: low | medium | high | critical`"),
                 );
                 Severity::Low
             }
@@ -400,14 +470,22 @@ impl Validator<'_> {
                             Code::StaleInvestigation,
                             format!("incident still `investigating` {days} days after its date"),
                         )
-                        .at(at.value(&[Segment::Key("status")]))
+                        .at(at.value(&[Segment::Key(if raw.status.is_some() {
+                            "status"
+                        } else {
+                            "date"
+                        })]))
                         .help("update `status` (identified, monitoring, resolved) or `updated`"),
                     );
                 }
             }
         }
         let id = raw.id.as_deref().map(|id| {
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)) {
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+            {
                 self.error(
                     Code::InvalidIdentifier,
                     format!("invalid incident id `{id}`"),
@@ -417,8 +495,18 @@ impl Validator<'_> {
             }
             at.located(id.to_string(), &[Segment::Key("id")])
         });
-        let cves = self.identifiers(raw.cves.as_deref(), "cves", cve_regex(), "CVE-YYYY-NNNN (four or more digits)");
-        let cwes = self.identifiers(raw.cwes.as_deref(), "cwes", cwe_regex(), "CWE-N such as CWE-79");
+        let cves = self.identifiers(
+            raw.cves.as_deref(),
+            "cves",
+            cve_regex(),
+            "CVE-YYYY-NNNN (four or more digits)",
+        );
+        let cwes = self.identifiers(
+            raw.cwes.as_deref(),
+            "cwes",
+            cwe_regex(),
+            "CWE-N such as CWE-79",
+        );
         let affected = raw
             .affected
             .as_deref()
@@ -479,14 +567,23 @@ impl Validator<'_> {
                     Code::InvalidCvss,
                     format!("malformed CVSS vector: {e}"),
                     &[Segment::Key("cvss")],
-                    Some("expected a vector such as CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
+                    Some(
+                        "expected a vector such as CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+                            .into(),
+                    ),
                 );
                 None
             }
         }
     }
 
-    fn identifiers(&mut self, items: Option<&[String]>, key: &str, pattern: &Regex, expected: &str) -> Vec<String> {
+    fn identifiers(
+        &mut self,
+        items: Option<&[String]>,
+        key: &str,
+        pattern: &Regex,
+        expected: &str,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         for (i, s) in items.unwrap_or_default().iter().enumerate() {
             let s = s.trim();
@@ -507,8 +604,18 @@ impl Validator<'_> {
     fn timeline(&mut self, raw: &RawFrontMatter) -> Vec<TimelineEntry> {
         let at = self.at;
         let mut out: Vec<TimelineEntry> = Vec::new();
-        for (i, entry) in raw.timeline.as_deref().unwrap_or_default().iter().enumerate() {
-            let date_path = [Segment::Key("timeline"), Segment::Index(i), Segment::Key("date")];
+        for (i, entry) in raw
+            .timeline
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let date_path = [
+                Segment::Key("timeline"),
+                Segment::Index(i),
+                Segment::Key("date"),
+            ];
             let Some(date) = self.date(Some(&entry.date), &date_path) else {
                 continue;
             };
@@ -527,7 +634,11 @@ impl Validator<'_> {
                     );
                 }
             }
-            let event_path = [Segment::Key("timeline"), Segment::Index(i), Segment::Key("event")];
+            let event_path = [
+                Segment::Key("timeline"),
+                Segment::Index(i),
+                Segment::Key("event"),
+            ];
             out.push(TimelineEntry {
                 date,
                 event: at.located(entry.event.clone(), &event_path),
@@ -538,13 +649,25 @@ impl Validator<'_> {
 
     fn references(&mut self, raw: &RawFrontMatter) -> Vec<Reference> {
         let mut out = Vec::new();
-        for (i, r) in raw.references.as_deref().unwrap_or_default().iter().enumerate() {
+        for (i, r) in raw
+            .references
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             let (title, url, path) = match r {
-                RawReference::Url(u) => (None, u, vec![Segment::Key("references"), Segment::Index(i)]),
+                RawReference::Url(u) => {
+                    (None, u, vec![Segment::Key("references"), Segment::Index(i)])
+                }
                 RawReference::Titled(t) => (
                     t.title.clone(),
                     &t.url,
-                    vec![Segment::Key("references"), Segment::Index(i), Segment::Key("url")],
+                    vec![
+                        Segment::Key("references"),
+                        Segment::Index(i),
+                        Segment::Key("url"),
+                    ],
                 ),
             };
             match check_external_url(url) {
@@ -552,7 +675,12 @@ impl Validator<'_> {
                     title,
                     url: url.trim().to_string(),
                 }),
-                Err(message) => self.error(Code::InvalidUrl, message, &path, Some("references must be absolute http:// or https:// URLs".into())),
+                Err(message) => self.error(
+                    Code::InvalidUrl,
+                    message,
+                    &path,
+                    Some("references must be absolute http:// or https:// URLs".into()),
+                ),
             }
         }
         out
@@ -563,8 +691,16 @@ impl Validator<'_> {
 pub fn check_external_url(text: &str) -> Result<(), String> {
     let text = text.trim();
     match url::Url::parse(text) {
-        Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
-        Ok(u) => Err(format!("`{text}` uses the `{}` scheme; only http and https are allowed", u.scheme())),
+        Ok(u)
+            if (u.scheme() == "https" || u.scheme() == "http")
+                && u.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            Ok(())
+        }
+        Ok(u) => Err(format!(
+            "`{text}` uses the `{}` scheme; only http and https are allowed",
+            u.scheme()
+        )),
         Err(e) => Err(format!("`{text}` is not a valid URL ({e})")),
     }
 }
@@ -577,7 +713,10 @@ mod tests {
     fn slugs_and_paths_come_from_file_names() {
         let p = Path::new("content/incidents/2026-11-09-Metricly Breach.md");
         assert_eq!(slug_from_path(p), "metricly-breach");
-        assert_eq!(site_path(p, "metricly-breach"), "incidents/metricly-breach/");
+        assert_eq!(
+            site_path(p, "metricly-breach"),
+            "incidents/metricly-breach/"
+        );
         let b = Path::new("content/guides/Key Policy/index.md");
         assert_eq!(slug_from_path(b), "key-policy");
         assert_eq!(site_path(b, "key-policy"), "guides/key-policy/");
@@ -637,9 +776,12 @@ pub fn section(name: &str, index: Option<&SourceFile>) -> (super::Section, Vec<D
         Ok(s) => s,
         Err(SplitError::Missing) => return (section, Vec::new()),
         Err(SplitError::Unterminated) => {
-            let d = Diagnostic::error(Code::FrontMatterUnterminated, "the front matter is never closed")
-                .at(Location::in_text(path, text, 1, 1))
-                .help("end the front matter with a line holding only `---`");
+            let d = Diagnostic::error(
+                Code::FrontMatterUnterminated,
+                "the front matter is never closed",
+            )
+            .at(Location::in_text(path, text, 1, 1))
+            .help("end the front matter with a line holding only `---`");
             return (section, vec![d]);
         }
     };
@@ -654,16 +796,27 @@ pub fn section(name: &str, index: Option<&SourceFile>) -> (super::Section, Vec<D
     let value = match yaml::parse(split.yaml) {
         Ok(v) => v,
         Err(e) => {
-            let d = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message)).at(at.line(e.line, e.column));
+            let d = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("invalid YAML in front matter: {}", e.message),
+            )
+            .at(at.line(e.line, e.column));
             return (section, vec![d]);
         }
     };
-    let (raw, errors) = yaml::typed::<RawSectionFront>(split.yaml, value, yaml::struct_fields::<RawSectionFront>());
+    let (raw, errors) =
+        yaml::typed::<RawSectionFront>(split.yaml, value, yaml::struct_fields::<RawSectionFront>());
     let diagnostics = errors
         .into_iter()
         .map(|e| {
-            let code = if e.unknown_key { Code::UnknownKey } else { Code::WrongType };
-            Diagnostic::error(code, e.message).at(at.line(e.line, e.column)).maybe_help(e.help)
+            let code = if e.unknown_key {
+                Code::UnknownKey
+            } else {
+                Code::WrongType
+            };
+            Diagnostic::error(code, e.message)
+                .at(at.line(e.line, e.column))
+                .maybe_help(e.help)
         })
         .collect();
     if let Some(raw) = raw {

@@ -10,11 +10,25 @@ use crate::site::{Page, Site};
 const FEED_ENTRIES: usize = 50;
 
 pub fn add(site: &Site, output: &mut Output) {
-    let all: Vec<&Page> = site.pages.iter().filter(|p| p.doc.meta.date.is_some()).collect();
-    output.insert_bytes("atom.xml", feed(site, &all, "atom.xml", &site.config.title).into_bytes());
-    let incidents: Vec<&Page> = all.iter().copied().filter(|p| p.kind() == Kind::Incident).collect();
+    let all: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.doc.meta.date.is_some())
+        .collect();
+    output.insert_bytes(
+        "atom.xml",
+        feed(site, &all, "atom.xml", &site.config.title).into_bytes(),
+    );
+    let incidents: Vec<&Page> = all
+        .iter()
+        .copied()
+        .filter(|p| p.kind() == Kind::Incident)
+        .collect();
     let title = format!("{}: incidents", site.config.title);
-    output.insert_bytes("incidents/atom.xml", feed(site, &incidents, "incidents/atom.xml", &title).into_bytes());
+    output.insert_bytes(
+        "incidents/atom.xml",
+        feed(site, &incidents, "incidents/atom.xml", &title).into_bytes(),
+    );
 }
 
 fn feed(site: &Site, pages: &[&Page], path: &str, title: &str) -> String {
@@ -40,7 +54,10 @@ fn feed(site: &Site, pages: &[&Page], path: &str, title: &str) -> String {
         xml_escape(title)
     ));
     if !site.config.description.is_empty() {
-        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(&site.config.description)));
+        xml.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            xml_escape(&site.config.description)
+        ));
     }
     xml.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <generator>seckb</generator>\n",
@@ -65,8 +82,16 @@ fn entry(site: &Site, page: &Page) -> String {
     let mut summary = page.summary.clone();
     let mut categories = String::new();
     if let Some(inc) = &doc.incident {
-        let id = inc.id.as_ref().map(|i| format!("{} ", i.value)).unwrap_or_default();
-        title = format!("{id}[{}] {}", inc.severity.as_str().to_uppercase(), doc.meta.title);
+        let id = inc
+            .id
+            .as_ref()
+            .map(|i| format!("{} ", i.value))
+            .unwrap_or_default();
+        title = format!(
+            "{id}[{}] {}",
+            inc.severity.as_str().to_uppercase(),
+            doc.meta.title
+        );
         summary = format!(
             "Severity: {}. Status: {}. {}",
             inc.severity.as_str(),

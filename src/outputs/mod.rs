@@ -28,7 +28,11 @@ pub fn xml_escape(text: &str) -> String {
 }
 
 /// Adds every non-page output to `output`.
-pub fn add_all(site: &Site, output: &mut Output, _now: chrono::DateTime<chrono::Utc>) -> Result<(), Vec<Diagnostic>> {
+pub fn add_all(
+    site: &Site,
+    output: &mut Output,
+    _now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Vec<Diagnostic>> {
     output.insert_bytes("syntax.css", crate::highlight::stylesheet().into_bytes());
     output.insert_bytes(".nojekyll", Vec::new());
     if let Some(cname) = &site.config.cname {
@@ -42,7 +46,11 @@ pub fn add_all(site: &Site, output: &mut Output, _now: chrono::DateTime<chrono::
 
 /// A site whose ceiling is above TLP:CLEAR is internal: crawlers stay out.
 fn robots(site: &Site) -> String {
-    let rule = if site.publication.ceiling > Tlp::Clear { "Disallow: /" } else { "Allow: /" };
+    let rule = if site.publication.ceiling > Tlp::Clear {
+        "Disallow: /"
+    } else {
+        "Allow: /"
+    };
     format!(
         "User-agent: *\n{rule}\n\nSitemap: {}\n",
         site.urls.absolute("sitemap.xml")
@@ -52,7 +60,11 @@ fn robots(site: &Site) -> String {
 /// Every published page, with `lastmod` from `updated`/`date` (never the build time).
 fn sitemap(site: &Site) -> String {
     let mut entries: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    entries.extend(site.pages.iter().map(|p| (p.doc.path.clone(), p.doc.last_changed().map(|d| d.ymd()))));
+    entries.extend(
+        site.pages
+            .iter()
+            .map(|p| (p.doc.path.clone(), p.doc.last_changed().map(|d| d.ymd()))),
+    );
     entries.extend(site.lists.iter().map(|l| (l.path.clone(), None)));
     for tax in &site.taxonomies {
         entries.push((tax.path(), None));

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test of seckb: formatting, lints, Rust unit and integration
+# tests, and the browser tests in headless Chromium. Installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo build --locked
+cargo test --locked
+npm test

@@ -1,0 +1,109 @@
+// Shared pieces of the browser tests: build a site with the seckb binary,
+// serve it the way GitHub Pages does (under a base path, 404.html for unknown
+// paths), and drive headless Chromium while recording console errors,
+// CSP violations and requests to other origins.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const bin = process.env.SECKB_BIN || join(repo, 'target', 'debug', 'seckb');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.txt': 'text/plain; charset=utf-8', '.woff2': 'font/woff2',
+};
+
+/** Runs `seckb build` for the site at `root` into a fresh temporary folder. */
+export function build({ root = repo, baseUrl, args = [] } = {}) {
+  const out = mkdtempSync(join(tmpdir(), 'seckb-browser-'));
+  const argv = ['--root', root, 'build', '--output', out, '--now', '2026-11-29T12:00:00Z', ...args];
+  if (baseUrl) argv.push('--base-url', baseUrl);
+  const r = spawnSync(bin, argv, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`seckb build failed (${r.status}):\n${r.stderr}`);
+  return out;
+}
+
+/**
+ * Serves a folder under `basePath` like GitHub Pages (index.html for folders,
+ * 404.html for unknown paths). `site.dir` may be set after the server starts,
+ * so a site can be built for the server's port. Returns {url, port, site, close}.
+ */
+export async function serve(dir, basePath = '/') {
+  const site = { dir };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const root = site.dir;
+    const send = (status, file) => {
+      res.writeHead(status, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.end(readFileSync(file));
+    };
+    const notFound = () => (existsSync(join(root, '404.html')) ? send(404, join(root, '404.html')) : (res.writeHead(404), res.end()));
+    let path = decodeURIComponent(url.pathname);
+    if (!path.startsWith(basePath)) return notFound();
+    path = normalize(path.slice(basePath.length));
+    if (path.startsWith('..')) return notFound();
+    let file = join(root, path);
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      if (!url.pathname.endsWith('/')) { res.writeHead(301, { location: url.pathname + '/' }); return res.end(); }
+      file = join(file, 'index.html');
+    }
+    if (!existsSync(file)) return notFound();
+    send(200, file);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { port, site, url: `http://127.0.0.1:${port}${basePath}`, origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Starts a server, builds the site for its address, and serves the build. */
+export async function buildAndServe({ root = repo, basePath = '/', args = [] } = {}) {
+  const server = await serve(null, basePath);
+  server.site.dir = build({ root, baseUrl: server.url, args });
+  return { ...server, dir: server.site.dir };
+}
+
+/**
+ * Launches headless Chromium. Without a browser the test is skipped locally,
+ * and fails when CI is set (CI must never pass by skipping).
+ */
+export async function launch(t) {
+  if (!existsSync(chromiumPath)) {
+    if (process.env.CI) throw new Error(`Chromium not found at ${chromiumPath}; install chromium`);
+    t.skip(`Chromium not found at ${chromiumPath}`);
+    return null;
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+      '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Opens a page that records problems: console errors, uncaught exceptions,
+ * CSP violations, dialogs and any request to an origin other than `origin`.
+ */
+export async function watchedPage(browser, origin, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    // A failed load is reported with its URL by the response handler below.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol !== 'data:' && u.origin !== origin) problems.push(`request to another origin: ${r.url()}`);
+  });
+  return { page, problems, context };
+}

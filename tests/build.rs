@@ -1,0 +1,204 @@
+//! The foundation: the demo site builds with every link resolving (at `/` and
+//! under a base path), bad input is reported precisely without touching the
+//! previous output, and builds are reproducible.
+
+mod common;
+
+use common::*;
+
+fn build_demo(out: &std::path::Path, extra: &[&str]) {
+    let mut args = vec!["build", "--output", out.to_str().expect("utf-8 path")];
+    args.extend_from_slice(extra);
+    let result = seckb(&repo(), &args);
+    assert!(
+        result.status.success(),
+        "demo build failed:\n{}",
+        stderr(&result)
+    );
+}
+
+#[test]
+fn demo_site_has_every_page_and_every_link_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_demo(&out, &[]);
+    // A page for every published demo document.
+    for entry in walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".md") || name == "_index.md" {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        if text.contains("\ndraft: true")
+            || text.contains("\ntlp: amber")
+            || text.contains("\ntlp: red")
+            || text.contains("\ntlp: green")
+        {
+            continue;
+        }
+        let slug = name.trim_end_matches(".md");
+        let slug = if slug.len() > 11 && slug.as_bytes()[4] == b'-' && slug.as_bytes()[10] == b'-' {
+            &slug[11..]
+        } else {
+            slug
+        };
+        let section = entry
+            .path()
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let page = out.join(&section).join(slug).join("index.html");
+        assert!(page.is_file(), "no page for {}", entry.path().display());
+    }
+    for list in [
+        "index.html",
+        "incidents/index.html",
+        "faq/index.html",
+        "guides/index.html",
+        "search/index.html",
+        "404.html",
+    ] {
+        assert!(out.join(list).is_file(), "missing {list}");
+    }
+    for taxonomy in ["tags", "vendors", "severity", "status"] {
+        assert!(
+            out.join(taxonomy).join("index.html").is_file(),
+            "missing {taxonomy}/"
+        );
+    }
+    for term in [
+        "severity/critical",
+        "severity/low",
+        "status/resolved",
+        "status/investigating",
+        "vendors/metricly",
+    ] {
+        assert!(
+            out.join(term).join("index.html").is_file(),
+            "missing {term}/"
+        );
+    }
+    let pages = html_files(&out).len();
+    assert!(pages > 40, "only {pages} pages");
+    let problems = broken_links(&out, "/");
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_internal_url_carries_the_base_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_demo(&out, &["--base-url", "https://example.github.io/kb/"]);
+    let problems = broken_links(&out, "/kb/");
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+    let mut checked = 0;
+    for (page, html) in html_files(&out) {
+        for url in internal_urls(&html) {
+            if url.starts_with('#') {
+                continue;
+            }
+            assert!(url.starts_with("/kb/"), "{page}: `{url}` is not under /kb/");
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} internal URLs");
+    let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(feed.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.github.io/kb/atom.xml\"/>"));
+}
+
+/// (file, line) of each mistake in tests/fixtures/errors, and its code.
+const EXPECTED_ERRORS: [(&str, usize, &str); 14] = [
+    ("content/faq/same-url-b.md", 4, "E0201"),
+    ("content/incidents/bad-cve.md", 8, "E0109"),
+    ("content/incidents/bad-date.md", 3, "E0107"),
+    ("content/incidents/broken-anchor.md", 9, "E0301"),
+    ("content/incidents/broken-link.md", 9, "E0300"),
+    ("content/incidents/duplicate-id.md", 6, "E0200"),
+    ("content/incidents/missing-title.md", 2, "E0105"),
+    ("content/incidents/misspelt-severity.md", 5, "E0104"),
+    ("content/incidents/unknown-key.md", 6, "E0102"),
+    ("content/incidents/unordered-timeline.md", 9, "E0108"),
+    ("content/incidents/unresolved-related.md", 8, "E0202"),
+    ("content/incidents/unterminated.md", 1, "E0101"),
+    ("content/incidents/updated-before.md", 4, "E0108"),
+    ("content/incidents/yaml-syntax.md", 5, "E0103"),
+];
+
+#[test]
+fn every_mistake_is_reported_once_at_its_line_and_the_old_output_survives() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    std::fs::create_dir_all(out.join("old")).unwrap();
+    std::fs::write(out.join("index.html"), "previous site").unwrap();
+    std::fs::write(out.join("old/page.html"), "previous page").unwrap();
+    let before = tree_hash(&out);
+
+    let result = seckb(&fixture("errors"), &["check", "--format", "json"]);
+    assert_eq!(result.status.code(), Some(1));
+    let errors: Vec<serde_json::Value> = stdout(&result)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["severity"] == "error")
+        .collect();
+    let found: Vec<(String, usize, String)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap() as usize,
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, usize, String)> = EXPECTED_ERRORS
+        .iter()
+        .map(|(f, l, c)| (f.to_string(), *l, c.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+
+    let result = seckb(
+        &fixture("errors"),
+        &["build", "--output", out.to_str().unwrap()],
+    );
+    assert_eq!(result.status.code(), Some(1));
+    let text = stderr(&result);
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(text.contains("help: did you mean `critical`?"), "{text}");
+    assert!(text.contains("help: did you mean `summary`?"), "{text}");
+    assert!(text.contains("  --> content/incidents/misspelt-severity.md:5:11\n  |\n5 | severity: critcal\n  |           ^\n"), "{text}");
+    assert_eq!(
+        tree_hash(&out),
+        before,
+        "the failed build changed the output folder"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["public"]);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    build_demo(&a, &[]);
+    build_demo(&b, &[]);
+    let (ha, hb) = (tree_hash(&a), tree_hash(&b));
+    assert!(ha.len() > 50);
+    assert_eq!(ha, hb);
+}

@@ -1,0 +1,193 @@
+//! Helpers shared by the integration tests: run the binary, copy fixture
+//! sites, hash output trees, and walk every internal link of a built site.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The repository root, which is also the demo site.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// A fixed clock, so warnings and embargoes do not depend on the day tests run.
+pub const NOW: &str = "2026-11-29T12:00:00Z";
+
+/// Runs `seckb` with `args` and the fixed clock where the command takes one.
+pub fn seckb(root: &Path, args: &[&str]) -> Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("seckb").expect("binary");
+    cmd.arg("--root").arg(root).args(args);
+    if matches!(args.first(), Some(&"build") | Some(&"check")) && !args.contains(&"--now") {
+        cmd.args(["--now", NOW]);
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd.output().expect("run seckb")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Copies a folder recursively (fixture sites into temporary folders).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A temporary copy of a fixture site.
+pub fn temp_site(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+/// SHA-256 of every file under `dir`, by relative path.
+pub fn tree_hash(dir: &Path) -> BTreeMap<String, String> {
+    use sha2::{Digest, Sha256};
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(entry.path()).expect("read");
+            out.insert(rel, format!("{:x}", Sha256::digest(&bytes)));
+        }
+    }
+    out
+}
+
+/// All HTML files of a built site, by path relative to its root.
+pub fn html_files(dir: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read_to_string(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// Internal URLs (href/src) of an HTML document, parsed with a real HTML parser.
+pub fn internal_urls(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("[href], [src]").expect("selector");
+    doc.select(&selector)
+        .filter_map(|e| e.value().attr("href").or_else(|| e.value().attr("src")))
+        .filter(|u| {
+            !u.contains("://")
+                && !u.starts_with("mailto:")
+                && !u.starts_with("tel:")
+                && !u.starts_with("//")
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+fn ids(html: &str) -> HashSet<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("[id], a[name]").expect("selector");
+    doc.select(&selector)
+        .filter_map(|e| e.value().attr("id").or_else(|| e.value().attr("name")))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Resolves every internal href/src of every page of the site in `dir`,
+/// served under `base_path`, to a file (and #anchor to an id). Returns the
+/// problems found, empty when all resolve.
+pub fn broken_links(dir: &Path, base_path: &str) -> Vec<String> {
+    let pages = html_files(dir);
+    let mut problems = Vec::new();
+    for (page, html) in &pages {
+        for url in internal_urls(html) {
+            let (path, fragment) = match url.split_once('#') {
+                Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                None => (url.clone(), None),
+            };
+            let path = path.split('?').next().unwrap_or("").to_string();
+            let target = if path.is_empty() {
+                Some(page.clone())
+            } else if let Some(abs) = path.strip_prefix('/') {
+                match abs.strip_prefix(base_path.trim_start_matches('/')) {
+                    Some(rest) => resolve_file(dir, rest),
+                    None => {
+                        problems.push(format!(
+                            "{page}: `{url}` is outside the base path {base_path}"
+                        ));
+                        continue;
+                    }
+                }
+            } else {
+                let parent = Path::new(page)
+                    .parent()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                resolve_file(dir, &format!("{parent}/{path}"))
+            };
+            let Some(target) = target else {
+                problems.push(format!("{page}: `{url}` does not resolve to a file"));
+                continue;
+            };
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                let Some(target_html) = pages.get(&target) else {
+                    continue;
+                };
+                if !ids(target_html).contains(&f) {
+                    problems.push(format!("{page}: `{url}`: no id `{f}` in {target}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn resolve_file(dir: &Path, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for s in rel.split('/') {
+        match s {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    let candidates = if rel.ends_with('/') || joined.is_empty() {
+        vec![format!("{joined}/index.html")
+            .trim_start_matches('/')
+            .to_string()]
+    } else {
+        vec![joined.clone(), format!("{joined}/index.html")]
+    };
+    candidates.into_iter().find(|c| dir.join(c).is_file())
+}

@@ -27,6 +27,8 @@ pub struct RenderedPage {
 pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes `/`, which only makes URLs harder to read.
+    tera.set_escape_fn(crate::highlight::escape);
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()

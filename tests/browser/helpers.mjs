@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const bin = process.env.SECKB_BIN || join(repo, 'target', 'debug', 'seckb');
+const bin = process.env.SECKB_BIN || join(process.env.CARGO_TARGET_DIR || join(repo, 'target'), 'debug', 'seckb');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 pub enum Level {
     Error,
     Warning,
+    /// Information that fails nothing (upcoming embargo lifts).
+    Note,
 }
 
 /// Every diagnostic has a stable code; the table in the README lists them.
@@ -45,6 +47,7 @@ pub enum Code {
     Encoding,
     StaleInvestigation,
     SecurityTxt,
+    EmbargoLift,
     Output,
 }
 
@@ -81,6 +84,7 @@ impl Code {
             Code::Template => ("E0500", "template"),
             Code::StaleInvestigation => ("W0100", "stale-investigation"),
             Code::SecurityTxt => ("W0200", "security-txt"),
+            Code::EmbargoLift => ("N0100", "embargo-lift"),
         }
     }
 }
@@ -149,6 +153,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn note(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     pub fn at(mut self, location: Location) -> Diagnostic {
         self.location = Some(location);
         self
@@ -204,6 +215,7 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
     let (level, paint) = match d.level {
         Level::Error => ("error", "\x1b[1;31m"),
         Level::Warning => ("warning", "\x1b[1;33m"),
+        Level::Note => ("note", "\x1b[1;36m"),
     };
     let (bold, blue, reset) = if color {
         ("\x1b[1m", "\x1b[1;34m", "\x1b[0m")
@@ -265,6 +277,7 @@ fn render_github(out: &mut String, d: &Diagnostic) {
     let level = match d.level {
         Level::Error => "error",
         Level::Warning => "warning",
+        Level::Note => "notice",
     };
     let mut props = Vec::new();
     if let Some(loc) = &d.location {

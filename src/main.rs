@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use seckb::content::Tlp;
-use seckb::diagnostics::{self, Diagnostic, Format};
+use seckb::diagnostics::{self, Diagnostic, Format, Level};
 use seckb::pipeline::BuildOptions;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -159,8 +159,8 @@ fn main() -> ExitCode {
                 Format::Human => eprint!("{text}"),
                 _ => print!("{text}"),
             }
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = diagnostics.len() - errors;
+            let count = |level| diagnostics.iter().filter(|d| d.level == level).count();
+            let (errors, warnings) = (count(Level::Error), count(Level::Warning));
             if format == Format::Human && !cli.quiet {
                 eprintln!("{errors} error(s), {warnings} warning(s)");
             }

@@ -21,11 +21,12 @@ pub fn options() -> Options {
 }
 
 /// Whether a document a link points at is in this build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetState {
     Published,
-    /// Draft, embargoed or above the TLP ceiling: linking to it is an error.
-    Unpublished,
+    /// Draft, embargoed or above the TLP ceiling (the reason, for the message):
+    /// linking to it is an error.
+    Unpublished(String),
     /// The document has errors of its own, already reported: links to it are
     /// not reported again.
     Invalid,
@@ -439,15 +440,26 @@ impl<'a> Renderer<'a> {
         let resolved = resolve_relative(self.source.dir, path);
         let href = if path.ends_with(".md") {
             match resolved.as_ref().and_then(|p| self.links.documents.get(p)) {
-                Some(target) if target.state == TargetState::Published => {
-                    format!("{}{fragment}", target.url)
-                }
-                Some(target) if target.state == TargetState::Invalid => return CowStr::from("#"),
-                Some(_) => {
+                Some(LinkTarget {
+                    state: TargetState::Published,
+                    url,
+                }) => format!("{url}{fragment}"),
+                Some(LinkTarget {
+                    state: TargetState::Invalid,
+                    ..
+                }) => return CowStr::from("#"),
+                Some(LinkTarget {
+                    state: TargetState::Unpublished(reason),
+                    ..
+                }) => {
+                    let target = resolved.as_deref().unwrap_or(path);
                     self.diagnostics.push(
                         Diagnostic::error(
                             Code::LinkToUnpublished,
-                            format!("link to `{path}`, which is not published in this build (draft, embargoed, or above the TLP ceiling)"),
+                            format!(
+                                "{} links to content/{target}, which is {reason} and not published in this build",
+                                self.source.file.display()
+                            ),
                         )
                         .at(self.location(offset))
                         .help("remove the link, or publish the target at this TLP level"),
@@ -653,7 +665,7 @@ mod tests {
             "incidents/secret.md".into(),
             LinkTarget {
                 url: "/kb/incidents/secret/".into(),
-                state: TargetState::Unpublished,
+                state: TargetState::Unpublished("TLP:AMBER".into()),
             },
         );
         l.assets.insert("incidents/diagram.png".into());

@@ -135,6 +135,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         &found.documents,
         &config.secrets.allow,
     ));
+    diagnostics.extend(upcoming_embargoes(&documents, now));
     timer.lap("parse and validate");
 
     let (theme, tera) = match (theme, tera) {
@@ -221,6 +222,25 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         site,
         warnings,
     })
+}
+
+/// A note for every document whose embargo lifts after `now`, so `seckb check`
+/// lists what will go public and when.
+fn upcoming_embargoes(
+    documents: &[Document],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Diagnostic> {
+    documents
+        .iter()
+        .filter_map(|d| d.meta.embargo.filter(|e| e.instant > now).map(|e| (d, e)))
+        .map(|(d, e)| {
+            Diagnostic::note(
+                Code::EmbargoLift,
+                format!("\"{}\" is under embargo until {}; it is published by the first build after that", d.meta.title, e.rfc3339()),
+            )
+            .at(crate::diagnostics::Location::file(&d.source))
+        })
+        .collect()
 }
 
 /// Builds and writes the site to the output folder atomically.

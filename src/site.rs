@@ -245,10 +245,17 @@ pub fn assemble(
         base_path: urls.base_path().to_string(),
         ..Links::default()
     };
-    let states = published
-        .iter()
-        .map(|d| (d, TargetState::Published))
-        .chain(unpublished.iter().map(|d| (d, TargetState::Unpublished)));
+    let states =
+        published
+            .iter()
+            .map(|d| (d, TargetState::Published))
+            .chain(unpublished.iter().map(|d| {
+                let reason = publication
+                    .check(d)
+                    .err()
+                    .map_or_else(String::new, |r| r.to_string());
+                (d, TargetState::Unpublished(reason))
+            }));
     for (doc, state) in states {
         links.documents.insert(
             content_path(doc),

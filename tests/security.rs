@@ -1,0 +1,497 @@
+//! Security properties: the TLP ceiling and embargoes keep unpublished text
+//! out of every output file; secrets are caught and never printed whole; CVSS
+//! vectors are checked; escaping holds for hostile front matter.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// Every output file's text, lower-cased, by path.
+fn output_texts(dir: &Path) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                rel,
+                String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).to_lowercase(),
+            )
+        })
+        .collect()
+}
+
+fn build_fixture(root: &Path, out: &Path, args: &[&str]) {
+    let mut all = vec!["build", "--output", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let r = seckb(root, &all);
+    assert!(r.status.success(), "build failed:\n{}", stderr(&r));
+}
+
+/// Words that appear only in documents above TLP:CLEAR (their text, tags, vendors, CVEs).
+const RESTRICTED: [&str; 8] = [
+    "zebragreen",
+    "zebraamber",
+    "zebrastrict",
+    "zebrared",
+    "tagamber",
+    "vendoramber",
+    "vendorred",
+    "cve-2026-99001",
+];
+
+#[test]
+fn restricted_documents_appear_only_in_a_build_whose_ceiling_allows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (clear, red) = (dir.path().join("clear"), dir.path().join("red"));
+    build_fixture(&fixture("tlp"), &clear, &["--tlp", "clear"]);
+    build_fixture(&fixture("tlp"), &red, &["--tlp", "red"]);
+    let clear_files = output_texts(&clear);
+    assert!(clear_files.len() > 20);
+    for (path, text) in &clear_files {
+        for word in
+            RESTRICTED
+                .iter()
+                .chain(&["zebradraft", "zebraembargo", "tagdraft", "vendorembargo"])
+        {
+            assert!(
+                !text.contains(word),
+                "`{word}` leaked into {path} of the TLP:CLEAR build"
+            );
+        }
+    }
+    assert!(clear_files.iter().any(|(_, t)| t.contains("zebraclear")));
+    let red_files = output_texts(&red);
+    for word in RESTRICTED {
+        let found: Vec<&str> = red_files
+            .iter()
+            .filter(|(_, t)| t.contains(word))
+            .map(|(p, _)| p.as_str())
+            .collect();
+        assert!(
+            !found.is_empty(),
+            "`{word}` is missing from the TLP:RED build"
+        );
+    }
+    for (path, text) in &red_files {
+        assert!(!text.contains("zebradraft"), "draft leaked into {path}");
+    }
+    // Pages above TLP:CLEAR are not indexed; the internal site keeps crawlers out.
+    let amber = std::fs::read_to_string(red.join("incidents/amber/index.html")).unwrap();
+    assert!(amber.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(amber.contains("TLP:AMBER"));
+    let public = std::fs::read_to_string(clear.join("incidents/public/index.html")).unwrap();
+    assert!(!public.contains("noindex"));
+    assert!(std::fs::read_to_string(red.join("robots.txt"))
+        .unwrap()
+        .contains("Disallow: /"));
+    assert!(std::fs::read_to_string(clear.join("robots.txt"))
+        .unwrap()
+        .contains("Allow: /"));
+}
+
+#[test]
+fn a_public_document_linking_to_a_restricted_one_fails_naming_both() {
+    let site = temp_site("tlp");
+    let public = site.path().join("content/incidents/2026-10-01-public.md");
+    let text = std::fs::read_to_string(&public).unwrap();
+    std::fs::write(
+        &public,
+        format!("{text}\nAlso see [the internal write-up](2026-10-02-amber.md).\n"),
+    )
+    .unwrap();
+    let r = seckb(
+        site.path(),
+        &["check", "--tlp", "clear", "--format", "json"],
+    );
+    assert_eq!(r.status.code(), Some(1));
+    let errors: Vec<serde_json::Value> = stdout(&r)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["code"], "E0203");
+    assert_eq!(errors[0]["file"], "content/incidents/2026-10-01-public.md");
+    assert_eq!(errors[0]["line"], 14);
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("content/incidents/2026-10-01-public.md")
+            && message.contains("content/incidents/2026-10-02-amber.md"),
+        "{message}"
+    );
+    assert!(message.contains("TLP:AMBER"), "{message}");
+    // At a ceiling that includes it, the same link is fine.
+    let r = seckb(site.path(), &["check", "--tlp", "amber"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+}
+
+#[test]
+fn related_references_to_restricted_documents_name_both() {
+    let site = temp_site("tlp");
+    let public = site.path().join("content/incidents/2026-10-01-public.md");
+    let text = std::fs::read_to_string(&public).unwrap().replacen(
+        "tags: [tagclear]",
+        "tags: [tagclear]\nrelated: [INC-RED]",
+        1,
+    );
+    std::fs::write(&public, text).unwrap();
+    let r = seckb(site.path(), &["check", "--format", "json"]);
+    assert_eq!(r.status.code(), Some(1));
+    let out = stdout(&r);
+    let error: serde_json::Value = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .find(|d: &serde_json::Value| d["severity"] == "error")
+        .unwrap();
+    assert_eq!(error["code"], "E0203");
+    assert_eq!(error["line"], 8);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("2026-10-01-public.md")
+            && message.contains("2026-10-04-red.md")
+            && message.contains("TLP:RED"),
+        "{message}"
+    );
+}
+
+#[test]
+fn embargoed_documents_appear_only_after_the_embargo_lifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = (dir.path().join("before"), dir.path().join("after"));
+    build_fixture(&fixture("tlp"), &before, &["--now", "2026-12-01T08:59:59Z"]);
+    build_fixture(&fixture("tlp"), &after, &["--now", "2026-12-01T09:00:01Z"]);
+    for (path, text) in output_texts(&before) {
+        for word in ["zebraembargo", "tagembargo", "vendorembargo"] {
+            assert!(
+                !text.contains(word),
+                "`{word}` in {path} before the embargo lifted"
+            );
+        }
+    }
+    let after_files = output_texts(&after);
+    for word in ["zebraembargo", "tagembargo", "vendorembargo"] {
+        assert!(
+            after_files.iter().any(|(_, t)| t.contains(word)),
+            "`{word}` missing after the embargo lifted"
+        );
+    }
+    assert!(after.join("incidents/embargoed/index.html").is_file());
+    // `check` lists the upcoming lift.
+    let r = seckb(
+        &fixture("tlp"),
+        &["check", "--now", "2026-11-30T00:00:00Z", "--format", "json"],
+    );
+    let notes: Vec<serde_json::Value> = stdout(&r)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["severity"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["code"], "N0100");
+    assert!(notes[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("2026-12-01T09:00:00Z"));
+}
+
+/// Deterministic pseudo-random characters, so the repository holds no
+/// key-shaped string: every sample secret is assembled at run time.
+fn random(len: usize, alphabet: &str, seed: u64) -> String {
+    let chars: Vec<char> = alphabet.chars().collect();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            chars[((x >> 33) as usize) % chars.len()]
+        })
+        .collect()
+}
+
+const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// (rule the scanner should name, text containing the secret, the secret).
+fn secret_samples() -> Vec<(&'static str, String)> {
+    let p = |parts: &[&str]| parts.concat();
+    vec![
+        ("OpenAI API key", p(&["s", "k-", &random(48, ALNUM, 1)])),
+        (
+            "OpenAI API key",
+            p(&["s", "k-proj-", &random(64, ALNUM, 2)]),
+        ),
+        ("AWS access key id", p(&["AK", "IA", &random(16, UPPER, 3)])),
+        ("AWS access key id", p(&["AS", "IA", &random(16, UPPER, 4)])),
+        ("GitHub token", p(&["gh", "p_", &random(36, ALNUM, 5)])),
+        ("GitHub token", p(&["gh", "o_", &random(36, ALNUM, 6)])),
+        (
+            "GitHub fine-grained token",
+            p(&[
+                "github",
+                "_pat_",
+                &random(22, ALNUM, 7),
+                "_",
+                &random(59, ALNUM, 8),
+            ]),
+        ),
+        (
+            "Slack token",
+            p(&[
+                "xo",
+                "xb-",
+                &random(12, "0123456789", 9),
+                "-",
+                &random(13, "0123456789", 10),
+                "-",
+                &random(24, ALNUM, 11),
+            ]),
+        ),
+        (
+            "Slack token",
+            p(&[
+                "xo",
+                "xp-",
+                &random(12, "0123456789", 12),
+                "-",
+                &random(24, ALNUM, 13),
+            ]),
+        ),
+        (
+            "Slack webhook",
+            p(&[
+                "https://hooks.sl",
+                "ack.com/services/T",
+                &random(10, UPPER, 14),
+                "/B",
+                &random(10, UPPER, 15),
+                "/",
+                &random(24, ALNUM, 16),
+            ]),
+        ),
+        ("Google API key", p(&["AI", "za", &random(35, ALNUM, 17)])),
+        (
+            "Stripe live key",
+            p(&["s", "k_live_", &random(24, ALNUM, 18)]),
+        ),
+        (
+            "Stripe live key",
+            p(&["r", "k_live_", &random(24, ALNUM, 19)]),
+        ),
+        (
+            "private key block",
+            p(&["-----BEGIN RSA PRI", "VATE KEY-----"]),
+        ),
+        (
+            "private key block",
+            p(&["-----BEGIN OPENSSH PRI", "VATE KEY-----"]),
+        ),
+        (
+            "JSON Web Token",
+            p(&[
+                "ey",
+                "J",
+                &random(20, ALNUM, 20),
+                ".ey",
+                "J",
+                &random(30, ALNUM, 21),
+                ".",
+                &random(43, ALNUM, 22),
+            ]),
+        ),
+        (
+            "credential assignment",
+            p(&["pass", "word=", &random(20, ALNUM, 23)]),
+        ),
+        (
+            "credential assignment",
+            p(&["api", "_key: ", &random(32, ALNUM, 24)]),
+        ),
+    ]
+}
+
+/// Text that looks like a secret but is not one.
+fn look_alikes() -> Vec<String> {
+    vec![
+        "The patch's SHA-256 is e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 (see CVE-2026-12345).".into(),
+        "Request id 123e4567-e89b-12d3-a456-426614174000 failed.".into(),
+        "Rotate keys that start with `sk-...XXXX`.".into(),
+        "Set password=changeme only in the local example.".into(),
+        "api_key: YOUR_API_KEY_GOES_HERE".into(),
+        ["AWS documents the key id AK", "IAIOSFODNN7EXAMPLE in its guides."].concat(),
+        "A token prefix like ghp_ or gho_ identifies GitHub tokens.".into(),
+        "-----BEGIN PUBLIC KEY-----".into(),
+        "The header starts with eyJhbGciOi and is base64.".into(),
+        "We use sk-learn and sk-ip for modelling.".into(),
+        "password: correct horse battery staple".into(),
+        "token: 3f2a9c1".into(),
+        "Stripe test keys start with sk_test_ and are harmless.".into(),
+    ]
+}
+
+#[test]
+fn the_secret_scanner_finds_every_shape_and_no_look_alike() {
+    let samples = secret_samples();
+    assert!(samples.len() >= 15);
+    for (rule, text) in &samples {
+        let line = format!("Logged header: {text} (from the gateway)");
+        let findings = seckb::secrets::scan(&line);
+        assert_eq!(findings.len(), 1, "{rule}: {findings:?} in {line}");
+        assert_eq!(findings[0].rule, *rule, "{line}");
+        assert!(text.contains(&findings[0].secret) || findings[0].secret.contains(text.as_str()));
+        assert!(!seckb::secrets::mask(&findings[0].secret).contains(&findings[0].secret));
+    }
+    let fakes = look_alikes();
+    assert!(fakes.len() >= 10);
+    for text in fakes {
+        assert_eq!(
+            seckb::secrets::scan(&text),
+            vec![],
+            "false positive in: {text}"
+        );
+    }
+}
+
+#[test]
+fn secrets_fail_the_build_masked_and_can_be_allowed_by_fingerprint() {
+    let site = temp_site("tlp");
+    let secret = ["gh", "p_", &random(36, ALNUM, 99)].concat();
+    let guide = site.path().join("content/guides/public-guide.md");
+    std::fs::write(&guide, format!("---\ntitle: Public guide\n---\nA guide.\n\n```bash\ncurl -H 'Authorization: token {secret}' https://api.example\n```\n")).unwrap();
+    let r = seckb(
+        site.path(),
+        &[
+            "build",
+            "--output",
+            site.path().join("out").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.status.code(), Some(1));
+    let text = stderr(&r);
+    assert!(
+        !text.contains(&secret),
+        "the secret was printed whole:\n{text}"
+    );
+    assert!(
+        text.contains("error[E0400]: possible GitHub token"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> content/guides/public-guide.md:7:31"),
+        "{text}"
+    );
+    assert!(!site.path().join("out").exists());
+    let fingerprint = seckb::secrets::fingerprint(&secret);
+    assert!(text.contains(&fingerprint));
+    let config = site.path().join("seckb.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{yaml}secrets:\n  allow: [\"{fingerprint}\"]\n"),
+    )
+    .unwrap();
+    let r = seckb(site.path(), &["check"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+}
+
+fn incident_site(front: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("seckb.yaml"),
+        "title: CVSS\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("content/incidents")).unwrap();
+    std::fs::write(
+        dir.path().join("content/incidents/x.md"),
+        format!("---\ntitle: X\ndate: 2026-11-01\nstatus: resolved\n{front}---\nBody.\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn cvss_vectors_set_or_check_the_severity() {
+    let vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+    // Agreement, and severity derived from the vector.
+    for front in [
+        format!("cvss: {vector}\nseverity: critical\n"),
+        format!("cvss: {vector}\n"),
+    ] {
+        let site = incident_site(&front);
+        let out = site.path().join("out");
+        let r = seckb(site.path(), &["build", "--output", out.to_str().unwrap()]);
+        assert!(r.status.success(), "{}", stderr(&r));
+        let page = std::fs::read_to_string(out.join("incidents/x/index.html")).unwrap();
+        assert!(page.contains("9.8"), "score missing");
+        assert!(page.contains(vector));
+        assert!(out.join("severity/critical/index.html").is_file());
+        let term = std::fs::read_to_string(out.join("severity/critical/index.html")).unwrap();
+        assert!(term.contains("/incidents/x/"));
+    }
+    // Disagreement: an error at the severity line naming the rating.
+    let site = incident_site(&format!("cvss: {vector}\nseverity: low\n"));
+    let r = seckb(site.path(), &["check"]);
+    assert_eq!(r.status.code(), Some(1));
+    let text = stderr(&r);
+    assert!(
+        text.contains("error[E0111]: `severity: low` disagrees with the CVSS rating `critical`"),
+        "{text}"
+    );
+    assert!(text.contains("--> content/incidents/x.md:6:11"), "{text}");
+    // CVSS 4.0 is understood too.
+    let site = incident_site("cvss: CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N\nseverity: critical\n");
+    let r = seckb(site.path(), &["check"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    // Malformed: an error at the vector.
+    let site = incident_site("cvss: CVSS:3.1/AV:Q/AC:L\nseverity: high\n");
+    let r = seckb(site.path(), &["check"]);
+    assert_eq!(r.status.code(), Some(1));
+    let text = stderr(&r);
+    assert!(
+        text.contains("error[E0110]: malformed CVSS vector"),
+        "{text}"
+    );
+    assert!(text.contains("--> content/incidents/x.md:5:7"), "{text}");
+}
+
+#[test]
+fn raw_html_policy_is_enforced() {
+    let site = incident_site("severity: low\n");
+    let doc = site.path().join("content/incidents/x.md");
+    std::fs::write(&doc, "---\ntitle: X\ndate: 2026-11-01\nstatus: resolved\nseverity: low\n---\nText <b onclick=\"steal()\">bold</b>.\n\n<script>alert(1)</script>\n").unwrap();
+    let out = site.path().join("out");
+    let r = seckb(site.path(), &["build", "--output", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let page = std::fs::read_to_string(out.join("incidents/x/index.html")).unwrap();
+    assert!(
+        page.contains("<b>bold</b>"),
+        "sanitize keeps harmless markup"
+    );
+    assert!(!page.contains("onclick") && !page.contains("alert(1)"));
+    let config = site.path().join("seckb.yaml");
+    std::fs::write(
+        &config,
+        "title: CVSS\nbase_url: https://example.org/\nraw_html: deny\n",
+    )
+    .unwrap();
+    let r = seckb(site.path(), &["check"]);
+    assert_eq!(r.status.code(), Some(1));
+    let text = stderr(&r);
+    assert!(
+        text.contains("error[E0303]: raw HTML is not allowed"),
+        "{text}"
+    );
+    assert!(text.contains("--> content/incidents/x.md:7:6"), "{text}");
+    assert!(text.contains("--> content/incidents/x.md:9:1"), "{text}");
+}

@@ -560,5 +560,6 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
         "severity_counts": Severity::ALL.iter().map(|s| count("severity", s.as_str())).collect::<Vec<_>>(),
         "status_counts": Status::ALL.iter().map(|s| count("status", s.as_str())).collect::<Vec<_>>(),
         "total_incidents": site.incidents().count(),
+        "charts": crate::charts::dashboard(site),
     })
 }

@@ -848,15 +848,24 @@ fn incident(c: &Corpus, p: &Plan) -> String {
         q(vendor),
         q(product)
     );
+    let mut vendors = vec![q(vendor)];
     if r.chance(40) {
+        let other = r.pick(VENDORS);
         let _ = writeln!(
             f,
             "  - vendor: {}\n    product: {}\n    versions: \"< {}.{}\"",
-            q(r.pick(VENDORS)),
+            q(other),
             q(r.pick(PRODUCTS)),
             r.range(1, 9),
             r.range(0, 20)
         );
+        if other != vendor {
+            vendors.push(q(other));
+        }
+    }
+    if c.format == Format::Hugo {
+        // seckb derives its vendors taxonomy from `affected`; Hugo needs a list.
+        let _ = writeln!(f, "vendors: [{}]", vendors.join(", "));
     }
     front_list(&mut f, "third_parties", &third);
     front_list(&mut f, "cves", &cves);
@@ -1061,6 +1070,7 @@ disableKinds = ['robotsTXT', '404']
   tag = 'tags'
   severity = 'severity'
   status = 'status'
+  vendor = 'vendors'
 [markup.highlight]
   noClasses = false
 [markup.goldmark.parser.attribute]
@@ -1072,6 +1082,13 @@ disableKinds = ['robotsTXT', '404']
   baseName = 'search'
   isPlainText = true
   notAlternative = true
+";
+
+/// Added with `hugo --config hugo.toml,hugo-search.toml`: a JSON index of the
+/// content (title, URL, tags, summary, plain text), seckb's search equivalent.
+const HUGO_SEARCH_CONFIG: &str = "\
+[outputs]
+  home = ['HTML', 'RSS', 'SearchIndex']
 ";
 
 const HUGO_LAYOUTS: &[(&str, &str)] = &[
@@ -1108,6 +1125,7 @@ fn generate(out: &Path, docs: usize, seed: u64, format: Format) -> std::io::Resu
         Format::Seckb => write(&out.join("seckb.yaml"), SECKB_CONFIG)?,
         Format::Hugo => {
             write(&out.join("hugo.toml"), HUGO_CONFIG)?;
+            write(&out.join("hugo-search.toml"), HUGO_SEARCH_CONFIG)?;
             for (path, text) in HUGO_LAYOUTS {
                 write(&out.join(path), text)?;
             }

@@ -49,6 +49,7 @@ pub enum Code {
     SecurityTxt,
     EmbargoLift,
     Output,
+    WouldOverwrite,
 }
 
 impl Code {
@@ -60,6 +61,7 @@ impl Code {
             Code::Encoding => ("E0003", "encoding"),
             Code::Symlink => ("E0004", "symlink-outside-site"),
             Code::Output => ("E0005", "output-folder"),
+            Code::WouldOverwrite => ("E0006", "would-overwrite"),
             Code::FrontMatterMissing => ("E0100", "missing-front-matter"),
             Code::FrontMatterUnterminated => ("E0101", "unterminated-front-matter"),
             Code::UnknownKey => ("E0102", "unknown-front-matter-key"),

@@ -15,6 +15,7 @@ pub mod output;
 pub mod outputs;
 pub mod pipeline;
 pub mod render;
+pub mod scaffold;
 pub mod secrets;
 pub mod site;
 pub mod theme;

@@ -1,19 +1,32 @@
 //! Link checking on the final HTML: every internal `href`/`src` and every
 //! `#anchor`, from content and from templates, must resolve to a file of the
 //! output (and an `id` in it). A broken link from Markdown is reported at its
-//! line in the document; one from a template names the page and template.
+//! line in the document; one from a template is reported once, however many
+//! pages repeat it, at its line in the template.
 
-use crate::content::Document;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::markdown::{is_external, percent_decode, LinkRecord};
 use crate::output::Output;
+use crate::theme::Theme;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 
-/// Where the links of an output page came from.
+/// The content file whose text an output page shows (a document, or a
+/// folder's `_index.md`), and the internal links its Markdown emitted.
 pub struct PageSource<'a> {
-    pub doc: &'a Document,
+    /// Relative to the site root, as diagnostics name it.
+    pub file: &'a Path,
+    pub text: &'a str,
     pub links: &'a [LinkRecord],
+}
+
+/// One URL of one output page that resolves to nothing.
+struct Broken {
+    page: String,
+    url: String,
+    code: Code,
+    message: String,
 }
 
 /// Values of `attr="…"` attributes in HTML written by seckb (double quotes).
@@ -59,12 +72,16 @@ fn target_file(url_path: &str, page: &str, base_path: &str, output: &Output) -> 
     candidates.into_iter().find(|c| output.contains(c))
 }
 
-/// Checks every HTML file of `output`.
+/// Checks every HTML file of `output`. A broken link from content is reported
+/// at its line in the content file; one from a template, which repeats on
+/// every page the template renders, is reported once, at its line in the
+/// template where it can be found.
 pub fn check(
     output: &Output,
     base_path: &str,
     sources: &HashMap<String, PageSource>,
     templates: &HashMap<String, &str>,
+    theme: &Theme,
 ) -> Vec<Diagnostic> {
     let html_files: Vec<(&String, String)> = output
         .files()
@@ -82,79 +99,169 @@ pub fn check(
             (p.as_str(), set)
         })
         .collect();
-    let mut diagnostics: Vec<Diagnostic> = html_files
+    let broken: Vec<Broken> = html_files
         .par_iter()
-        .flat_map_iter(|(page, html)| {
-            let mut found = Vec::new();
-            let urls = attribute_values(html, "href")
-                .into_iter()
-                .chain(attribute_values(html, "src"));
-            let mut seen = HashSet::new();
-            for raw in urls {
-                let url = unescape(raw);
-                if is_external(&url) || url.is_empty() || !seen.insert(url.clone()) {
-                    continue;
-                }
-                let (path, fragment) = match url.split_once('#') {
-                    Some((p, f)) => (p, Some(f)),
-                    None => (url.as_str(), None),
-                };
-                let path = path.split('?').next().unwrap_or("");
-                let target = if path.is_empty() {
-                    Some(page.to_string())
-                } else {
-                    target_file(path, page, base_path, output)
-                };
-                let problem = match (&target, fragment) {
-                    (None, _) => Some((
-                        Code::BrokenLink,
-                        format!("broken link `{url}`: no such page or file in the output"),
-                    )),
-                    (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
-                        let has = ids
-                            .get(t.as_str())
-                            .is_some_and(|s| s.contains(&percent_decode(f)));
-                        (!has).then(|| {
-                            (
-                                Code::BrokenAnchor,
-                                format!("broken anchor `{url}`: /{t} has no element with id `{f}`"),
-                            )
-                        })
-                    }
-                    _ => None,
-                };
-                if let Some((code, message)) = problem {
-                    found.push(located(page, &url, code, message, sources, templates));
-                }
-            }
-            found
-        })
+        .flat_map_iter(|(page, html)| broken_on_page(page, html, base_path, output, &ids))
         .collect();
+    let mut diagnostics = Vec::new();
+    let mut from_templates: BTreeMap<(Code, String), Vec<Broken>> = BTreeMap::new();
+    for b in broken {
+        match sources
+            .get(&b.page)
+            .and_then(|s| in_content(s, &b.url, base_path))
+        {
+            Some((location, from_markdown)) => {
+                let help = if from_markdown {
+                    "links between documents are relative .md paths; anchors come from headings (lower-case, words joined by `-`)"
+                } else {
+                    "this link is raw HTML in the document: fix its URL, or add the page it points to"
+                };
+                diagnostics.push(Diagnostic::error(b.code, b.message).at(location).help(help));
+            }
+            None => from_templates
+                .entry((b.code, b.url.clone()))
+                .or_default()
+                .push(b),
+        }
+    }
+    for ((code, url), pages) in from_templates {
+        diagnostics.push(template_diagnostic(
+            code, &url, &pages, base_path, templates, theme,
+        ));
+    }
     crate::diagnostics::sort(&mut diagnostics);
     diagnostics
 }
 
-fn located(
+fn broken_on_page(
     page: &str,
-    url: &str,
-    code: Code,
-    message: String,
-    sources: &HashMap<String, PageSource>,
-    templates: &HashMap<String, &str>,
-) -> Diagnostic {
-    if let Some(src) = sources.get(page) {
-        if let Some(record) = src.links.iter().find(|r| r.href == url) {
-            return Diagnostic::error(code, message)
-                .at(Location::in_text(&src.doc.source, &src.doc.text, record.line, record.column))
-                .help("links between documents are relative .md paths; anchors come from headings (lower-case, words joined by `-`)");
+    html: &str,
+    base_path: &str,
+    output: &Output,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Vec<Broken> {
+    let mut found = Vec::new();
+    let urls = attribute_values(html, "href")
+        .into_iter()
+        .chain(attribute_values(html, "src"));
+    let mut seen = HashSet::new();
+    for raw in urls {
+        let url = unescape(raw);
+        if is_external(&url) || url.is_empty() || !seen.insert(url.clone()) {
+            continue;
+        }
+        let (path, fragment) = match url.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (url.as_str(), None),
+        };
+        let path = path.split('?').next().unwrap_or("");
+        let target = if path.is_empty() {
+            Some(page.to_string())
+        } else {
+            target_file(path, page, base_path, output)
+        };
+        let problem = match (&target, fragment) {
+            (None, _) => Some((
+                Code::BrokenLink,
+                format!("broken link `{url}`: no such page or file in the output"),
+            )),
+            (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
+                let has = ids
+                    .get(t.as_str())
+                    .is_some_and(|s| s.contains(&percent_decode(f)));
+                (!has).then(|| {
+                    (
+                        Code::BrokenAnchor,
+                        format!("broken anchor `{url}`: /{t} has no element with id `{f}`"),
+                    )
+                })
+            }
+            _ => None,
+        };
+        if let Some((code, message)) = problem {
+            found.push(Broken {
+                page: page.to_string(),
+                url,
+                code,
+                message,
+            });
         }
     }
-    let template = templates.get(page).copied().unwrap_or("a template");
-    Diagnostic::error(
+    found
+}
+
+/// Where in the content file a broken `url` of its page comes from: the
+/// Markdown link that emitted it (true), or raw HTML written in the file
+/// (false). None when the content does not hold it: it came from a template.
+fn in_content(source: &PageSource, url: &str, base_path: &str) -> Option<(Location, bool)> {
+    if let Some(record) = source.links.iter().find(|r| r.href == url) {
+        let location = Location::in_text(source.file, source.text, record.line, record.column);
+        return Some((location, true));
+    }
+    let (line, column) = find_any(source.text, &needles(url, base_path))?;
+    Some((
+        Location::in_text(source.file, source.text, line, column),
+        false,
+    ))
+}
+
+/// The ways a URL may be written in a source: as emitted, as a site path
+/// (`/x/` for `/kb/x/`), or as the quoted argument of `url(path="x/")`.
+fn needles(url: &str, base_path: &str) -> Vec<String> {
+    let mut out = vec![url.to_string()];
+    if let Some(site) = url.strip_prefix(base_path).filter(|s| !s.is_empty()) {
+        out.push(format!("/{site}"));
+        out.push(format!("\"{site}\""));
+        out.push(format!("'{site}'"));
+    }
+    out
+}
+
+/// 1-based line and column of the first of `needles` found in `text`.
+fn find_any(text: &str, needles: &[String]) -> Option<(usize, usize)> {
+    let offset = needles.iter().find_map(|n| text.find(n.as_str()))?;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Some((line, before[line_start..].chars().count() + 1))
+}
+
+/// One diagnostic for a broken URL that templates put on `pages`.
+fn template_diagnostic(
+    code: Code,
+    url: &str,
+    pages: &[Broken],
+    base_path: &str,
+    templates: &HashMap<String, &str>,
+    theme: &Theme,
+) -> Diagnostic {
+    let first = &pages[0];
+    let page_template = templates.get(&first.page).copied().unwrap_or("a template");
+    let needles = needles(url, base_path);
+    // The page's own template first, then the ones it may extend or include.
+    let mut candidates: Vec<&crate::theme::Template> = theme.templates.iter().collect();
+    candidates.sort_by_key(|t| t.name != page_template);
+    let found = candidates
+        .into_iter()
+        .find_map(|t| find_any(&t.text, &needles).map(|(line, column)| (t, line, column)));
+    let name = found.map_or(page_template, |(t, _, _)| t.name.as_str());
+    let more = match pages.len() {
+        1 => String::new(),
+        2 => " and 1 other page".to_string(),
+        n => format!(" and {} other pages", n - 1),
+    };
+    let diagnostic = Diagnostic::error(
         code,
-        format!("{message} (on /{page}, from template `{template}`)"),
+        format!(
+            "{} (from template `{name}`, on /{}{more})",
+            first.message, first.page
+        ),
     )
-    .help("fix the link in the template, or add the page it points to")
+    .help("fix the link in the template, or add the page it points to");
+    match found {
+        Some((t, line, column)) => diagnostic.at(Location::in_text(&t.path, &t.text, line, column)),
+        None => diagnostic,
+    }
 }
 
 #[cfg(test)]
@@ -174,7 +281,12 @@ mod tests {
         let mut out = Output::default();
         out.insert_bytes("index.html", br##"<a href="/kb/a/">a</a><a href="/kb/a/#x">x</a><a href="/kb/a/#nope">n</a><a href="/kb/missing/">m</a><a href="/elsewhere/">e</a><a href="#top">t</a><h1 id="top">"##.to_vec());
         out.insert_bytes("a/index.html", br##"<p id="x">"##.to_vec());
-        let d = check(&out, "/kb/", &HashMap::new(), &HashMap::new());
+        let theme = Theme {
+            dir: "themes/default".into(),
+            templates: Vec::new(),
+            statics: Default::default(),
+        };
+        let d = check(&out, "/kb/", &HashMap::new(), &HashMap::new(), &theme);
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.len(), 3, "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("`/kb/a/#nope`")));

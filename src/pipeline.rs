@@ -189,18 +189,14 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     outputs::add_all(&site, &mut output, now).map_err(fail)?;
     timer.lap("feeds, sitemap and exports");
 
-    let sources: HashMap<String, PageSource> = site
-        .pages
-        .iter()
-        .map(|p| {
-            let source = PageSource {
-                doc: &p.doc,
-                links: &p.links,
-            };
-            (crate::urls::Urls::output_file(&p.doc.path), source)
-        })
-        .collect();
-    let broken = linkcheck::check(&output, site.urls.base_path(), &sources, &templates);
+    let sources = link_sources(&site);
+    let broken = linkcheck::check(
+        &output,
+        site.urls.base_path(),
+        &sources,
+        &templates,
+        &theme,
+    );
     drop(sources);
     drop(templates);
     diagnostics.extend(broken);
@@ -241,6 +237,36 @@ fn upcoming_embargoes(
             .at(crate::diagnostics::Location::file(&d.source))
         })
         .collect()
+}
+
+/// The content file behind each output page that shows one, for the link
+/// check: documents, folder list pages and the home page.
+fn link_sources(site: &Site) -> HashMap<String, PageSource<'_>> {
+    let pages = site.pages.iter().map(|p| {
+        let source = PageSource {
+            file: &p.doc.source,
+            text: &p.doc.text,
+            links: &p.links,
+        };
+        (crate::urls::Urls::output_file(&p.doc.path), source)
+    });
+    let lists = site.lists.iter().filter_map(|l| {
+        let source = PageSource {
+            file: l.section.source.as_deref()?,
+            text: &l.section.text,
+            links: &l.intro_links,
+        };
+        Some((crate::urls::Urls::output_file(&l.path), source))
+    });
+    let home = site.home_section.as_ref().and_then(|s| {
+        let source = PageSource {
+            file: s.source.as_deref()?,
+            text: &s.text,
+            links: &site.home_links,
+        };
+        Some(("index.html".to_string(), source))
+    });
+    pages.chain(lists).chain(home).collect()
 }
 
 /// Builds and writes the site to the output folder atomically.

@@ -87,6 +87,8 @@ pub struct ListPage {
     pub url: String,
     pub path: String,
     pub intro_html: String,
+    /// Internal links of the section's `_index.md`, for the link check.
+    pub intro_links: Vec<LinkRecord>,
     /// Indices into `Site::pages`, newest first.
     pub pages: Vec<usize>,
 }
@@ -144,6 +146,9 @@ pub struct Site {
     /// Published documents: sections in folder order, newest first within each.
     pub pages: Vec<Page>,
     pub home_intro: String,
+    /// `content/_index.md` and its internal links, for the link check.
+    pub home_section: Option<Section>,
+    pub home_links: Vec<LinkRecord>,
     pub lists: Vec<ListPage>,
     pub taxonomies: Vec<Taxonomy>,
     pub assets: Vec<Asset>,
@@ -463,16 +468,17 @@ pub fn assemble(
         pages.push(page);
     }
 
-    let home_intro = sections
-        .iter()
-        .find(|s| s.name.is_empty())
+    let home_section = sections.iter().find(|s| s.name.is_empty()).cloned();
+    let (home_intro, home_links) = home_section
+        .as_ref()
         .map(|s| render_section_intro(s, &links, raw_html, &mut diagnostics))
         .unwrap_or_default();
     let lists: Vec<ListPage> = sections
         .into_iter()
         .filter(|s| !s.name.is_empty())
         .map(|section| {
-            let intro_html = render_section_intro(&section, &links, raw_html, &mut diagnostics);
+            let (intro_html, intro_links) =
+                render_section_intro(&section, &links, raw_html, &mut diagnostics);
             let path = format!("{}/", section.name);
             ListPage {
                 url: urls.path(&path),
@@ -484,6 +490,7 @@ pub fn assemble(
                     .collect(),
                 path,
                 intro_html,
+                intro_links,
                 section,
             }
         })
@@ -496,6 +503,8 @@ pub fn assemble(
         publication,
         pages,
         home_intro,
+        home_section,
+        home_links,
         lists,
         taxonomies,
         assets,
@@ -509,9 +518,9 @@ fn render_section_intro(
     links: &Links,
     raw_html: crate::config::RawHtml,
     diagnostics: &mut Vec<Diagnostic>,
-) -> String {
+) -> (String, Vec<LinkRecord>) {
     let Some(file) = &section.source else {
-        return String::new();
+        return (String::new(), Vec::new());
     };
     let source = Source {
         file,
@@ -527,7 +536,7 @@ fn render_section_intro(
         false,
     );
     diagnostics.extend(d);
-    r.html
+    (r.html, r.links)
 }
 
 fn render_page(

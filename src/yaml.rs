@@ -49,6 +49,18 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     serde_yaml::from_value(value).map_err(|e| strip_position(&e.to_string()))
 }
 
+/// `text` as a YAML double-quoted scalar, safe to write into front matter
+/// whatever it holds (`: `, `#`, quotes, a leading `-`). JSON string syntax
+/// is a subset of YAML's double-quoted style; the Unicode line separators,
+/// which YAML would fold, are escaped as well.
+pub fn quoted(text: &str) -> String {
+    serde_json::Value::String(text.to_string())
+        .to_string()
+        .replace('\u{85}', "\\u0085")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
 /// A key of a mapping as text, when it is a string (or a scalar printed as one).
 pub fn key_text(key: &Value) -> Option<String> {
     match key {

@@ -73,7 +73,7 @@ pub fn section_of(path: &Path) -> String {
 
 /// Slug from the file name: `2026-11-09-metricly-breach.md` → `metricly-breach`;
 /// a bundle `x/index.md` takes its folder's name.
-fn slug_from_path(path: &Path) -> String {
+pub fn slug_from_path(path: &Path) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -1,0 +1,296 @@
+//! `seckb init` and `seckb new`: write a ready site, or a new document with a
+//! commented front-matter skeleton. The files live in the repository's
+//! `scaffold/` folder as real files (so they can be read, linted and built
+//! like any site) and are embedded in the binary.
+
+use crate::content::{self, Kind};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use std::path::{Path, PathBuf};
+
+/// The workflow `init` writes, with `{{seckb_version}}` still in it.
+const PAGES_WORKFLOW: &str = include_str!("../scaffold/site/pages.yml");
+
+/// Where `init` writes the workflow.
+pub const PAGES_WORKFLOW_PATH: &str = ".github/workflows/pages.yml";
+
+/// The other files `seckb init` writes: their paths in the new site and texts.
+const SITE_FILES: [(&str, &str); 6] = [
+    ("seckb.yaml", include_str!("../scaffold/site/seckb.yaml")),
+    (".gitignore", include_str!("../scaffold/site/gitignore")),
+    (
+        "content/_index.md",
+        include_str!("../scaffold/site/content/_index.md"),
+    ),
+    (
+        "content/incidents/2026-01-12-phishing-emails-impersonating-support.md",
+        include_str!(
+            "../scaffold/site/content/incidents/2026-01-12-phishing-emails-impersonating-support.md"
+        ),
+    ),
+    (
+        "content/faq/reporting-security-issues.md",
+        include_str!("../scaffold/site/content/faq/reporting-security-issues.md"),
+    ),
+    (
+        "content/guides/verify-our-emails.md",
+        include_str!("../scaffold/site/content/guides/verify-our-emails.md"),
+    ),
+];
+
+/// The GitHub Pages workflow `init` writes, pinned to this version of seckb.
+pub fn pages_workflow() -> String {
+    PAGES_WORKFLOW.replace("{{seckb_version}}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Writes a new site into `dir` and returns the files written, relative to it.
+/// `dir` must be empty (a lone `.git` folder is fine) unless `force` is set;
+/// with `force`, files of the same names are replaced and others kept.
+pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
+    let io = |e: std::io::Error, what: &Path| {
+        Diagnostic::error(Code::Io, format!("cannot write {}: {e}", what.display()))
+            .at(Location::file(what))
+    };
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut found: Vec<String> = entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name != ".git")
+                .collect();
+            found.sort();
+            if !found.is_empty() && !force {
+                return Err(Diagnostic::error(
+                    Code::WouldOverwrite,
+                    format!(
+                        "{} is not empty (it holds {}); seckb init writes only into an empty folder",
+                        dir.display(),
+                        list(&found)
+                    ),
+                )
+                .at(Location::file(dir))
+                .help("choose a new folder, or pass --force to write the site's files over what is there"));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(Diagnostic::error(
+                Code::WouldOverwrite,
+                format!("{} exists and is not a folder", dir.display()),
+            )
+            .at(Location::file(dir)));
+        }
+        Err(e) => return Err(io(e, dir)),
+    }
+    let workflow = pages_workflow();
+    let files = SITE_FILES
+        .into_iter()
+        .chain([(PAGES_WORKFLOW_PATH, workflow.as_str())]);
+    let mut written = Vec::with_capacity(SITE_FILES.len() + 1);
+    for (path, text) in files {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(e, parent))?;
+        }
+        std::fs::write(&target, text).map_err(|e| io(e, &target))?;
+        written.push(PathBuf::from(path));
+    }
+    Ok(written)
+}
+
+/// `a, b and 3 more`: a short list of names for a message.
+fn list(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        0..=3 => shown.join(", "),
+        n => format!("{} and {} more", shown.join(", "), n - 3),
+    }
+}
+
+/// What `seckb new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    Incident,
+    Faq,
+    Page,
+}
+
+/// The folder under `content/` that `seckb new page` uses without `--section`.
+pub const DEFAULT_PAGE_SECTION: &str = "guides";
+
+/// Writes a new draft document into the site at `root` and returns its path
+/// relative to the root. Incidents are `content/incidents/<date>-<slug>.md`,
+/// FAQs `content/faq/<slug>.md`, pages `content/<section>/<slug>.md`. An
+/// existing file, or one that would take the same URL, is never overwritten.
+pub fn new_document(
+    root: &Path,
+    kind: NewKind,
+    title: &str,
+    section: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, Diagnostic> {
+    let usage = |message: String, help: &str| Diagnostic::error(Code::Config, message).help(help);
+    let title = title.trim();
+    if title.is_empty() || title.contains(['\n', '\r']) {
+        return Err(usage(
+            "the title must be one non-empty line".into(),
+            "for example: seckb new incident \"Phishing emails impersonating support\"",
+        ));
+    }
+    let slug = content::slugify(title);
+    if slug.is_empty() {
+        return Err(usage(
+            format!("the title `{title}` has no letters or digits to make a file name of"),
+            "give a title with letters or digits",
+        ));
+    }
+    let section = match (kind, section) {
+        (NewKind::Incident, None) => "incidents",
+        (NewKind::Faq, None) => "faq",
+        (NewKind::Page, None) => DEFAULT_PAGE_SECTION,
+        (NewKind::Page, Some(s)) => page_section(s)?,
+        (_, Some(_)) => return Err(usage(
+            "--section is only for pages: incidents go to content/incidents/, FAQs to content/faq/"
+                .into(),
+            "leave out --section",
+        )),
+    };
+    let date = today.format("%Y-%m-%d").to_string();
+    let name = match kind {
+        NewKind::Incident => format!("{date}-{slug}.md"),
+        NewKind::Faq | NewKind::Page => format!("{slug}.md"),
+    };
+    let relative = PathBuf::from("content").join(section).join(&name);
+    let folder = root.join("content").join(section);
+    if let Some(existing) = same_url(&folder, &slug) {
+        let existing = Path::new("content").join(section).join(existing);
+        let message = if existing == relative {
+            format!(
+                "{} already exists; seckb new never overwrites a file",
+                existing.display()
+            )
+        } else {
+            format!(
+                "{} already has the URL {section}/{slug}/ that {} would take",
+                existing.display(),
+                relative.display()
+            )
+        };
+        return Err(Diagnostic::error(Code::WouldOverwrite, message)
+            .at(Location::file(&existing))
+            .help("choose another title, or edit the existing document"));
+    }
+    let template = match kind {
+        NewKind::Incident => include_str!("../scaffold/new/incident.md"),
+        NewKind::Faq => include_str!("../scaffold/new/faq.md"),
+        NewKind::Page => include_str!("../scaffold/new/page.md"),
+    };
+    let text = template
+        .replace("{{title}}", &crate::yaml::quoted(title))
+        .replace("{{date}}", &date)
+        .replace("{{year}}", &today.format("%Y").to_string());
+    let io = |e: std::io::Error| {
+        Diagnostic::error(
+            Code::Io,
+            format!("cannot write {}: {e}", relative.display()),
+        )
+        .at(Location::file(&relative))
+    };
+    std::fs::create_dir_all(&folder).map_err(io)?;
+    // `create_new` refuses a file that appeared since the check above.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(root.join(&relative))
+        .map_err(io)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
+    Ok(relative)
+}
+
+/// Checks a `--section` for a page: a plain folder name that makes pages.
+fn page_section(section: &str) -> Result<&str, Diagnostic> {
+    let reserved = crate::site::RESERVED
+        .iter()
+        .any(|r| r.trim_end_matches('/') == section);
+    let problem = if section.is_empty() || content::slugify(section) != section {
+        Some("lower-case letters, digits and `-` only")
+    } else if Kind::from_section(section) != Kind::Page {
+        Some("incidents/ and faq/ hold incidents and FAQs: use `seckb new incident` or `seckb new faq`")
+    } else if reserved {
+        Some("seckb generates pages there")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => Err(Diagnostic::error(
+            Code::Config,
+            format!("--section `{section}` cannot hold pages: {why}"),
+        )
+        .help(format!(
+            "for example --section {DEFAULT_PAGE_SECTION} or --section policies"
+        ))),
+        None => Ok(section),
+    }
+}
+
+/// The file directly in `folder` whose URL slug is `slug`, if any: the same
+/// file name, or another date in front of it.
+fn same_url(folder: &Path, slug: &str) -> Option<String> {
+    let entries = std::fs::read_dir(folder).ok()?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .find(|n| crate::content::validate::slug_from_path(Path::new(n)) == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_configuration_names_every_option() {
+        let text = SITE_FILES[0].1;
+        for key in crate::yaml::struct_fields::<crate::config::RawConfig>() {
+            assert!(
+                text.lines().any(|l| l
+                    .trim_start_matches(['#', ' '])
+                    .starts_with(&format!("{key}:"))),
+                "seckb.yaml of `seckb init` does not mention `{key}`"
+            );
+        }
+        assert!(crate::config::parse(Path::new("."), text).is_ok());
+    }
+
+    #[test]
+    fn the_workflow_is_pinned_to_this_version() {
+        let text = pages_workflow();
+        assert!(text.contains(&format!("SECKB_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
+        assert!(!text.contains("{{seckb_version}}"));
+    }
+
+    #[test]
+    fn titles_are_quoted_for_yaml() {
+        for title in [
+            "Breach: \"phase 2\" # not a comment",
+            "- starts like a list",
+            "Back\\slash and tab\t and ünïcode",
+            "line\u{2028}separator",
+        ] {
+            let yaml = format!("title: {}\n", crate::yaml::quoted(title));
+            let value = crate::yaml::parse(&yaml).unwrap();
+            assert_eq!(value["title"].as_str(), Some(title), "{yaml}");
+        }
+    }
+
+    #[test]
+    fn sections_for_pages_are_checked() {
+        assert_eq!(page_section("policies").ok(), Some("policies"));
+        for bad in ["faq", "incidents", "tags", "Big Folder", "../x", ""] {
+            assert!(page_section(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub mod outputs;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod secrets;
 pub mod site;
 pub mod theme;

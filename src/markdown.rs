@@ -355,7 +355,11 @@ impl<'a> Renderer<'a> {
                     title,
                     id,
                 }) => {
-                    let dest = self.link(dest_url, range.start);
+                    let dest = if is_external(dest_url.trim()) {
+                        self.external_image(dest_url, range.start)
+                    } else {
+                        self.link(dest_url, range.start)
+                    };
                     Event::Start(Tag::Image {
                         link_type: *link_type,
                         dest_url: dest,
@@ -396,6 +400,20 @@ impl<'a> Renderer<'a> {
             out.push(event);
         }
         out
+    }
+
+    /// An image from another origin would make every reader's browser contact
+    /// it (and the CSP blocks it anyway): images must be files of the site.
+    fn external_image(&mut self, dest: &CowStr<'a>, offset: usize) -> CowStr<'a> {
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidUrl,
+                format!("external image `{}`: the built site must not load anything from another origin", dest.trim()),
+            )
+            .at(self.location(offset))
+            .help("save the image next to the document and link it by its file name"),
+        );
+        CowStr::from("")
     }
 
     /// Rewrites a link destination and records internal ones for checking.
@@ -626,6 +644,14 @@ fn sanitize(html: &str) -> String {
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        // Images and other embedded resources load from the site only.
+        .attribute_filter(|element, attribute, value| {
+            if attribute == "src" && element != "a" && is_external(value.trim()) {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
         .link_rel(Some("noopener noreferrer"))
         .clean(html)
         .to_string()
@@ -743,6 +769,18 @@ mod tests {
         assert_eq!(r.questions[0].anchor, "was-my-data-exposed");
         assert_eq!(r.questions[0].answer.trim(), "<p>No.</p>");
         assert_eq!(r.questions[1].answer_text, "Rotate.");
+    }
+
+    #[test]
+    fn external_images_are_refused() {
+        let (r, d) = run("![chart](https://cdn.example/chart.png)\n\n<img src=\"https://t.example/p.gif\" alt=\"p\">\n", false);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::InvalidUrl);
+        assert!(
+            !r.html.contains("cdn.example") && !r.html.contains("t.example"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -110,12 +110,15 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         .map(|f| validate::document(f, &config, now))
         .collect();
     let mut documents = Vec::with_capacity(validated.len());
-    let mut invalid = Vec::new();
+    let mut invalid = site::Invalid::default();
     for ((doc, d), file) in validated.into_iter().zip(&found.documents) {
         diagnostics.extend(d);
         match doc {
             Some(doc) => documents.push(doc),
-            None => invalid.push(file.path.clone()),
+            None => {
+                invalid.paths.push(file.path.clone());
+                invalid.ids.extend(validate::declared_id(file));
+            }
         }
     }
     let mut sections = Vec::new();
@@ -164,7 +167,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     diagnostics.extend(d);
     timer.lap("assemble and render Markdown");
 
-    let pages = match render::render_site(&site, &tera, &theme) {
+    let mut pages = match render::render_site(&site, &tera, &theme) {
         Ok(pages) => pages,
         Err(d) => {
             diagnostics.extend(d);
@@ -181,22 +184,19 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     for asset in &site.assets {
         output.insert(asset.path.clone(), Content::Copy(asset.source.clone()));
     }
+    if options.preview {
+        crate::preview::decorate(&mut pages, &mut output, &site);
+    }
     let templates: HashMap<String, &str> =
         pages.iter().map(|p| (p.path.clone(), p.template)).collect();
     for page in pages {
         output.insert(page.path, Content::Bytes(page.bytes));
     }
-    outputs::add_all(&site, &mut output, now).map_err(fail)?;
+    diagnostics.extend(outputs::add_all(&site, &mut output, now));
     timer.lap("feeds, sitemap and exports");
 
     let sources = link_sources(&site);
-    let broken = linkcheck::check(
-        &output,
-        site.urls.base_path(),
-        &sources,
-        &templates,
-        &theme,
-    );
+    let broken = linkcheck::check(&output, site.urls.base_path(), &sources, &templates, &theme);
     drop(sources);
     drop(templates);
     diagnostics.extend(broken);

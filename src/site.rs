@@ -198,6 +198,14 @@ fn content_dir(doc: &Document) -> String {
         .unwrap_or_default()
 }
 
+/// Documents that failed validation: their paths and declared ids, so that
+/// references to them are not reported a second time.
+#[derive(Debug, Default)]
+pub struct Invalid {
+    pub paths: Vec<std::path::PathBuf>,
+    pub ids: std::collections::HashSet<String>,
+}
+
 /// Assembles the site from validated documents: decides publication, checks
 /// identity (ids, URLs), resolves cross references, renders Markdown in
 /// parallel and builds taxonomies. Returns every problem found.
@@ -205,7 +213,7 @@ pub fn assemble(
     config: Config,
     publication: Publication,
     documents: Vec<Document>,
-    invalid: &[std::path::PathBuf],
+    invalid: &Invalid,
     sections: Vec<Section>,
     assets: Vec<Asset>,
 ) -> (Site, Vec<Diagnostic>) {
@@ -270,7 +278,7 @@ pub fn assemble(
             },
         );
     }
-    for path in invalid {
+    for path in &invalid.paths {
         let under = path
             .strip_prefix("content")
             .unwrap_or(path)
@@ -394,6 +402,17 @@ pub fn assemble(
                 if let Some(&j) = path.as_ref().and_then(|p| by_content_path.get(p)) {
                     return Some(j);
                 }
+            }
+            // A reference to a document with errors of its own is not reported again.
+            let to_invalid = invalid.ids.contains(value)
+                || path.as_ref().is_some_and(|p| {
+                    links
+                        .documents
+                        .get(p)
+                        .is_some_and(|t| t.state == TargetState::Invalid)
+                });
+            if to_invalid {
+                return None;
             }
             let hidden = unpublished_ids.get(value).copied().or_else(|| {
                 path.as_ref()

@@ -86,12 +86,14 @@ pub fn slug_from_path(path: &Path) -> String {
     } else {
         stem
     };
-    let bytes = stem.as_bytes();
-    let dated = bytes.len() > 11
-        && stem.is_char_boundary(11)
-        && super::Date::parse(&stem[..10]).is_ok()
-        && bytes[10] == b'-';
-    slugify(if dated { &stem[11..] } else { &stem })
+    // `get` rather than indexing: a non-ASCII name may have no char boundary at 10.
+    let undated = match (stem.get(..10), stem.get(10..11), stem.get(11..)) {
+        (Some(date), Some("-"), Some(rest)) if !rest.is_empty() && Date::parse(date).is_ok() => {
+            rest
+        }
+        _ => stem.as_str(),
+    };
+    slugify(undated)
 }
 
 /// The site path of a document: its folders (slugified) and slug.
@@ -236,6 +238,19 @@ pub fn document(
         faq,
     });
     (doc, v.diagnostics)
+}
+
+/// The `id:` a document declares, read leniently from a document that failed
+/// validation (so references to it are not reported as unresolved too).
+pub fn declared_id(file: &SourceFile) -> Option<String> {
+    let split = frontmatter::split(&file.text).ok()?;
+    match yaml::parse(split.yaml).ok()? {
+        yaml::Value::Mapping(m) => m
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(|s| s.trim().to_string()),
+        _ => None,
+    }
 }
 
 fn located_list(at: &Locator, key: &str, items: Option<&[String]>) -> Vec<Located<String>> {
@@ -475,7 +490,7 @@ impl Validator<'_> {
                         } else {
                             "date"
                         })]))
-                        .help("update `status` (identified, monitoring, resolved) or `updated`"),
+                        .help("once the cause is known, set `status` to identified, monitoring or resolved"),
                     );
                 }
             }
@@ -723,6 +738,19 @@ mod tests {
         assert_eq!(site_path(Path::new("content/about.md"), "about"), "about/");
         assert_eq!(section_of(Path::new("content/about.md")), "");
         assert_eq!(section_of(Path::new("content/faq/a/b.md")), "faq");
+    }
+
+    #[test]
+    fn non_ascii_file_names_do_not_split_characters() {
+        // Regression: a name with a multi-byte character across byte 10 panicked.
+        let p = Path::new("content/incidents/Ünïcödé Straße.md");
+        assert_eq!(slug_from_path(p), "unicode-strae");
+        let p = Path::new("content/incidents/2026-11-09-日本語-leak.md");
+        assert_eq!(slug_from_path(p), "leak");
+        assert_eq!(
+            slug_from_path(Path::new("content/faq/2026-11-09-.md")),
+            "2026-11-09"
+        );
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub fn add_all(
     output.insert_bytes("robots.txt", robots(site).into_bytes());
     output.insert_bytes("sitemap.xml", sitemap(site).into_bytes());
     feeds::add(site, output);
+    crate::search::add(site, output);
     Ok(())
 }
 

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -106,4 +107,17 @@ export async function watchedPage(browser, origin, options = {}) {
     if (u.protocol !== 'data:' && u.origin !== origin) problems.push(`request to another origin: ${r.url()}`);
   });
   return { page, problems, context };
+}
+
+/**
+ * Runs the theme's search.js outside a page (no document: only its engine
+ * and tokenizer load) and returns what it exports as `seckbSearch`.
+ * `tokenize` results are copied into this realm so deepEqual can compare them.
+ */
+export function loadSearchJs() {
+  const code = readFileSync(join(repo, 'themes/default/static/search.js'), 'utf8');
+  const context = vm.createContext({});
+  vm.runInContext(code, context, { filename: 'search.js' });
+  const api = context.seckbSearch;
+  return { ...api, tokenize: (text) => JSON.parse(JSON.stringify(api.tokenize(text))) };
 }

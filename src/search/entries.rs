@@ -1,0 +1,122 @@
+//! What the search index holds, taken from the `Site` model (published pages
+//! only, never the rendered HTML): one entry per document and one per FAQ
+//! question, each with its display metadata and the text of each field.
+
+use crate::content::{slugify, Kind, Severity, Status};
+use crate::markdown::inline_text;
+use crate::site::{Page, Site};
+
+/// One search result: a document, or one question of an FAQ.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Root-relative URL with the base path; `#anchor` for questions.
+    pub url: String,
+    pub title: String,
+    pub kind: Kind,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub year: Option<i32>,
+    pub severity: Option<Severity>,
+    pub status: Option<Status>,
+    /// (slug, display name).
+    pub tags: Vec<(String, String)>,
+    pub vendors: Vec<String>,
+    /// Incident id, CVEs and CWEs.
+    pub ids: Vec<String>,
+    pub summary: String,
+    /// The FAQ a question belongs to.
+    pub parent: Option<String>,
+    /// Words weighed like tags and vendors: products, versions, data exposed, actors.
+    pub meta: Vec<String>,
+    /// The body as plain text: indexed, and the source of result snippets.
+    pub text: String,
+}
+
+/// Entries of every published page, in site order.
+pub fn collect(site: &Site) -> Vec<Entry> {
+    let mut entries = Vec::with_capacity(site.pages.len());
+    for page in &site.pages {
+        let base = document(page);
+        if page.kind() == Kind::Faq && !page.rendered.questions.is_empty() {
+            entries.extend(page.rendered.questions.iter().map(|q| Entry {
+                url: format!("{}#{}", page.url, q.anchor),
+                title: q.question.clone(),
+                summary: String::new(),
+                parent: Some(page.doc.meta.title.clone()),
+                meta: Vec::new(),
+                text: q.answer_text.clone(),
+                ..base.clone()
+            }));
+        }
+        entries.push(base);
+    }
+    entries
+}
+
+fn document(page: &Page) -> Entry {
+    let doc = &page.doc;
+    let mut tags: Vec<(String, String)> = Vec::new();
+    for t in &doc.meta.tags {
+        let slug = slugify(t);
+        if !slug.is_empty() && !tags.iter().any(|(s, _)| *s == slug) {
+            tags.push((slug, t.clone()));
+        }
+    }
+    let mut entry = Entry {
+        url: page.url.clone(),
+        title: doc.meta.title.clone(),
+        kind: doc.kind,
+        date: doc.meta.date.map(|d| d.ymd()),
+        year: doc.meta.date.map(|d| d.year()),
+        severity: None,
+        status: None,
+        tags,
+        vendors: Vec::new(),
+        ids: Vec::new(),
+        summary: page.summary.clone(),
+        parent: None,
+        meta: Vec::new(),
+        text: String::new(),
+    };
+    // An FAQ split into questions: its own entry holds the questions, each
+    // question entry its answer, so an answer is found once, at its anchor.
+    entry.text = if page.rendered.questions.is_empty() {
+        page.rendered.text.clone()
+    } else {
+        page.rendered
+            .questions
+            .iter()
+            .map(|q| q.question.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if let Some(inc) = &doc.incident {
+        entry.severity = Some(inc.severity);
+        entry.status = Some(inc.status);
+        entry.vendors = inc.vendors().into_iter().map(str::to_string).collect();
+        entry.ids = inc
+            .id
+            .iter()
+            .map(|id| id.value.clone())
+            .chain(inc.cves.iter().cloned())
+            .chain(inc.cwes.iter().cloned())
+            .collect();
+        for a in &inc.affected {
+            entry.meta.extend(a.product.iter().cloned());
+            entry.meta.extend(a.versions.iter().cloned());
+        }
+        entry.meta.extend(inc.data_exposed.iter().cloned());
+        entry.meta.extend(inc.actors.iter().cloned());
+        let extra = inc
+            .timeline
+            .iter()
+            .map(|t| inline_text(&t.event.value))
+            .chain(inc.actions.iter().map(|a| inline_text(&a.value)))
+            .chain(inc.references.iter().filter_map(|r| r.title.clone()));
+        for line in extra {
+            entry.text.push('\n');
+            entry.text.push_str(&line);
+        }
+    }
+    entry
+}

@@ -1,0 +1,290 @@
+//! Writes the index as the files described in `docs/search-index.md`: a small
+//! manifest, term shards cut by size, one file per document, the tag facet
+//! and the vocabulary for typo tolerance. Everything is ordered, so two
+//! builds of one site write the same bytes.
+
+use super::index::{field, Index, Posting};
+use crate::content::{Severity, Status};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "seckb-search";
+/// Bumped on every change a reader of the previous version would misread.
+pub const VERSION: u32 = 1;
+/// A term shard is closed once it holds this many bytes (one very common term
+/// may make it larger).
+pub const SHARD_BYTES: usize = 16 * 1024;
+/// Text stored per document for snippets, in characters.
+pub const MAX_TEXT_CHARS: usize = 6_000;
+/// On sites of at least this many documents, terms in more than half of them
+/// are listed as common: a query with other words does not fetch them.
+pub const COMMON_MIN_DOCS: usize = 200;
+/// Vocabulary for typo tolerance: letters-only terms of at least this many characters.
+pub const VOCAB_MIN_CHARS: usize = 4;
+
+const KINDS: [&str; 3] = ["incident", "faq", "page"];
+
+/// The 64 digits of the posting encoding; JSON strings need no escape for any.
+const DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+/// Appends `n` as little-endian groups of 5 bits, each digit's sixth bit
+/// saying "more follows".
+fn push_varint(mut n: u32, out: &mut String) {
+    while n >= 32 {
+        out.push(DIGITS[(32 | (n & 31)) as usize] as char);
+        n >>= 5;
+    }
+    out.push(DIGITS[n as usize] as char);
+}
+
+/// A posting list: per document the gap from the previous document number
+/// (the first is the number itself), the weight `fields | tf << 4`, and the
+/// title's word count when `fields` has TITLE.
+pub fn encode_postings(postings: &[Posting]) -> String {
+    let mut out = String::with_capacity(postings.len() * 3);
+    let mut previous = 0;
+    for p in postings {
+        push_varint(p.doc - previous, &mut out);
+        previous = p.doc;
+        push_varint(p.fields | p.tf << 4, &mut out);
+        if p.fields & field::TITLE != 0 {
+            push_varint(p.title_words, &mut out);
+        }
+    }
+    out
+}
+
+/// A list of document numbers, as gaps.
+fn encode_docs(docs: &[u32]) -> String {
+    let mut out = String::new();
+    let mut previous = 0;
+    for &d in docs {
+        push_varint(d - previous, &mut out);
+        previous = d;
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: &'static str,
+    version: u32,
+    /// Hash of every other index file: readers add it to their URLs, so a
+    /// cached shard of an older build is never mixed with a newer manifest.
+    generation: String,
+    documents: usize,
+    /// First term of each shard after the first: shard `i` (`terms/i.json`)
+    /// holds the terms from `shards[i-1]` up to `shards[i]`, exclusive.
+    shards: Vec<&'a str>,
+    common: Vec<&'a str>,
+    /// First characters that have a vocabulary file (`vocab/<hex code point>.json`).
+    vocab: String,
+    facets: Facets,
+    /// `[first document, kind, severity, status, year]`, indexes into `facets`
+    /// (-1: none), year 0: none.
+    groups: Vec<[i64; 5]>,
+}
+
+#[derive(Serialize)]
+struct Facets {
+    kind: [&'static str; 3],
+    severity: Vec<&'static str>,
+    status: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct DocFile<'a> {
+    url: &'a str,
+    title: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    vendors: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    ids: &'a [String],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a str>,
+    text: String,
+}
+
+fn json<T: Serialize>(value: &T) -> Vec<u8> {
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+fn index_of<T: PartialEq>(list: &[T], value: Option<T>) -> i64 {
+    value
+        .and_then(|v| list.iter().position(|x| *x == v))
+        .map_or(-1, |i| i as i64)
+}
+
+/// Every file of the index: (path under `search/`, bytes), sorted by path.
+pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+
+    // Term shards.
+    let mut boundaries: Vec<&str> = Vec::new();
+    let mut shard: Vec<(&str, String)> = Vec::new();
+    let mut shard_bytes = 0;
+    let mut shard_count = 0;
+    let mut close = |shard: &mut Vec<(&str, String)>, files: &mut BTreeMap<String, Vec<u8>>| {
+        files.insert(format!("terms/{shard_count}.json"), json(shard));
+        shard.clear();
+        shard_count += 1;
+    };
+    for (term, postings) in &index.terms {
+        if shard_bytes >= SHARD_BYTES {
+            close(&mut shard, &mut files);
+            boundaries.push(term);
+            shard_bytes = 0;
+        }
+        let encoded = encode_postings(postings);
+        shard_bytes += term.len() + encoded.len() + 6;
+        shard.push((term, encoded));
+    }
+    close(&mut shard, &mut files);
+
+    let documents = index.entries.len();
+    let common: Vec<&str> = if documents >= COMMON_MIN_DOCS {
+        index
+            .terms
+            .iter()
+            .filter(|(_, p)| p.len() * 2 > documents)
+            .map(|(t, _)| t.as_str())
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    // Vocabulary for typo tolerance, by first character.
+    let mut vocab: BTreeMap<char, Vec<&str>> = BTreeMap::new();
+    for term in index.terms.keys() {
+        let mut chars = term.chars();
+        if term.chars().count() >= VOCAB_MIN_CHARS && term.chars().all(char::is_alphabetic) {
+            if let Some(first) = chars.next() {
+                vocab.entry(first).or_default().push(term);
+            }
+        }
+    }
+    for (first, terms) in &vocab {
+        files.insert(format!("vocab/{:x}.json", *first as u32), json(terms));
+    }
+
+    // The tag facet: each tag's documents.
+    let mut tags: BTreeMap<&str, (&str, Vec<u32>)> = BTreeMap::new();
+    for (doc, entry) in index.entries.iter().enumerate() {
+        for (slug, name) in &entry.tags {
+            tags.entry(slug)
+                .or_insert((name, Vec::new()))
+                .1
+                .push(doc as u32);
+        }
+    }
+    let tag_rows: Vec<[String; 3]> = tags
+        .iter()
+        .map(|(slug, (name, docs))| [slug.to_string(), name.to_string(), encode_docs(docs)])
+        .collect();
+    files.insert("tags.json".into(), json(&tag_rows));
+
+    // Documents.
+    for (doc, e) in index.entries.iter().enumerate() {
+        let file = DocFile {
+            url: &e.url,
+            title: &e.title,
+            kind: e.kind.as_str(),
+            date: e.date.as_deref(),
+            severity: e.severity.map(Severity::as_str),
+            status: e.status.map(Status::as_str),
+            tags: e.tags.iter().map(|(_, name)| name.as_str()).collect(),
+            vendors: &e.vendors,
+            ids: &e.ids,
+            summary: &e.summary,
+            parent: e.parent.as_deref(),
+            text: e.text.chars().take(MAX_TEXT_CHARS).collect(),
+        };
+        files.insert(format!("docs/{doc}.json"), json(&file));
+    }
+
+    let mut hash = Sha256::new();
+    for (path, bytes) in &files {
+        hash.update(path.as_bytes());
+        hash.update([0]);
+        hash.update(bytes);
+    }
+    let generation: String = hash
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+
+    let severities: Vec<&'static str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
+    let statuses: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let manifest = Manifest {
+        format: FORMAT,
+        version: VERSION,
+        generation,
+        documents,
+        shards: boundaries,
+        common,
+        vocab: vocab.keys().collect(),
+        groups: index
+            .groups
+            .iter()
+            .map(|g| {
+                [
+                    i64::from(g.start),
+                    index_of(&KINDS, Some(g.kind.as_str())),
+                    index_of(&severities, g.severity.map(Severity::as_str)),
+                    index_of(&statuses, g.status.map(Status::as_str)),
+                    i64::from(g.year.unwrap_or(0)),
+                ]
+            })
+            .collect(),
+        facets: Facets {
+            kind: KINDS,
+            severity: severities,
+            status: statuses,
+        },
+    };
+    files.insert("manifest.json".into(), json(&manifest));
+    files.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_use_five_bits_a_digit() {
+        let mut s = String::new();
+        for n in [0, 31, 32, 1000] {
+            push_varint(n, &mut s);
+        }
+        // 0 → "0"; 31 → "v"; 32 → (32|0)="w", 1 → "1"; 1000 = 8 + 31·32 → (32|8)="E", 31 → "v".
+        assert_eq!(s, "0vw1Ev");
+    }
+
+    #[test]
+    fn postings_are_gaps_weights_and_title_lengths() {
+        let p = |doc, fields, tf, title_words| Posting {
+            doc,
+            fields,
+            tf,
+            title_words,
+        };
+        let encoded = encode_postings(&[p(3, field::BODY, 2, 0), p(5, field::TITLE, 0, 4)]);
+        // doc 3, weight 8 | 2<<4 = 40 → (32|8)="E","1"; gap 2, weight 2, title words 4.
+        assert_eq!(encoded, "3E1224");
+    }
+}

@@ -1,0 +1,269 @@
+//! The search index: the tokenizer agrees with the browser's on the shared
+//! cases, published documents and FAQ questions are indexed with what ranking
+//! needs, and nothing unpublished reaches any output file.
+
+mod common;
+
+use common::*;
+use seckb::search::tokenize::{tokenize, Role};
+use serde_json::Value;
+use std::path::Path;
+
+fn build_fixture(extra: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut args = vec!["build", "--output", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let result = seckb(&fixture("search"), &args);
+    assert!(
+        result.status.success(),
+        "build failed:\n{}",
+        stderr(&result)
+    );
+    dir
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every file under `dir` whose bytes contain `needle`, by relative path.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            String::from_utf8_lossy(&bytes)
+                .to_lowercase()
+                .contains(needle)
+        })
+        .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+        .collect()
+}
+
+/// Decodes a posting list (docs/search-index.md): (document, fields, tf).
+fn postings(encoded: &str) -> Vec<(u32, u32, u32)> {
+    const DIGITS: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+    let mut values = Vec::new();
+    let (mut n, mut shift) = (0u32, 0);
+    for c in encoded.chars() {
+        let v = DIGITS.find(c).unwrap() as u32;
+        n |= (v & 31) << shift;
+        if v < 32 {
+            values.push(n);
+            n = 0;
+            shift = 0;
+        } else {
+            shift += 5;
+        }
+    }
+    let mut out = Vec::new();
+    let mut it = values.into_iter();
+    let mut doc = 0;
+    while let (Some(gap), Some(w)) = (it.next(), it.next()) {
+        doc += gap;
+        if w & 2 != 0 {
+            it.next();
+        }
+        out.push((doc, w & 15, w >> 4));
+    }
+    out
+}
+
+/// The postings of `term`, found through the manifest's shard boundaries.
+fn term_postings(search: &Path, term: &str) -> Vec<(u32, u32, u32)> {
+    let manifest = read_json(&search.join("manifest.json"));
+    let shard = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b.as_str().unwrap() <= term)
+        .count();
+    let rows = read_json(&search.join(format!("terms/{shard}.json")));
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == term)
+        .map(|r| postings(r[1].as_str().unwrap()))
+        .unwrap_or_default()
+}
+
+fn doc_url(search: &Path, doc: u32) -> String {
+    read_json(&search.join(format!("docs/{doc}.json")))["url"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn tokenizer_splits_the_shared_cases_like_the_browser() {
+    let cases = read_json(&fixture("tokenizer-cases.json"));
+    let cases = cases["cases"].as_array().unwrap();
+    assert!(cases.len() >= 15);
+    for case in cases {
+        let input = case["input"].as_str().unwrap();
+        let got: Vec<(String, &str)> = tokenize(input)
+            .into_iter()
+            .map(|t| {
+                let role = match t.role {
+                    Role::Word => "word",
+                    Role::Whole => "whole",
+                    Role::Part => "part",
+                };
+                (t.text, role)
+            })
+            .collect();
+        let want: Vec<(String, &str)> = case["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t[0].as_str().unwrap().to_string(), t[1].as_str().unwrap()))
+            .collect();
+        assert_eq!(got, want, "input: {input}");
+    }
+}
+
+#[test]
+fn identifiers_are_indexed_whole_and_in_parts() {
+    let dir = build_fixture(&[]);
+    let search = dir.path().join("public/search");
+    for term in [
+        "inc-2026-0101",
+        "cve-2026-11111",
+        "11111",
+        "v2.3.1",
+        "sk-proj",
+        "proj",
+        "status.proxyco.example",
+        "proxyco",
+        "umlaut",
+        "cafe",
+    ] {
+        assert!(
+            !term_postings(&search, term).is_empty(),
+            "`{term}` is not in the index"
+        );
+    }
+}
+
+#[test]
+fn an_exact_id_is_weighed_above_a_body_mention() {
+    let dir = build_fixture(&[]);
+    let search = dir.path().join("public/search");
+    for id in ["inc-2026-0101", "cve-2026-11111"] {
+        let list = term_postings(&search, id);
+        assert_eq!(list.len(), 2, "{id}: {list:?}");
+        let owner = list
+            .iter()
+            .find(|p| doc_url(&search, p.0).ends_with("/gateway-exposure/"))
+            .unwrap();
+        let mention = list
+            .iter()
+            .find(|p| doc_url(&search, p.0).ends_with("/quarterly-patch-review/"))
+            .unwrap();
+        // The owner has it as its id (field flag 1); the review only in its body (8), more often.
+        assert_eq!(owner.1 & 1, 1, "{id}: {owner:?}");
+        assert_eq!(mention.1, 8, "{id}: {mention:?}");
+        assert!(mention.2 > owner.2);
+    }
+    // Title words carry the title flag (2), tags and vendors the metadata flag (4).
+    let gateway = term_postings(&search, "gateway");
+    let title = gateway
+        .iter()
+        .find(|p| doc_url(&search, p.0).ends_with("/gateway-exposure/"))
+        .unwrap();
+    assert_eq!(title.1 & 6, 6, "{title:?}");
+}
+
+#[test]
+fn unpublished_documents_are_absent_from_every_output_file() {
+    let dir = build_fixture(&[]);
+    let out = dir.path().join("public");
+    // The check can fail: a published document's unique word is found.
+    assert!(files_containing(&out.join("search"), "periwinkle").len() >= 2);
+    for secret in [
+        "zanzibarquokka",
+        "secretdrafttag",
+        "xylophonewombat",
+        "amberonlytag",
+        "marmaladequasar",
+        "inc-2026-0103",
+        "inc-2026-0104",
+    ] {
+        assert_eq!(
+            files_containing(&out, secret),
+            Vec::<String>::new(),
+            "`{secret}` leaked"
+        );
+    }
+    // The same documents are indexed once a build publishes them.
+    let dir = build_fixture(&["--drafts", "--tlp", "amber"]);
+    let search = dir.path().join("public/search");
+    for word in ["zanzibarquokka", "xylophonewombat", "marmaladequasar"] {
+        assert!(!term_postings(&search, word).is_empty(), "{word}");
+    }
+}
+
+#[test]
+fn documents_and_faq_questions_are_entries_with_their_metadata() {
+    let dir = build_fixture(&[]);
+    let out = dir.path().join("public");
+    let search = out.join("search");
+    let manifest = read_json(&search.join("manifest.json"));
+    assert_eq!(manifest["format"], "seckb-search");
+    assert_eq!(manifest["version"], 1);
+    // 2 incidents, 1 FAQ with 2 questions, 1 guide.
+    assert_eq!(manifest["documents"], 6);
+    let docs: Vec<Value> = (0..6)
+        .map(|i| read_json(&search.join(format!("docs/{i}.json"))))
+        .collect();
+    let gateway = docs
+        .iter()
+        .find(|d| d["url"] == "/kb/incidents/gateway-exposure/")
+        .unwrap();
+    assert_eq!(gateway["kind"], "incident");
+    assert_eq!(gateway["severity"], "high");
+    assert_eq!(gateway["status"], "resolved");
+    assert_eq!(gateway["date"], "2026-05-01");
+    assert_eq!(
+        gateway["ids"],
+        serde_json::json!(["INC-2026-0101", "CVE-2026-11111"])
+    );
+    assert_eq!(gateway["vendors"], serde_json::json!(["Proxyco"]));
+    assert_eq!(gateway["tags"], serde_json::json!(["gateway", "exposure"]));
+    assert!(gateway["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("A misconfigured proxy"));
+    // Each question links to its anchor on the FAQ page, which exists there.
+    let faq_html = std::fs::read_to_string(out.join("faq/api-keys/index.html")).unwrap();
+    let questions: Vec<&Value> = docs.iter().filter(|d| d["parent"].is_string()).collect();
+    assert_eq!(questions.len(), 2);
+    for q in questions {
+        let url = q["url"].as_str().unwrap();
+        let (page, anchor) = url.split_once('#').unwrap();
+        assert_eq!(page, "/kb/faq/api-keys/");
+        assert!(faq_html.contains(&format!("id=\"{anchor}\"")), "{url}");
+        assert_eq!(q["parent"], "Questions about API keys");
+    }
+    let logged = docs
+        .iter()
+        .find(|d| d["title"] == "Are keys ever logged?")
+        .unwrap();
+    assert!(logged["text"].as_str().unwrap().contains("periwinkle"));
+    // Facet groups: documents are numbered incidents first, most severe first.
+    let groups = manifest["groups"].as_array().unwrap();
+    assert_eq!(groups[0], serde_json::json!([0, 0, 1, 3, 2026]));
+    assert_eq!(docs[0]["url"], "/kb/incidents/gateway-exposure/");
+}
+
+#[test]
+fn the_index_is_byte_identical_across_builds() {
+    let a = build_fixture(&[]);
+    let b = build_fixture(&[]);
+    let hash_a = tree_hash(&a.path().join("public/search"));
+    assert!(hash_a.len() > 10);
+    assert_eq!(hash_a, tree_hash(&b.path().join("public/search")));
+}

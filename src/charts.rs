@@ -173,12 +173,12 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-const MONTH_WIDTH: f64 = 640.0;
-const MONTH_HEIGHT: f64 = 300.0;
-const MONTH_LEFT: f64 = 34.0;
-const MONTH_RIGHT: f64 = 6.0;
-const MONTH_TOP: f64 = 20.0;
-const MONTH_BOTTOM: f64 = 46.0;
+const MONTH_WIDTH: f64 = 520.0;
+const MONTH_HEIGHT: f64 = 262.0;
+const MONTH_LEFT: f64 = 30.0;
+const MONTH_RIGHT: f64 = 4.0;
+const MONTH_TOP: f64 = 18.0;
+const MONTH_BOTTOM: f64 = 40.0;
 
 /// The SVG of the monthly chart, stacked with the most severe at the bottom.
 /// `id` prefixes the ids of its `<title>` and `<desc>`.
@@ -281,9 +281,9 @@ pub fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -> Strin
     svg
 }
 
-const VENDOR_WIDTH: f64 = 640.0;
-const VENDOR_LABEL: f64 = 176.0;
-const VENDOR_RIGHT: f64 = 40.0;
+const VENDOR_WIDTH: f64 = 520.0;
+const VENDOR_LABEL: f64 = 168.0;
+const VENDOR_RIGHT: f64 = 34.0;
 const VENDOR_ROW: f64 = 28.0;
 const VENDOR_BAR: f64 = 18.0;
 const VENDOR_TOP: f64 = 6.0;
@@ -509,8 +509,13 @@ mod tests {
         );
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(!svg.contains("<b>"), "{svg}");
-        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; a very long vendor name: 2 incidents"));
-        assert!(svg.contains(">&lt;script&gt;alert(1)&lt;/scrip…</text>"), "{svg}");
+        assert!(svg.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; a very long vendor name: 2 incidents"
+        ));
+        assert!(
+            svg.contains(">&lt;script&gt;alert(1)&lt;/scrip…</text>"),
+            "{svg}"
+        );
         assert!(svg.contains("<desc id=\"c-desc\">D &quot;q&quot;</desc>"));
     }
 
@@ -524,9 +529,9 @@ mod tests {
             counts: [1, 0, 2, 0],
         }];
         let svg = months_svg(&bars, "m", "t", "d");
-        // Axis 0..3, plot height 234: one incident is 78 units.
-        assert!(svg.contains("y=\"176\" width=\"408\" height=\"78\" data-month=\"2026-01\" data-severity=\"critical\" data-count=\"1\""), "{svg}");
-        assert!(svg.contains("y=\"20\" width=\"408\" height=\"156\" data-month=\"2026-01\" data-severity=\"medium\" data-count=\"2\""), "{svg}");
+        // Axis 0..3, plot height 204: one incident is 68 units.
+        assert!(svg.contains("y=\"154\" width=\"330.5\" height=\"68\" data-month=\"2026-01\" data-severity=\"critical\" data-count=\"1\""), "{svg}");
+        assert!(svg.contains("y=\"18\" width=\"330.5\" height=\"136\" data-month=\"2026-01\" data-severity=\"medium\" data-count=\"2\""), "{svg}");
         assert!(svg.contains(">3</text>"));
     }
 }

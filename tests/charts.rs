@@ -18,7 +18,11 @@ fn sel(s: &str) -> Selector {
 
 fn build(root: &Path, out: &Path) -> Html {
     let result = seckb(root, &["build", "--output", out.to_str().unwrap()]);
-    assert!(result.status.success(), "build failed:\n{}", stderr(&result));
+    assert!(
+        result.status.success(),
+        "build failed:\n{}",
+        stderr(&result)
+    );
     Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap())
 }
 
@@ -262,7 +266,10 @@ fn demo_charts_match_the_incident_list_and_the_vendor_pages() {
             (name, count)
         })
         .collect();
-    terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+    terms.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(a.0.to_lowercase().cmp(&b.0.to_lowercase()))
+    });
     terms.truncate(10);
     assert!(!terms.is_empty());
     assert_eq!(read_vendor_chart(&home), terms);

@@ -74,17 +74,22 @@ export async function buildAndServe({ root = repo, basePath = '/', args = [] } =
  * Launches headless Chromium. Without a browser the test is skipped locally,
  * and fails when CI is set (CI must never pass by skipping).
  */
-export async function launch(t) {
+export async function launch(t, extraArgs = []) {
   if (!existsSync(chromiumPath)) {
     if (process.env.CI) throw new Error(`Chromium not found at ${chromiumPath}; install chromium`);
     t.skip(`Chromium not found at ${chromiumPath}`);
     return null;
   }
-  return chromium.launch({
+  return chromium.launch(launchOptions(extraArgs));
+}
+
+/** Chromium's launch options, shared by the tests and scripts/screenshots.mjs. */
+export function launchOptions(extraArgs = []) {
+  return {
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+      '--no-first-run', '--disable-component-update', '--disable-sync', ...extraArgs],
+  };
 }
 
 /**

@@ -495,3 +495,26 @@ fn raw_html_policy_is_enforced() {
     assert!(text.contains("--> content/incidents/x.md:7:6"), "{text}");
     assert!(text.contains("--> content/incidents/x.md:9:1"), "{text}");
 }
+
+#[test]
+fn the_repository_itself_holds_no_key_shaped_string() {
+    let skip = ["target", "node_modules", ".git", "fuzz"];
+    let mut findings = Vec::new();
+    let walker = walkdir::WalkDir::new(repo())
+        .into_iter()
+        .filter_entry(|e| !skip.contains(&e.file_name().to_string_lossy().as_ref()));
+    for entry in walker.flatten().filter(|e| e.file_type().is_file()) {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        for f in seckb::secrets::scan(&text) {
+            findings.push(format!(
+                "{}: {} {}",
+                entry.path().display(),
+                f.rule,
+                seckb::secrets::mask(&f.secret)
+            ));
+        }
+    }
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}

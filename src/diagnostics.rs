@@ -50,6 +50,7 @@ pub enum Code {
     EmbargoLift,
     Output,
     WouldOverwrite,
+    Serve,
 }
 
 impl Code {
@@ -62,6 +63,7 @@ impl Code {
             Code::Symlink => ("E0004", "symlink-outside-site"),
             Code::Output => ("E0005", "output-folder"),
             Code::WouldOverwrite => ("E0006", "would-overwrite"),
+            Code::Serve => ("E0007", "serve"),
             Code::FrontMatterMissing => ("E0100", "missing-front-matter"),
             Code::FrontMatterUnterminated => ("E0101", "unterminated-front-matter"),
             Code::UnknownKey => ("E0102", "unknown-front-matter-key"),

@@ -65,6 +65,20 @@ enum Command {
         #[command(flatten)]
         publish: PublishArgs,
     },
+    /// Build the site in memory and serve it with live reload (never writes public/).
+    Serve {
+        /// Address to listen on; anything but loopback is reachable by others.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port (the next free one is taken when it is in use; 0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        publish: PublishArgs,
+    },
     /// Run every validation of a build without writing anything.
     Check {
         #[command(flatten)]
@@ -143,6 +157,29 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(failed) => report_failure(&failed.diagnostics, Format::Human, color),
+            }
+        }
+        Command::Serve {
+            bind,
+            port,
+            open,
+            publish,
+        } => {
+            let options = seckb::serve::ServeOptions {
+                build: options(&publish),
+                bind,
+                port,
+                open,
+                color,
+                quiet: cli.quiet,
+                verbose: cli.verbose,
+            };
+            match seckb::serve::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => {
+                    eprint!("{}", diagnostics::render(&[d], Format::Human, color));
+                    ExitCode::from(2)
+                }
             }
         }
         Command::Check {

@@ -1,0 +1,196 @@
+//! What `seckb serve` adds to a build (`BuildOptions::preview`): every HTML
+//! page gets the live-reload script, and pages a public build would leave out
+//! or restrict get banners saying why — DRAFT, EMBARGOED until …, and the TLP
+//! label (FIRST colours) above TLP:CLEAR. The script and stylesheet are files
+//! under `<base path>__seckb/`, so a strict Content-Security-Policy holds.
+//! Only preview builds call this module: `seckb build` output never has a trace of it.
+
+use crate::content::Tlp;
+use crate::highlight::escape;
+use crate::output::{Content, Output};
+use crate::render::RenderedPage;
+use crate::site::Site;
+use crate::urls::Urls;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// The site folder of the preview files, under the base path.
+pub const DIR: &str = "__seckb/";
+/// The live-reload script; the server writes the build id into its URL.
+pub const RELOAD_SCRIPT: &str = "reload.js";
+pub const STYLESHEET: &str = "preview.css";
+/// The Server-Sent Events stream the script listens to (answered by the server).
+pub const EVENTS: &str = "events";
+
+/// The preview files by name.
+pub fn asset(name: &str) -> Option<&'static [u8]> {
+    match name {
+        RELOAD_SCRIPT => Some(include_bytes!("preview/reload.js")),
+        STYLESHEET => Some(include_bytes!("preview/preview.css")),
+        _ => None,
+    }
+}
+
+/// `<script>` tag of the live-reload script, for pages under `base_path`.
+pub fn script_tag(base_path: &str) -> String {
+    format!(
+        "<script src=\"{}{DIR}{RELOAD_SCRIPT}\" defer></script>",
+        escape(base_path)
+    )
+}
+
+/// `<link>` tag of the preview stylesheet.
+pub fn stylesheet_tag(base_path: &str) -> String {
+    format!(
+        "<link rel=\"stylesheet\" href=\"{}{DIR}{STYLESHEET}\">",
+        escape(base_path)
+    )
+}
+
+/// Adds the script (and banners where due) to every page and the preview
+/// files to the output. Runs before the link check, which so checks these
+/// links like any other.
+pub fn decorate(pages: &mut [RenderedPage], output: &mut Output, site: &Site) {
+    let base_path = site.urls.base_path();
+    let banners: HashMap<String, String> = site
+        .pages
+        .iter()
+        .filter_map(|p| {
+            let html = banners(
+                p.doc.meta.draft,
+                p.doc
+                    .meta
+                    .embargo
+                    .filter(|e| e.instant > site.publication.now),
+                p.doc.meta.tlp,
+            );
+            (!html.is_empty()).then(|| (Urls::output_file(&p.doc.path), html))
+        })
+        .collect();
+    let script = script_tag(base_path);
+    let stylesheet = stylesheet_tag(base_path);
+    pages.par_iter_mut().for_each(|page| {
+        let banner = banners.get(&page.path).map(String::as_str);
+        page.bytes = inject(
+            &page.bytes,
+            banner.map(|b| (stylesheet.as_str(), b)),
+            &script,
+        );
+    });
+    for name in [RELOAD_SCRIPT, STYLESHEET] {
+        if let Some(bytes) = asset(name) {
+            output.insert(format!("{DIR}{name}"), Content::Embedded(bytes));
+        }
+    }
+}
+
+/// The banners of a document: empty when it is public as it is.
+pub fn banners(draft: bool, embargo: Option<crate::content::Date>, tlp: Tlp) -> String {
+    let mut html = String::new();
+    if draft {
+        html.push_str(
+            "<p class=\"seckb-banner seckb-draft\"><strong>DRAFT</strong> — not published; \
+             shown because seckb serve runs with --drafts</p>",
+        );
+    }
+    if let Some(e) = embargo {
+        html.push_str(&format!(
+            "<p class=\"seckb-banner seckb-embargo\"><strong>EMBARGOED until {}</strong> — \
+             not published before then; shown because seckb serve runs with --drafts</p>",
+            escape(&e.rfc3339())
+        ));
+    }
+    if tlp > Tlp::Clear {
+        html.push_str(&format!(
+            "<p class=\"seckb-banner seckb-tlp seckb-tlp-{}\"><strong>{}</strong> — {}</p>",
+            tlp.as_str().replace('+', "-"),
+            escape(&tlp.label()),
+            tlp_meaning(tlp)
+        ));
+    }
+    if html.is_empty() {
+        return html;
+    }
+    format!("<div class=\"seckb-preview\" role=\"note\" aria-label=\"Preview\">{html}</div>")
+}
+
+/// What a TLP level allows (FIRST TLP 2.0), as the default theme says it.
+fn tlp_meaning(tlp: Tlp) -> &'static str {
+    match tlp {
+        Tlp::Clear => "disclosure is not limited",
+        Tlp::Green => "limited disclosure: the community, not via publicly accessible channels",
+        Tlp::Amber => {
+            "limited disclosure: the recipient’s organisation and its clients, on a need-to-know basis"
+        }
+        Tlp::AmberStrict => "limited disclosure: the recipient’s organisation only",
+        Tlp::Red => "for the eyes and ears of named recipients only",
+    }
+}
+
+/// Inserts `head` before `</head>` and `banner` after the `<body …>` tag (both
+/// only when given), and `script` before the last `</body>` (or at the end).
+fn inject(html: &[u8], banner: Option<(&str, &str)>, script: &str) -> Vec<u8> {
+    let mut cuts: Vec<(usize, &str)> = Vec::with_capacity(3);
+    if let Some((head, banner)) = banner {
+        if let Some(i) = find_ascii_ci(html, b"</head>", false) {
+            cuts.push((i, head));
+        }
+        if let Some(i) = find_ascii_ci(html, b"<body", false) {
+            if let Some(end) = html[i..].iter().position(|&b| b == b'>') {
+                cuts.push((i + end + 1, banner));
+            }
+        }
+    }
+    cuts.push((
+        find_ascii_ci(html, b"</body>", true).unwrap_or(html.len()),
+        script,
+    ));
+    cuts.sort_by_key(|(i, _)| *i);
+    let mut out = Vec::with_capacity(html.len() + cuts.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut at = 0;
+    for (i, text) in cuts {
+        out.extend_from_slice(&html[at..i]);
+        out.extend_from_slice(text.as_bytes());
+        at = i;
+    }
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// Position of an ASCII needle, ignoring case; the last one with `last`.
+fn find_ascii_ci(haystack: &[u8], needle: &[u8], last: bool) -> Option<usize> {
+    let matches = |w: &[u8]| w.eq_ignore_ascii_case(needle);
+    let mut windows = haystack.windows(needle.len());
+    if last {
+        windows.rposition(matches)
+    } else {
+        windows.position(matches)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_goes_before_the_last_body_end_and_banner_after_body_start() {
+        let html = b"<html><head><title>x</title></HEAD><body class=\"a\"><p>x</p></body></html>";
+        let out = inject(html, Some(("<link>", "<div>B</div>")), "<script></script>");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<html><head><title>x</title><link></HEAD><body class=\"a\"><div>B</div><p>x</p><script></script></body></html>"
+        );
+        let out = inject(b"<p>no body</p>", None, "<s>");
+        assert_eq!(out, b"<p>no body</p><s>");
+    }
+
+    #[test]
+    fn banners_say_why_a_page_is_not_public() {
+        assert_eq!(banners(false, None, Tlp::Clear), "");
+        let embargo = crate::content::Date::parse("2026-12-01T09:00:00Z").unwrap();
+        let html = banners(true, Some(embargo), Tlp::AmberStrict);
+        assert!(html.contains("<strong>DRAFT</strong>"));
+        assert!(html.contains("EMBARGOED until 2026-12-01T09:00:00Z"));
+        assert!(html.contains("seckb-tlp-amber-strict\"><strong>TLP:AMBER+STRICT</strong>"));
+    }
+}

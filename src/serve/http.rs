@@ -1,0 +1,398 @@
+//! The HTTP side of `seckb serve`: answers GET and HEAD from the newest
+//! build in memory, under the base path, the way GitHub Pages does (folder
+//! URLs without `/` redirect, unknown paths get the site's 404 page), and
+//! keeps the live-reload event streams. No request path ever reaches the file
+//! system: paths are looked up in the build's output map, and `..`, `.`,
+//! encoded separators and NUL are refused before that.
+
+use super::Snapshot;
+use crate::output::Content;
+use crate::preview;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+type Builds = watch::Receiver<Arc<Snapshot>>;
+
+/// Serves requests on `listener` until the process stops.
+pub async fn serve(listener: std::net::TcpListener, builds: Builds) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let app = axum::Router::new().fallback(handle).with_state(builds);
+    axum::serve(listener, app).await
+}
+
+/// What a request asks for, decided from the path alone.
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    /// An output file, by its path in the output.
+    File(String),
+    /// One of the preview files (reload script, stylesheet), under any prefix.
+    Asset(&'static str),
+    /// The reload event stream of a page built by build `since`.
+    Events {
+        since: String,
+    },
+    /// A folder without its `/`, or the base path without it.
+    Redirect(String),
+    NotFound,
+    /// `..`, `.`, an encoded `/` or `\`, or NUL in the path.
+    BadRequest,
+    /// The newest build failed: HTML requests get its diagnostics.
+    ErrorPage,
+}
+
+async fn handle(State(builds): State<Builds>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "405 method not allowed\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let snapshot = Arc::clone(&builds.borrow());
+    match route(&snapshot, uri.path(), uri.query()) {
+        Route::File(path) => match snapshot.output.get(&path) {
+            Some(content) => file(&snapshot, &path, content, StatusCode::OK).await,
+            None => not_found(&snapshot).await,
+        },
+        Route::Asset(name) => match preview::asset(name) {
+            Some(bytes) => respond(StatusCode::OK, name, bytes.to_vec()),
+            None => not_found(&snapshot).await,
+        },
+        Route::Events { since } => events(builds, since),
+        Route::Redirect(location) => redirect(&location),
+        Route::NotFound => not_found(&snapshot).await,
+        Route::BadRequest => plain(StatusCode::BAD_REQUEST, "400 bad request\n"),
+        Route::ErrorPage => error_page(&snapshot),
+    }
+}
+
+/// Decides what `raw_path` (as sent, percent-encoded) asks for.
+fn route(snapshot: &Snapshot, raw_path: &str, query: Option<&str>) -> Route {
+    let mut segments = Vec::new();
+    for raw in raw_path.trim_start_matches('/').split('/') {
+        let segment = crate::markdown::percent_decode(raw);
+        if segment == "."
+            || segment == ".."
+            || segment.contains(['/', '\\', '\0'])
+            || segment.contains('\u{fffd}')
+        {
+            return Route::BadRequest;
+        }
+        segments.push(segment);
+    }
+    if let [.., dir, name] = segments.as_slice() {
+        if format!("{dir}/") == preview::DIR {
+            match name.as_str() {
+                preview::RELOAD_SCRIPT => return Route::Asset(preview::RELOAD_SCRIPT),
+                preview::STYLESHEET => return Route::Asset(preview::STYLESHEET),
+                preview::EVENTS => {
+                    let since = query
+                        .into_iter()
+                        .flat_map(|q| q.split('&'))
+                        .find_map(|pair| pair.strip_prefix("build="))
+                        .map(crate::markdown::percent_decode)
+                        .unwrap_or_default();
+                    return Route::Events { since };
+                }
+                _ => {}
+            }
+        }
+    }
+    let path = format!("/{}", segments.join("/"));
+    let base = snapshot.base_path.as_str();
+    if format!("{path}/") == base {
+        return Route::Redirect(with_query(&format!("{raw_path}/"), query));
+    }
+    let Some(rest) = path.strip_prefix(base) else {
+        return Route::NotFound;
+    };
+    let key = if rest.is_empty() || rest.ends_with('/') {
+        format!("{rest}index.html")
+    } else {
+        rest.to_string()
+    };
+    let output = &snapshot.output;
+    if snapshot.error_page.is_some() {
+        // Styles and scripts of the last good build still load; pages show the errors.
+        return match output.get(&key) {
+            Some(_) if !is_html(&key) => Route::File(key),
+            _ => Route::ErrorPage,
+        };
+    }
+    if output.contains(&key) {
+        Route::File(key)
+    } else if !key.ends_with("index.html") && output.contains(&format!("{key}/index.html")) {
+        Route::Redirect(with_query(&format!("{raw_path}/"), query))
+    } else {
+        Route::NotFound
+    }
+}
+
+fn with_query(path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    }
+}
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html")
+}
+
+/// The Content-Type of an output file, by its extension.
+fn content_type(path: &str) -> &'static str {
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "txt" => "text/plain; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn file(snapshot: &Snapshot, path: &str, content: &Content, status: StatusCode) -> Response {
+    let bytes = match content {
+        Content::Bytes(b) => b.clone(),
+        Content::Embedded(b) => b.to_vec(),
+        // Copies name files found by the build, never a path from the request.
+        Content::Copy(source) => match tokio::fs::read(source).await {
+            Ok(b) => b,
+            Err(_) => return plain(StatusCode::NOT_FOUND, "404 not found\n"),
+        },
+    };
+    let bytes = if is_html(path) {
+        with_build_id(bytes, &snapshot.id)
+    } else {
+        bytes
+    };
+    respond(status, path, bytes)
+}
+
+async fn not_found(snapshot: &Snapshot) -> Response {
+    if snapshot.error_page.is_some() {
+        return error_page(snapshot);
+    }
+    match snapshot.output.get("404.html") {
+        Some(content) => file(snapshot, "404.html", content, StatusCode::NOT_FOUND).await,
+        None => plain(StatusCode::NOT_FOUND, "404 not found\n"),
+    }
+}
+
+fn error_page(snapshot: &Snapshot) -> Response {
+    let html = snapshot.error_page.clone().unwrap_or_default();
+    respond(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "error.html",
+        with_build_id(html.into_bytes(), &snapshot.id),
+    )
+}
+
+/// Writes the build id into the reload script's URL, so the page's event
+/// stream knows which build the page shows.
+fn with_build_id(html: Vec<u8>, id: &str) -> Vec<u8> {
+    let needle = format!("{}{}\"", preview::DIR, preview::RELOAD_SCRIPT);
+    let Some(at) = html
+        .windows(needle.len())
+        .rposition(|w| w == needle.as_bytes())
+    else {
+        return html;
+    };
+    let cut = at + needle.len() - 1;
+    let mut out = Vec::with_capacity(html.len() + id.len() + 7);
+    out.extend_from_slice(&html[..cut]);
+    out.extend_from_slice(b"?build=");
+    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(&html[cut..]);
+    out
+}
+
+fn respond(status: StatusCode, path: &str, bytes: Vec<u8>) -> Response {
+    let mut response = (status, Body::from(bytes)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    respond(status, "status.txt", text.as_bytes().to_vec())
+}
+
+fn redirect(location: &str) -> Response {
+    let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 moved permanently\n");
+    match HeaderValue::from_str(location) {
+        Ok(value) => {
+            response.headers_mut().insert(header::LOCATION, value);
+            response
+        }
+        Err(_) => plain(StatusCode::BAD_REQUEST, "400 bad request\n"),
+    }
+}
+
+/// A stream that sends `reload` as soon as the newest build is not `since`,
+/// then stays open (so the browser does not reconnect and ask again).
+fn events(mut builds: Builds, since: String) -> Response {
+    let reload = futures_util::stream::once(async move {
+        let id = loop {
+            let current = builds.borrow_and_update().id.clone();
+            if current != since {
+                break current;
+            }
+            if builds.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        Ok::<Event, Infallible>(Event::default().event("reload").data(id))
+    });
+    let stream = reload.chain(futures_util::stream::pending());
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Output;
+
+    fn snapshot(base_path: &str, failed: bool) -> Snapshot {
+        let mut output = Output::default();
+        for path in [
+            "index.html",
+            "404.html",
+            "style.css",
+            "incidents/index.html",
+            "incidents/a/index.html",
+        ] {
+            output.insert_bytes(path, path.as_bytes().to_vec());
+        }
+        Snapshot {
+            id: "b1".into(),
+            base_path: base_path.into(),
+            output: Arc::new(output),
+            error_page: failed.then(|| "errors".to_string()),
+        }
+    }
+
+    #[test]
+    fn paths_map_to_output_files_under_the_base_path() {
+        let s = snapshot("/kb/", false);
+        assert_eq!(route(&s, "/kb/", None), Route::File("index.html".into()));
+        assert_eq!(
+            route(&s, "/kb/incidents/a/", None),
+            Route::File("incidents/a/index.html".into())
+        );
+        assert_eq!(
+            route(&s, "/kb/%69ncidents/", None),
+            Route::File("incidents/index.html".into())
+        );
+        assert_eq!(
+            route(&s, "/kb/incidents", Some("q=1")),
+            Route::Redirect("/kb/incidents/?q=1".into())
+        );
+        assert_eq!(route(&s, "/kb", None), Route::Redirect("/kb/".into()));
+        assert_eq!(route(&s, "/", None), Route::NotFound);
+        assert_eq!(route(&s, "/index.html", None), Route::NotFound);
+        assert_eq!(route(&s, "/kb/nope/", None), Route::NotFound);
+    }
+
+    #[test]
+    fn traversal_and_odd_bytes_are_refused() {
+        let s = snapshot("/", false);
+        for path in [
+            "/../seckb.yaml",
+            "/%2e%2e/seckb.yaml",
+            "/%2E%2E/seckb.yaml",
+            "/..%2fseckb.yaml",
+            "/..%5cseckb.yaml",
+            "/incidents/../../seckb.yaml",
+            "/./index.html",
+            "/index.html%00",
+            "/%ff",
+        ] {
+            assert_eq!(route(&s, path, None), Route::BadRequest, "{path}");
+        }
+        assert_eq!(route(&s, "/etc/passwd", None), Route::NotFound);
+        assert_eq!(route(&s, "//etc/passwd", None), Route::NotFound);
+    }
+
+    #[test]
+    fn preview_files_and_events_are_found_under_any_prefix() {
+        let s = snapshot("/kb/", false);
+        assert_eq!(
+            route(&s, "/kb/__seckb/reload.js", None),
+            Route::Asset("reload.js")
+        );
+        assert_eq!(
+            route(&s, "/__seckb/preview.css", None),
+            Route::Asset("preview.css")
+        );
+        assert_eq!(
+            route(&s, "/old/__seckb/events", Some("build=a%2D1&x=y")),
+            Route::Events {
+                since: "a-1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_failed_build_shows_errors_on_pages_but_keeps_styles() {
+        let s = snapshot("/", true);
+        assert_eq!(route(&s, "/", None), Route::ErrorPage);
+        assert_eq!(route(&s, "/incidents/a/", None), Route::ErrorPage);
+        assert_eq!(route(&s, "/nope", None), Route::ErrorPage);
+        assert_eq!(
+            route(&s, "/style.css", None),
+            Route::File("style.css".into())
+        );
+    }
+
+    #[test]
+    fn the_build_id_goes_into_the_reload_script_url() {
+        let html = b"<p>__seckb/reload.js</p><script src=\"/__seckb/reload.js\" defer></script>";
+        let out = with_build_id(html.to_vec(), "7-2");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<p>__seckb/reload.js</p><script src=\"/__seckb/reload.js?build=7-2\" defer></script>"
+        );
+        assert_eq!(content_type("a/b.WOFF2"), "font/woff2");
+        assert_eq!(content_type("CNAME"), "application/octet-stream");
+    }
+}

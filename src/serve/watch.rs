@@ -1,0 +1,165 @@
+//! Watching what the build reads — `content/`, `templates/`, `static/`,
+//! `themes/` and `seckb.yaml` — and turning the raw file events of real
+//! editors into one batch per save: hidden, temporary and backup files are
+//! dropped (the same names discovery skips), and a batch closes once events
+//! stop for a moment. Editors that save by writing a temporary file and
+//! renaming it over the document are caught by watching folders, not files.
+
+use crate::config::CONFIG_FILE;
+use crate::content::load::is_ignored_name;
+use notify::{EventKind, RecursiveMode, Watcher as _};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// Folders of the site whose every file the build may read.
+pub const WATCHED: [&str; 4] = ["content", "templates", "static", "themes"];
+
+/// A batch closes when no event came for this long (one save makes several).
+const QUIET: Duration = Duration::from_millis(15);
+/// A batch closes after this long even if events keep coming (a `git checkout`).
+const LONGEST: Duration = Duration::from_millis(1000);
+
+pub struct Watcher {
+    root: PathBuf,
+    inner: notify::RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    /// The folders of `WATCHED` that exist and are watched.
+    watched: BTreeSet<&'static str>,
+}
+
+impl Watcher {
+    /// Watches the site at `root`: its top folder (for seckb.yaml and folders
+    /// created later) and each folder of `WATCHED` that exists.
+    pub fn new(root: &Path) -> notify::Result<Watcher> {
+        let (sender, events) = channel();
+        let mut inner = notify::recommended_watcher(sender)?;
+        inner.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watcher = Watcher {
+            root: root.to_path_buf(),
+            inner,
+            events,
+            watched: BTreeSet::new(),
+        };
+        watcher.update_watches();
+        Ok(watcher)
+    }
+
+    /// Starts watching folders that appeared and forgets ones that went away.
+    fn update_watches(&mut self) {
+        for name in WATCHED {
+            let dir = self.root.join(name);
+            if dir.is_dir() {
+                if !self.watched.contains(name)
+                    && self.inner.watch(&dir, RecursiveMode::Recursive).is_ok()
+                {
+                    self.watched.insert(name);
+                }
+            } else if self.watched.remove(name) {
+                let _ = self.inner.unwatch(&dir);
+            }
+        }
+    }
+
+    /// Waits for the next change the build cares about and returns the
+    /// changed paths (relative to the site root) once events stop. None when
+    /// the watcher has stopped.
+    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+        let mut changed = BTreeSet::new();
+        let mut started: Option<Instant> = None;
+        loop {
+            let event = match started {
+                None => self.events.recv().ok()?,
+                Some(start) => {
+                    let left = LONGEST.saturating_sub(start.elapsed());
+                    match self.events.recv_timeout(QUIET.min(left)) {
+                        Ok(event) => event,
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return None,
+                    }
+                }
+            };
+            // An error (a watch lost, an overflowed queue) may hide a change: rebuild.
+            let paths = match event {
+                Ok(event) if is_change(&event.kind) => event.paths,
+                Ok(_) => continue,
+                Err(_) => vec![self.root.join(CONFIG_FILE)],
+            };
+            for path in paths {
+                if let Some(relative) = relevant(&self.root, &path) {
+                    changed.insert(relative);
+                    started.get_or_insert_with(Instant::now);
+                }
+            }
+        }
+        self.update_watches();
+        Some(changed.into_iter().collect())
+    }
+}
+
+/// Creations, writes, renames and removals; not reads or metadata-only opens.
+fn is_change(kind: &EventKind) -> bool {
+    !matches!(kind, EventKind::Access(_))
+}
+
+/// The path relative to the site root when the build reads it: seckb.yaml
+/// or a file under a watched folder that is not hidden or an editor's leftover.
+fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
+    let relative = path.strip_prefix(root).ok()?;
+    let mut parts = relative.components();
+    let first = match parts.next()? {
+        Component::Normal(first) => first.to_str()?,
+        _ => return None,
+    };
+    if first == CONFIG_FILE && parts.next().is_none() {
+        return Some(relative.to_path_buf());
+    }
+    if !WATCHED.contains(&first) {
+        return None;
+    }
+    let ignored = parts.any(|c| match c {
+        Component::Normal(name) => is_ignored_name(&name.to_string_lossy()),
+        _ => true,
+    });
+    (!ignored).then(|| relative.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_the_build_reads_counts() {
+        let root = Path::new("/site");
+        let yes = |p: &str| relevant(root, &root.join(p)).is_some();
+        assert!(yes("seckb.yaml"));
+        assert!(yes("content/incidents/a.md"));
+        assert!(yes("content"));
+        assert!(yes("themes/default/templates/base.html"));
+        assert!(yes("static/logo.png"));
+        assert!(!yes("public/index.html"));
+        assert!(!yes("target/debug/seckb"));
+        assert!(!yes("seckb.yaml~"));
+        assert!(!yes("content/incidents/.a.md.swp"));
+        assert!(!yes("content/incidents/a.md~"));
+        assert!(!yes("content/.git/index"));
+        assert!(!yes("templates/#base.html#"));
+        assert!(relevant(root, Path::new("/elsewhere/seckb.yaml")).is_none());
+    }
+
+    #[test]
+    fn a_rename_over_save_is_one_batch_naming_the_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+        let doc = root.join("content/incidents/a.md");
+        std::fs::write(&doc, "old").unwrap();
+        let mut watcher = Watcher::new(&root).unwrap();
+        let temp = root.join("content/incidents/.a.md.tmp");
+        std::fs::write(&temp, "new").unwrap();
+        std::fs::rename(&temp, &doc).unwrap();
+        let batch = watcher.next_batch().unwrap();
+        assert_eq!(batch, vec![PathBuf::from("content/incidents/a.md")]);
+    }
+}

@@ -1,0 +1,477 @@
+//! `seckb serve` end to end: the real binary on a free port against a
+//! temporary copy of a fixture site, spoken to over raw TCP so every request
+//! goes out exactly as written (no client normalises `..` away).
+
+mod common;
+
+use common::{temp_site, NOW};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+/// How long a reload may take before a test fails (the issue's bound).
+const RELOAD: Duration = Duration::from_secs(2);
+/// How long the first build may take (debug binary, busy CI machine).
+const STARTUP: Duration = Duration::from_secs(60);
+
+/// A running `seckb serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    address: String,
+    stderr: Receiver<String>,
+}
+
+impl Server {
+    fn start(root: &Path, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_seckb"))
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--port", "0", "--now", NOW])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start seckb serve");
+        let (lines, stderr) = channel();
+        let pipe = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines() {
+                let Ok(line) = line else { break };
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            address: String::new(),
+            stderr,
+        };
+        let line = server.wait_for_line("Serving http://", STARTUP);
+        let url = line.trim_start_matches("Serving http://");
+        server.address = url.split('/').next().expect("address").to_string();
+        server
+    }
+
+    /// Waits for a stderr line containing `text`, returning it.
+    fn wait_for_line(&mut self, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stderr.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => panic!("no line with {text:?} on stderr; saw:\n{}", seen.join("\n")),
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        request(&self.address, "GET", path)
+    }
+
+    /// Opens the reload event stream of a page made by build `id`.
+    fn events(&self, id: &str) -> Events {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "GET /kb/__seckb/events?build={id} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            self.address
+        )
+        .expect("send");
+        Events { stream }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+}
+
+impl Events {
+    /// Waits for the `reload` event and returns the new build id.
+    fn reload(mut self, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        let mut text = String::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no reload event within {within:?}; got:\n{text}"
+            );
+            self.stream.set_read_timeout(Some(left)).expect("timeout");
+            match self.stream.read(&mut buffer) {
+                Ok(0) => panic!("event stream closed; got:\n{text}"),
+                Ok(n) => text.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
+                Err(e) => panic!("event stream: {e}"),
+            }
+            if let Some(at) = text.find("event: reload\n") {
+                let rest = &text[at..];
+                let data = rest
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .expect("data line");
+                return data.trim().to_string();
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The build id written into the page's reload script URL.
+    fn build_id(&self) -> String {
+        let at = self
+            .body
+            .find("__seckb/reload.js?build=")
+            .expect("reload script")
+            + 24;
+        let end = self.body[at..].find('"').expect("end of URL") + at;
+        self.body[at..end].to_string()
+    }
+}
+
+/// Sends one HTTP/1.1 request with the target exactly as given.
+fn request(address: &str, method: &str, target: &str) -> Response {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+const PAGE: &str = "/kb/incidents/first/";
+const DOC: &str = "content/incidents/2026-01-01-first.md";
+
+#[test]
+fn edits_reload_open_pages_and_errors_show_in_the_browser() {
+    let site = temp_site("serve");
+    let mut server = Server::start(site.path(), &[]);
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Original body zebraone."));
+
+    // A plain write.
+    let events = server.events(&page.build_id());
+    let doc = site.path().join(DOC);
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("zebraone", "zebratwo")).unwrap();
+    let id = events.reload(RELOAD);
+    let page = server.get(PAGE);
+    assert_eq!(page.build_id(), id);
+    assert!(
+        page.body.contains("Original body zebratwo."),
+        "{}",
+        page.body
+    );
+
+    // An editor's save: a temporary file renamed over the document.
+    let events = server.events(&id);
+    let temp = site
+        .path()
+        .join("content/incidents/.2026-01-01-first.md.tmp");
+    std::fs::write(&temp, text.replace("zebraone", "zebrathree")).unwrap();
+    std::fs::rename(&temp, &doc).unwrap();
+    let id = events.reload(RELOAD);
+    assert!(server.get(PAGE).body.contains("zebrathree"));
+
+    // Broken front matter: every page shows the error, with file and line.
+    let events = server.events(&id);
+    // Line 6 of the document loses the colon of `status: resolved`.
+    std::fs::write(&doc, text.replace("status: resolved", "status resolved")).unwrap();
+    let id = events.reload(RELOAD);
+    server.wait_for_line("build failed", RELOAD);
+    let failed = server.get(PAGE);
+    assert_eq!(failed.status, 500);
+    assert!(
+        failed
+            .body
+            .contains("<code>content/incidents/2026-01-01-first.md:6:"),
+        "{}",
+        failed.body
+    );
+    assert!(failed.body.contains("error[E0103]"), "{}", failed.body);
+    assert_eq!(failed.build_id(), id);
+    let other = server.get("/kb/incidents/second/");
+    assert_eq!(other.status, 500);
+    assert!(other.body.contains("2026-01-01-first.md:6:"));
+    // Styles of the last good build still load.
+    assert_eq!(server.get("/kb/style.css").status, 200);
+
+    // Fixed: the page comes back by itself.
+    let events = server.events(&id);
+    std::fs::write(&doc, &text).unwrap();
+    let id = events.reload(RELOAD);
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert_eq!(page.build_id(), id);
+    assert!(page.body.contains("Original body zebraone."));
+}
+
+#[test]
+fn a_page_from_an_older_build_reloads_at_once() {
+    let site = temp_site("serve");
+    let server = Server::start(site.path(), &[]);
+    let id = server.events("an-older-build").reload(RELOAD);
+    assert_eq!(id, server.get(PAGE).build_id());
+}
+
+#[test]
+fn serves_the_site_under_its_base_path_like_github_pages() {
+    let site = temp_site("serve");
+    let server = Server::start(site.path(), &[]);
+    let home = server.get("/kb/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    // Links point at the served origin and base path.
+    assert!(home
+        .body
+        .contains(&format!("http://{}/kb/", server.address)));
+    assert!(home.body.contains("href=\"/kb/incidents/\""));
+
+    for (path, location) in [("/kb", "/kb/"), ("/kb/incidents", "/kb/incidents/")] {
+        let r = server.get(path);
+        assert_eq!(r.status, 301, "{path}");
+        assert_eq!(r.header("location"), Some(location), "{path}");
+    }
+    // Outside the base path, and unknown paths: the site's 404 page.
+    for path in ["/", "/index.html", "/kb/no-such-page/", "/kb/incidents/zzz"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.body.contains("Page not found"), "{path}");
+        assert!(r.body.contains("__seckb/reload.js?build="), "{path}");
+    }
+    for (path, kind) in [
+        ("/kb/style.css", "text/css; charset=utf-8"),
+        ("/kb/site.js", "text/javascript; charset=utf-8"),
+        ("/kb/api/incidents.json", "application/json"),
+        ("/kb/atom.xml", "application/xml"),
+        ("/kb/favicon.svg", "image/svg+xml"),
+        ("/kb/guides/diagram.png", "image/png"),
+        ("/kb/robots.txt", "text/plain; charset=utf-8"),
+        ("/kb/__seckb/reload.js", "text/javascript; charset=utf-8"),
+        ("/kb/__seckb/preview.css", "text/css; charset=utf-8"),
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(kind), "{path}");
+    }
+    let png = server.get("/kb/guides/diagram.png");
+    assert_eq!(png.header("content-length"), Some("69"));
+
+    let head = request(&server.address, "HEAD", PAGE);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let length: usize = head.header("content-length").unwrap().parse().unwrap();
+    assert_eq!(length, server.get(PAGE).body.len());
+}
+
+#[test]
+fn traversal_never_leaves_the_built_site() {
+    let site = temp_site("serve");
+    // A file in the site folder that the build does not publish.
+    let outside = site.path().join("outside.txt");
+    std::fs::write(&outside, "outside-marker-91c2").unwrap();
+    let server = Server::start(site.path(), &[]);
+    let absolute_config = site.path().join("seckb.yaml");
+    let absolute_form = format!("http://{}/kb/../seckb.yaml", server.address);
+    let targets = [
+        "/../seckb.yaml",
+        "/%2e%2e/seckb.yaml",
+        "/..%2fseckb.yaml",
+        "/kb/../seckb.yaml",
+        "/kb/../../seckb.yaml",
+        "/kb/%2e%2e/seckb.yaml",
+        "/kb/%2E%2E/%2E%2E/seckb.yaml",
+        "/kb/..%2fseckb.yaml",
+        "/kb/..%2Foutside.txt",
+        "/kb/..%5cseckb.yaml",
+        "/kb/incidents/%2e%2e/%2e%2e/seckb.yaml",
+        "/kb/seckb.yaml",
+        "/kb/content/incidents/2026-01-01-first.md",
+        "/kb/%00",
+        "/kb/index.html%00.png",
+        "/etc/passwd",
+        "/kb/etc/passwd",
+        "//etc/passwd",
+        "/kb//etc/passwd",
+        absolute_config.to_str().unwrap(),
+        &absolute_form,
+    ];
+    for target in targets {
+        let r = request(&server.address, "GET", target);
+        assert!(r.status == 400 || r.status == 404, "{target}: {}", r.status);
+        assert!(!r.body.contains("serve-config-marker-4b1d"), "{target}");
+        assert!(!r.body.contains("outside-marker-91c2"), "{target}");
+        assert!(!r.body.contains("root:"), "{target}");
+        assert!(!r.body.contains("status: resolved"), "{target}");
+    }
+    // The server is still up and serving.
+    assert_eq!(server.get("/kb/").status, 200);
+}
+
+#[test]
+fn only_get_and_head_are_allowed() {
+    let site = temp_site("serve");
+    let server = Server::start(site.path(), &[]);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let r = request(&server.address, method, "/kb/");
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("allow"), Some("GET, HEAD"), "{method}");
+    }
+}
+
+#[test]
+fn drafts_embargoes_and_tlp_show_banners_only_in_serve() {
+    let site = temp_site("tlp");
+    let server = Server::start(site.path(), &["--drafts", "--tlp", "red"]);
+    // The tlp fixture is served at / (its base_url has no path).
+    let get = |path: &str| {
+        let r = request(&server.address, "GET", path);
+        assert_eq!(r.status, 200, "{path}");
+        r.body
+    };
+    let draft = get("/incidents/draft/");
+    assert!(draft.contains("<p class=\"seckb-banner seckb-draft\"><strong>DRAFT</strong>"));
+    let embargoed = get("/incidents/embargoed/");
+    assert!(embargoed.contains("<strong>EMBARGOED until 2026-12-01T09:00:00Z</strong>"));
+    let red = get("/incidents/red/");
+    assert!(red.contains("seckb-tlp-red\"><strong>TLP:RED</strong>"));
+    assert!(red.contains("href=\"/__seckb/preview.css\""));
+    let public = get("/incidents/public/");
+    assert!(!public.contains("seckb-banner"));
+    assert!(public.contains("/__seckb/reload.js?build="));
+    drop(server);
+
+    // Without --drafts, drafts and embargoed documents are not served.
+    let server = Server::start(site.path(), &[]);
+    let r = request(&server.address, "GET", "/incidents/draft/");
+    assert_eq!(r.status, 404);
+    let r = request(&server.address, "GET", "/incidents/embargoed/");
+    assert_eq!(r.status, 404);
+}
+
+#[test]
+fn built_sites_have_no_trace_of_the_preview() {
+    let site = temp_site("tlp");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    let run = common::seckb(
+        site.path(),
+        &[
+            "build",
+            "--drafts",
+            "--tlp",
+            "red",
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{}", common::stderr(&run));
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(&output) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for trace in ["__seckb", "seckb-banner", "seckb-preview", "EventSource"] {
+            assert!(
+                !text.contains(trace),
+                "{} contains {trace}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(files > 20);
+    assert!(!output.join("__seckb").exists());
+}
+
+#[test]
+fn a_port_in_use_moves_to_the_next_free_one() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = temp_site("serve");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seckb"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["serve", "--port", &port.to_string(), "--now", NOW])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let served = loop {
+        let line = lines.next().expect("serve exited").unwrap();
+        if let Some(url) = line.strip_prefix("Serving http://127.0.0.1:") {
+            break url.split('/').next().unwrap().parse::<u16>().unwrap();
+        }
+        seen.push(line);
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_ne!(served, port);
+    assert!(
+        seen.iter()
+            .any(|l| l.contains(&format!("port {port} is in use; serving on port {served}"))),
+        "{seen:?}"
+    );
+    drop(taken);
+}

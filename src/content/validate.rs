@@ -116,6 +116,52 @@ fn site_path(path: &Path, slug: &str) -> String {
     s
 }
 
+/// Splits a file's front matter from its body and parses the YAML, with a
+/// positioned diagnostic when there is none, it is unterminated or not YAML.
+fn read_front_matter<'a>(
+    path: &'a Path,
+    text: &'a str,
+) -> Result<(frontmatter::Split<'a>, Locator<'a>, yaml::Value), Diagnostic> {
+    let first_line = || Location::in_text(path, text, 1, 1);
+    let split = frontmatter::split(text).map_err(|e| match e {
+        SplitError::Missing => Diagnostic::error(Code::FrontMatterMissing, "the document has no front matter")
+            .at(first_line())
+            .help("start the file with a `---` line, the YAML front matter (at least `title:`), and another `---` line"),
+        SplitError::Unterminated => Diagnostic::error(Code::FrontMatterUnterminated, "the front matter is never closed")
+            .at(first_line())
+            .help("end the front matter with a line holding only `---`"),
+    })?;
+    let at = Locator {
+        file: path,
+        text,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+    };
+    let value = yaml::parse(split.yaml).map_err(|e| {
+        Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
+            .at(at.line(e.line, e.column))
+            .help("check indentation (spaces, not tabs) and quote values that contain `: ` or start with a special character")
+    })?;
+    Ok((split, at, value))
+}
+
+/// Unknown keys and ill-typed values as diagnostics at their file positions.
+fn field_diagnostics<'a>(
+    at: &'a Locator,
+    errors: Vec<yaml::FieldError>,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    errors.into_iter().map(move |e| {
+        let code = if e.unknown_key {
+            Code::UnknownKey
+        } else {
+            Code::WrongType
+        };
+        Diagnostic::error(code, e.message)
+            .at(at.line(e.line, e.column))
+            .maybe_help(e.help)
+    })
+}
+
 /// Validates one document. Returns the document (when its front matter is
 /// usable) and every diagnostic found, warnings included.
 pub fn document(
@@ -127,38 +173,9 @@ pub fn document(
     let text = file.text.as_str();
     let section = section_of(path);
     let kind = Kind::from_section(&section);
-    let split = match frontmatter::split(text) {
-        Ok(s) => s,
-        Err(SplitError::Missing) => {
-            let d = Diagnostic::error(Code::FrontMatterMissing, "the document has no front matter")
-                .at(Location::in_text(path, text, 1, 1))
-                .help("start the file with a `---` line, the YAML front matter (at least `title:`), and another `---` line");
-            return (None, vec![d]);
-        }
-        Err(SplitError::Unterminated) => {
-            let d = Diagnostic::error(
-                Code::FrontMatterUnterminated,
-                "the front matter is never closed",
-            )
-            .at(Location::in_text(path, text, 1, 1))
-            .help("end the front matter with a line holding only `---`");
-            return (None, vec![d]);
-        }
-    };
-    let at = Locator {
-        file: path,
-        text,
-        yaml: split.yaml,
-        yaml_line: split.yaml_line,
-    };
-    let value = match yaml::parse(split.yaml) {
-        Ok(v) => v,
-        Err(e) => {
-            let d = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
-                .at(at.line(e.line, e.column))
-                .help("check indentation (spaces, not tabs) and quote values that contain `: ` or start with a special character");
-            return (None, vec![d]);
-        }
+    let (split, at, value) = match read_front_matter(path, text) {
+        Ok(parts) => parts,
+        Err(d) => return (None, vec![d]),
     };
     let mut diagnostics = Vec::new();
     if let yaml::Value::Mapping(m) = &value {
@@ -185,18 +202,7 @@ pub fn document(
     }
     let every = yaml::struct_fields::<RawFrontMatter>();
     let (raw, errors) = yaml::typed::<RawFrontMatter>(split.yaml, value, every);
-    for e in errors {
-        let code = if e.unknown_key {
-            Code::UnknownKey
-        } else {
-            Code::WrongType
-        };
-        diagnostics.push(
-            Diagnostic::error(code, e.message)
-                .at(at.line(e.line, e.column))
-                .maybe_help(e.help),
-        );
-    }
+    diagnostics.extend(field_diagnostics(&at, errors));
     let Some(raw) = raw else {
         return (None, diagnostics);
     };
@@ -800,53 +806,18 @@ pub fn section(name: &str, index: Option<&SourceFile>) -> (super::Section, Vec<D
     let text = file.text.as_str();
     section.source = Some(file.path.clone());
     section.text = file.text.clone();
-    let split = match frontmatter::split(text) {
-        Ok(s) => s,
-        Err(SplitError::Missing) => return (section, Vec::new()),
-        Err(SplitError::Unterminated) => {
-            let d = Diagnostic::error(
-                Code::FrontMatterUnterminated,
-                "the front matter is never closed",
-            )
-            .at(Location::in_text(path, text, 1, 1))
-            .help("end the front matter with a line holding only `---`");
-            return (section, vec![d]);
-        }
+    if frontmatter::split(text) == Err(SplitError::Missing) {
+        return (section, Vec::new());
+    }
+    let (split, at, value) = match read_front_matter(path, text) {
+        Ok(parts) => parts,
+        Err(d) => return (section, vec![d]),
     };
     section.body_offset = split.body_offset;
     section.body_line = split.body_line;
-    let at = Locator {
-        file: path,
-        text,
-        yaml: split.yaml,
-        yaml_line: split.yaml_line,
-    };
-    let value = match yaml::parse(split.yaml) {
-        Ok(v) => v,
-        Err(e) => {
-            let d = Diagnostic::error(
-                Code::YamlSyntax,
-                format!("invalid YAML in front matter: {}", e.message),
-            )
-            .at(at.line(e.line, e.column));
-            return (section, vec![d]);
-        }
-    };
-    let (raw, errors) =
-        yaml::typed::<RawSectionFront>(split.yaml, value, yaml::struct_fields::<RawSectionFront>());
-    let diagnostics = errors
-        .into_iter()
-        .map(|e| {
-            let code = if e.unknown_key {
-                Code::UnknownKey
-            } else {
-                Code::WrongType
-            };
-            Diagnostic::error(code, e.message)
-                .at(at.line(e.line, e.column))
-                .maybe_help(e.help)
-        })
-        .collect();
+    let fields = yaml::struct_fields::<RawSectionFront>();
+    let (raw, errors) = yaml::typed::<RawSectionFront>(split.yaml, value, fields);
+    let diagnostics = field_diagnostics(&at, errors).collect();
     if let Some(raw) = raw {
         if let Some(title) = raw.title.filter(|t| !t.trim().is_empty()) {
             section.title = title.trim().to_string();

@@ -20,32 +20,96 @@ pub enum RawHtml {
     Deny,
 }
 
+/// `security_txt:`: the fields of `.well-known/security.txt` (RFC 9116).
+/// `Canonical` comes from `base_url`, `CSAF` from `csaf:`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityTxt {
+    /// mailto:, tel: or https: URIs, most preferred first (at least one).
     pub contact: Vec<String>,
+    /// RFC 3339 date-time after which the file is stale; less than a year ahead.
     pub expires: String,
     pub policy: Option<String>,
     pub acknowledgments: Option<String>,
+    /// URI of an OpenPGP key (https:, openpgp4fpr: or dns:).
     pub encryption: Option<String>,
     pub hiring: Option<String>,
+    /// Comma-separated language tags, such as `en, de`.
     pub preferred_languages: Option<String>,
+    /// Where `expires` is written, for the build's warning about its date.
+    #[serde(skip)]
+    pub expires_at: Option<Location>,
+}
+
+/// `csaf.publisher.category`: CSAF 2.0's publisher categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CsafPublisherCategory {
+    Coordinator,
+    Discoverer,
+    Other,
+    Translator,
+    User,
+    #[default]
+    Vendor,
+}
+
+impl CsafPublisherCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CsafPublisherCategory::Coordinator => "coordinator",
+            CsafPublisherCategory::Discoverer => "discoverer",
+            CsafPublisherCategory::Other => "other",
+            CsafPublisherCategory::Translator => "translator",
+            CsafPublisherCategory::User => "user",
+            CsafPublisherCategory::Vendor => "vendor",
+        }
+    }
+}
+
+/// `csaf.role`: what the site is as a CSAF 2.0 distributor. seckb signs
+/// nothing, so the default is the role that needs no signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CsafRole {
+    #[default]
+    CsafPublisher,
+    CsafProvider,
+    CsafTrustedProvider,
+}
+
+impl CsafRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CsafRole::CsafPublisher => "csaf_publisher",
+            CsafRole::CsafProvider => "csaf_provider",
+            CsafRole::CsafTrustedProvider => "csaf_trusted_provider",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CsafPublisher {
     pub name: String,
+    /// The publisher's web address (http(s) URL), not the site's.
     pub namespace: String,
-    pub category: String,
+    pub category: CsafPublisherCategory,
     pub contact_details: Option<String>,
+    pub issuing_authority: Option<String>,
 }
 
+/// `csaf:`: CSAF 2.0 export of every published incident.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Csaf {
     pub publisher: CsafPublisher,
-    pub role: Option<String>,
+    pub role: Option<CsafRole>,
+    /// provider-metadata.json's `list_on_CSAF_aggregators`; default: true when
+    /// the build is TLP:CLEAR only.
+    pub list_on_aggregators: Option<bool>,
+    /// provider-metadata.json's `mirror_on_CSAF_aggregators`; same default.
+    pub mirror_on_aggregators: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -190,13 +254,21 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .maybe_help(e.help)
         })
         .collect();
-    let Some(raw) = raw else {
+    let Some(mut raw) = raw else {
         return Err(diagnostics);
     };
-    let value_at = |key: &str| {
-        let p = yaml::locate(text, &[yaml::Segment::Key(key)]);
+    let value_at_path = |path: &[yaml::Segment]| {
+        let p = yaml::locate(text, path);
         at(p.line, p.value_column)
     };
+    let value_at = |key: &str| value_at_path(&[yaml::Segment::Key(key)]);
+    check_exports(&raw, &value_at_path, &mut diagnostics);
+    if let Some(txt) = &mut raw.security_txt {
+        txt.expires_at = Some(value_at_path(&[
+            yaml::Segment::Key("security_txt"),
+            yaml::Segment::Key("expires"),
+        ]));
+    }
     let base_url =
         match normalize_base_url(raw.base_url.as_deref().unwrap_or("http://127.0.0.1:1111/")) {
             Ok(u) => u,
@@ -244,6 +316,123 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),
     })
+}
+
+/// Checks `security_txt:` and `csaf:`: the URIs RFC 9116 and CSAF 2.0 allow,
+/// and an RFC 3339 `expires`. (Whether `expires` is near enough is a warning
+/// of the build, which knows the clock.)
+fn check_exports(
+    raw: &RawConfig,
+    value_at: &dyn Fn(&[yaml::Segment]) -> Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use yaml::Segment::{Index, Key};
+    let mut error = |path: &[yaml::Segment], message: String, help: &str| {
+        diagnostics.push(
+            Diagnostic::error(Code::Config, message)
+                .at(value_at(path))
+                .help(help),
+        );
+    };
+    if let Some(txt) = &raw.security_txt {
+        if txt.contact.is_empty() {
+            error(
+                &[Key("security_txt"), Key("contact")],
+                "`security_txt.contact` is empty".into(),
+                "RFC 9116 needs at least one Contact, such as mailto:security@example.com",
+            );
+        }
+        for (i, contact) in txt.contact.iter().enumerate() {
+            if let Err(m) = security_txt_uri(contact, &["mailto", "tel", "https"]) {
+                error(
+                    &[Key("security_txt"), Key("contact"), Index(i)],
+                    m,
+                    "a mailto:, tel: or https: URI",
+                );
+            }
+        }
+        if chrono::DateTime::parse_from_rfc3339(txt.expires.trim()).is_err() {
+            error(
+                &[Key("security_txt"), Key("expires")],
+                format!(
+                    "`security_txt.expires` `{}` is not an RFC 3339 date-time",
+                    txt.expires
+                ),
+                "for example 2027-11-29T00:00:00Z, less than a year ahead",
+            );
+        }
+        let web = [
+            ("policy", &txt.policy),
+            ("acknowledgments", &txt.acknowledgments),
+            ("hiring", &txt.hiring),
+        ];
+        for (key, value) in web {
+            if let Some(Err(m)) = value.as_deref().map(|v| security_txt_uri(v, &["https"])) {
+                error(&[Key("security_txt"), Key(key)], m, "an https:// URL");
+            }
+        }
+        if let Some(Err(m)) = txt
+            .encryption
+            .as_deref()
+            .map(|v| security_txt_uri(v, &["https", "openpgp4fpr", "dns"]))
+        {
+            error(
+                &[Key("security_txt"), Key("encryption")],
+                m,
+                "the https:// URL of an OpenPGP key (or an openpgp4fpr: or dns: URI)",
+            );
+        }
+        if let Some(langs) = &txt.preferred_languages {
+            if !langs.split(',').all(|l| is_language_tag(l.trim())) {
+                error(
+                    &[Key("security_txt"), Key("preferred_languages")],
+                    format!("`{langs}` is not a comma-separated list of language tags"),
+                    "for example `en, de`",
+                );
+            }
+        }
+    }
+    if let Some(csaf) = &raw.csaf {
+        if csaf.publisher.name.trim().is_empty() {
+            error(
+                &[Key("csaf"), Key("publisher"), Key("name")],
+                "`csaf.publisher.name` is empty".into(),
+                "the name of the organisation that publishes the advisories",
+            );
+        }
+        if let Err(m) = crate::content::validate::check_external_url(&csaf.publisher.namespace) {
+            error(
+                &[Key("csaf"), Key("publisher"), Key("namespace")],
+                m,
+                "the publisher's web address, such as https://acme.example",
+            );
+        }
+    }
+}
+
+/// A BCP 47 language tag in its general shape: `en`, `pt-BR`, `zh-Hant-TW`.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    let fits =
+        |p: &str, f: fn(&char) -> bool| (1..=8).contains(&p.len()) && p.chars().all(|c| f(&c));
+    fits(primary, char::is_ascii_alphabetic) && parts.all(|p| fits(p, char::is_ascii_alphanumeric))
+}
+
+/// A URI with one of `schemes` (RFC 9116 allows only https for web URIs).
+fn security_txt_uri(text: &str, schemes: &[&str]) -> Result<(), String> {
+    if text.chars().any(char::is_control) {
+        return Err(format!("{text:?} holds a line break or control character"));
+    }
+    match url::Url::parse(text.trim()) {
+        Ok(u) if schemes.contains(&u.scheme()) => Ok(()),
+        Ok(u) => Err(format!(
+            "`{text}` uses the `{}` scheme; security.txt allows {} here",
+            u.scheme(),
+            schemes.join(", ")
+        )),
+        Err(e) => Err(format!("`{text}` is not a valid URI ({e})")),
+    }
 }
 
 #[cfg(test)]

@@ -79,6 +79,12 @@ enum Command {
         #[command(flatten)]
         publish: PublishArgs,
     },
+    /// Print a JSON Schema of the front matter, for editors' YAML language servers.
+    Schema {
+        /// One kind's schema (stricter); default: one schema accepting every kind.
+        #[arg(long, value_enum)]
+        kind: Option<SchemaKind>,
+    },
     /// Run every validation of a build without writing anything.
     Check {
         #[command(flatten)]
@@ -90,6 +96,14 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+}
+
+/// The document kinds of `seckb schema --kind`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaKind {
+    Incident,
+    Faq,
+    Page,
 }
 
 fn parse_tlp(s: &str) -> Result<Tlp, String> {
@@ -107,6 +121,10 @@ fn main() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    // The schema needs no site: print it before looking for one.
+    if let Command::Schema { kind } = cli.command {
+        return print_schema(kind);
+    }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = match seckb::config::find_root(cli.root.as_deref(), &cwd) {
         Ok(r) => r,
@@ -123,6 +141,7 @@ fn main() -> ExitCode {
         ..BuildOptions::default()
     };
     match cli.command {
+        Command::Schema { kind } => print_schema(kind),
         Command::Build {
             output,
             base_url,
@@ -207,6 +226,25 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+    }
+}
+
+fn print_schema(kind: Option<SchemaKind>) -> ExitCode {
+    use seckb::content::Kind;
+    let schema = match kind {
+        None => seckb::schema::all_kinds(),
+        Some(SchemaKind::Incident) => seckb::schema::for_kind(Kind::Incident),
+        Some(SchemaKind::Faq) => seckb::schema::for_kind(Kind::Faq),
+        Some(SchemaKind::Page) => seckb::schema::for_kind(Kind::Page),
+    };
+    // Written, not println!: a closed pipe (`seckb schema | head`) is no panic.
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{schema:#}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the schema: {e}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 

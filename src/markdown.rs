@@ -273,6 +273,7 @@ impl<'a> Renderer<'a> {
                 Event::End(TagEnd::Paragraph) if in_first_paragraph => {
                     in_first_paragraph = false;
                     first_done = true;
+                    text.push('\n');
                 }
                 Event::Text(t) | Event::Code(t) => {
                     if in_first_paragraph {
@@ -815,5 +816,12 @@ mod tests {
     fn truncation_cuts_at_words() {
         assert_eq!(truncate("one two three four", 9), "one two…");
         assert_eq!(truncate("short", 200), "short");
+    }
+
+    #[test]
+    fn plain_text_separates_every_paragraph() {
+        // Search and word counts read `text`: "first.Second" would be one identifier.
+        let (r, _) = run("First paragraph.\n\nSecond one.\n", false);
+        assert_eq!(r.text, "First paragraph.\nSecond one.\n");
     }
 }

@@ -289,6 +289,7 @@ fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
         "word_count": words,
         "reading_minutes": words.div_ceil(220).max(1),
         "extra": doc.meta.extra,
+        "jsonld": crate::jsonld::for_page(site, page),
     });
     let Some(obj) = value.as_object_mut() else {
         return value;

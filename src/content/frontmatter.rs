@@ -71,6 +71,7 @@ pub struct RawAffectedDetail {
 #[serde(deny_unknown_fields)]
 pub struct RawTimelineEntry {
     /// YYYY-MM-DD or RFC 3339; entries must be in chronological order.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}([Tt ].+)?$"))]
     pub date: String,
     /// What happened, inline Markdown.
     pub event: String,
@@ -131,9 +132,9 @@ pub struct RawFrontMatter {
     pub status: Option<Status>,
     pub affected: Option<Vec<RawAffected>>,
     pub third_parties: Option<Vec<String>>,
-    #[schemars(regex(pattern = r"^CVE-\d{4}-\d{4,}$"))]
+    #[schemars(inner(regex(pattern = r"^CVE-\d{4}-\d{4,}$")))]
     pub cves: Option<Vec<String>>,
-    #[schemars(regex(pattern = r"^CWE-\d+$"))]
+    #[schemars(inner(regex(pattern = r"^CWE-\d+$")))]
     pub cwes: Option<Vec<String>>,
     pub data_exposed: Option<Vec<String>>,
     pub actors: Option<Vec<String>>,

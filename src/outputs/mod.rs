@@ -1,8 +1,13 @@
 //! Files besides the HTML pages: feeds, sitemap, robots.txt, `.nojekyll`,
-//! CNAME and the code-highlighting stylesheet. Each reads the `Site` model,
-//! never the rendered HTML, so unpublished text cannot leak into them.
+//! CNAME, the code-highlighting stylesheet, the search index, and the
+//! machine-readable exports (incidents API, CSAF, security.txt). Each reads
+//! the `Site` model, never the rendered HTML, so unpublished text cannot leak
+//! into them.
 
+pub mod api;
+pub mod csaf;
 pub mod feeds;
+pub mod security_txt;
 
 use crate::content::Tlp;
 use crate::diagnostics::Diagnostic;
@@ -27,12 +32,15 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
-/// Adds every non-page output to `output`.
+/// Adds every non-page output to `output`. Returns what the exports found:
+/// warnings (security.txt `Expires` against the build clock `now`) and errors
+/// (two incidents sharing one CSAF file name).
 pub fn add_all(
     site: &Site,
     output: &mut Output,
-    _now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), Vec<Diagnostic>> {
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     output.insert_bytes("syntax.css", crate::highlight::stylesheet().into_bytes());
     output.insert_bytes(".nojekyll", Vec::new());
     if let Some(cname) = &site.config.cname {
@@ -42,7 +50,14 @@ pub fn add_all(
     output.insert_bytes("sitemap.xml", sitemap(site).into_bytes());
     feeds::add(site, output);
     crate::search::add(site, output);
-    Ok(())
+    api::add(site, output);
+    if let Some(csaf) = &site.config.csaf {
+        diagnostics.extend(csaf::add(site, csaf, output));
+    }
+    if let Some(txt) = &site.config.security_txt {
+        diagnostics.extend(security_txt::add(site, txt, output, now));
+    }
+    diagnostics
 }
 
 /// A site whose ceiling is above TLP:CLEAR is internal: crawlers stay out.

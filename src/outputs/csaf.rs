@@ -1,0 +1,444 @@
+//! CSAF 2.0 (OASIS) export, profile "Security incident response": one
+//! document per published incident when `csaf:` is configured, laid out as
+//! the standard's directory-based distribution under `.well-known/csaf/`:
+//! `<YYYY>/<id>.json`, `index.txt`, `changes.csv`, `provider-metadata.json`,
+//! and an HTML listing per folder, since static hosts list no folders.
+//! CI validates every document with the official schema and mandatory tests.
+
+use crate::config::Csaf;
+use crate::content::{Date, IncidentMeta, Status, Tlp};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::highlight::escape;
+use crate::markdown::inline_text;
+use crate::output::Output;
+use crate::site::{Page, Site};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// The folder of the distribution, relative to the site root.
+pub const DIR: &str = ".well-known/csaf/";
+
+/// `tracking.id`: the incident's `id`, else its slug.
+pub fn tracking_id(page: &Page) -> String {
+    page.doc
+        .incident
+        .as_ref()
+        .and_then(|i| i.id.as_ref())
+        .map_or_else(|| page.doc.slug.clone(), |id| id.value.trim().to_string())
+}
+
+/// The standard's file name rule: `tracking.id` in lower case, every run of
+/// characters outside `[+\-a-z0-9]` replaced by `_`, then `.json`
+/// (`RHBA-2019:0024` → `rhba-2019_0024.json`).
+pub fn file_name(id: &str) -> String {
+    let mut name = String::with_capacity(id.len() + 5);
+    let mut in_run = false;
+    for c in id.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' {
+            name.push(c);
+            in_run = false;
+        } else if !in_run {
+            name.push('_');
+            in_run = true;
+        }
+    }
+    name.push_str(".json");
+    name
+}
+
+/// Site path of an incident's document: `.well-known/csaf/2026/inc-2026-0042.json`,
+/// in the folder of the year of its first release.
+pub fn document_path(page: &Page) -> String {
+    let year = page.doc.meta.date.map_or(1970, |d| d.year());
+    format!("{DIR}{year}/{}", file_name(&tracking_id(page)))
+}
+
+/// CSAF 2.0 still uses TLP 1.0 words. AMBER+STRICT has none: RED is the
+/// nearest that is not less restrictive, and `distribution.text` says so.
+fn tlp_label(tlp: Tlp) -> &'static str {
+    match tlp {
+        Tlp::Clear => "WHITE",
+        Tlp::Green => "GREEN",
+        Tlp::Amber => "AMBER",
+        Tlp::AmberStrict | Tlp::Red => "RED",
+    }
+}
+
+fn distribution_text(tlp: Tlp) -> String {
+    match tlp {
+        Tlp::Clear => {
+            "TLP:CLEAR (TLP 2.0). CSAF 2.0 labels it WHITE, its TLP 1.0 name.".to_string()
+        }
+        Tlp::AmberStrict => "TLP:AMBER+STRICT (TLP 2.0): share only within the recipient's \
+            organisation. CSAF 2.0 has no AMBER+STRICT label, so this document is labelled \
+            RED, the nearest label that is not less restrictive."
+            .to_string(),
+        other => format!("{} (TLP 2.0).", other.label()),
+    }
+}
+
+/// interim while the incident is open, final once resolved; draft only in
+/// preview builds (`--drafts`), which show drafts and embargoed documents.
+fn status(site: &Site, page: &Page, incident: &IncidentMeta) -> &'static str {
+    let meta = &page.doc.meta;
+    let embargoed = meta
+        .embargo
+        .is_some_and(|e| e.instant > site.publication.now);
+    if meta.draft || embargoed {
+        "draft"
+    } else if incident.status == Status::Resolved {
+        "final"
+    } else {
+        "interim"
+    }
+}
+
+/// The revision history seckb knows: the first release at `date`, and one
+/// update at `updated` when it is later.
+fn revisions(date: Date, updated: Option<Date>) -> Vec<(Date, &'static str)> {
+    let mut list = vec![(date, "Initial publication.")];
+    if let Some(u) = updated.filter(|u| *u > date) {
+        list.push((u, "Updated publication."));
+    }
+    list
+}
+
+/// One CSAF 2.0 `csaf_security_incident_response` document.
+fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> Value {
+    let doc = &page.doc;
+    let urls = &site.urls;
+    let date = doc.meta.date.unwrap_or(Date {
+        instant: chrono::DateTime::UNIX_EPOCH,
+        has_time: false,
+    });
+    let revisions = revisions(date, doc.meta.updated);
+    let current = revisions.last().map_or(date, |r| r.0);
+    let history: Vec<Value> = revisions
+        .iter()
+        .enumerate()
+        .map(|(i, (d, summary))| {
+            json!({ "date": d.rfc3339(), "number": (i + 1).to_string(), "summary": summary })
+        })
+        .collect();
+
+    let mut notes =
+        vec![json!({ "category": "summary", "title": "Summary", "text": page.summary })];
+    let body = page.rendered.text.trim();
+    if !body.is_empty() {
+        notes.push(json!({ "category": "description", "title": "Description", "text": body }));
+    }
+    notes.push(
+        json!({ "category": "details", "title": "Incident details", "text": details(incident) }),
+    );
+    if !incident.timeline.is_empty() {
+        let lines: Vec<String> = incident
+            .timeline
+            .iter()
+            .map(|t| format!("{}: {}", t.date.rfc3339(), inline_text(&t.event.value)))
+            .collect();
+        notes.push(json!({ "category": "general", "title": "Timeline", "text": lines.join("\n") }));
+    }
+    if !incident.actions.is_empty() {
+        let lines: Vec<String> = incident
+            .actions
+            .iter()
+            .map(|a| format!("- {}", inline_text(&a.value)))
+            .collect();
+        notes.push(json!({ "category": "general", "title": "Recommended actions", "text": lines.join("\n") }));
+    }
+    notes.retain(|n| n["text"].as_str().is_some_and(|t| !t.trim().is_empty()));
+
+    let permalink = urls.absolute(&doc.path);
+    let mut references = vec![
+        json!({ "category": "self", "summary": format!("{} on {}", doc.meta.title, site.config.title), "url": permalink }),
+        json!({ "category": "self", "summary": "This document in CSAF format", "url": urls.absolute(&document_path(page)) }),
+    ];
+    for r in &incident.references {
+        let summary = r.title.clone().unwrap_or_else(|| r.url.clone());
+        references.push(json!({ "category": "external", "summary": summary, "url": r.url.trim() }));
+    }
+    // The profile needs an external reference; the write-up is the one seckb always has.
+    if incident.references.is_empty() {
+        references.push(
+            json!({ "category": "external", "summary": "The incident write-up", "url": permalink }),
+        );
+    }
+
+    let mut cves: Vec<&str> = Vec::new();
+    for cve in &incident.cves {
+        if !cves.contains(&cve.as_str()) {
+            cves.push(cve);
+        }
+    }
+    let mut value = json!({
+        "document": {
+            "category": "csaf_security_incident_response",
+            "csaf_version": "2.0",
+            "lang": site.config.language,
+            "title": doc.meta.title,
+            "publisher": publisher(csaf),
+            "aggregate_severity": { "text": incident.severity.as_str() },
+            "distribution": {
+                "text": distribution_text(doc.meta.tlp),
+                "tlp": { "label": tlp_label(doc.meta.tlp), "url": "https://www.first.org/tlp/" },
+            },
+            "notes": notes,
+            "references": references,
+            "tracking": {
+                "id": tracking_id(page),
+                "status": status(site, page, incident),
+                "version": revisions.len().to_string(),
+                "revision_history": history,
+                "initial_release_date": date.rfc3339(),
+                "current_release_date": current.rfc3339(),
+                "generator": { "engine": { "name": "seckb", "version": env!("CARGO_PKG_VERSION") } },
+            },
+        },
+    });
+    if !cves.is_empty() {
+        value["vulnerabilities"] = cves.iter().map(|c| json!({ "cve": c })).collect();
+    }
+    value
+}
+
+/// `document.publisher`, also the `publisher` of provider-metadata.json.
+fn publisher(csaf: &Csaf) -> Value {
+    let p = &csaf.publisher;
+    let mut value = json!({
+        "category": p.category.as_str(),
+        "name": p.name.trim(),
+        "namespace": p.namespace.trim(),
+    });
+    for (key, text) in [
+        ("contact_details", &p.contact_details),
+        ("issuing_authority", &p.issuing_authority),
+    ] {
+        if let Some(t) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            value[key] = json!(t);
+        }
+    }
+    value
+}
+
+/// The facts of the incident's front matter as plain text, one per line.
+fn details(incident: &IncidentMeta) -> String {
+    let mut lines = vec![format!("Severity: {}", incident.severity.as_str())];
+    if let Some(c) = &incident.cvss {
+        lines.push(format!("CVSS: {} ({} {})", c.vector, c.score, c.rating));
+    }
+    lines.push(format!("Status: {}", incident.status.as_str()));
+    let affected: Vec<String> = incident
+        .affected
+        .iter()
+        .map(|a| {
+            let mut s = a.vendor.clone();
+            if let Some(p) = &a.product {
+                s.push_str(&format!(" {p}"));
+            }
+            if let Some(v) = &a.versions {
+                s.push_str(&format!(" ({v})"));
+            }
+            s
+        })
+        .collect();
+    let lists = [
+        ("Affected", &affected),
+        ("Third parties involved", &incident.third_parties),
+        ("Data exposed", &incident.data_exposed),
+        ("Actors", &incident.actors),
+        ("CVEs", &incident.cves),
+        ("CWEs", &incident.cwes),
+    ];
+    for (name, items) in lists {
+        if !items.is_empty() {
+            lines.push(format!("{name}: {}", items.join("; ")));
+        }
+    }
+    if let Some(n) = incident.records_affected {
+        lines.push(format!("Records affected: {n}"));
+    }
+    lines.join("\n")
+}
+
+/// Adds the distribution. Two incidents whose ids map to one file name are
+/// an error: one would silently replace the other.
+pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let urls = &site.urls;
+    // Site path → (current_release_date, page), sorted by path.
+    let mut documents: BTreeMap<String, (String, &Page)> = BTreeMap::new();
+    let mut first_owner: HashMap<String, &Page> = HashMap::new();
+    // Oldest first: of two incidents that collide, the one published first
+    // keeps its file, which aggregators may already hold.
+    let mut incidents: Vec<&Page> = site.incidents().collect();
+    incidents.sort_by(|a, b| (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path)));
+    for page in incidents {
+        let Some(incident) = &page.doc.incident else {
+            continue;
+        };
+        let path = document_path(page);
+        if let Some(other) = first_owner.get(&path) {
+            let at = incident.id.as_ref().map_or_else(
+                || Location::in_text(&page.doc.source, &page.doc.text, 1, 1),
+                |id| Location::in_text(&page.doc.source, &page.doc.text, id.line, id.column),
+            );
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UrlCollision,
+                    format!(
+                        "the CSAF document of this incident would be /{path}, which is already {}'s",
+                        other.doc.source.display()
+                    ),
+                )
+                .at(at)
+                .help("CSAF file names are the id in lower case with other characters as `_`: give one incident a different `id:`"),
+            );
+            continue;
+        }
+        first_owner.insert(path.clone(), page);
+        let value = document(site, csaf, page, incident);
+        let current = value["document"]["tracking"]["current_release_date"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        output.insert_bytes(path.clone(), text.into_bytes());
+        documents.insert(path, (current, page));
+    }
+
+    let relative = |path: &str| path.trim_start_matches(DIR).to_string();
+    let mut index = String::new();
+    for path in documents.keys() {
+        index.push_str(&relative(path));
+        index.push('\n');
+    }
+    output.insert_bytes(format!("{DIR}index.txt"), index.into_bytes());
+
+    let mut changes: Vec<(&String, &String)> = documents.iter().map(|(p, (c, _))| (c, p)).collect();
+    changes.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.1.cmp(b.1)));
+    let mut csv = String::new();
+    for (current, path) in &changes {
+        csv.push_str(&format!("\"{}\",\"{current}\"\n", relative(path)));
+    }
+    output.insert_bytes(format!("{DIR}changes.csv"), csv.into_bytes());
+
+    let public = site.publication.ceiling == Tlp::Clear;
+    let last_updated = changes.first().map_or_else(
+        || "1970-01-01T00:00:00Z".to_string(),
+        |(c, _)| c.to_string(),
+    );
+    let metadata = json!({
+        "canonical_url": urls.absolute(&format!("{DIR}provider-metadata.json")),
+        "distributions": [{ "directory_url": urls.absolute(DIR) }],
+        "last_updated": last_updated,
+        "list_on_CSAF_aggregators": csaf.list_on_aggregators.unwrap_or(public),
+        "metadata_version": "2.0",
+        "mirror_on_CSAF_aggregators": csaf.mirror_on_aggregators.unwrap_or(public),
+        "publisher": publisher(csaf),
+        "role": csaf.role.unwrap_or_default().as_str(),
+    });
+    let mut text = serde_json::to_string_pretty(&metadata).unwrap_or_default();
+    text.push('\n');
+    output.insert_bytes(format!("{DIR}provider-metadata.json"), text.into_bytes());
+
+    // Listing pages: the top folder, and one per year.
+    let mut years: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (path, (_, page)) in &documents {
+        let rel = relative(path);
+        if let Some((year, name)) = rel.split_once('/') {
+            years
+                .entry(year.to_string())
+                .or_default()
+                .push((name.to_string(), page.doc.meta.title.clone()));
+        }
+    }
+    let mut top: Vec<(String, String)> = years
+        .keys()
+        .map(|y| (format!("{y}/"), format!("Documents first released in {y}")))
+        .collect();
+    for (file, what) in [
+        ("provider-metadata.json", "Provider metadata"),
+        ("index.txt", "Every document, one path a line"),
+        (
+            "changes.csv",
+            "Every document with its last change, newest first",
+        ),
+    ] {
+        top.push((file.to_string(), what.to_string()));
+    }
+    output.insert_bytes(
+        format!("{DIR}index.html"),
+        listing(site, DIR, &top).into_bytes(),
+    );
+    for (year, files) in &years {
+        let dir = format!("{DIR}{year}/");
+        output.insert_bytes(
+            format!("{dir}index.html"),
+            listing(site, &dir, files).into_bytes(),
+        );
+    }
+    diagnostics
+}
+
+/// A plain folder listing, as a web server would show it: entries link to
+/// root-relative URLs with the base path, like every other page.
+fn listing(site: &Site, dir: &str, entries: &[(String, String)]) -> String {
+    let urls = &site.urls;
+    let title = format!("Index of {}", urls.path(dir));
+    let mut html = format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n<body>\n<h1>{}</h1>\n<p>CSAF 2.0 security incident response documents of <a href=\"{}\">{}</a>.</p>\n<ul>\n",
+        escape(&site.config.language),
+        escape(&title),
+        escape(&title),
+        escape(urls.base_path()),
+        escape(&site.config.title),
+    );
+    if dir != DIR {
+        html.push_str(&format!(
+            "<li><a href=\"{}\">../</a></li>\n",
+            escape(&urls.path(DIR))
+        ));
+    }
+    for (name, what) in entries {
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a> — {}</li>\n",
+            escape(&urls.path(&format!("{dir}{name}"))),
+            escape(name),
+            escape(what)
+        ));
+    }
+    html.push_str("</ul>\n</body>\n</html>\n");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_follow_the_standard() {
+        assert_eq!(file_name("RHBA-2019:0024"), "rhba-2019_0024.json");
+        assert_eq!(file_name("INC-2026-0042"), "inc-2026-0042.json");
+        assert_eq!(file_name("Acme  PSIRT/7+x"), "acme_psirt_7+x.json");
+        assert_eq!(file_name("Ünï"), "_n_.json");
+    }
+
+    #[test]
+    fn tlp_maps_to_csaf_words() {
+        assert_eq!(tlp_label(Tlp::Clear), "WHITE");
+        assert_eq!(tlp_label(Tlp::AmberStrict), "RED");
+        assert!(distribution_text(Tlp::AmberStrict).contains("labelled RED"));
+    }
+
+    #[test]
+    fn revisions_come_from_date_and_updated() {
+        let d = Date::parse("2026-11-09").unwrap();
+        let u = Date::parse("2026-11-28T10:00:00Z").unwrap();
+        assert_eq!(revisions(d, None).len(), 1);
+        assert_eq!(revisions(d, Some(d)).len(), 1);
+        let r = revisions(d, Some(u));
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].0, u);
+    }
+}

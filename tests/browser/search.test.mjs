@@ -1,0 +1,101 @@
+// The search page of the demo site in Chromium, at / and under /kb/: results
+// as you type with the expected document first, highlighted snippets, facets
+// that filter and are kept in the URL, keyboard navigation to a result, the
+// header search box, and no console error or request to another origin.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAndServe, launch, repo, watchedPage } from './helpers.mjs';
+
+const METRICLY = 'incidents/metricly-analytics-vendor-breach/';
+
+/** Hrefs of the result links, once the list shows results for `query`. */
+async function results(page, query) {
+  await page.waitForFunction(
+    (q) => document.getElementById('search-status').textContent.includes(`for “${q}”`),
+    query,
+  );
+  return page.$$eval('#search-results .summary-title a', (links) => links.map((a) => a.getAttribute('href')));
+}
+
+for (const basePath of ['/', '/kb/']) {
+  test(`search page under ${basePath}`, async (t) => {
+    const browser = await launch(t);
+    if (!browser) return;
+    const server = await buildAndServe({ basePath });
+    try {
+      const { page, problems } = await watchedPage(browser, server.origin);
+      await page.goto(server.url + 'search/');
+
+      // Results as you type: the word being typed is a prefix.
+      await page.locator('#search-input').pressSequentially('metric');
+      let hrefs = await results(page, 'metric');
+      assert.equal(hrefs[0], basePath + METRICLY);
+      await page.locator('#search-input').pressSequentially('ly');
+      hrefs = await results(page, 'metricly');
+      assert.equal(hrefs[0], basePath + METRICLY);
+      assert.ok(hrefs.length >= 4, hrefs.join(' '));
+      const status = await page.textContent('#search-status');
+      assert.match(status, new RegExp(`^${hrefs.length} results for “metricly”`));
+      const marks = await page.$$eval('#search-results li:first-child mark', (m) => m.map((e) => e.textContent.toLowerCase()));
+      assert.ok(marks.includes('metricly'), marks.join(','));
+
+      // A severity facet narrows the list; the query and filter go into the URL.
+      const lowBox = page.locator('#facet-severity-low');
+      const lowCount = Number((await page.textContent('label[for="facet-severity-low"] .facet-count')).replace(/\D/g, ''));
+      assert.ok(lowCount >= 1 && lowCount < hrefs.length);
+      await lowBox.check();
+      await page.waitForFunction((n) => document.querySelectorAll('#search-results > li').length === n, lowCount);
+      const filtered = await page.$$eval('#search-results > li', (items) => items.map((li) => li.className));
+      assert.ok(filtered.every((c) => c.includes('summary-sev-low')), filtered.join(' '));
+      await page.waitForFunction(() => window.location.search.includes('severity=low'));
+      const shared = new URL(page.url());
+      assert.equal(shared.searchParams.get('q'), 'metricly');
+      assert.equal(shared.pathname, basePath + 'search/');
+
+      // The shared URL restores the same search.
+      await page.goto(shared.href);
+      assert.deepEqual(await results(page, 'metricly'), await page.$$eval('#search-results .summary-title a', (l) => l.map((a) => a.getAttribute('href'))));
+      assert.equal(await page.inputValue('#search-input'), 'metricly');
+      assert.ok(await page.isChecked('#facet-severity-low'));
+      assert.equal(await page.locator('#search-results > li').count(), lowCount);
+      await page.uncheck('#facet-severity-low');
+      await page.waitForFunction((n) => document.querySelectorAll('#search-results > li').length > n, lowCount);
+
+      // Keyboard: ArrowDown reaches the results, Enter follows the focused one.
+      await page.focus('#search-input');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const second = await page.evaluate(() => document.activeElement.getAttribute('href'));
+      assert.equal(second, (await results(page, 'metricly'))[1]);
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), basePath + METRICLY);
+      await Promise.all([page.waitForURL(server.origin + basePath + METRICLY), page.keyboard.press('Enter')]);
+      assert.match(await page.textContent('h1'), /Metricly/);
+
+      // The header box on any page leads to the search page; "/" focuses it.
+      await page.keyboard.press('/');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search');
+      await page.keyboard.type('CVE-2025-48213');
+      await Promise.all([page.waitForURL(/\/search\/\?q=CVE-2025-48213$/), page.keyboard.press('Enter')]);
+      hrefs = await results(page, 'CVE-2025-48213');
+      assert.equal(hrefs[0], basePath + 'incidents/acme-gateway-rce-cve-2025-48213/');
+
+      // One typo in a long word is forgiven.
+      await page.fill('#search-input', 'phishnig ');
+      hrefs = await results(page, 'phishnig');
+      assert.equal(hrefs[0], basePath + 'incidents/phishing-impersonating-acme-billing/');
+
+      // Chromium's tokenizer agrees with the shared cases too.
+      const { cases } = JSON.parse(readFileSync(join(repo, 'tests/fixtures/tokenizer-cases.json'), 'utf8'));
+      const got = await page.evaluate((inputs) => inputs.map((i) => window.seckbSearch.tokenize(i).map((t) => [t.text, t.role])), cases.map((c) => c.input));
+      assert.deepEqual(got, cases.map((c) => c.tokens));
+
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+}

@@ -258,7 +258,7 @@ pub fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -> Strin
         }
         // A month name every third month, ending with the latest; the year
         // under the first label and wherever it changes.
-        if (bars.len() - 1 - i) % 3 == 0 {
+        if (bars.len() - 1 - i).is_multiple_of(3) {
             let _ = write!(
                 svg,
                 "<text class=\"chart-tick\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{name}</text>",

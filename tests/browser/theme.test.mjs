@@ -2,8 +2,9 @@
 // or critical violation, light and dark), responsive (no sideways scrolling
 // at 360 px or 1280 px), a dashboard whose charts follow the colour scheme,
 // an incident list that sorts and filters with JavaScript and still works
-// without it, and a print stylesheet that drops navigation, prints link URLs
-// and turns badges grey.
+// without it, incident pages laid out for "how bad, am I affected, what do I
+// do", and a print stylesheet that drops navigation, prints link URLs and
+// turns badges grey.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
@@ -174,6 +175,79 @@ test('the incident list sorts and filters in place, and works without JavaScript
     assert.match(plain.url(), /severity\/high\/$/);
     assert.ok(await plain.locator('main .summary, main tr').count() > 0);
     await noJs.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('incident page: badges first, the affected/actions box, a vertical timeline, references and related last', async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const server = await demo();
+  try {
+    for (const width of [360, 1280]) {
+      const { page, context } = await watchedPage(browser, server.origin, { viewport: { width, height: 800 } });
+      await open(page, server.url + PAGES.incident);
+      const layout = await page.evaluate(() => {
+        const top = (sel) => {
+          const el = document.querySelector(sel);
+          return el ? el.getBoundingClientRect().top + window.scrollY : null;
+        };
+        const items = [...document.querySelectorAll('.timeline > li')].map((li) => li.getBoundingClientRect());
+        return {
+          badges: [...document.querySelectorAll('.doc-header .badges .badge')].map((b) => b.textContent.trim()),
+          order: ['.doc-header .badges', '.callout', '.doc-body', '.timeline', '#sk-references', '#sk-related'].map(top),
+          questions: [...document.querySelectorAll('.callout h2')].map((h) => h.textContent.trim()),
+          affected: document.querySelectorAll('.callout .affected-list li').length,
+          actions: document.querySelectorAll('.callout .checklist li').length,
+          timelineTops: items.map((r) => r.top),
+          timelineLefts: items.map((r) => Math.round(r.left)),
+        };
+      });
+      assert.deepEqual(layout.badges.map((b) => b.replace(/^(Severity|Status): /, '')), ['Medium', 'Monitoring', 'TLP:CLEAR']);
+      assert.ok(layout.order.every((y) => y !== null), `every part is there: ${layout.order}`);
+      assert.deepEqual(layout.order, [...layout.order].sort((a, b) => a - b), `in reading order at ${width}px`);
+      assert.deepEqual(layout.questions, ['Am I affected?', 'What should I do?']);
+      assert.ok(layout.affected >= 1 && layout.actions >= 3);
+      assert.ok(layout.timelineTops.length >= 5);
+      for (let i = 1; i < layout.timelineTops.length; i++) assert.ok(layout.timelineTops[i] > layout.timelineTops[i - 1], 'one event under the other');
+      assert.equal(new Set(layout.timelineLefts).size, 1, 'events share one vertical line');
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('keyboard: the skip link appears first and jumps to the content; focus is visible', async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const server = await demo();
+  try {
+    for (const colorScheme of ['light', 'dark']) {
+      const { page, context } = await watchedPage(browser, server.origin, { colorScheme });
+      await open(page, server.url);
+      await page.keyboard.press('Tab');
+      const skip = await page.evaluate(() => {
+        const el = document.activeElement;
+        const r = el.getBoundingClientRect();
+        return { text: el.textContent.trim(), visible: r.top >= 0 && r.bottom <= innerHeight && r.width > 0, href: el.getAttribute('href') };
+      });
+      assert.deepEqual(skip, { text: 'Skip to content', visible: true, href: '#main' });
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      const next = await page.evaluate(() => {
+        const el = document.activeElement;
+        const s = getComputedStyle(el);
+        return { inMain: Boolean(el.closest('main')), outline: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+      });
+      assert.ok(next.inMain, 'after the skip link, Tab continues inside <main>');
+      assert.equal(next.outline, 'solid', `focus ring (${colorScheme})`);
+      assert.ok(next.width >= 2);
+      await context.close();
+    }
   } finally {
     await browser.close();
     await server.close();

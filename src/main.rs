@@ -54,6 +54,27 @@ struct PublishArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a new site: configuration, sample content and a GitHub Pages workflow.
+    Init {
+        /// The folder to create the site in (default: --root, or the current folder).
+        dir: Option<PathBuf>,
+        /// Write into a folder that is not empty, replacing files of the same names.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create a draft incident, FAQ or page with a commented front-matter skeleton.
+    New {
+        #[arg(value_enum)]
+        kind: seckb::scaffold::NewKind,
+        /// The title; the file name is made from it.
+        title: String,
+        /// The folder under content/ for a page (default: guides).
+        #[arg(long)]
+        section: Option<String>,
+        /// Use this RFC 3339 date-time's date instead of today's.
+        #[arg(long, value_parser = parse_now)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Build the site into the output folder.
     Build {
         /// Output folder (default: public/ in the site).
@@ -126,6 +147,11 @@ fn main() -> ExitCode {
         return print_schema(kind);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // `init` makes the site that the other commands look for.
+    if let Command::Init { dir, force } = cli.command {
+        let dir = dir.or(cli.root).unwrap_or(cwd);
+        return init(&dir, force, cli.quiet, color);
+    }
     let root = match seckb::config::find_root(cli.root.as_deref(), &cwd) {
         Ok(r) => r,
         Err(d) => {
@@ -142,6 +168,28 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Schema { kind } => print_schema(kind),
+        Command::Init { .. } => ExitCode::SUCCESS, // answered above
+        Command::New {
+            kind,
+            title,
+            section,
+            now,
+        } => {
+            let today = match now {
+                Some(now) => now.date_naive(),
+                None => chrono::Local::now().date_naive(),
+            };
+            match seckb::scaffold::new_document(&root, kind, &title, section.as_deref(), today) {
+                Ok(path) => {
+                    println!("{}", root.join(&path).display());
+                    if !cli.quiet {
+                        eprintln!("Created a draft: `seckb build --drafts` shows it; delete `draft: true` to publish it");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => scaffold_failure(d, color),
+            }
+        }
         Command::Build {
             output,
             base_url,
@@ -245,6 +293,39 @@ fn print_schema(kind: Option<SchemaKind>) -> ExitCode {
             ExitCode::from(1)
         }
         _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Writes a new site into `dir` and tells what to do next.
+fn init(dir: &std::path::Path, force: bool, quiet: bool, color: bool) -> ExitCode {
+    match seckb::scaffold::init(dir, force) {
+        Ok(files) => {
+            if !quiet {
+                eprintln!("Created a seckb site in {}:", dir.display());
+                for file in files {
+                    eprintln!("  {}", file.display());
+                }
+                eprintln!(
+                    "Next: `seckb build` writes it to public/; to publish on GitHub Pages, push it to \
+                     GitHub and set Settings → Pages → Source to \"GitHub Actions\"."
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => scaffold_failure(d, color),
+    }
+}
+
+/// A file that cannot be written is an error (1); a refused request a usage error (2).
+fn scaffold_failure(d: Diagnostic, color: bool) -> ExitCode {
+    eprint!(
+        "{}",
+        diagnostics::render(std::slice::from_ref(&d), Format::Human, color)
+    );
+    if d.code == seckb::diagnostics::Code::Io {
+        ExitCode::from(1)
+    } else {
+        ExitCode::from(2)
     }
 }
 

@@ -478,9 +478,11 @@ pub fn render_site(
     for (alias, target) in &site.aliases {
         jobs.push(Box::new(move || {
             let page = &site.pages[*target];
-            let target_url = urls.absolute(&page.doc.path);
-            let mut ctx = shared.context("alias", &page.doc.meta.title, target_url.clone(), true);
-            ctx.insert("target", &target_url);
+            // The redirect is root-relative, so it stays on the host that
+            // serves the site (a preview, a mirror); `canonical` is absolute.
+            let canonical = urls.absolute(&page.doc.path);
+            let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
+            ctx.insert("target", &urls.path(&page.doc.path));
             render_one(tera, theme, "alias.html", Urls::output_file(alias), &ctx)
         }));
     }

@@ -1,8 +1,12 @@
-//! Publishing: link checking with every output format of `seckb check`.
+//! Publishing: `seckb init` and `seckb new`, the GitHub Pages workflow,
+//! feeds, sitemap, redirects, and link checking in every output format of
+//! `seckb check`.
 
 mod common;
 
 use common::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// Each mistake of tests/fixtures/broken-links, one GitHub annotation each:
 /// the source (file, line, column) and the target it names.
@@ -97,4 +101,603 @@ fn a_build_with_broken_links_fails_and_writes_nothing() {
     );
     assert!(text.contains("build failed with 9 error(s)"), "{text}");
     assert!(!out.exists());
+}
+
+// ---------------------------------------------------------------------------
+// seckb init and the GitHub Pages workflow
+// ---------------------------------------------------------------------------
+
+/// A new site made by `seckb init` in a temporary folder.
+fn init_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("advisories");
+    let result = seckb(dir.path(), &["init", site.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    (dir, site)
+}
+
+fn build(site: &Path, args: &[&str]) -> String {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    let result = seckb(site, &all);
+    let text = stderr(&result);
+    assert!(result.status.success(), "build failed:\n{text}");
+    text
+}
+
+#[test]
+fn an_init_site_builds_cleanly_and_every_link_resolves() {
+    let (_dir, site) = init_site();
+    for file in [
+        "seckb.yaml",
+        ".gitignore",
+        ".github/workflows/pages.yml",
+        "content/_index.md",
+        "content/faq/reporting-security-issues.md",
+        "content/guides/verify-our-emails.md",
+    ] {
+        assert!(site.join(file).is_file(), "init did not write {file}");
+    }
+    let text = build(&site, &[]);
+    assert!(
+        !text.contains("warning") && !text.contains("error"),
+        "the sample site is not clean:\n{text}"
+    );
+    let out = site.join("public");
+    assert!(out
+        .join("incidents/phishing-emails-impersonating-support/index.html")
+        .is_file());
+    assert!(out.join(".nojekyll").is_file());
+    let problems = broken_links(&out, "/");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // As the workflow builds it: under the project path GitHub Pages reports.
+    build(&site, &["--base-url", "https://octo.github.io/advisories/"]);
+    let problems = broken_links(&out, "/advisories/");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let gitignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    assert!(gitignore.lines().any(|l| l == "/public/"), "{gitignore}");
+}
+
+/// The `with:` of the step that uses `action`, in the job `job`.
+fn step<'a>(workflow: &'a serde_yaml::Value, job: &str, action: &str) -> &'a serde_yaml::Value {
+    workflow["jobs"][job]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(&format!("{action}@")))
+        })
+        .unwrap_or_else(|| panic!("job `{job}` does not use {action}"))
+}
+
+/// The command of the step named `name` in the build job.
+fn run<'a>(workflow: &'a serde_yaml::Value, name: &str) -> &'a str {
+    workflow["jobs"]["build"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str() == Some(name))
+        .and_then(|s| s["run"].as_str())
+        .unwrap_or_else(|| panic!("no step `{name}` with a run command"))
+}
+
+#[test]
+fn the_workflow_builds_with_seckb_and_deploys_with_the_pages_actions() {
+    let (_dir, site) = init_site();
+    let text = std::fs::read_to_string(site.join(".github/workflows/pages.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+
+    assert_eq!(workflow["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(workflow["permissions"]["id-token"].as_str(), Some("write"));
+    assert_eq!(workflow["concurrency"]["group"].as_str(), Some("pages"));
+    assert!(workflow["on"]["push"].is_mapping());
+
+    // The base URL comes from the Pages configuration.
+    let pages = step(&workflow, "build", "actions/configure-pages");
+    assert_eq!(pages["id"].as_str(), Some("pages"));
+    let build_command = run(&workflow, "Build the site");
+    assert_eq!(
+        build_command,
+        "seckb build --base-url \"${{ steps.pages.outputs.base_url }}/\""
+    );
+    // seckb is installed at this version, from crates.io.
+    assert_eq!(
+        workflow["env"]["SECKB_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        run(&workflow, "Install seckb"),
+        "cargo install seckb --version \"$SECKB_VERSION\" --locked"
+    );
+
+    // The artifact is the folder `seckb build` writes, hidden files included.
+    let upload = &step(&workflow, "build", "actions/upload-pages-artifact")["with"];
+    let folder = upload["path"].as_str().unwrap();
+    assert!(!build_command.contains("--output") && !build_command.contains(" -o "));
+    build(&site, &["--base-url", "https://octo.github.io/advisories/"]);
+    assert_eq!(folder, "public");
+    assert!(site.join(folder).join("index.html").is_file());
+    assert!(site.join(folder).join(".nojekyll").is_file());
+    assert_eq!(upload["include-hidden-files"].as_bool(), Some(true));
+
+    let deploy = &workflow["jobs"]["deploy"];
+    assert_eq!(deploy["needs"].as_str(), Some("build"));
+    assert_eq!(deploy["environment"]["name"].as_str(), Some("github-pages"));
+    let deploy_step = step(&workflow, "deploy", "actions/deploy-pages");
+    assert_eq!(deploy_step["id"].as_str(), Some("deployment"));
+}
+
+#[test]
+fn the_readme_shows_the_workflow_init_writes() {
+    let (_dir, site) = init_site();
+    let workflow = std::fs::read_to_string(site.join(".github/workflows/pages.yml")).unwrap();
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("## Deploy to GitHub Pages")
+        .nth(1)
+        .expect("README has a \"Deploy to GitHub Pages\" section");
+    let block = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```\n").next())
+        .expect("the section shows the workflow");
+    assert_eq!(block, workflow);
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join(".git")).unwrap();
+    std::fs::write(site.join("notes.txt"), "mine").unwrap();
+
+    let result = seckb(&site, &["init"]);
+    assert_eq!(result.status.code(), Some(2));
+    let text = stderr(&result);
+    assert!(text.starts_with("error[E0006]: "), "{text}");
+    assert!(
+        text.contains("is not empty (it holds `notes.txt`)"),
+        "{text}"
+    );
+    assert!(text.contains("--force"), "{text}");
+    assert!(!site.join("seckb.yaml").exists());
+
+    let result = seckb(&site, &["init", "--force"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(site.join("seckb.yaml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(site.join("notes.txt")).unwrap(),
+        "mine"
+    );
+
+    // A folder holding only a git repository counts as empty.
+    let fresh = dir.path().join("fresh");
+    std::fs::create_dir_all(fresh.join(".git")).unwrap();
+    let result = seckb(&fresh, &["init"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+}
+
+// ---------------------------------------------------------------------------
+// seckb new
+// ---------------------------------------------------------------------------
+
+#[test]
+fn new_documents_of_every_kind_build_as_drafts() {
+    let (_dir, site) = init_site();
+    let cases = [
+        (
+            vec!["incident", "Breach: \"phase 2\" # at a vendor"],
+            "content/incidents/2026-11-29-breach-phase-2-at-a-vendor.md",
+            "incidents/breach-phase-2-at-a-vendor/index.html",
+        ),
+        (
+            vec!["faq", "Is my data safe?"],
+            "content/faq/is-my-data-safe.md",
+            "faq/is-my-data-safe/index.html",
+        ),
+        (
+            vec!["page", "Key rotation policy"],
+            "content/guides/key-rotation-policy.md",
+            "guides/key-rotation-policy/index.html",
+        ),
+        (
+            vec!["page", "Disclosure policy", "--section", "policies"],
+            "content/policies/disclosure-policy.md",
+            "policies/disclosure-policy/index.html",
+        ),
+    ];
+    for (args, file, _) in &cases {
+        let mut all = vec!["new"];
+        all.extend(args.iter().copied());
+        all.extend(["--now", NOW]);
+        let result = seckb(&site, &all);
+        assert!(result.status.success(), "{args:?}: {}", stderr(&result));
+        assert_eq!(stdout(&result).trim(), site.join(file).to_str().unwrap());
+        let text = std::fs::read_to_string(site.join(file)).unwrap();
+        assert!(text.lines().any(|l| l.starts_with("draft: true")), "{text}");
+        assert!(!text.contains("{{"), "a placeholder is left in {file}");
+    }
+    let incident = std::fs::read_to_string(site.join(cases[0].1)).unwrap();
+    assert!(incident.contains("\ntitle: \"Breach: \\\"phase 2\\\" # at a vendor\"\n"));
+    assert!(incident.contains("\ndate: 2026-11-29 "));
+
+    // Drafts are left out of a normal build, and build cleanly with --drafts.
+    build(&site, &[]);
+    for (_, _, page) in &cases {
+        assert!(!site.join("public").join(page).exists(), "{page} published");
+    }
+    let text = build(&site, &["--drafts"]);
+    assert!(
+        !text.contains("warning") && !text.contains("error"),
+        "{text}"
+    );
+    for (_, _, page) in &cases {
+        assert!(site.join("public").join(page).is_file(), "no {page}");
+    }
+    let page = std::fs::read_to_string(site.join("public").join(cases[0].2)).unwrap();
+    assert!(page.contains("Breach: &quot;phase 2&quot; # at a vendor"));
+}
+
+#[test]
+fn new_never_overwrites_and_names_the_file() {
+    let (_dir, site) = init_site();
+    let file = site.join("content/faq/is-my-data-safe.md");
+    let first = seckb(&site, &["new", "faq", "Is my data safe?"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    std::fs::write(&file, "edited").unwrap();
+
+    let again = seckb(&site, &["new", "faq", "Is my data safe?"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        stderr(&again).lines().next(),
+        Some("error[E0006]: content/faq/is-my-data-safe.md already exists; seckb new never overwrites a file")
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "edited");
+
+    // An incident of another day would take the sample incident's URL.
+    let clash = seckb(
+        &site,
+        &[
+            "new",
+            "incident",
+            "Phishing emails impersonating support",
+            "--now",
+            NOW,
+        ],
+    );
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(
+        stderr(&clash).contains("content/incidents/2026-01-12-phishing-emails-impersonating-support.md already has the URL incidents/phishing-emails-impersonating-support/"),
+        "{}",
+        stderr(&clash)
+    );
+    assert!(!site
+        .join("content/incidents/2026-11-29-phishing-emails-impersonating-support.md")
+        .exists());
+
+    for bad in [
+        vec!["new", "page", "X", "--section", "faq"],
+        vec!["new", "incident", "X", "--section", "guides"],
+        vec!["new", "incident", "???"],
+    ] {
+        let result = seckb(&site, &bad);
+        assert_eq!(result.status.code(), Some(2), "{bad:?}");
+        assert!(
+            stderr(&result).starts_with("error[E0002]: "),
+            "{}",
+            stderr(&result)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Feeds, sitemap, robots.txt, redirects, CNAME
+// ---------------------------------------------------------------------------
+
+/// tests/fixtures/publish built into a temporary folder.
+fn build_publish_fixture(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut args = vec!["--output", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    build(&fixture("publish"), &args);
+    (dir, out)
+}
+
+fn parse_feed(path: &Path) -> feed_rs::model::Feed {
+    let bytes = std::fs::read(path).unwrap();
+    feed_rs::parser::parse(bytes.as_slice()).unwrap()
+}
+
+fn time(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text).unwrap().into()
+}
+
+const KB: &str = "https://example.org/kb/";
+
+#[test]
+fn the_site_feed_is_atom_in_update_order_without_unpublished_documents() {
+    let (_dir, out) = build_publish_fixture(&[]);
+    let feed = parse_feed(&out.join("atom.xml"));
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+    assert_eq!(feed.id, format!("{KB}atom.xml"));
+    assert_eq!(feed.title.as_ref().unwrap().content, "Publish & <Test>");
+    assert_eq!(feed.authors[0].name.as_deref(), Some("The PSIRT"));
+    assert_eq!(feed.updated, Some(time("2026-03-01T00:00:00Z")));
+    let links: Vec<(Option<&str>, &str)> = feed
+        .links
+        .iter()
+        .map(|l| (l.rel.as_deref(), l.href.as_str()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (Some("self"), "https://example.org/kb/atom.xml"),
+            (Some("alternate"), KB)
+        ]
+    );
+    // Newest `updated` first; a tie goes to the later `date`. No draft, no
+    // TLP:AMBER document, no undated guide.
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://example.org/kb/incidents/third/",
+            "https://example.org/kb/incidents/first/",
+            "https://example.org/kb/faq/questions/",
+            "https://example.org/kb/incidents/second/",
+        ]
+    );
+    for e in &feed.entries {
+        assert_eq!(e.links[0].href, e.id);
+        assert_eq!(e.links[0].rel.as_deref(), Some("alternate"));
+    }
+    let titles: Vec<&str> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "[CRITICAL] Third incident <with> \"markup\" & more",
+            "INC-1 [HIGH] First incident",
+            "Questions",
+            "INC-2 [LOW] Second incident",
+        ]
+    );
+    let dates: Vec<_> = feed
+        .entries
+        .iter()
+        .map(|e| (e.published, e.updated))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            (
+                Some(time("2026-02-15T09:30:00Z")),
+                Some(time("2026-03-01T00:00:00Z"))
+            ),
+            (
+                Some(time("2026-01-01T00:00:00Z")),
+                Some(time("2026-03-01T00:00:00Z"))
+            ),
+            (
+                Some(time("2026-02-20T00:00:00Z")),
+                Some(time("2026-02-20T00:00:00Z"))
+            ),
+            (
+                Some(time("2026-02-01T00:00:00Z")),
+                Some(time("2026-02-01T00:00:00Z"))
+            ),
+        ]
+    );
+    // The entry's HTML links like the page does.
+    let content = feed.entries[1].content.as_ref().unwrap();
+    assert_eq!(content.content_type.to_string(), "text/html");
+    assert!(content
+        .body
+        .as_ref()
+        .unwrap()
+        .contains("href=\"/kb/guides/handbook/#keys\""));
+}
+
+#[test]
+fn the_incident_feed_says_severity_and_status() {
+    let (_dir, out) = build_publish_fixture(&[]);
+    let feed = parse_feed(&out.join("incidents/atom.xml"));
+    assert_eq!(feed.id, format!("{KB}incidents/atom.xml"));
+    assert_eq!(
+        feed.title.as_ref().unwrap().content,
+        "Publish & <Test>: incidents"
+    );
+    let alternate = feed
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref() == Some("alternate"));
+    assert_eq!(alternate.unwrap().href, format!("{KB}incidents/"));
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://example.org/kb/incidents/third/",
+            "https://example.org/kb/incidents/first/",
+            "https://example.org/kb/incidents/second/",
+        ]
+    );
+    let first = &feed.entries[1];
+    assert!(first
+        .summary
+        .as_ref()
+        .unwrap()
+        .content
+        .starts_with("Severity: high. Status: monitoring. "));
+    let terms: Vec<&str> = first.categories.iter().map(|c| c.term.as_str()).collect();
+    assert_eq!(terms, ["severity:high", "status:monitoring", "alpha"]);
+}
+
+#[test]
+fn every_page_links_both_feeds_in_its_head() {
+    let (_dir, out) = build_publish_fixture(&[]);
+    let mut checked = 0;
+    for (page, html) in html_files(&out) {
+        if is_redirect(&html) {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(&html);
+        let selector =
+            scraper::Selector::parse("head link[rel=alternate][type=\"application/atom+xml\"]")
+                .unwrap();
+        let feeds: Vec<&str> = doc
+            .select(&selector)
+            .filter_map(|e| e.value().attr("href"))
+            .collect();
+        assert_eq!(feeds, ["/kb/atom.xml", "/kb/incidents/atom.xml"], "{page}");
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} pages");
+}
+
+fn is_redirect(html: &str) -> bool {
+    html.contains("<meta http-equiv=\"refresh\"")
+}
+
+/// The URLs of the sitemap, after checking its namespace.
+fn sitemap_urls(out: &Path) -> BTreeSet<String> {
+    let xml = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(xml.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    xml.split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().to_string())
+        .collect()
+}
+
+/// The URL of every HTML page of the output but 404.html and redirects.
+fn page_urls(out: &Path) -> BTreeSet<String> {
+    html_files(out)
+        .into_iter()
+        .filter(|(path, html)| path != "404.html" && !is_redirect(html))
+        .map(|(path, _)| format!("{KB}{}", path.trim_end_matches("index.html")))
+        .collect()
+}
+
+#[test]
+fn the_sitemap_lists_exactly_the_published_pages() {
+    let (_dir, out) = build_publish_fixture(&[]);
+    let urls = sitemap_urls(&out);
+    assert_eq!(urls, page_urls(&out));
+    assert!(urls.contains(&format!("{KB}incidents/first/")));
+    assert!(urls.contains(&format!("{KB}guides/handbook/")));
+    for hidden in ["draft", "amber", "old/first", "advisories"] {
+        assert!(
+            !urls.iter().any(|u| u.contains(hidden)),
+            "`{hidden}` is in the sitemap"
+        );
+    }
+    let xml = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(xml.contains(
+        "<url><loc>https://example.org/kb/incidents/first/</loc><lastmod>2026-03-01</lastmod></url>"
+    ));
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert_eq!(
+        robots,
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/kb/sitemap.xml\n"
+    );
+
+    // An internal TLP:AMBER build lists the amber pages, and keeps crawlers out.
+    let (_dir, out) = build_publish_fixture(&["--tlp", "amber"]);
+    let urls = sitemap_urls(&out);
+    assert_eq!(urls, page_urls(&out));
+    assert!(urls.contains(&format!("{KB}incidents/amber/")));
+    assert!(urls.contains(&format!("{KB}guides/amber-guide/")));
+    assert!(!urls.iter().any(|u| u.contains("draft")));
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(
+        robots.starts_with("User-agent: *\nDisallow: /\n"),
+        "{robots}"
+    );
+}
+
+#[test]
+fn aliases_redirect_to_their_page_and_cname_is_written() {
+    let (_dir, out) = build_publish_fixture(&[]);
+    for alias in ["old/first/index.html", "advisories/2026/1.html"] {
+        let html = std::fs::read_to_string(out.join(alias)).unwrap();
+        assert!(
+            html.contains("<meta http-equiv=\"refresh\" content=\"0; url=/kb/incidents/first/\">"),
+            "{alias}: {html}"
+        );
+        assert!(
+            html.contains(
+                "<link rel=\"canonical\" href=\"https://example.org/kb/incidents/first/\">"
+            ),
+            "{alias}: {html}"
+        );
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap(),
+        "advisories.example.org\n"
+    );
+    assert_eq!(std::fs::read(out.join(".nojekyll")).unwrap(), b"");
+    let not_found = std::fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(not_found.contains("<h1>Page not found</h1>"));
+    let problems = broken_links(&out, "/kb/");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------------------
+// seckb check: warnings
+// ---------------------------------------------------------------------------
+
+#[test]
+fn warnings_fail_check_only_with_deny_warnings() {
+    let site = fixture("publish");
+    let result = seckb(&site, &["check", "--format", "json"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let stale: Vec<serde_json::Value> = stdout(&result)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["file"] == "content/incidents/2026-02-15-third.md")
+        .collect();
+    assert_eq!(
+        stale,
+        [serde_json::json!({
+            "file": "content/incidents/2026-02-15-third.md",
+            "line": 6,
+            "column": 9,
+            "severity": "warning",
+            "code": "W0100",
+            "name": "stale-investigation",
+            "message": "incident still `investigating` 287 days after its date",
+            "help": "once the cause is known, set `status` to identified, monitoring or resolved",
+        })]
+    );
+    let result = seckb(&site, &["check", "--format", "github", "--deny-warnings"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(stdout(&result).contains(
+        "::warning file=content/incidents/2026-02-15-third.md,line=6,col=9,title=W0100 stale-investigation::incident still `investigating` 287 days after its date"
+    ));
+    // check writes nothing.
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn the_readme_lists_every_diagnostic_code() {
+    let source = std::fs::read_to_string(repo().join("src/diagnostics.rs")).unwrap();
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let pattern = regex::Regex::new(r#"\("([EWN]\d{4})", "([a-z0-9-]+)"\)"#).unwrap();
+    let codes: Vec<(String, String)> = pattern
+        .captures_iter(&source)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect();
+    assert!(codes.len() > 25, "found only {codes:?}");
+    let missing: Vec<String> = codes
+        .iter()
+        .filter(|(code, name)| !readme.contains(&format!("| {code} | {name} | ")))
+        .map(|(code, name)| format!("{code} {name}"))
+        .collect();
+    assert!(missing.is_empty(), "not in the README's table: {missing:?}");
 }

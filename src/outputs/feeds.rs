@@ -17,7 +17,7 @@ pub fn add(site: &Site, output: &mut Output) {
         .collect();
     output.insert_bytes(
         "atom.xml",
-        feed(site, &all, "atom.xml", &site.config.title).into_bytes(),
+        feed(site, &all, "atom.xml", "", &site.config.title).into_bytes(),
     );
     let incidents: Vec<&Page> = all
         .iter()
@@ -25,13 +25,20 @@ pub fn add(site: &Site, output: &mut Output) {
         .filter(|p| p.kind() == Kind::Incident)
         .collect();
     let title = format!("{}: incidents", site.config.title);
+    // The feed's web page is the incident list, where there is one.
+    let home = if site.lists.iter().any(|l| l.path == "incidents/") {
+        "incidents/"
+    } else {
+        ""
+    };
     output.insert_bytes(
         "incidents/atom.xml",
-        feed(site, &incidents, "incidents/atom.xml", &title).into_bytes(),
+        feed(site, &incidents, "incidents/atom.xml", home, &title).into_bytes(),
     );
 }
 
-fn feed(site: &Site, pages: &[&Page], path: &str, title: &str) -> String {
+/// A feed at site path `path` of `pages`, whose web page is site path `home`.
+fn feed(site: &Site, pages: &[&Page], path: &str, home: &str, title: &str) -> String {
     let mut pages: Vec<&Page> = pages.to_vec();
     pages.sort_by(|a, b| {
         b.doc
@@ -62,7 +69,7 @@ fn feed(site: &Site, pages: &[&Page], path: &str, title: &str) -> String {
     xml.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <generator>seckb</generator>\n",
         xml_escape(&urls.absolute(path)),
-        xml_escape(urls.base_url()),
+        xml_escape(&urls.absolute(home)),
         xml_escape(&urls.absolute(path)),
         xml_escape(&site.config.author),
     ));
@@ -110,11 +117,12 @@ fn entry(site: &Site, page: &Page) -> String {
         categories.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(tag)));
     }
     format!(
-        "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n    <summary>{}</summary>\n{categories}    <content type=\"html\">{}</content>\n  </entry>\n",
+        "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n    <summary>{}</summary>\n{categories}    <content type=\"html\" xml:base=\"{}\">{}</content>\n  </entry>\n",
         xml_escape(&title),
         xml_escape(&link),
         xml_escape(&link),
         xml_escape(&summary),
+        xml_escape(&link),
         xml_escape(&page.rendered.html),
     )
 }

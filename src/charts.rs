@@ -202,7 +202,7 @@ pub fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -> Strin
         title = escape(title),
         desc = escape(desc),
     );
-    svg.push_str("<g class=\"chart-grid\">");
+    svg.push_str("<g class=\"chart-gridlines\">");
     for tick in (0..=axis_max).step_by(step) {
         let y = num(baseline - tick as f64 * unit);
         let _ = write!(

@@ -5,7 +5,7 @@
 // alone does not fail the test; any changed pixel does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from './helpers.mjs';
@@ -59,6 +59,7 @@ test('README screenshots match what scripts/screenshots.mjs makes now', async (t
       else if (diff.changed > 0) stale.push(`${file}: ${diff.changed} of ${diff.total} pixels changed`);
     }
     assert.deepEqual(stale, [], `The README screenshots are out of date; ${FIX}.\n${stale.join('\n')}\n(fresh ones are in ${out})`);
+    rmSync(out, { recursive: true, force: true });
     // The README shows every one of them.
     const readme = readFileSync(join(screenshotDir, '..', '..', 'README.md'), 'utf8');
     for (const file of written) assert.ok(readme.includes(`docs/screenshots/${file}`), `README shows ${file}`);

@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod jsonld;
 pub mod linkcheck;
 pub mod markdown;
+pub mod nesting;
 pub mod output;
 pub mod outputs;
 pub mod pipeline;

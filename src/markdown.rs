@@ -6,6 +6,7 @@
 use crate::config::RawHtml;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::highlight::{self, escape};
+use crate::nesting;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -203,6 +204,9 @@ impl<'a> Renderer<'a> {
         let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
             .into_offset_iter()
             .collect();
+        if !self.within_depth(&events) {
+            return;
+        }
         let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
         // The open question of an FAQ: (question, anchor, start in html_events).
         let mut question: Option<(String, String, usize)> = None;
@@ -240,6 +244,8 @@ impl<'a> Renderer<'a> {
                     let mut inner_html = String::new();
                     let inner_events = self.rewrite(inner);
                     pulldown_cmark::html::push_html(&mut inner_html, inner_events.into_iter());
+                    // A `{#custom-id}` is author text: escaped like any attribute value.
+                    let id = escape(&id);
                     html_events.push(Event::Html(CowStr::from(format!(
                         "<h{level_num} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to “{}”\">#</a></h{level_num}>\n",
                         escape(&title)
@@ -309,6 +315,31 @@ impl<'a> Renderer<'a> {
         }
         self.out.html = html;
         self.out.text = text;
+    }
+
+    /// Refuses a document nested deeper than `nesting::MAX_DEPTH` before any
+    /// work whose cost grows with depth (see `nesting`).
+    fn within_depth(&mut self, events: &[(Event, std::ops::Range<usize>)]) -> bool {
+        let mut depth = nesting::Depth::default();
+        let count_html = self.raw_html != RawHtml::Deny;
+        let Some((_, range)) = events
+            .iter()
+            .find(|(event, _)| depth.event(event, count_html) > nesting::MAX_DEPTH)
+        else {
+            return true;
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::NestingTooDeep,
+                format!(
+                    "the document nests more than {} levels deep (lists, block quotes, emphasis or HTML elements inside each other)",
+                    nesting::MAX_DEPTH
+                ),
+            )
+            .at(self.location(range.start))
+            .help("flatten the structure; browsers stop nesting elements at 512 levels anyway"),
+        );
+        false
     }
 
     /// Ends the open FAQ question: its answer is the HTML emitted since it began.
@@ -779,6 +810,40 @@ mod tests {
         assert_eq!(d[0].code, Code::InvalidUrl);
         assert!(
             !r.html.contains("cdn.example") && !r.html.contains("t.example"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn documents_nested_too_deep_are_refused_where_the_limit_is_crossed() {
+        let (r, d) = run(&"> ".repeat(10_000), false);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::NestingTooDeep);
+        let loc = d[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (4, 2 * nesting::MAX_DEPTH + 1));
+        assert!(r.html.is_empty());
+        let (_, d) = run(&format!("{}x\n", "<div>".repeat(300)), false);
+        assert_eq!(d[0].code, Code::NestingTooDeep);
+        let (r, d) = run(
+            &format!("{}x\n", "> ".repeat(nesting::MAX_DEPTH - 1)),
+            false,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            r.html.matches("<blockquote>").count(),
+            nesting::MAX_DEPTH - 1
+        );
+    }
+
+    #[test]
+    fn custom_heading_ids_cannot_break_out_of_the_attribute() {
+        // Regression (found by the hostile-input suite): `{#id}` was emitted unescaped.
+        let (r, _) = run("## Title {#x\"onmouseover=\"alert(1)}\n", false);
+        assert!(
+            r.html.contains(
+                "<h2 id=\"x&quot;onmouseover=&quot;alert(1)\">Title <a class=\"anchor\" href=\"#x&quot;onmouseover=&quot;alert(1)\""
+            ),
             "{}",
             r.html
         );

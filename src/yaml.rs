@@ -36,12 +36,46 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
             line = i + 1;
             column = l.trim_end().chars().count().max(1);
         }
+        let message = strip_position(&e.to_string());
+        // serde_yaml reports a duplicate key at the start of its mapping: point
+        // at the second occurrence, which is the line to delete or rename.
+        let repeat = duplicate_key(&message).and_then(|k| second_occurrence(text, line, &k));
+        if let Some(repeat) = repeat {
+            (line, column) = repeat;
+        }
         SyntaxError {
-            message: strip_position(&e.to_string()),
+            message,
             line,
             column,
         }
     })
+}
+
+/// The key named by serde_yaml's "[path: ]duplicate entry with key \"k\"" message.
+fn duplicate_key(message: &str) -> Option<String> {
+    let marker = "duplicate entry with key ";
+    let start = message.find(marker)? + marker.len();
+    Some(message[start..].trim_matches('"').to_string())
+}
+
+/// Line and column of the first key, from line `from` on, that repeats an
+/// earlier `key:` at the same indentation (list item markers count as
+/// indentation).
+fn second_occurrence(text: &str, from: usize, key: &str) -> Option<(usize, usize)> {
+    let mut seen: Vec<usize> = Vec::new();
+    let lines = text.lines().enumerate().skip(from.saturating_sub(1));
+    for (i, raw) in lines {
+        let trimmed = raw.trim_start_matches([' ', '-', '\t']);
+        let indent = raw.len() - trimmed.len();
+        if key_of(trimmed.trim_end()) != Some(key) {
+            continue;
+        }
+        if seen.contains(&indent) {
+            return Some((i + 1, indent + 1));
+        }
+        seen.push(indent);
+    }
+    None
 }
 
 /// Converts a parsed value into a typed struct; the message has no position.
@@ -297,6 +331,15 @@ mod tests {
         assert_eq!(find_in_key(DOC, "severity", "critcal"), Some((2, 11)));
         assert_eq!(find_in_key(DOC, "timeline", "second"), Some((7, 12)));
         assert_eq!(find_in_key(DOC, "timeline", "Acme"), None);
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_repeat() {
+        let e = parse("title: A\ndate: 2026-01-01\ntitle: B\n").unwrap_err();
+        assert_eq!(e.message, "duplicate entry with key \"title\"");
+        assert_eq!((e.line, e.column), (3, 1));
+        let e = parse("timeline:\n  - date: a\n    event: x\n    date: b\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 5));
     }
 
     #[test]

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Benchmarks seckb on generated knowledge bases (examples/gen-corpus.rs).
+#
+#   benches/run.sh                 # 1k, 10k and 100k documents
+#   SIZES="10000" benches/run.sh   # one size
+#
+# For each size it reports the full build's wall time (median of RUNS, one run
+# at 100k), peak RSS, output size and file count, the search index size, and
+# the time `seckb serve` takes to show a one-file edit. Everything is written
+# under BENCH_DIR (tmpfs: the disk here is slow to create files right after a
+# large tree is deleted, which distorts every timing). The last line of each
+# size is a row for the history table in benches/README.md.
+#
+# Environment: SIZES, RUNS (3), SEED (1), BENCH_DIR (/dev/shm/seckb-bench),
+# SERVE_SIZES (sizes at which serve is measured: "1000 10000"),
+# CARGO_TARGET_DIR (where the release binaries are built).
+set -euo pipefail
+
+SIZES=${SIZES:-"1000 10000 100000"}
+RUNS=${RUNS:-3}
+SEED=${SEED:-1}
+BENCH_DIR=${BENCH_DIR:-/dev/shm/seckb-bench}
+SERVE_SIZES=${SERVE_SIZES:-"1000 10000"}
+NOW=2026-01-01T00:00:00Z
+
+cd "$(dirname "$0")/.."
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+cargo build --quiet --release --bin seckb --example gen-corpus
+SECKB=$TARGET/release/seckb
+GEN=$TARGET/release/examples/gen-corpus
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git status --porcelain --untracked-files=no -- src themes Cargo.toml 2>/dev/null | head -c1)
+[ -n "$DIRTY" ] && COMMIT="$COMMIT+dirty"
+mkdir -p "$BENCH_DIR"
+
+# corpus SIZE FORMAT → directory of a generated site, regenerated only when the
+# generator binary or the seed changed.
+corpus() {
+    local dir=$BENCH_DIR/corpus-$2-$1 stamp
+    stamp="$(sha256sum "$GEN" | cut -c1-16) seed=$SEED"
+    if [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]; then
+        rm -rf "$dir"
+        "$GEN" --docs "$1" --out "$dir" --seed "$SEED" --format "$2" >&2
+        echo "$stamp" >"$dir/.stamp"
+    fi
+    echo "$dir"
+}
+
+# timed LOG CMD... → "seconds max_rss_kib" of one run (GNU time).
+timed() {
+    local log=$1
+    shift
+    /usr/bin/time -f '%e %M' -o "$log.time" "$@" >"$log" 2>&1 || {
+        echo "command failed: $*" >&2
+        tail -n 20 "$log" >&2
+        exit 1
+    }
+    tail -n 1 "$log.time"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k/1024}'; }
+mb() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1e6}'; }
+
+# Search index: whatever the search stage writes (search/ and search*.json at
+# the root); "n/a" when the build has none.
+search_size() {
+    local out=$1 files
+    files=$(find "$out" -maxdepth 1 \( -name 'search' -o -name 'search*.json' -o -name 'search-index*' \) 2>/dev/null)
+    if [ -z "$files" ]; then
+        echo "n/a"
+    else
+        # shellcheck disable=SC2086
+        mb "$(du -scb $files | tail -n 1 | cut -f1)"
+    fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# serve_edit SITE → median milliseconds from saving a one-file edit to the
+# served page showing it (three edits), or a TODO when serve does not exist.
+serve_edit() {
+    local site=$1 log=$BENCH_DIR/serve.log port pid url file page marker t0 t1 times=() orig
+    if ! "$SECKB" serve --help >/dev/null 2>&1; then
+        echo "TODO(no serve command in this build)"
+        return
+    fi
+    port=$(free_port)
+    "$SECKB" --root "$site" serve --port "$port" --now "$NOW" >"$log" 2>&1 &
+    pid=$!
+    url=http://127.0.0.1:$port/
+    for _ in $(seq 1 1200); do
+        curl -sf -o /dev/null "$url" && break
+        sleep 0.25
+    done
+    file=$(find "$site/content/guides" -name '*.md' ! -name '_index.md' | sort | head -n 1)
+    page=${url}guides/$(basename "$file" .md)/
+    orig=$(cat "$file")
+    for i in 1 2 3; do
+        marker="bench-edit-$i-$RANDOM"
+        t0=$(date +%s%N)
+        printf '%s\n\nParagraph %s added by the benchmark.\n' "$orig" "$marker" >"$file"
+        t1=""
+        for _ in $(seq 1 3000); do
+            if curl -sf "$page" | grep -q "$marker"; then
+                t1=$(date +%s%N)
+                break
+            fi
+            sleep 0.01
+        done
+        [ -n "$t1" ] && times+=($(((t1 - t0) / 1000000)))
+        sleep 1
+    done
+    printf '%s\n' "$orig" >"$file"
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    if [ ${#times[@]} -eq 0 ]; then
+        echo "failed(see $log)"
+    else
+        printf '%s\n' "${times[@]}" | median
+    fi
+}
+
+echo "seckb $COMMIT, $(nproc) cores, $(date -u +%Y-%m-%d), runs=$RUNS, output in $BENCH_DIR"
+for n in $SIZES; do
+    site=$(corpus "$n" seckb)
+    out=$BENCH_DIR/out-$n
+    runs=$RUNS
+    [ "$n" -ge 100000 ] && runs=1
+    walls=()
+    rss=0
+    for _ in $(seq 1 "$runs"); do
+        rm -rf "$out"
+        read -r wall kib < <(timed "$BENCH_DIR/build-$n.log" "$SECKB" --root "$site" --quiet build --output "$out" --now "$NOW")
+        walls+=("$wall")
+        [ "$kib" -gt "$rss" ] && rss=$kib
+    done
+    wall=$(printf '%s\n' "${walls[@]}" | median)
+    bytes=$(du -sb "$out" | cut -f1)
+    files=$(find "$out" -type f | wc -l)
+    search=$(search_size "$out")
+    serve="not measured at this size"
+    case " $SERVE_SIZES " in *" $n "*) serve=$(serve_edit "$site") ;; esac
+    echo "$n docs: build ${wall} s (runs: ${walls[*]}), peak RSS $(mib "$rss") MiB, output $(mb "$bytes") MB in $files files, search index $search MB, serve one-file edit $serve ms"
+    echo "| $(date -u +%Y-%m-%d) | $COMMIT | $n | $wall | $(mib "$rss") | $(mb "$bytes") | $files | $search | $serve |"
+done

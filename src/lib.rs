@@ -24,6 +24,7 @@ pub mod search;
 pub mod secrets;
 pub mod serve;
 pub mod site;
+pub mod template_check;
 pub mod theme;
 pub mod urls;
 pub mod write;

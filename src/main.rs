@@ -261,7 +261,11 @@ fn main() -> ExitCode {
             let text = diagnostics::render(&diagnostics, format, color && format == Format::Human);
             match format {
                 Format::Human => eprint!("{text}"),
-                _ => print!("{text}"),
+                // Written, not print!: a closed pipe (`seckb check --format json | head`) is no panic.
+                _ => {
+                    use std::io::Write;
+                    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+                }
             }
             let count = |level| diagnostics.iter().filter(|d| d.level == level).count();
             let (errors, warnings) = (count(Level::Error), count(Level::Warning));

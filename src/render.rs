@@ -29,6 +29,11 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which only makes URLs harder to read.
     tera.set_escape_fn(crate::highlight::escape);
+    // Before Tera parses anything: it would overflow the stack on these.
+    let refused = crate::template_check::check(theme);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()

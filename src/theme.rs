@@ -44,53 +44,11 @@ impl Theme {
     /// A chain of templates that include, extend or import each other in a
     /// loop (Tera would recurse until the stack overflows), if any.
     pub fn include_cycle(&self) -> Option<Vec<String>> {
-        let (Ok(pattern), Ok(comment)) = (
-            regex::Regex::new(r#"\{%-?\s*(?:include|extends|import)\s+["']([^"']+)["']"#),
-            regex::Regex::new(r"(?s)\{#.*?#\}"),
-        ) else {
-            return None;
-        };
-        let edges: HashMap<&str, Vec<String>> = self
-            .templates
-            .iter()
-            .map(|t| {
-                let code = comment.replace_all(&t.text, "");
-                let targets = pattern
-                    .captures_iter(&code)
-                    .map(|c| c[1].to_string())
-                    .collect();
-                (t.name.as_str(), targets)
-            })
-            .collect();
-        fn visit<'a>(
-            node: &'a str,
-            edges: &'a HashMap<&str, Vec<String>>,
-            stack: &mut Vec<&'a str>,
-            done: &mut std::collections::HashSet<&'a str>,
-        ) -> Option<Vec<String>> {
-            if let Some(i) = stack.iter().position(|n| *n == node) {
-                let mut cycle: Vec<String> = stack[i..].iter().map(|s| s.to_string()).collect();
-                cycle.push(node.to_string());
-                return Some(cycle);
-            }
-            if !done.insert(node) {
-                return None;
-            }
-            stack.push(node);
-            for next in edges.get(node).into_iter().flatten() {
-                if let Some(c) = visit(next, edges, stack, done) {
-                    return Some(c);
-                }
-            }
-            stack.pop();
-            None
-        }
-        let mut done = std::collections::HashSet::new();
-        let mut names: Vec<&str> = edges.keys().copied().collect();
-        names.sort();
-        names
+        let edges: HashMap<String, Vec<String>> = crate::template_check::references(self)
             .into_iter()
-            .find_map(|n| visit(n, &edges, &mut Vec::new(), &mut done))
+            .map(|(name, targets)| (name.to_string(), targets))
+            .collect();
+        crate::template_check::find_cycle(&edges)
     }
 }
 

@@ -47,12 +47,12 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut markdown = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
+    let mut walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -88,6 +88,11 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
                     .at(Location::file(&rel))
                     .help("copy the file into the site, or point the link inside it"),
                 );
+                // Nothing below a linked folder outside the site is read (a
+                // link to /usr would otherwise walk all of it).
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
                 continue;
             }
         }

@@ -2,9 +2,9 @@
 // serve it the way GitHub Pages does (under a base path, 404.html for unknown
 // paths), and drive headless Chromium while recording console errors,
 // CSP violations and requests to other origins.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import vm from 'node:vm';
@@ -61,6 +61,42 @@ export async function serve(dir, basePath = '/') {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   return { port, site, url: `http://127.0.0.1:${port}${basePath}`, origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** A temporary copy of the site at `root` (what a build reads), to edit freely. */
+export function copySite(root = repo) {
+  const dir = mkdtempSync(join(tmpdir(), 'seckb-site-'));
+  for (const name of ['seckb.yaml', 'content', 'templates', 'static', 'themes']) {
+    if (existsSync(join(root, name))) cpSync(join(root, name), join(dir, name), { recursive: true });
+  }
+  return dir;
+}
+
+/**
+ * Runs `seckb serve` on a free port for the site at `root` (a child process;
+ * `args` are added, e.g. --drafts). Resolves once it serves, with
+ * {url, origin, output, stop}; `output()` is its stderr so far.
+ */
+export function seckbServe({ root, args = [] }) {
+  const child = spawn(bin, ['--root', root, 'serve', '--port', '0', '--now', '2026-11-29T12:00:00Z', ...args], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const stop = () => new Promise((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    child.once('exit', ok);
+    child.kill();
+  });
+  return new Promise((ok, fail) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text) => {
+      stderr += text;
+      const url = /^Serving (http:\/\/\S+)$/m.exec(stderr)?.[1];
+      if (url) ok({ url, origin: new URL(url).origin, output: () => stderr, stop });
+    });
+    child.once('exit', (code) => fail(new Error(`seckb serve exited (${code}):\n${stderr}`)));
+  });
 }
 
 /** Starts a server, builds the site for its address, and serves the build. */

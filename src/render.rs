@@ -371,6 +371,46 @@ fn render_one(
     })
 }
 
+/// Renders the page of `site.pages[index]` alone, exactly as `render_site`
+/// does: `seckb serve` shows an edited document before the full rebuild.
+pub fn render_document_page(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    index: usize,
+) -> Result<RenderedPage, Diagnostic> {
+    render_document(site, &Shared::new(site), tera, theme, index)
+}
+
+fn render_document(
+    site: &Site,
+    shared: &Shared,
+    tera: &Tera,
+    theme: &Theme,
+    index: usize,
+) -> Result<RenderedPage, Diagnostic> {
+    let page = &site.pages[index];
+    let template: &'static str = match page.kind() {
+        Kind::Incident => "incident.html",
+        Kind::Faq => "faq.html",
+        Kind::Page => "page.html",
+    };
+    let mut ctx = shared.context(
+        page.kind().as_str(),
+        &page.doc.meta.title,
+        site.urls.absolute(&page.doc.path),
+        page.doc.meta.tlp > Tlp::Clear,
+    );
+    ctx.insert("page", &page_json(site, shared, index));
+    render_one(
+        tera,
+        theme,
+        template,
+        Urls::output_file(&page.doc.path),
+        &ctx,
+    )
+}
+
 /// Renders every HTML page of the site.
 pub fn render_site(
     site: &Site,
@@ -384,26 +424,7 @@ pub fn render_site(
 
     for index in 0..site.pages.len() {
         jobs.push(Box::new(move || {
-            let page = &site.pages[index];
-            let template: &'static str = match page.kind() {
-                Kind::Incident => "incident.html",
-                Kind::Faq => "faq.html",
-                Kind::Page => "page.html",
-            };
-            let mut ctx = shared.context(
-                page.kind().as_str(),
-                &page.doc.meta.title,
-                urls.absolute(&page.doc.path),
-                page.doc.meta.tlp > Tlp::Clear,
-            );
-            ctx.insert("page", &page_json(site, shared, index));
-            render_one(
-                tera,
-                theme,
-                template,
-                Urls::output_file(&page.doc.path),
-                &ctx,
-            )
+            render_document(site, shared, tera, theme, index)
         }));
     }
     for list in &site.lists {

@@ -154,6 +154,9 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Redirects: (alias site path, target page index).
     pub aliases: Vec<(String, usize)>,
+    /// Every document's URL and publication state, and the assets: what
+    /// Markdown links resolve against (`seckb serve` re-renders one page with it).
+    pub links: Links,
 }
 
 impl Site {
@@ -528,6 +531,7 @@ pub fn assemble(
         taxonomies,
         assets,
         aliases,
+        links,
     };
     (site, diagnostics)
 }
@@ -558,7 +562,9 @@ fn render_section_intro(
     (r.html, r.links)
 }
 
-fn render_page(
+/// A published document's page data: its Markdown body, front matter Markdown
+/// and summary rendered against `links`.
+pub fn render_page(
     doc: Document,
     links: &Links,
     raw_html: crate::config::RawHtml,

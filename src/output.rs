@@ -15,11 +15,12 @@ pub enum Content {
 }
 
 impl Content {
-    /// The text of generated files (copies are not read).
-    pub fn text(&self) -> Option<String> {
+    /// The text of generated files (copies are not read), borrowed: the
+    /// link check reads every page of the site.
+    pub fn text(&self) -> Option<Cow<'_, str>> {
         match self {
-            Content::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
-            Content::Embedded(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            Content::Bytes(b) => Some(String::from_utf8_lossy(b)),
+            Content::Embedded(b) => Some(String::from_utf8_lossy(b)),
             Content::Copy(_) => None,
         }
     }

@@ -233,10 +233,21 @@ fn documents_and_faq_questions_are_entries_with_their_metadata() {
     );
     assert_eq!(gateway["vendors"], serde_json::json!(["Proxyco"]));
     assert_eq!(gateway["tags"], serde_json::json!(["gateway", "exposure"]));
-    assert!(gateway["summary"]
+    // The default summary (the first paragraph) is not stored twice.
+    assert!(gateway.get("summary").is_none());
+    assert!(gateway["text"]
         .as_str()
         .unwrap()
         .starts_with("A misconfigured proxy"));
+    let faq = docs
+        .iter()
+        .find(|d| d["url"] == "/kb/faq/api-keys/")
+        .unwrap();
+    assert_eq!(faq["summary"], "Answers about keys.");
+    assert_eq!(
+        faq["text"], "How do I rotate a key?\nAre keys ever logged?",
+        "an FAQ's own entry holds its questions, not their answers"
+    );
     // Each question links to its anchor on the FAQ page, which exists there.
     let faq_html = std::fs::read_to_string(out.join("faq/api-keys/index.html")).unwrap();
     let questions: Vec<&Value> = docs.iter().filter(|d| d["parent"].is_string()).collect();

@@ -55,13 +55,27 @@ pub fn encode_postings(postings: &[Posting]) -> String {
     out
 }
 
-/// A list of document numbers, as gaps.
-fn encode_docs(docs: &[u32]) -> String {
+/// A sorted list of document numbers as runs of consecutive numbers (an FAQ
+/// and its questions are consecutive): per run the gap from the end of the
+/// previous run, times two, plus one when the run is longer than one number,
+/// then (only then) the run's length minus one.
+pub fn encode_runs(docs: &[u32]) -> String {
     let mut out = String::new();
-    let mut previous = 0;
-    for &d in docs {
-        push_varint(d - previous, &mut out);
-        previous = d;
+    let mut next = 0;
+    let mut i = 0;
+    while i < docs.len() {
+        let mut j = i + 1;
+        while j < docs.len() && docs[j] == docs[j - 1] + 1 {
+            j += 1;
+        }
+        let gap = docs[i] - next;
+        let extra = (j - i - 1) as u32;
+        push_varint(gap << 1 | u32::from(extra > 0), &mut out);
+        if extra > 0 {
+            push_varint(extra, &mut out);
+        }
+        next = docs[j - 1] + 1;
+        i = j;
     }
     out
 }
@@ -192,7 +206,7 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
     }
     let tag_rows: Vec<[String; 3]> = tags
         .iter()
-        .map(|(slug, (name, docs))| [slug.to_string(), name.to_string(), encode_docs(docs)])
+        .map(|(slug, (name, docs))| [slug.to_string(), name.to_string(), encode_runs(docs)])
         .collect();
     files.insert("tags.json".into(), json(&tag_rows));
 
@@ -208,7 +222,12 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
             tags: e.tags.iter().map(|(_, name)| name.as_str()).collect(),
             vendors: &e.vendors,
             ids: &e.ids,
-            summary: &e.summary,
+            // The default summary is the text's first paragraph: not stored twice.
+            summary: if e.text.starts_with(&e.summary) {
+                ""
+            } else {
+                &e.summary
+            },
             parent: e.parent.as_deref(),
             text: e.text.chars().take(MAX_TEXT_CHARS).collect(),
         };
@@ -286,5 +305,13 @@ mod tests {
         let encoded = encode_postings(&[p(3, field::BODY, 2, 0), p(5, field::TITLE, 0, 4)]);
         // doc 3, weight 8 | 2<<4 = 40 → (32|8)="E","1"; gap 2, weight 2, title words 4.
         assert_eq!(encoded, "3E1224");
+    }
+
+    #[test]
+    fn tag_lists_are_runs() {
+        // 2 alone: gap 2 → 4; 5..=8: gap 2 (from 3) → 5, then 3 more; 10: gap 1 → 2.
+        assert_eq!(encode_runs(&[2, 5, 6, 7, 8, 10]), "4532");
+        assert_eq!(encode_runs(&[0, 1]), "11");
+        assert_eq!(encode_runs(&[]), "");
     }
 }

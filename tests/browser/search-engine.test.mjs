@@ -61,7 +61,12 @@ test('one typo is forgiven in words of five letters or more', async () => {
 
 test('facets count the results and filter them', async () => {
   const { docs } = await engine.search('gateway');
+  const early = await engine.facet(docs, {});
+  assert.equal(early.tags, false, 'tag counts wait for tags.json');
+  assert.equal(early.counts.severity.get('high'), 1);
+  await engine.tags();
   const all = await engine.facet(docs, {});
+  assert.equal(all.tags, true);
   assert.equal(all.docs.length, docs.length);
   assert.equal(all.counts.severity.get('high'), 1);
   assert.equal(all.counts.severity.get('low'), 1);

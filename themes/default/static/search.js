@@ -40,57 +40,86 @@
     return out;
   }
 
+  /** Whether a code point is a letter or digit (Unicode Alphabetic or Number). */
+  function isWordCode(cp) {
+    if (cp < 128) return (cp >= 48 && cp <= 57) || (cp >= 97 && cp <= 122) || (cp >= 65 && cp <= 90);
+    return WORD.test(String.fromCodePoint(cp));
+  }
+
   function isWordChar(c) {
-    var code = c.charCodeAt(0);
-    if (code < 128) return (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-    return WORD.test(c);
+    return isWordCode(c.codePointAt(0));
+  }
+
+  function isConnector(cp) {
+    return cp < 0x10000 && CONNECTORS.indexOf(String.fromCharCode(cp)) >= 0;
   }
 
   /**
    * Splits text into terms: each word, and each identifier (words joined by
    * single connectors) whole and as its words. Tokens carry UTF-16 offsets
    * into the original text and a role: "word", "whole" or "part".
+   * (Parallel arrays and an ASCII fast path: snippets tokenize whole documents.)
    */
   function tokenize(text) {
-    var units = [];
-    var offset = 0;
-    for (var ch of text) {
-      var start = offset;
-      offset += ch.length;
-      for (var f of foldChar(ch)) units.push({ c: f, start: start, end: offset });
-    }
-    var tokens = [];
-    var n = units.length;
-    function push(from, to, role) {
-      if (to - from > MAX_TOKEN_CHARS) return;
-      var s = "";
-      for (var k = from; k < to; k++) s += units[k].c;
-      tokens.push({ text: s, start: units[from].start, end: units[to - 1].end, role: role });
-    }
-    var i = 0;
-    while (i < n) {
-      if (!isWordChar(units[i].c)) {
+    // Pure ASCII (most text): the lower-cased string is the folded text, one
+    // character per offset. Otherwise fold character by character.
+    var ascii = !/[^\x00-\x7f]/.test(text);
+    var folded = ascii ? text.toLowerCase() : null;
+    var cps = [];
+    var starts = [];
+    var ends = [];
+    for (var i = 0; !ascii && i < text.length; ) {
+      var code = text.charCodeAt(i);
+      if (code < 128) {
+        cps.push(code >= 65 && code <= 90 ? code + 32 : code);
+        starts.push(i);
+        ends.push(i + 1);
         i++;
         continue;
       }
+      var cp = text.codePointAt(i);
+      var size = cp > 0xffff ? 2 : 1;
+      for (var f of foldChar(String.fromCodePoint(cp))) {
+        cps.push(f.codePointAt(0));
+        starts.push(i);
+        ends.push(i + size);
+      }
+      i += size;
+    }
+    if (ascii) {
+      for (var a = 0; a < folded.length; a++) cps.push(folded.charCodeAt(a));
+    }
+    var tokens = [];
+    var n = cps.length;
+    function push(from, to, role) {
+      if (to - from > MAX_TOKEN_CHARS) return;
+      if (ascii) tokens.push({ text: folded.slice(from, to), start: from, end: to, role: role });
+      else tokens.push({ text: String.fromCodePoint.apply(null, cps.slice(from, to)), start: starts[from], end: ends[to - 1], role: role });
+    }
+    var at = 0;
+    while (at < n) {
+      if (!isWordCode(cps[at])) {
+        at++;
+        continue;
+      }
       var parts = [];
-      var runStart = i;
+      var runStart = at;
       for (;;) {
         var j = runStart;
-        while (j < n && isWordChar(units[j].c)) j++;
-        parts.push([runStart, j]);
-        if (j + 1 < n && CONNECTORS.indexOf(units[j].c) >= 0 && isWordChar(units[j + 1].c)) {
+        while (j < n && isWordCode(cps[j])) j++;
+        parts.push(runStart, j);
+        if (j + 1 < n && isConnector(cps[j]) && isWordCode(cps[j + 1])) {
           runStart = j + 1;
           continue;
         }
-        i = j;
+        at = j;
         break;
       }
-      if (parts.length === 1) {
-        push(parts[0][0], parts[0][1], "word");
+      if (parts.length === 2) {
+        push(parts[0], parts[1], "word");
       } else {
-        push(parts[0][0], i, "whole");
-        for (var p = 0; p < parts.length; p++) push(parts[p][0], parts[p][1], "part");
+        push(parts[0], at, "whole");
+        for (var p = 0; p < parts.length; p += 2) push(parts[p], parts[p + 1], "part");
       }
     }
     return tokens;
@@ -142,13 +171,17 @@
     return { docs: docs, weights: weights, titleWords: titleWords };
   }
 
-  function decodeDocs(s) {
+  /** A list of runs of consecutive document numbers (tags.json). */
+  function decodeRuns(s) {
     var r = new Reader(s);
     var docs = [];
-    var doc = 0;
+    var next = 0;
     while (r.more()) {
-      doc += r.next();
-      docs.push(doc);
+      var v = r.next();
+      var first = next + Math.floor(v / 2);
+      var extra = v % 2 === 1 ? r.next() : 0;
+      for (var d = first; d <= first + extra; d++) docs.push(d);
+      next = first + extra + 1;
     }
     return docs;
   }
@@ -534,7 +567,7 @@
       return file("tags.json").then(function (rows) {
         var byDoc = new Map();
         var list = rows.map(function (r, i) {
-          decodeDocs(r[2]).forEach(function (doc) {
+          decodeRuns(r[2]).forEach(function (doc) {
             if (!byDoc.has(doc)) byDoc.set(doc, []);
             byDoc.get(doc).push(i);
           });
@@ -564,10 +597,13 @@
     /**
      * Filters ranked documents by the selected facet values ({severity: ["high"], …};
      * OR within a facet, AND across facets) and counts each facet's values over
-     * the documents that pass every other facet.
+     * the documents that pass every other facet. tags.json is waited for only
+     * when a tag is selected; otherwise, until it is loaded (`tags()`), the
+     * result has no tag counts and `tags: false`.
      */
     function facet(docs, selected) {
-      return tags().then(function () {
+      var needTags = selected.tag && selected.tag.length > 0;
+      return (needTags ? tags() : Promise.resolve()).then(function () {
         var counts = {};
         FACETS.forEach(function (f) {
           counts[f] = new Map();
@@ -592,10 +628,10 @@
           });
         });
         var labels = { tag: new Map() };
-        tagTable.list.forEach(function (t) {
+        (tagTable ? tagTable.list : []).forEach(function (t) {
           labels.tag.set(t.value, t.label);
         });
-        return { docs: shown, counts: counts, labels: labels };
+        return { docs: shown, counts: counts, labels: labels, tags: tagTable !== null };
       });
     }
 
@@ -613,6 +649,7 @@
       open: open,
       search: search,
       facet: facet,
+      tags: tags,
       doc: doc,
       allDocs: allDocs,
       manifest: function () {
@@ -632,10 +669,11 @@
 
   /**
    * Cuts text to a window of about `size` characters around the densest run
-   * of matched words. Returns [{text, mark}] pieces, or null without a match.
+   * of matched words (looking only at the first `limit` characters, if given).
+   * Returns [{text, mark}] pieces, or null without a match.
    */
-  function snippet(text, isMatch, size) {
-    var hits = tokenize(text).filter(function (t) {
+  function snippet(text, isMatch, size, limit) {
+    var hits = tokenize(limit ? text.slice(0, limit) : text).filter(function (t) {
       return isMatch(t.text);
     });
     if (hits.length === 0) return null;
@@ -677,6 +715,13 @@
     if (at < to) out.push({ text: text.slice(at, to), mark: false });
     if (to < text.length) out.push({ text: "…", mark: false });
     return out;
+  }
+
+  /** The start of a text, cut at a word before `size` characters. */
+  function lead(text, size) {
+    if (text.length <= size) return text;
+    var cut = text.lastIndexOf(" ", size);
+    return text.slice(0, cut > size / 2 ? cut : size) + "…";
   }
 
   function highlightAll(text, isMatch) {
@@ -795,7 +840,18 @@
         state.shown = r.faceted.docs;
         state.limit = PAGE_SIZE;
         renderFacets(r.faceted, r.ranked);
-        return renderResults(mine, r.ranked, true);
+        return renderResults(mine, r.ranked, true).then(function () {
+          // The tag facet follows the first results: its file is not on their path.
+          if (r.faceted.tags || r.ranked.docs.length === 0) return null;
+          return engine
+            .tags()
+            .then(function () {
+              return engine.facet(r.ranked.docs, state.selected);
+            })
+            .then(function (faceted) {
+              if (mine === sequence) renderFacets(faceted, r.ranked);
+            });
+        });
       })
       .catch(function (e) {
         if (mine !== sequence) return;
@@ -917,11 +973,13 @@
       meta.appendChild(from);
     }
     li.appendChild(meta);
-    var parts = snippet(d.text || "", isMatch, 220) || snippet(d.summary || "", isMatch, 220);
+    var body = d.text || "";
+    // Most matches are near the start: look there first, then in the whole text.
+    var parts = snippet(body, isMatch, 220, 2000) || (body.length > 2000 && snippet(body, isMatch, 220)) || snippet(d.summary || "", isMatch, 220);
     var text = document.createElement("p");
     text.className = "summary-text search-snippet";
     if (parts) appendPieces(text, parts);
-    else text.textContent = d.summary || (d.text || "").slice(0, 220);
+    else text.textContent = d.summary || lead(body, 220);
     li.appendChild(text);
     return li;
   }

@@ -1,0 +1,72 @@
+//! Search index build time, on a site already built in memory.
+//!
+//! ```sh
+//! cargo bench --bench search -- SITE_DIR [RUNS]
+//! ```
+//!
+//! Runs the whole pipeline once (as `seckb build` does, nothing written), then
+//! builds the search index from the same `Site` RUNS times (default 5) and
+//! prints the median, with the index's file count and size. benches/search/run.sh
+//! calls it next to Pagefind; see benches/README.md.
+
+use seckb::output::Output;
+use seckb::pipeline::{build, BuildOptions};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    // `cargo bench` passes `--bench`; the rest are ours.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let Some(site) = args.first() else {
+        eprintln!("usage: cargo bench --bench search -- SITE_DIR [RUNS]");
+        return ExitCode::from(2);
+    };
+    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let options = BuildOptions {
+        root: site.into(),
+        now: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc)),
+        ..BuildOptions::default()
+    };
+    let start = Instant::now();
+    let built = match build(&options) {
+        Ok(built) => built,
+        Err(failed) => {
+            eprintln!(
+                "the site does not build: {} diagnostics",
+                failed.diagnostics.len()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let pipeline = start.elapsed();
+    let mut times = Vec::with_capacity(runs);
+    let mut output = Output::default();
+    for _ in 0..runs.max(1) {
+        output = Output::default();
+        let start = Instant::now();
+        seckb::search::add(&built.site, &mut output);
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    let bytes: usize = output
+        .files()
+        .filter_map(|(_, c)| c.bytes().ok().map(|b| b.len()))
+        .sum();
+    println!(
+        "{} entries-site: whole build in memory {:.2} s; search index build median {:.0} ms of {} runs ({:?}); {} files, {} bytes",
+        built.site.pages.len(),
+        pipeline.as_secs_f64(),
+        median.as_secs_f64() * 1000.0,
+        times.len(),
+        times.iter().map(|t| t.as_millis()).collect::<Vec<_>>(),
+        output.len(),
+        bytes
+    );
+    ExitCode::SUCCESS
+}

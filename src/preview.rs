@@ -51,6 +51,16 @@ pub fn stylesheet_tag(base_path: &str) -> String {
 /// files to the output. Runs before the link check, which so checks these
 /// links like any other.
 pub fn decorate(pages: &mut [RenderedPage], output: &mut Output, site: &Site) {
+    decorate_pages(pages, site);
+    for name in [RELOAD_SCRIPT, STYLESHEET] {
+        if let Some(bytes) = asset(name) {
+            output.insert(format!("{DIR}{name}"), Content::Embedded(bytes));
+        }
+    }
+}
+
+/// Adds the script, and banners where due, to `pages` of `site`.
+pub fn decorate_pages(pages: &mut [RenderedPage], site: &Site) {
     let base_path = site.urls.base_path();
     let banners: HashMap<String, String> = site
         .pages
@@ -77,11 +87,6 @@ pub fn decorate(pages: &mut [RenderedPage], output: &mut Output, site: &Site) {
             &script,
         );
     });
-    for name in [RELOAD_SCRIPT, STYLESHEET] {
-        if let Some(bytes) = asset(name) {
-            output.insert(format!("{DIR}{name}"), Content::Embedded(bytes));
-        }
-    }
 }
 
 /// The banners of a document: empty when it is public as it is.

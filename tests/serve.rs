@@ -76,12 +76,12 @@ impl Server {
         request(&self.address, "GET", path)
     }
 
-    /// Opens the reload event stream of a page made by build `id`.
-    fn events(&self, id: &str) -> Events {
+    /// Opens the reload event stream of the page at `page`, served with `id`.
+    fn events(&self, page: &str, id: &str) -> Events {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
         write!(
             stream,
-            "GET /kb/__seckb/events?build={id} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            "GET /kb/__seckb/events?build={id}&page={page} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
             self.address
         )
         .expect("send");
@@ -202,8 +202,11 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Original body zebraone."));
 
-    // A plain write.
-    let events = server.events(&page.build_id());
+    let guide = "/kb/guides/network-diagram/";
+    let guide_id = server.get(guide).build_id();
+
+    // A plain write of the body: the page alone is re-rendered at once...
+    let events = server.events(PAGE, &page.build_id());
     let doc = site.path().join(DOC);
     let text = std::fs::read_to_string(&doc).unwrap();
     std::fs::write(&doc, text.replace("zebraone", "zebratwo")).unwrap();
@@ -215,9 +218,16 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
         "{}",
         page.body
     );
+    server.wait_for_line("2026-01-01-first.md changed: page re-rendered", RELOAD);
+    // ...and the full build that follows makes it byte for byte the same (the
+    // id hashes the page), so it does not reload again; pages the edit does
+    // not touch never reload.
+    server.wait_for_line("2026-01-01-first.md changed: built", STARTUP);
+    assert_eq!(server.get(PAGE).build_id(), id);
+    assert_eq!(server.get(guide).build_id(), guide_id);
 
     // An editor's save: a temporary file renamed over the document.
-    let events = server.events(&id);
+    let events = server.events(PAGE, &id);
     let temp = site
         .path()
         .join("content/incidents/.2026-01-01-first.md.tmp");
@@ -227,11 +237,11 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
     assert!(server.get(PAGE).body.contains("zebrathree"));
 
     // Broken front matter: every page shows the error, with file and line.
-    let events = server.events(&id);
+    let events = server.events(PAGE, &id);
     // Line 6 of the document loses the colon of `status: resolved`.
     std::fs::write(&doc, text.replace("status: resolved", "status resolved")).unwrap();
     let id = events.reload(RELOAD);
-    server.wait_for_line("build failed", RELOAD);
+    server.wait_for_line("build failed", STARTUP);
     let failed = server.get(PAGE);
     assert_eq!(failed.status, 500);
     assert!(
@@ -250,7 +260,7 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
     assert_eq!(server.get("/kb/style.css").status, 200);
 
     // Fixed: the page comes back by itself.
-    let events = server.events(&id);
+    let events = server.events(PAGE, &id);
     std::fs::write(&doc, &text).unwrap();
     let id = events.reload(RELOAD);
     let page = server.get(PAGE);
@@ -263,7 +273,7 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
 fn a_page_from_an_older_build_reloads_at_once() {
     let site = temp_site("serve");
     let server = Server::start(site.path(), &[]);
-    let id = server.events("an-older-build").reload(RELOAD);
+    let id = server.events(PAGE, "an-older-build").reload(RELOAD);
     assert_eq!(id, server.get(PAGE).build_id());
 }
 

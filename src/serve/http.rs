@@ -35,9 +35,11 @@ enum Route {
     File(String),
     /// One of the preview files (reload script, stylesheet), under any prefix.
     Asset(&'static str),
-    /// The reload event stream of a page built by build `since`.
+    /// The reload event stream of the page at `page` (a request path), which
+    /// was served with the id `since`.
     Events {
         since: String,
+        page: String,
     },
     /// A folder without its `/`, or the base path without it.
     Redirect(String),
@@ -57,20 +59,65 @@ async fn handle(State(builds): State<Builds>, method: Method, uri: Uri) -> Respo
         return response;
     }
     let snapshot = Arc::clone(&builds.borrow());
-    match route(&snapshot, uri.path(), uri.query()) {
+    let route = route(&snapshot, uri.path(), uri.query());
+    if let Some((status, bytes)) = html_answer(&snapshot, &route) {
+        let id = page_id(&snapshot, &bytes);
+        return respond(status, "page.html", with_build_id(bytes, &id));
+    }
+    match route {
         Route::File(path) => match snapshot.output.get(&path) {
-            Some(content) => file(&snapshot, &path, content, StatusCode::OK).await,
-            None => not_found(&snapshot).await,
+            Some(content) => file(&path, content).await,
+            None => plain(StatusCode::NOT_FOUND, "404 not found\n"),
         },
         Route::Asset(name) => match preview::asset(name) {
             Some(bytes) => respond(StatusCode::OK, name, bytes.to_vec()),
-            None => not_found(&snapshot).await,
+            None => plain(StatusCode::NOT_FOUND, "404 not found\n"),
         },
-        Route::Events { since } => events(builds, since),
+        Route::Events { since, page } => events(builds, since, page),
         Route::Redirect(location) => redirect(&location),
-        Route::NotFound => not_found(&snapshot).await,
         Route::BadRequest => plain(StatusCode::BAD_REQUEST, "400 bad request\n"),
-        Route::ErrorPage => error_page(&snapshot),
+        Route::NotFound | Route::ErrorPage => plain(StatusCode::NOT_FOUND, "404 not found\n"),
+    }
+}
+
+/// The answer to `route` when it is a page — an HTML file, the site's 404
+/// page or the error page — with its status.
+fn html_answer(snapshot: &Snapshot, route: &Route) -> Option<(StatusCode, Vec<u8>)> {
+    let page = |path: &str| match snapshot.overrides.get(path) {
+        Some(bytes) => Some(bytes.clone()),
+        None => snapshot
+            .output
+            .get(path)?
+            .bytes()
+            .ok()
+            .map(|b| b.into_owned()),
+    };
+    match (route, &snapshot.error_page) {
+        (Route::ErrorPage | Route::NotFound, Some(html)) => {
+            Some((StatusCode::INTERNAL_SERVER_ERROR, html.clone().into_bytes()))
+        }
+        (Route::File(path), _) if is_html(path) => Some((StatusCode::OK, page(path)?)),
+        (Route::NotFound, None) => Some((StatusCode::NOT_FOUND, page("404.html")?)),
+        _ => None,
+    }
+}
+
+/// The id of a page: the snapshot's generation and a hash of the page.
+fn page_id(snapshot: &Snapshot, bytes: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("{}-{:016x}", snapshot.generation, hasher.finish())
+}
+
+/// The id the page at `path` (a request path) has in `snapshot`.
+fn current_id(snapshot: &Snapshot, path: &str) -> String {
+    let (path, query) = path
+        .split_once('?')
+        .map_or((path, None), |(p, q)| (p, Some(q)));
+    match html_answer(snapshot, &route(snapshot, path, query)) {
+        Some((_, bytes)) => page_id(snapshot, &bytes),
+        None => snapshot.generation.clone(),
     }
 }
 
@@ -94,13 +141,17 @@ fn route(snapshot: &Snapshot, raw_path: &str, query: Option<&str>) -> Route {
                 preview::RELOAD_SCRIPT => return Route::Asset(preview::RELOAD_SCRIPT),
                 preview::STYLESHEET => return Route::Asset(preview::STYLESHEET),
                 preview::EVENTS => {
-                    let since = query
-                        .into_iter()
-                        .flat_map(|q| q.split('&'))
-                        .find_map(|pair| pair.strip_prefix("build="))
-                        .map(crate::markdown::percent_decode)
-                        .unwrap_or_default();
-                    return Route::Events { since };
+                    let parameter = |name: &str| {
+                        query
+                            .into_iter()
+                            .flat_map(|q| q.split('&'))
+                            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+                            .map(crate::markdown::percent_decode)
+                    };
+                    return Route::Events {
+                        since: parameter("build").unwrap_or_default(),
+                        page: parameter("page").unwrap_or_else(|| snapshot.base_path.clone()),
+                    };
                 }
                 _ => {}
             }
@@ -176,7 +227,7 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-async fn file(snapshot: &Snapshot, path: &str, content: &Content, status: StatusCode) -> Response {
+async fn file(path: &str, content: &Content) -> Response {
     let bytes = match content {
         Content::Bytes(b) => b.clone(),
         Content::Embedded(b) => b.to_vec(),
@@ -186,31 +237,7 @@ async fn file(snapshot: &Snapshot, path: &str, content: &Content, status: Status
             Err(_) => return plain(StatusCode::NOT_FOUND, "404 not found\n"),
         },
     };
-    let bytes = if is_html(path) {
-        with_build_id(bytes, &snapshot.id)
-    } else {
-        bytes
-    };
-    respond(status, path, bytes)
-}
-
-async fn not_found(snapshot: &Snapshot) -> Response {
-    if snapshot.error_page.is_some() {
-        return error_page(snapshot);
-    }
-    match snapshot.output.get("404.html") {
-        Some(content) => file(snapshot, "404.html", content, StatusCode::NOT_FOUND).await,
-        None => plain(StatusCode::NOT_FOUND, "404 not found\n"),
-    }
-}
-
-fn error_page(snapshot: &Snapshot) -> Response {
-    let html = snapshot.error_page.clone().unwrap_or_default();
-    respond(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "error.html",
-        with_build_id(html.into_bytes(), &snapshot.id),
-    )
+    respond(StatusCode::OK, path, bytes)
 }
 
 /// Writes the build id into the reload script's URL, so the page's event
@@ -262,12 +289,14 @@ fn redirect(location: &str) -> Response {
     }
 }
 
-/// A stream that sends `reload` as soon as the newest build is not `since`,
-/// then stays open (so the browser does not reconnect and ask again).
-fn events(mut builds: Builds, since: String) -> Response {
+/// A stream that sends `reload` as soon as the page at `page` is not the one
+/// with id `since` any more, then stays open (so the browser does not
+/// reconnect and ask again).
+fn events(mut builds: Builds, since: String, page: String) -> Response {
     let reload = futures_util::stream::once(async move {
         let id = loop {
-            let current = builds.borrow_and_update().id.clone();
+            let snapshot = Arc::clone(&builds.borrow_and_update());
+            let current = current_id(&snapshot, &page);
             if current != since {
                 break current;
             }
@@ -291,6 +320,7 @@ fn events(mut builds: Builds, since: String) -> Response {
 mod tests {
     use super::*;
     use crate::output::Output;
+    use std::collections::HashMap;
 
     fn snapshot(base_path: &str, failed: bool) -> Snapshot {
         let mut output = Output::default();
@@ -304,9 +334,10 @@ mod tests {
             output.insert_bytes(path, path.as_bytes().to_vec());
         }
         Snapshot {
-            id: "b1".into(),
+            generation: "g1".into(),
             base_path: base_path.into(),
             output: Arc::new(output),
+            overrides: HashMap::new(),
             error_page: failed.then(|| "errors".to_string()),
         }
     }
@@ -365,9 +396,14 @@ mod tests {
             Route::Asset("preview.css")
         );
         assert_eq!(
-            route(&s, "/old/__seckb/events", Some("build=a%2D1&x=y")),
+            route(
+                &s,
+                "/old/__seckb/events",
+                Some("build=a%2D1&x=y&page=%2Fkb%2Fa%2F")
+            ),
             Route::Events {
-                since: "a-1".into()
+                since: "a-1".into(),
+                page: "/kb/a/".into()
             }
         );
     }

@@ -7,13 +7,16 @@
 
 mod error_page;
 mod http;
+mod quick;
 mod watch;
 
 use crate::diagnostics::{self, Code, Diagnostic, Format};
 use crate::output::Output;
 use crate::pipeline::{self, BuildOptions};
+use crate::site::Site;
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -36,12 +39,17 @@ pub struct ServeOptions {
 /// plus the error page of the failed build after it.
 #[derive(Debug)]
 pub struct Snapshot {
-    /// Changes with every build; open pages reload when it differs from theirs.
-    pub id: String,
+    /// Changes when anything but a document's Markdown changes (a stylesheet,
+    /// a template, the configuration) and with every server start. A page's
+    /// id is this plus a hash of the page, so an open page reloads exactly
+    /// when what it shows (or what it loads) changed.
+    pub generation: String,
     /// The base path pages are served under (`/` or `/kb/`).
     pub base_path: String,
     /// The last successful build (empty until one succeeds).
     pub output: Arc<Output>,
+    /// Pages re-rendered ahead of the full build (`quick`), by output path.
+    pub overrides: HashMap<String, Vec<u8>>,
     /// Set when the newest build failed: the page listing its diagnostics.
     pub error_page: Option<String>,
 }
@@ -56,7 +64,8 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         .local_addr()
         .map_err(|e| serve_error(format!("cannot read the server address: {e}")))?;
     let mut builder = Builder::new(&options, address);
-    let first = builder.build(&[]);
+    let (first, report) = builder.build(&[]);
+    eprint!("{report}");
     let url = format!("{}{}", builder.origin, first.base_path);
     let (sender, receiver) = tokio::sync::watch::channel(Arc::new(first));
 
@@ -81,8 +90,9 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
             );
             std::thread::spawn(move || {
                 while let Some(changed) = watcher.next_batch() {
-                    let snapshot = builder.build(&changed);
-                    sender.send_replace(Arc::new(snapshot));
+                    builder.rebuild(&changed, |snapshot| {
+                        sender.send_replace(Arc::new(snapshot));
+                    });
                 }
             });
         }
@@ -137,7 +147,7 @@ fn listen(bind: IpAddr, port: u16) -> Result<(TcpListener, Option<String>), Diag
     )
 }
 
-/// Runs builds and turns them into snapshots; remembers the last good output.
+/// Runs builds and turns them into snapshots; remembers the last good build.
 struct Builder {
     options: BuildOptions,
     /// `http://127.0.0.1:1111`: the served origin, which replaces the one of `base_url`.
@@ -145,11 +155,14 @@ struct Builder {
     color: bool,
     quiet: bool,
     verbose: bool,
-    /// Makes build ids unique across server restarts.
+    /// Makes generations unique across server restarts.
     started: u128,
-    count: u64,
+    generation: u64,
     base_path: String,
     last_good: Arc<Output>,
+    /// The model of the last good build, while the newest build succeeded:
+    /// what `quick` re-renders an edited page from.
+    site: Option<Site>,
 }
 
 impl Builder {
@@ -176,16 +189,71 @@ impl Builder {
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos()),
-            count: 0,
+            generation: 0,
             base_path: "/".into(),
             last_good: Arc::new(Output::default()),
+            site: None,
         }
     }
 
-    /// Builds the site for the served origin, keeping the configured base path.
-    fn build(&mut self, changed: &[PathBuf]) -> Snapshot {
+    /// Shows the edit: first the pages `quick` can re-render alone (when the
+    /// change allows), then the full build. Each report is printed once its
+    /// snapshot is served.
+    fn rebuild(&mut self, changed: &[PathBuf], mut publish: impl FnMut(Snapshot)) {
         let start = Instant::now();
-        self.count += 1;
+        let outcome = self
+            .site
+            .as_mut()
+            .and_then(|site| quick::rerender(site, &self.options, changed));
+        match outcome {
+            Some(quick::Outcome::Pages(pages)) => {
+                publish(self.snapshot(pages.into_iter().collect(), None));
+                if !self.quiet {
+                    eprintln!(
+                        "{} in {} ms; rebuilding the site",
+                        describe(changed, "page re-rendered"),
+                        start.elapsed().as_millis()
+                    );
+                }
+            }
+            Some(quick::Outcome::Errors(diagnostics)) => {
+                let page = error_page::render(&diagnostics, &self.base_path);
+                publish(self.snapshot(HashMap::new(), Some(page)));
+                eprintln!(
+                    "{} in {} ms; rebuilding the site",
+                    describe(changed, "errors shown"),
+                    start.elapsed().as_millis()
+                );
+            }
+            None => {}
+        }
+        let (snapshot, report) = self.build(changed);
+        publish(snapshot);
+        eprint!("{report}");
+    }
+
+    fn snapshot(
+        &self,
+        overrides: HashMap<String, Vec<u8>>,
+        error_page: Option<String>,
+    ) -> Snapshot {
+        Snapshot {
+            generation: format!("{:x}-{}", self.started, self.generation),
+            base_path: self.base_path.clone(),
+            output: Arc::clone(&self.last_good),
+            overrides,
+            error_page,
+        }
+    }
+
+    /// Builds the site for the served origin, keeping the configured base
+    /// path. Returns the snapshot and what to print about it.
+    fn build(&mut self, changed: &[PathBuf]) -> (Snapshot, String) {
+        let start = Instant::now();
+        // Pages are told apart by their bytes; anything else they load is not.
+        if changed.is_empty() || !changed.iter().all(|p| is_markdown(p)) {
+            self.generation += 1;
+        }
         if let Ok(config) = pipeline::load_config(&self.options) {
             self.base_path = config.base_path();
         }
@@ -193,49 +261,46 @@ impl Builder {
             base_url: Some(format!("{}{}", self.origin, self.base_path)),
             ..self.options.clone()
         };
-        let result = pipeline::build(&options);
-        let error_page = match result {
+        let mut report = String::new();
+        let error_page = match pipeline::build(&options) {
             Ok(built) => {
                 if !self.quiet {
-                    eprint!(
-                        "{}",
-                        diagnostics::render(&built.warnings, Format::Human, self.color)
-                    );
+                    report += &diagnostics::render(&built.warnings, Format::Human, self.color);
                     if self.verbose {
                         for (stage, time) in &built.stats.stages {
-                            eprintln!("  {stage:<32} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                            let ms = time.as_secs_f64() * 1000.0;
+                            report += &format!("  {stage:<32} {ms:>8.1} ms\n");
                         }
                     }
-                    eprintln!(
-                        "{} {} documents in {} ms",
+                    report += &format!(
+                        "{} {} documents in {} ms\n",
                         describe(changed, "built"),
                         built.stats.documents,
                         start.elapsed().as_millis()
                     );
                 }
                 self.last_good = Arc::new(built.output);
+                self.site = Some(built.site);
                 None
             }
             Err(failed) => {
-                eprint!(
-                    "{}",
-                    diagnostics::render(&failed.diagnostics, Format::Human, self.color)
-                );
+                self.site = None;
+                report += &diagnostics::render(&failed.diagnostics, Format::Human, self.color);
                 let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!(
-                    "{} with {errors} error(s); the browser shows them",
+                report += &format!(
+                    "{} with {errors} error(s); the browser shows them\n",
                     describe(changed, "build failed")
                 );
                 Some(error_page::render(&failed.diagnostics, &self.base_path))
             }
         };
-        Snapshot {
-            id: format!("{:x}-{}", self.started, self.count),
-            base_path: self.base_path.clone(),
-            output: Arc::clone(&self.last_good),
-            error_page,
-        }
+        (self.snapshot(HashMap::new(), error_page), report)
     }
+}
+
+/// A Markdown file under `content/`: its change shows in the HTML of pages.
+fn is_markdown(path: &Path) -> bool {
+    path.starts_with("content") && path.extension().is_some_and(|e| e == "md")
 }
 
 /// `Built`, or `content/x.md changed: rebuilt` (naming the first few of many).

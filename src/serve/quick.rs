@@ -1,0 +1,100 @@
+//! The fast path of a rebuild. When a save changed only the Markdown body of
+//! published documents — their front matter is byte for byte what the last
+//! good build read — no document's URL, title, metadata or publication
+//! changes, so nothing but their own pages can look different before lists,
+//! feeds and the search index catch up. Those pages are validated and
+//! re-rendered alone, by the same functions as the full build, and shown at
+//! once; the full build runs right after and replaces them (and reports what
+//! only it can see, such as a broken anchor in another page).
+
+use crate::content::load::read_source;
+use crate::content::validate;
+use crate::diagnostics::Diagnostic;
+use crate::pipeline::BuildOptions;
+use crate::site::Site;
+use crate::{preview, render, secrets, site, theme};
+use std::path::{Path, PathBuf};
+
+/// What the fast path found.
+pub enum Outcome {
+    /// The re-rendered pages, by output path, decorated for preview.
+    Pages(Vec<(String, Vec<u8>)>),
+    /// The edited files have errors; the full build will report them too.
+    Errors(Vec<Diagnostic>),
+}
+
+/// Re-renders the pages of `changed` documents into `site` (the model of the
+/// last good build), or None when the change is not body-only (the full
+/// build alone can tell what it touches).
+pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Outcome> {
+    if changed.is_empty() || !changed.iter().all(|p| is_document(p)) {
+        return None;
+    }
+    let now = options.now.unwrap_or_else(chrono::Utc::now);
+    let mut errors = Vec::new();
+    let mut edits = Vec::new();
+    for path in changed {
+        let index = site.pages.iter().position(|p| p.doc.source == *path)?;
+        let file = match read_source(&options.root.join(path), path) {
+            Ok(file) => file,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        let (doc, diagnostics) = validate::document(&file, &site.config, now);
+        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
+        errors.extend(
+            secrets::scan_all(std::slice::from_ref(&file), &site.config.secrets.allow)
+                .into_iter()
+                .filter(Diagnostic::is_error),
+        );
+        let Some(doc) = doc else { continue };
+        let old = &site.pages[index].doc;
+        if doc.text[..doc.body_offset] != old.text[..old.body_offset] {
+            return None;
+        }
+        edits.push((index, doc));
+    }
+    if !errors.is_empty() {
+        return Some(Outcome::Errors(errors));
+    }
+    let mut indices = Vec::with_capacity(edits.len());
+    for (index, doc) in edits {
+        let old = &site.pages[index];
+        let (page, diagnostics) = site::render_page(
+            doc,
+            &site.links,
+            site.config.raw_html,
+            &site.urls,
+            old.related.clone(),
+            old.backlinks.clone(),
+        );
+        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
+        site.pages[index] = page;
+        indices.push(index);
+    }
+    if !errors.is_empty() {
+        return Some(Outcome::Errors(errors));
+    }
+    let theme = theme::load(&options.root, &site.config.theme).ok()?;
+    let tera = render::load_templates(&theme, site.urls.base_path()).ok()?;
+    let mut pages = Vec::with_capacity(indices.len());
+    for index in indices {
+        match render::render_document_page(site, &tera, &theme, index) {
+            Ok(page) => pages.push(page),
+            Err(d) => return Some(Outcome::Errors(vec![d])),
+        }
+    }
+    preview::decorate_pages(&mut pages, site);
+    Some(Outcome::Pages(
+        pages.into_iter().map(|p| (p.path, p.bytes)).collect(),
+    ))
+}
+
+/// A document under `content/` (not a folder's `_index.md`).
+fn is_document(path: &Path) -> bool {
+    path.starts_with("content")
+        && path.extension().is_some_and(|e| e == "md")
+        && path.file_name().is_some_and(|n| n != "_index.md")
+}

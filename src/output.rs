@@ -70,11 +70,50 @@ impl Output {
         self.files.iter()
     }
 
+    /// Pairs of paths where the first is a file and the second would need it
+    /// to be a folder (`atom.xml` and `atom.xml/index.html`). Such an output
+    /// cannot be written, so the build reports them as collisions.
+    pub fn file_folder_conflicts(&self) -> Vec<(&str, &str)> {
+        self.files
+            .keys()
+            .filter_map(|file| {
+                let folder = format!("{file}/");
+                let (inside, _) = self.files.range(folder.clone()..).next()?;
+                inside
+                    .starts_with(&folder)
+                    .then_some((file.as_str(), inside.as_str()))
+            })
+            .collect()
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_in_the_way_of_a_folder_is_found() {
+        let mut out = Output::default();
+        for path in [
+            "atom.xml",
+            "atom.xml-old",
+            "atom.xml.gz",
+            "atom.xml/index.html",
+            "a/b.html",
+        ] {
+            out.insert_bytes(path, Vec::new());
+        }
+        assert_eq!(
+            out.file_folder_conflicts(),
+            [("atom.xml", "atom.xml/index.html")]
+        );
     }
 }

@@ -190,9 +190,20 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     let templates: HashMap<String, &str> =
         pages.iter().map(|p| (p.path.clone(), p.template)).collect();
     for page in pages {
+        // Pages colliding with each other are reported by `site::assemble`.
+        if let Some(file @ (Content::Copy(_) | Content::Embedded(_))) = output.get(&page.path) {
+            diagnostics.push(replaced_file(&options.root, &page.path, file));
+        }
         output.insert(page.path, Content::Bytes(page.bytes));
     }
     diagnostics.extend(outputs::add_all(&site, &mut output, now));
+    diagnostics.extend(output.file_folder_conflicts().into_iter().map(|(file, inside)| {
+        Diagnostic::error(
+            Code::UrlCollision,
+            format!("the output file `{file}` is in the way of `{inside}`: a path cannot be both a file and a folder"),
+        )
+        .help("rename the document, alias or file that makes one of them")
+    }));
     timer.lap("feeds, sitemap and exports");
 
     let sources = link_sources(&site);
@@ -218,6 +229,22 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         site,
         warnings,
     })
+}
+
+/// A generated page would silently replace a file copied from content/ or
+/// static/ (an `index.html` next to documents, say): a collision.
+fn replaced_file(root: &std::path::Path, path: &str, file: &Content) -> Diagnostic {
+    let d = Diagnostic::error(
+        Code::UrlCollision,
+        format!("the page `{path}` would replace a file of the same name"),
+    )
+    .help("rename the file, or the document or folder that makes the page");
+    match file {
+        Content::Copy(source) => d.at(crate::diagnostics::Location::file(
+            source.strip_prefix(root).unwrap_or(source),
+        )),
+        _ => d,
+    }
 }
 
 /// A note for every document whose embargo lifts after `now`, so `seckb check`

@@ -126,7 +126,7 @@ pub const TAXONOMIES: [(&str, &str); 4] = [
 ];
 
 /// Site paths seckb itself generates, which no document may take.
-pub const RESERVED: [&str; 9] = [
+pub const RESERVED: [&str; 11] = [
     "tags/",
     "vendors/",
     "severity/",
@@ -136,6 +136,8 @@ pub const RESERVED: [&str; 9] = [
     ".well-known/",
     "404.html",
     "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
 ];
 
 #[derive(Debug)]
@@ -302,40 +304,48 @@ pub fn assemble(
     for r in RESERVED {
         taken.insert(r.to_string(), format!("seckb's own `{r}` page"));
     }
-    for s in &sections {
-        taken.insert(
-            format!("{}/", s.name),
-            format!("the list page of content/{}/", s.name),
-        );
-    }
     let mut claim = |path: &str, what: String, at: Location, diagnostics: &mut Vec<Diagnostic>| {
-        let reserved_prefix = RESERVED
-            .iter()
-            .find(|r| r.ends_with('/') && path.starts_with(*r) && path.len() > r.len());
+        // Below a reserved folder, or where a reserved file would have to be a folder.
+        let reserved_prefix = RESERVED.iter().find(|r| {
+            let dir = r.trim_end_matches('/');
+            path != **r && path.starts_with(dir) && path[dir.len()..].starts_with('/')
+        });
         let clash = taken
             .get(path)
             .cloned()
-            .or_else(|| reserved_prefix.map(|r| format!("seckb's own `{r}` pages")));
+            .or_else(|| reserved_prefix.map(|r| format!("taken by seckb's own `{r}`")));
         match clash {
-            Some(other) => diagnostics.push(
-                Diagnostic::error(
-                    Code::UrlCollision,
-                    format!("{what} maps to /{path}, which is already {other}"),
-                )
-                .at(at)
-                .help("set a different `slug:` or rename the file"),
-            ),
+            Some(other) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UrlCollision,
+                        format!("{what} maps to /{path}, which is already {other}"),
+                    )
+                    .at(at)
+                    .help("set a different `slug:` or rename the file"),
+                );
+                false
+            }
             None => {
                 taken.insert(path.to_string(), what);
+                true
             }
         }
     };
+    for s in sections.iter().filter(|s| !s.name.is_empty()) {
+        let at = match &s.source {
+            Some(file) => Location::in_text(file, &s.text, 1, 1),
+            None => Location::file(&std::path::Path::new("content").join(&s.name)),
+        };
+        let what = format!("the list page of content/{}/", s.name);
+        let _ = claim(&format!("{}/", s.name), what, at, &mut diagnostics);
+    }
     for doc in &published {
         let at = match &doc.meta.slug {
             Some(s) => loc(doc, s.line, s.column),
             None => loc(doc, 1, 1),
         };
-        claim(
+        let _ = claim(
             &doc.path,
             format!("{}", doc.source.display()),
             at,
@@ -346,13 +356,11 @@ pub fn assemble(
     for (i, doc) in published.iter().enumerate() {
         for alias in &doc.meta.aliases {
             let what = format!("alias `{}` of {}", alias.value, doc.source.display());
-            claim(
-                &alias.value,
-                what,
-                loc(doc, alias.line, alias.column),
-                &mut diagnostics,
-            );
-            aliases.push((alias.value.clone(), i));
+            let at = loc(doc, alias.line, alias.column);
+            // A colliding alias gets no redirect page, so it is reported once.
+            if claim(&alias.value, what, at, &mut diagnostics) {
+                aliases.push((alias.value.clone(), i));
+            }
         }
     }
 

@@ -3,8 +3,10 @@
 //! and the vocabulary for typo tolerance. Everything is ordered, so two
 //! builds of one site write the same bytes.
 
+use super::entries::Entry;
 use super::index::{field, Index, Posting};
 use crate::content::{Severity, Status};
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -131,6 +133,29 @@ struct DocFile<'a> {
     text: String,
 }
 
+fn doc_file(e: &Entry) -> DocFile<'_> {
+    DocFile {
+        url: &e.url,
+        title: &e.title,
+        kind: e.kind.as_str(),
+        date: e.date.as_deref(),
+        severity: e.severity.map(Severity::as_str),
+        status: e.status.map(Status::as_str),
+        tags: e.tags.iter().map(|(_, name)| name.as_str()).collect(),
+        vendors: &e.vendors,
+        ids: &e.ids,
+        // The default summary is the text's first paragraph (maybe cut short
+        // with "…"): not stored twice.
+        summary: if e.text.starts_with(e.summary.trim_end_matches('…')) {
+            ""
+        } else {
+            &e.summary
+        },
+        parent: e.parent.as_deref(),
+        text: e.text.chars().take(MAX_TEXT_CHARS).collect(),
+    }
+}
+
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
     // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_vec(value).unwrap_or_default()
@@ -210,29 +235,14 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.insert("tags.json".into(), json(&tag_rows));
 
-    // Documents.
-    for (doc, e) in index.entries.iter().enumerate() {
-        let file = DocFile {
-            url: &e.url,
-            title: &e.title,
-            kind: e.kind.as_str(),
-            date: e.date.as_deref(),
-            severity: e.severity.map(Severity::as_str),
-            status: e.status.map(Status::as_str),
-            tags: e.tags.iter().map(|(_, name)| name.as_str()).collect(),
-            vendors: &e.vendors,
-            ids: &e.ids,
-            // The default summary is the text's first paragraph: not stored twice.
-            summary: if e.text.starts_with(&e.summary) {
-                ""
-            } else {
-                &e.summary
-            },
-            parent: e.parent.as_deref(),
-            text: e.text.chars().take(MAX_TEXT_CHARS).collect(),
-        };
-        files.insert(format!("docs/{doc}.json"), json(&file));
-    }
+    // Documents, serialised in parallel.
+    let docs: Vec<(String, Vec<u8>)> = index
+        .entries
+        .par_iter()
+        .enumerate()
+        .map(|(doc, e)| (format!("docs/{doc}.json"), json(&doc_file(e))))
+        .collect();
+    files.extend(docs);
 
     let mut hash = Sha256::new();
     for (path, bytes) in &files {

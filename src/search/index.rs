@@ -4,7 +4,7 @@
 //! where (id, title, tags/vendors, body) and how often.
 
 use super::entries::Entry;
-use super::tokenize::{tokenize, Role};
+use super::tokenize::{each_token, Role};
 use crate::content::{Kind, Severity, Status};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -19,11 +19,14 @@ pub mod field {
     pub const BODY: u32 = 8;
 }
 
+/// Documents inverted together by one thread.
+const BLOCK: usize = 512;
+
 /// Body occurrences are counted up to this many.
 pub const MAX_TF: u32 = 15;
 
 /// One document of a term's posting list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Posting {
     pub doc: u32,
     /// `field` flags.
@@ -88,23 +91,28 @@ fn order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 fn postings_of(entry: &Entry) -> HashMap<String, Posting> {
     let mut terms: HashMap<String, Posting> = HashMap::new();
     let add = |text: &str, field: u32, terms: &mut HashMap<String, Posting>| {
-        for token in tokenize(text) {
-            let flag = if field == field::ID && token.role == Role::Part {
+        each_token(text, |term, role, _, _| {
+            let flag = if field == field::ID && role == Role::Part {
                 field::META
             } else {
                 field
             };
-            let p = terms.entry(token.text).or_insert(Posting {
-                doc: 0,
-                fields: 0,
-                tf: 0,
-                title_words: 0,
-            });
-            p.fields |= flag;
-            if flag == field::BODY {
-                p.tf = (p.tf + 1).min(MAX_TF);
+            let count = |p: &mut Posting| {
+                p.fields |= flag;
+                if flag == field::BODY {
+                    p.tf = (p.tf + 1).min(MAX_TF);
+                }
+            };
+            // A term is allocated once per document, not once per occurrence.
+            match terms.get_mut(term) {
+                Some(p) => count(p),
+                None => {
+                    let mut p = Posting::default();
+                    count(&mut p);
+                    terms.insert(term.to_string(), p);
+                }
             }
-        }
+        });
     };
     add(&entry.title, field::TITLE, &mut terms);
     for id in &entry.ids {
@@ -121,10 +129,12 @@ fn postings_of(entry: &Entry) -> HashMap<String, Posting> {
     }
     add(&entry.summary, field::BODY, &mut terms);
     add(&entry.text, field::BODY, &mut terms);
-    let title_words = tokenize(&entry.title)
-        .iter()
-        .filter(|t| t.role != Role::Part)
-        .count() as u32;
+    let mut title_words = 0;
+    each_token(&entry.title, |_, role, _, _| {
+        if role != Role::Part {
+            title_words += 1;
+        }
+    });
     for p in terms.values_mut() {
         if p.fields & field::TITLE != 0 {
             p.title_words = title_words;
@@ -153,14 +163,30 @@ pub fn build(mut entries: Vec<Entry>) -> Index {
             groups.push(group);
         }
     }
-    let per_entry: Vec<HashMap<String, Posting>> = entries.par_iter().map(postings_of).collect();
-    let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
-    for (doc, postings) in per_entry.into_iter().enumerate() {
-        for (term, mut p) in postings {
-            p.doc = doc as u32;
-            terms.entry(term).or_default().push(p);
+    // Inverted in parallel over blocks of consecutive documents (so each
+    // block's postings are in document order), then the blocks are joined in
+    // order; the distinct terms are sorted once at the end.
+    let blocks: Vec<HashMap<String, Vec<Posting>>> = entries
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map(|(b, block)| {
+            let mut terms: HashMap<String, Vec<Posting>> = HashMap::new();
+            for (i, entry) in block.iter().enumerate() {
+                let doc = (b * BLOCK + i) as u32;
+                for (term, p) in postings_of(entry) {
+                    terms.entry(term).or_default().push(Posting { doc, ..p });
+                }
+            }
+            terms
+        })
+        .collect();
+    let mut by_term: HashMap<String, Vec<Posting>> = HashMap::new();
+    for block in blocks {
+        for (term, postings) in block {
+            by_term.entry(term).or_default().extend(postings);
         }
     }
+    let terms: BTreeMap<String, Vec<Posting>> = by_term.into_iter().collect();
     Index {
         entries,
         groups,

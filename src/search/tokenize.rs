@@ -93,68 +93,122 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// A folded character and the byte range of the original character it came from.
-struct Unit {
-    c: char,
-    start: usize,
-    end: usize,
+/// Text folded for scanning: the folded string, each folded character's byte
+/// offset in it, and (for text that is not pure ASCII) the byte range of the
+/// original character each folded character came from.
+struct Folded {
+    text: String,
+    chars: Vec<(usize, char)>,
+    /// Empty for ASCII text, where folded and original offsets are the same.
+    origin: Vec<(usize, usize)>,
 }
 
-/// Splits text into search terms: each word, and each identifier whole and as
-/// its words, in the order they appear.
-pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut units: Vec<Unit> = Vec::with_capacity(text.len());
-    let mut folded = String::new();
-    for (start, c) in text.char_indices() {
-        folded.clear();
-        fold_char(c, &mut folded);
-        let end = start + c.len_utf8();
-        units.extend(folded.chars().map(|c| Unit { c, start, end }));
+impl Folded {
+    fn new(text: &str) -> Folded {
+        let mut folded = String::with_capacity(text.len());
+        let mut origin = Vec::new();
+        if text.is_ascii() {
+            // Most text: NFKD and the marks do not apply.
+            folded.push_str(text);
+            folded.make_ascii_lowercase();
+        } else {
+            for (start, c) in text.char_indices() {
+                let end = start + c.len_utf8();
+                let before = folded.len();
+                if c.is_ascii() {
+                    folded.push(c.to_ascii_lowercase());
+                } else {
+                    fold_char(c, &mut folded);
+                }
+                let added = folded[before..].chars().count();
+                origin.extend(std::iter::repeat_n((start, end), added));
+            }
+        }
+        let chars = folded.char_indices().collect();
+        Folded {
+            text: folded,
+            chars,
+            origin,
+        }
     }
-    let mut tokens = Vec::new();
+
+    fn is_word(&self, i: usize) -> bool {
+        is_word_char(self.chars[i].1)
+    }
+
+    /// Byte offset in the folded text where character `i` starts.
+    fn byte(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.text.len(), |c| c.0)
+    }
+
+    /// Byte range in the original text of folded characters `from..to`.
+    fn span(&self, from: usize, to: usize) -> (usize, usize) {
+        if self.origin.is_empty() {
+            (self.byte(from), self.byte(to))
+        } else {
+            (self.origin[from].0, self.origin[to - 1].1)
+        }
+    }
+}
+
+/// Calls `each(term, role, start, end)` for every term of `text` in order
+/// (see `tokenize`), without allocating a string per term.
+pub fn each_token(text: &str, mut each: impl FnMut(&str, Role, usize, usize)) {
+    let f = Folded::new(text);
+    let n = f.chars.len();
+    let mut emit = |from: usize, to: usize, role: Role| {
+        if to - from > MAX_TOKEN_CHARS {
+            return;
+        }
+        let (start, end) = f.span(from, to);
+        each(&f.text[f.byte(from)..f.byte(to)], role, start, end);
+    };
+    let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < units.len() {
-        if !is_word_char(units[i].c) {
+    while i < n {
+        if !f.is_word(i) {
             i += 1;
             continue;
         }
         // One identifier: runs of word characters joined by single connectors.
-        let mut parts: Vec<(usize, usize)> = Vec::new();
+        parts.clear();
         let mut run_start = i;
         loop {
             let mut j = run_start;
-            while j < units.len() && is_word_char(units[j].c) {
+            while j < n && f.is_word(j) {
                 j += 1;
             }
             parts.push((run_start, j));
-            let joined =
-                j + 1 < units.len() && is_connector(units[j].c) && is_word_char(units[j + 1].c);
+            let joined = j + 1 < n && is_connector(f.chars[j].1) && f.is_word(j + 1);
             if !joined {
                 i = j;
                 break;
             }
             run_start = j + 1;
         }
-        let mut push = |from: usize, to: usize, role: Role| {
-            if to - from > MAX_TOKEN_CHARS {
-                return;
-            }
-            tokens.push(Token {
-                text: units[from..to].iter().map(|u| u.c).collect(),
-                start: units[from].start,
-                end: units[to - 1].end,
-                role,
-            });
-        };
         if parts.len() == 1 {
-            push(parts[0].0, parts[0].1, Role::Word);
+            emit(parts[0].0, parts[0].1, Role::Word);
         } else {
-            push(parts[0].0, i, Role::Whole);
+            emit(parts[0].0, i, Role::Whole);
             for &(from, to) in &parts {
-                push(from, to, Role::Part);
+                emit(from, to, Role::Part);
             }
         }
     }
+}
+
+/// Splits text into search terms: each word, and each identifier whole and as
+/// its words, in the order they appear.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    each_token(text, |term, role, start, end| {
+        tokens.push(Token {
+            text: term.to_string(),
+            start,
+            end,
+            role,
+        })
+    });
     tokens
 }
 

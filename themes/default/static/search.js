@@ -309,13 +309,16 @@
         var found = [];
         shards.forEach(function (rows) {
           for (var i = bound(rows.terms, prefix, true); i < rows.length && rows[i][0].indexOf(prefix) === 0; i++) {
-            if (rows[i][0] !== prefix) found.push({ term: rows[i][0], postings: postingsAt(rows, i) });
+            if (rows[i][0] !== prefix) found.push({ rows: rows, i: i, size: rows[i][1].length });
           }
         });
+        // The longest posting lists (the most frequent terms) first; only those are decoded.
         found.sort(function (a, b) {
-          return b.postings.docs.length - a.postings.docs.length || compare(a.term, b.term);
+          return b.size - a.size || compare(a.rows[a.i][0], b.rows[b.i][0]);
         });
-        return found.slice(0, MAX_EXPANSIONS);
+        return found.slice(0, MAX_EXPANSIONS).map(function (f) {
+          return { term: f.rows[f.i][0], postings: postingsAt(f.rows, f.i) };
+        });
       });
     }
 
@@ -426,23 +429,36 @@
       return 0.5 + (0.4 * prefix.length) / term.length;
     }
 
-    /** Per document: the group's best score, and whether it matched as an exact id or in the title. */
+    /**
+     * Per document: the group's best score, and whether that match was the
+     * exact id or in the title. Typed arrays over all entries, since a common
+     * word matches thousands; `docs` lists the entries that matched.
+     */
     function scoreGroup(found) {
-      var best = new Map();
+      var n = manifest.documents;
+      var best = { docs: [], score: new Float64Array(n), id: new Uint8Array(n), title: new Uint8Array(n), words: new Uint16Array(n) };
       function offer(doc, score, idExact, title, titleWords) {
-        var b = best.get(doc);
-        if (!b || score > b.score) best.set(doc, { score: score, idExact: idExact, title: title, titleWords: titleWords });
+        if (best.score[doc] === 0) best.docs.push(doc);
+        if (score > best.score[doc]) {
+          best.score[doc] = score;
+          best.id[doc] = idExact ? 1 : 0;
+          best.title[doc] = title ? 1 : 0;
+          best.words[doc] = titleWords;
+        }
       }
       found.alts.forEach(function (a) {
         var weight = idf(a.postings.docs.length) * a.quality;
-        for (var i = 0; i < a.postings.docs.length; i++) {
-          var w = a.postings.weights[i];
-          offer(a.postings.docs[i], weight * fieldScore(w), a.exact && (w & FIELD_ID) !== 0, (w & FIELD_TITLE) !== 0, a.postings.titleWords[i]);
+        var docs = a.postings.docs;
+        var weights = a.postings.weights;
+        for (var i = 0; i < docs.length; i++) {
+          var w = weights[i];
+          offer(docs[i], weight * fieldScore(w), a.exact && (w & FIELD_ID) !== 0, (w & FIELD_TITLE) !== 0, a.postings.titleWords[i]);
         }
       });
-      if (found.viaParts && found.viaParts.every(function (alts) { return alts.some(function (a) { return a.postings; }); })) {
+      var parts = found.viaParts;
+      if (parts && parts.every(function (alts) { return alts.some(function (a) { return a.postings; }); })) {
         // A document matches through parts when it has every part (any alternative of each).
-        var perPart = found.viaParts.map(function (alts) {
+        var perPart = parts.map(function (alts) {
           var m = new Map();
           alts.forEach(function (a) {
             if (!a.postings) return;
@@ -501,46 +517,43 @@
       if (groups.length === 0) groups = all;
       if (groups.length === 0) return Promise.resolve({ docs: [], partial: false, terms: new Set() });
       return Promise.all(groups.map(alternatives)).then(function (found) {
-        var docs = new Map();
+        var n = manifest.documents;
+        var matched = new Uint8Array(n);
+        var score = new Float64Array(n);
+        var idExact = new Uint8Array(n);
+        var inTitle = new Uint8Array(n);
+        var titleWords = new Uint16Array(n);
+        var touched = [];
         found.forEach(function (f) {
-          scoreGroup(f).forEach(function (hit, doc) {
-            var d = docs.get(doc);
-            if (!d) {
-              d = { doc: doc, matched: 0, score: 0, idExact: false, inTitle: 0, titleWords: 0 };
-              docs.set(doc, d);
-            }
-            d.matched++;
-            d.score += hit.score;
-            d.idExact = d.idExact || hit.idExact;
-            if (hit.title) {
-              d.inTitle++;
-              d.titleWords = hit.titleWords;
+          var best = scoreGroup(f);
+          best.docs.forEach(function (d) {
+            if (matched[d] === 0) touched.push(d);
+            matched[d]++;
+            score[d] += best.score[d];
+            idExact[d] |= best.id[d];
+            if (best.title[d]) {
+              inTitle[d]++;
+              titleWords[d] = best.words[d];
             }
           });
         });
-        var list = Array.from(docs.values());
-        var everyWord = list.filter(function (d) {
-          return d.matched === groups.length;
+        var list = touched.filter(function (d) {
+          return matched[d] === groups.length;
         });
-        var partial = everyWord.length === 0;
-        if (!partial) list = everyWord;
+        var partial = list.length === 0;
+        if (partial) list = touched;
+        // An exact id or CVE (a one-word query), then an exact title, then
+        // the words matched, then the score.
+        var tier = new Uint8Array(n);
         list.forEach(function (d) {
-          d.exactId = groups.length === 1 && d.idExact;
-          d.exactTitle = d.inTitle === groups.length && d.titleWords === all.length;
+          if (groups.length === 1 && idExact[d]) tier[d] = 2;
+          else if (inTitle[d] === groups.length && titleWords[d] === all.length) tier[d] = 1;
         });
         list.sort(function (a, b) {
-          return (
-            b.exactId - a.exactId ||
-            b.exactTitle - a.exactTitle ||
-            b.matched - a.matched ||
-            b.score - a.score ||
-            a.doc - b.doc
-          );
+          return tier[b] - tier[a] || matched[b] - matched[a] || score[b] - score[a] || a - b;
         });
         return {
-          docs: list.map(function (d) {
-            return d.doc;
-          }),
+          docs: list,
           partial: partial,
           terms: highlightTerms(groups, found),
           prefix: groups[groups.length - 1].prefix ? groups[groups.length - 1].word : null,
@@ -548,28 +561,34 @@
       });
     }
 
-    /* Facets: kind, severity, status and year come from the document's group
-     * (documents are numbered in facet order); tags from tags.json. */
-    function groupOf(doc) {
+    /* Facets: kind, severity, status and year come from the entry's group
+     * (entries are numbered in facet order); tags from tags.json. */
+    var GROUP_FACETS = ["kind", "severity", "status", "year"];
+    var TAG_BIT = 1 << GROUP_FACETS.length;
+    var groupOfDoc = null;
+    var groupValues = null;
+
+    /** Which group each entry is in, and each group's facet values. */
+    function groupTables() {
+      if (groupOfDoc) return;
       var g = manifest.groups;
-      var lo = 0;
-      var hi = g.length - 1;
-      while (lo < hi) {
-        var mid = (lo + hi + 1) >> 1;
-        if (g[mid][0] <= doc) lo = mid;
-        else hi = mid - 1;
-      }
-      return g[lo];
+      var f = manifest.facets;
+      groupOfDoc = new Uint16Array(manifest.documents);
+      groupValues = g.map(function (row, i) {
+        var end = i + 1 < g.length ? g[i + 1][0] : manifest.documents;
+        groupOfDoc.fill(i, row[0], end);
+        return [f.kind[row[1]], row[2] >= 0 ? f.severity[row[2]] : null, row[3] >= 0 ? f.status[row[3]] : null, row[4] > 0 ? String(row[4]) : null];
+      });
     }
 
     function tags() {
       if (tagTable) return Promise.resolve(tagTable);
       return file("tags.json").then(function (rows) {
-        var byDoc = new Map();
+        var byDoc = new Array(manifest.documents);
         var list = rows.map(function (r, i) {
           decodeRuns(r[2]).forEach(function (doc) {
-            if (!byDoc.has(doc)) byDoc.set(doc, []);
-            byDoc.get(doc).push(i);
+            if (byDoc[doc]) byDoc[doc].push(i);
+            else byDoc[doc] = [i];
           });
           return { value: r[0], label: r[1] };
         });
@@ -578,59 +597,72 @@
       });
     }
 
-    /** The values of every facet for one document: {kind: ["incident"], …, tag: ["phishing"]}. */
-    function valuesOf(doc) {
-      var g = groupOf(doc);
-      var f = manifest.facets;
-      var tagIdx = (tagTable && tagTable.byDoc.get(doc)) || [];
-      return {
-        kind: [f.kind[g[1]]],
-        severity: g[2] >= 0 ? [f.severity[g[2]]] : [],
-        status: g[3] >= 0 ? [f.status[g[3]]] : [],
-        year: g[4] > 0 ? [String(g[4])] : [],
-        tag: tagIdx.map(function (i) {
-          return tagTable.list[i].value;
-        }),
-      };
-    }
-
     /**
-     * Filters ranked documents by the selected facet values ({severity: ["high"], …};
+     * Filters ranked entries by the selected facet values ({severity: ["high"], …};
      * OR within a facet, AND across facets) and counts each facet's values over
-     * the documents that pass every other facet. tags.json is waited for only
+     * the entries that pass every other facet. tags.json is waited for only
      * when a tag is selected; otherwise, until it is loaded (`tags()`), the
      * result has no tag counts and `tags: false`.
      */
     function facet(docs, selected) {
-      var needTags = selected.tag && selected.tag.length > 0;
-      return (needTags ? tags() : Promise.resolve()).then(function () {
-        var counts = {};
-        FACETS.forEach(function (f) {
-          counts[f] = new Map();
-        });
-        var shown = [];
-        docs.forEach(function (doc) {
-          var values = valuesOf(doc);
-          var failing = FACETS.filter(function (f) {
+      var tagWanted = selected.tag && selected.tag.length > 0 ? selected.tag : null;
+      return (tagWanted ? tags() : Promise.resolve()).then(function () {
+        groupTables();
+        var groupCount = groupValues.length;
+        // Per group, a bit for each facet whose selection it fails.
+        var fails = new Uint8Array(groupCount);
+        groupValues.forEach(function (values, gi) {
+          GROUP_FACETS.forEach(function (f, bit) {
             var want = selected[f];
-            if (!want || want.length === 0) return false;
-            return !values[f].some(function (v) {
-              return want.indexOf(v) >= 0;
-            });
+            if (want && want.length && want.indexOf(values[bit]) < 0) fails[gi] |= 1 << bit;
           });
-          if (failing.length === 0) shown.push(doc);
-          FACETS.forEach(function (f) {
-            if (failing.length === 0 || (failing.length === 1 && failing[0] === f)) {
-              values[f].forEach(function (v) {
-                counts[f].set(v, (counts[f].get(v) || 0) + 1);
-              });
-            }
+        });
+        var wantedTags = null;
+        if (tagWanted) {
+          wantedTags = new Set();
+          tagTable.list.forEach(function (t, i) {
+            if (tagWanted.indexOf(t.value) >= 0) wantedTags.add(i);
           });
+        }
+        // Entries per group that pass every facet, and those that fail only facet `bit`.
+        var passing = new Uint32Array(groupCount);
+        var failingOnly = GROUP_FACETS.map(function () {
+          return new Uint32Array(groupCount);
+        });
+        var tagCounts = tagTable ? new Uint32Array(tagTable.list.length) : null;
+        var shown = [];
+        for (var k = 0; k < docs.length; k++) {
+          var doc = docs[k];
+          var gi = groupOfDoc[doc];
+          var mask = fails[gi];
+          var docTags = tagTable ? tagTable.byDoc[doc] : null;
+          if (wantedTags && !(docTags && docTags.some(function (t) { return wantedTags.has(t); }))) mask |= TAG_BIT;
+          if (mask === 0) {
+            shown.push(doc);
+            passing[gi]++;
+          } else if (mask < TAG_BIT && (mask & (mask - 1)) === 0) {
+            failingOnly[Math.log2(mask)][gi]++;
+          }
+          if (tagCounts && docTags && (mask === 0 || mask === TAG_BIT)) {
+            for (var t = 0; t < docTags.length; t++) tagCounts[docTags[t]]++;
+          }
+        }
+        var counts = { tag: new Map() };
+        GROUP_FACETS.forEach(function (f, bit) {
+          var m = new Map();
+          groupValues.forEach(function (values, gi) {
+            var c = passing[gi] + failingOnly[bit][gi];
+            if (values[bit] !== null && c > 0) m.set(values[bit], (m.get(values[bit]) || 0) + c);
+          });
+          counts[f] = m;
         });
         var labels = { tag: new Map() };
-        (tagTable ? tagTable.list : []).forEach(function (t) {
-          labels.tag.set(t.value, t.label);
-        });
+        if (tagTable) {
+          tagTable.list.forEach(function (t, i) {
+            labels.tag.set(t.value, t.label);
+            if (tagCounts[i] > 0) counts.tag.set(t.value, tagCounts[i]);
+          });
+        }
         return { docs: shown, counts: counts, labels: labels, tags: tagTable !== null };
       });
     }
@@ -984,17 +1016,40 @@
     return li;
   }
 
+  /**
+   * Shows the next page of results (or the first, replacing the list). Each
+   * result is drawn as soon as it and those above it have arrived, so the
+   * first ones do not wait for the slowest.
+   */
   function renderResults(mine, ranked, replace) {
     var docs = state.shown.slice(replace ? 0 : state.limit - PAGE_SIZE, state.limit);
-    return Promise.all(docs.map(engine.doc)).then(function (loaded) {
+    var isMatch = matcher(ranked.terms, ranked.prefix);
+    var loaded = [];
+    var drawn = 0;
+    var cleared = !replace;
+    function draw() {
       if (mine !== sequence) return;
-      var isMatch = matcher(ranked.terms, ranked.prefix);
-      if (replace) resultsList.textContent = "";
+      if (!cleared && loaded[0]) {
+        resultsList.textContent = "";
+        cleared = true;
+      }
+      while (drawn < docs.length && loaded[drawn]) {
+        resultsList.appendChild(resultItem(loaded[drawn], isMatch));
+        drawn++;
+      }
+    }
+    return Promise.all(
+      docs.map(function (n, i) {
+        return engine.doc(n).then(function (d) {
+          loaded[i] = d;
+          draw();
+        });
+      })
+    ).then(function () {
+      if (mine !== sequence) return;
+      if (!cleared) resultsList.textContent = "";
       var more = document.getElementById("search-more");
       if (more) more.remove();
-      loaded.forEach(function (d) {
-        resultsList.appendChild(resultItem(d, isMatch));
-      });
       var total = state.shown.length;
       var query = state.query.trim();
       var message;

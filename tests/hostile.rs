@@ -1,0 +1,1100 @@
+//! Hostile input: every case builds (or checks) a small site generated in a
+//! temporary folder and asserts its exact outcome — the diagnostics (code,
+//! file, line, column) or the output. Nothing may panic, hang, overflow the
+//! stack or leave a half-written output folder. Big inputs (a 50 MB document,
+//! 100,000 documents) are generated at run time; their tests are named
+//! `heavy_…`.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// A diagnostic as `seckb check --format json` prints it; a missing line or
+/// column is 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Diag {
+    code: String,
+    file: String,
+    line: u64,
+    column: u64,
+}
+
+fn diag(code: &str, file: &str, line: u64, column: u64) -> Diag {
+    Diag {
+        code: code.into(),
+        file: file.into(),
+        line,
+        column,
+    }
+}
+
+/// A site in a temporary folder: seckb.yaml plus the files a case adds.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+const CONFIG: &str = "title: Hostile\nbase_url: https://example.org/\n";
+
+impl Site {
+    fn new() -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
+        site.file("seckb.yaml", CONFIG);
+        std::fs::create_dir_all(site.root().join("content")).expect("content/");
+        site
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes `rel` (creating its folders) and returns the site for chaining.
+    fn file(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Site {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+        self
+    }
+
+    /// Runs `seckb check --format json`; returns the exit code and every
+    /// diagnostic (errors and warnings) in the order printed.
+    fn check(&self) -> (i32, Vec<Diag>) {
+        let out = seckb(self.root(), &["check", "--format", "json"]);
+        let text = stderr(&out);
+        assert!(!text.contains("panicked"), "seckb panicked:\n{text}");
+        let diags = stdout(&out)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+                Diag {
+                    code: v["code"].as_str().unwrap_or_default().into(),
+                    file: v["file"].as_str().unwrap_or_default().into(),
+                    line: v["line"].as_u64().unwrap_or(0),
+                    column: v["column"].as_u64().unwrap_or(0),
+                }
+            })
+            .collect();
+        (out.status.code().unwrap_or(-1), diags)
+    }
+
+    /// Asserts that `check` fails with exactly `expected`.
+    fn fails_with(&self, expected: &[Diag]) {
+        let (code, diags) = self.check();
+        assert_eq!(diags, expected);
+        assert_eq!(code, 1, "exit code");
+    }
+
+    /// Builds into `out` and asserts success; returns stderr.
+    fn builds_into(&self, out: &Path) -> String {
+        let r = seckb(
+            self.root(),
+            &["build", "--output", out.to_str().expect("utf-8")],
+        );
+        let text = stderr(&r);
+        assert!(r.status.success(), "build failed:\n{text}");
+        text
+    }
+
+    /// Builds into public/ and returns its folder.
+    fn builds(&self) -> PathBuf {
+        let out = self.path("public");
+        self.builds_into(&out);
+        out
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+/// A valid incident with `extra` front matter lines and `body`.
+fn incident(title: &str, extra: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2026-01-01\nseverity: low\nstatus: resolved\n{extra}---\n{body}")
+}
+
+/// A valid guide (a page) with `extra` front matter lines and `body`.
+fn page(title: &str, extra: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\n{extra}---\n{body}")
+}
+
+// ---------------------------------------------------------------------------
+// File structure and encoding
+
+#[test]
+fn empty_file() {
+    let s = Site::new();
+    s.file("content/incidents/empty.md", "");
+    s.fails_with(&[diag("E0100", "content/incidents/empty.md", 1, 1)]);
+}
+
+#[test]
+fn only_front_matter_in_an_incident() {
+    let s = Site::new();
+    s.file("content/incidents/bare.md", "---\n---\n");
+    // Each missing required key is reported, at the front matter.
+    s.fails_with(&[
+        diag("E0105", "content/incidents/bare.md", 2, 1),
+        diag("E0105", "content/incidents/bare.md", 2, 1),
+        diag("E0105", "content/incidents/bare.md", 2, 1),
+    ]);
+}
+
+#[test]
+fn only_front_matter_in_a_page_without_a_final_newline() {
+    let s = Site::new();
+    s.file("content/guides/bare.md", "---\ntitle: Bare\n---");
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/bare/index.html")).unwrap();
+    assert!(html.contains("<title>Bare"), "{html}");
+}
+
+#[test]
+fn unterminated_front_matter() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/open.md",
+        "---\ntitle: Open\ndate: 2026-01-01\n\nBody that never closes the front matter.\n",
+    );
+    s.fails_with(&[diag("E0101", "content/incidents/open.md", 1, 1)]);
+}
+
+#[test]
+fn no_front_matter_at_all() {
+    let s = Site::new();
+    s.file(
+        "content/guides/plain.md",
+        "# Just Markdown\n\nNo front matter.\n",
+    );
+    s.fails_with(&[diag("E0100", "content/guides/plain.md", 1, 1)]);
+}
+
+#[test]
+fn byte_order_mark_is_dropped() {
+    let s = Site::new();
+    s.file(
+        "content/guides/bom.md",
+        format!("\u{feff}{}", page("With BOM", "", "Body.\n")),
+    );
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/bom/index.html")).unwrap();
+    assert!(html.contains("<title>With BOM"), "{html}");
+    assert!(!html.contains('\u{feff}'));
+}
+
+#[test]
+fn crlf_line_endings_build_and_errors_keep_their_lines() {
+    let s = Site::new();
+    s.file(
+        "content/guides/crlf.md",
+        "---\r\ntitle: Windows\r\n---\r\nFirst line.\r\nSecond line.\r\n",
+    );
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/crlf/index.html")).unwrap();
+    assert!(html.contains("<p>First line.\nSecond line.</p>"), "{html}");
+    assert!(!html.contains('\r'));
+    s.file(
+        "content/incidents/crlf.md",
+        "\u{feff}---\r\ntitle: A\r\ndate: 2026-01-01\r\nseverity: loww\r\n---\r\n",
+    );
+    s.fails_with(&[diag("E0104", "content/incidents/crlf.md", 4, 11)]);
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let s = Site::new();
+    s.file(
+        "content/guides/latin1.md",
+        b"---\ntitle: Caf\xe9\n---\nBody.\n",
+    );
+    s.fails_with(&[diag("E0003", "content/guides/latin1.md", 2, 11)]);
+}
+
+#[test]
+fn nul_byte_is_located() {
+    let s = Site::new();
+    s.file("content/guides/nul.md", page("Nul", "", "ab\0cd\n"));
+    s.fails_with(&[diag("E0003", "content/guides/nul.md", 4, 3)]);
+}
+
+// ---------------------------------------------------------------------------
+// YAML
+
+#[test]
+fn billion_laughs_alias_bomb_is_refused() {
+    let mut yaml = String::from(
+        "title: Bomb\nextra:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for w in names.windows(2) {
+        let refs = vec![format!("*{}", w[0]); 9].join(", ");
+        yaml.push_str(&format!("  {}: &{} [{refs}]\n", w[1], w[1]));
+    }
+    let s = Site::new();
+    s.file("content/guides/bomb.md", format!("---\n{yaml}---\nx\n"));
+    // serde_yaml stops expanding aliases past its repetition limit.
+    s.fails_with(&[diag("E0103", "content/guides/bomb.md", 2, 1)]);
+}
+
+#[test]
+fn deeply_nested_yaml_hits_the_recursion_limit() {
+    let s = Site::new();
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    s.file(
+        "content/guides/deep.md",
+        format!("---\ntitle: Deep\nextra:\n  x: {deep}\n---\n"),
+    );
+    let (code, diags) = s.check();
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!((diags[0].code.as_str(), diags[0].line), ("E0103", 4));
+}
+
+#[test]
+fn tabs_in_yaml_indentation_are_located() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/tabs.md",
+        "---\ntitle: Tabs\ndate: 2026-01-01\n\tseverity: low\n---\n",
+    );
+    s.fails_with(&[diag("E0103", "content/incidents/tabs.md", 4, 1)]);
+}
+
+#[test]
+fn a_tab_after_a_colon_is_plain_yaml() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/tab-value.md",
+        "---\ntitle:\tTabbed\ndate: 2026-01-01\nseverity:\thigh\nstatus: resolved\n---\n",
+    );
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("incidents/tab-value/index.html")).unwrap();
+    assert!(html.contains("<title>Tabbed"), "{html}");
+    assert!(out.join("severity/high/index.html").is_file());
+}
+
+#[test]
+fn duplicate_keys_point_at_the_second_one() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/dup.md",
+        "---\ntitle: A\ndate: 2026-01-01\nseverity: low\ntitle: B\n---\n",
+    );
+    s.fails_with(&[diag("E0103", "content/incidents/dup.md", 5, 1)]);
+    s.file(
+        "content/incidents/dup.md",
+        "---\ntitle: A\ndate: 2026-01-01\nseverity: low\ntimeline:\n  - date: 2026-01-01\n    event: x\n    date: 2026-01-02\n---\n",
+    );
+    s.fails_with(&[diag("E0103", "content/incidents/dup.md", 8, 5)]);
+}
+
+#[test]
+fn a_one_megabyte_front_matter_value_builds() {
+    let s = Site::new();
+    let summary = "word ".repeat(200_000);
+    s.file(
+        "content/guides/long.md",
+        page("Long", &format!("summary: {summary}\n"), "Body.\n"),
+    );
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/long/index.html")).unwrap();
+    assert!(html.len() > 1_000_000, "the summary is shown whole");
+}
+
+#[test]
+fn wrong_types_for_every_field_are_each_located() {
+    let s = Site::new();
+    let lines = [
+        "title: [a]",
+        "date: 5",
+        "updated: {a: 1}",
+        "summary: [x]",
+        "tags: 5",
+        "tlp: purple",
+        "draft: maybe",
+        "embargo: [1]",
+        "slug: 7",
+        "aliases: x",
+        "id: [1]",
+        "severity: 3",
+        "cvss: [x]",
+        "status: done",
+        "affected: 5",
+        "third_parties: x",
+        "cves: CVE-2020-1234",
+        "cwes: 7",
+        "data_exposed: {}",
+        "actors: true",
+        "records_affected: -1",
+        "timeline: x",
+        "actions: 5",
+        "references: 9",
+        "related: x",
+    ];
+    s.file(
+        "content/incidents/types.md",
+        format!("---\n{}\n---\n", lines.join("\n")),
+    );
+    s.file(
+        "content/faq/types.md",
+        "---\ntitle: Q\ndate: 2026-01-01\nincidents: INC-1\n---\n",
+    );
+    let mut expected: Vec<Diag> = vec![diag("E0104", "content/faq/types.md", 4, 12)];
+    for (i, line) in lines.iter().enumerate() {
+        let value_column = line.find(": ").unwrap() as u64 + 3;
+        expected.push(diag(
+            "E0104",
+            "content/incidents/types.md",
+            i as u64 + 2,
+            value_column,
+        ));
+    }
+    s.fails_with(&expected);
+}
+
+#[test]
+fn wrong_types_in_a_section_index() {
+    let s = Site::new();
+    s.file(
+        "content/guides/_index.md",
+        "---\ntitle: [Guides]\ndescripton: x\n---\n",
+    );
+    s.fails_with(&[
+        diag("E0104", "content/guides/_index.md", 2, 8),
+        diag("E0102", "content/guides/_index.md", 3, 1),
+    ]);
+}
+
+#[test]
+fn impossible_dates_are_located() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/dates.md",
+        "---\ntitle: Dates\ndate: 2026-02-30\nupdated: 2025-02-29\nembargo: 2026-13-01T00:00:00Z\nseverity: low\ntimeline:\n  - date: 2026-04-31\n    event: x\n---\n",
+    );
+    s.fails_with(&[
+        diag("E0107", "content/incidents/dates.md", 3, 7),
+        diag("E0107", "content/incidents/dates.md", 4, 10),
+        diag("E0107", "content/incidents/dates.md", 5, 10),
+        diag("E0107", "content/incidents/dates.md", 8, 11),
+    ]);
+    // A real leap day is fine.
+    s.file(
+        "content/incidents/dates.md",
+        incident("Leap", "updated: 2028-02-29\n", ""),
+    );
+    s.builds();
+}
+
+#[test]
+fn unknown_keys_and_keys_of_another_kind() {
+    let s = Site::new();
+    s.file(
+        "content/guides/keys.md",
+        "---\ntitle: K\nseverity: high\nsumary: x\n---\n",
+    );
+    s.fails_with(&[
+        diag("E0102", "content/guides/keys.md", 3, 1),
+        diag("E0102", "content/guides/keys.md", 4, 1),
+    ]);
+}
+
+// ---------------------------------------------------------------------------
+// Markdown: depth and size
+
+#[test]
+fn ten_thousand_nested_lists_are_refused_where_the_limit_is_crossed() {
+    let s = Site::new();
+    // One item per line, each indented under the previous one.
+    let mut body = String::new();
+    for i in 0..10_000 {
+        body.push_str(&" ".repeat(2 * i));
+        body.push_str("- x\n");
+    }
+    s.file("content/guides/lists.md", page("Lists", "", &body));
+    // List and item are two levels each: level 257 opens on item 129, line 132.
+    s.fails_with(&[diag("E0304", "content/guides/lists.md", 132, 257)]);
+}
+
+#[test]
+fn ten_thousand_nested_block_quotes_are_refused() {
+    let s = Site::new();
+    s.file(
+        "content/guides/quotes.md",
+        page("Quotes", "", &format!("{} deep\n", ">".repeat(10_000))),
+    );
+    s.fails_with(&[diag("E0304", "content/guides/quotes.md", 4, 257)]);
+}
+
+#[test]
+fn ten_thousand_nested_html_elements_are_refused() {
+    let s = Site::new();
+    s.file(
+        "content/guides/divs.md",
+        page("Divs", "", &format!("{}x\n", "<div>".repeat(10_000))),
+    );
+    s.fails_with(&[diag("E0304", "content/guides/divs.md", 4, 1)]);
+}
+
+#[test]
+fn nesting_just_under_the_limit_builds() {
+    let s = Site::new();
+    // Block quote levels, the paragraph inside them and the <b>: 256.
+    let depth = 254;
+    s.file(
+        "content/guides/deep.md",
+        page(
+            "Deep",
+            "",
+            &format!("{} deep <b>bold</b>\n", ">".repeat(depth)),
+        ),
+    );
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/deep/index.html")).unwrap();
+    assert_eq!(html.matches("<blockquote>").count(), depth);
+    assert!(html.contains("deep <b>bold</b>"));
+}
+
+#[test]
+fn ten_thousand_emphasis_markers_and_brackets_render() {
+    let s = Site::new();
+    let body = format!(
+        "{}x{}\n\n{}y{}\n",
+        "*".repeat(10_000),
+        "*".repeat(10_000),
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    s.file("content/guides/marks.md", page("Marks", "", &body));
+    let (code, diags) = s.check();
+    // Emphasis nests 5,000 levels deep (two markers each): refused like lists.
+    assert_eq!(code, 1);
+    assert_eq!(diags, [diag("E0304", "content/guides/marks.md", 4, 511)]);
+}
+
+#[test]
+fn a_custom_heading_id_cannot_inject_attributes() {
+    let s = Site::new();
+    s.file(
+        "content/guides/ids.md",
+        page(
+            "Ids",
+            "",
+            "## Title {#x\"onmouseover=\"alert(1)}\n\nText.\n",
+        ),
+    );
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/ids/index.html")).unwrap();
+    assert!(
+        html.contains("<h2 id=\"x&quot;onmouseover=&quot;alert(1)\">"),
+        "{html}"
+    );
+    assert!(!html.contains("\"onmouseover"));
+}
+
+#[test]
+fn heavy_a_fifty_megabyte_document_builds() {
+    let s = Site::new();
+    let paragraph = "Attackers used *stolen* credentials against the **console**; see [the details](#part-0) and `code`. ".repeat(8) + "\n\n";
+    let mut body = String::with_capacity(52 * 1024 * 1024);
+    let mut i = 0;
+    while body.len() < 50 * 1024 * 1024 {
+        if i % 5000 == 0 {
+            body.push_str(&format!("## Part {i}\n\n"));
+        }
+        body.push_str(&paragraph);
+        i += 1;
+    }
+    body.push_str("The last paragraph.\n");
+    s.file("content/guides/huge.md", page("Huge", "", &body));
+    let out = s.builds();
+    let html = std::fs::read(out.join("guides/huge/index.html")).unwrap();
+    assert!(html.len() > 50 * 1024 * 1024);
+    let tail = String::from_utf8_lossy(&html[html.len() - 100_000..]);
+    assert!(tail.contains("<p>The last paragraph.</p>"));
+}
+
+#[test]
+fn heavy_a_hundred_thousand_tiny_documents_build() {
+    let s = Site::new();
+    let n = 100_000;
+    for i in 0..n {
+        s.file(
+            &format!("content/notes/n{i}.md"),
+            format!("---\ntitle: Note {i}\n---\nx\n"),
+        );
+    }
+    let out = s.path("public");
+    let text = s.builds_into(&out);
+    assert!(text.contains(&format!("Built {n} documents")), "{text}");
+    let list = std::fs::read_to_string(out.join("notes/index.html")).unwrap();
+    assert_eq!(list.matches("href=\"/notes/n").count(), n);
+    for i in [0, 4242, n - 1] {
+        assert!(out.join(format!("notes/n{i}/index.html")).is_file());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// File names and URLs
+
+#[test]
+fn file_names_with_spaces_unicode_and_capitals_get_clean_urls() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/My Incident.md",
+        incident("Spaces", "", ""),
+    );
+    s.file(
+        "content/incidents/Ünïcödé Straße.md",
+        incident("Unicode", "", ""),
+    );
+    s.file("content/incidents/UPPER Case.md", incident("Upper", "", ""));
+    s.file(
+        "content/incidents/2026-11-09-日本語-leak.md",
+        incident("Dated", "", ""),
+    );
+    let out = s.builds();
+    for page in ["my-incident", "unicode-strae", "upper-case", "leak"] {
+        assert!(
+            out.join("incidents")
+                .join(page)
+                .join("index.html")
+                .is_file(),
+            "no page for {page}"
+        );
+    }
+}
+
+#[test]
+fn a_file_name_without_latin_letters_needs_a_slug() {
+    let s = Site::new();
+    s.file("content/incidents/日本語.md", incident("Japanese", "", ""));
+    s.fails_with(&[diag("E0106", "content/incidents/日本語.md", 0, 0)]);
+    s.file(
+        "content/incidents/日本語.md",
+        incident("Japanese", "slug: nihongo\n", ""),
+    );
+    assert!(s.builds().join("incidents/nihongo/index.html").is_file());
+}
+
+#[test]
+fn two_file_names_on_one_url() {
+    let s = Site::new();
+    s.file("content/incidents/a b.md", incident("One", "", ""));
+    s.file("content/incidents/A-B.md", incident("Two", "", ""));
+    // Documents claim URLs in title order: "Two" is second.
+    s.fails_with(&[diag("E0201", "content/incidents/A-B.md", 1, 1)]);
+}
+
+#[test]
+fn two_documents_on_one_url_through_slug() {
+    let s = Site::new();
+    s.file("content/incidents/first.md", incident("One", "", ""));
+    s.file(
+        "content/incidents/second.md",
+        incident("Two", "slug: first\n", ""),
+    );
+    s.fails_with(&[diag("E0201", "content/incidents/second.md", 6, 7)]);
+}
+
+#[test]
+fn an_alias_onto_another_document() {
+    let s = Site::new();
+    s.file("content/incidents/first.md", incident("One", "", ""));
+    s.file(
+        "content/incidents/second.md",
+        incident("Two", "aliases:\n  - /incidents/first/\n", ""),
+    );
+    s.fails_with(&[diag("E0201", "content/incidents/second.md", 7, 5)]);
+}
+
+#[test]
+fn two_aliases_onto_one_url() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/first.md",
+        incident("One", "aliases: [/old/]\n", ""),
+    );
+    s.file(
+        "content/incidents/second.md",
+        incident("Two", "aliases: [/old/]\n", ""),
+    );
+    s.fails_with(&[diag("E0201", "content/incidents/second.md", 6, 10)]);
+}
+
+#[test]
+fn an_alias_onto_a_generated_page() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/first.md",
+        incident("One", "aliases: [/atom.xml, /search/]\n", ""),
+    );
+    s.fails_with(&[
+        diag("E0201", "content/incidents/first.md", 6, 10),
+        diag("E0201", "content/incidents/first.md", 6, 10),
+    ]);
+}
+
+#[test]
+fn a_document_onto_a_taxonomy_term_page() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/tagged.md",
+        incident("Tagged", "tags: [x]\n", ""),
+    );
+    s.file("content/tags/x.md", page("Squatter", "", ""));
+    // The folder's list page takes /tags/, the document /tags/x/.
+    s.fails_with(&[
+        diag("E0201", "content/tags", 0, 0),
+        diag("E0201", "content/tags/x.md", 1, 1),
+    ]);
+}
+
+#[test]
+fn a_content_folder_onto_a_taxonomy_list_page() {
+    let s = Site::new();
+    s.file("content/incidents/one.md", incident("One", "", ""));
+    s.file(
+        "content/severity/_index.md",
+        "---\ntitle: Our severity scale\n---\nText.\n",
+    );
+    s.fails_with(&[diag("E0201", "content/severity/_index.md", 1, 1)]);
+}
+
+#[test]
+fn a_document_onto_a_list_page() {
+    let s = Site::new();
+    s.file("content/incidents/one.md", incident("One", "", ""));
+    s.file("content/incidents.md", page("Squatter", "", ""));
+    s.fails_with(&[diag("E0201", "content/incidents.md", 1, 1)]);
+}
+
+#[test]
+fn a_bundle_and_a_file_on_one_url() {
+    let s = Site::new();
+    s.file("content/guides/keys/index.md", page("Bundle", "", ""));
+    s.file("content/guides/keys.md", page("File", "", ""));
+    // Documents claim URLs in title order: "File" is second.
+    s.fails_with(&[diag("E0201", "content/guides/keys.md", 1, 1)]);
+}
+
+#[test]
+fn an_alias_where_a_generated_file_is() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/first.md",
+        incident("One", "aliases: [/sitemap.xml, /syntax.css]\n", ""),
+    );
+    // sitemap.xml is reserved; syntax.css is found in the output itself.
+    let (code, diags) = s.check();
+    assert_eq!(code, 1);
+    assert_eq!(
+        diags,
+        [
+            diag("E0201", "", 0, 0),
+            diag("E0201", "content/incidents/first.md", 6, 10),
+        ]
+    );
+}
+
+#[test]
+fn a_content_file_where_a_page_goes() {
+    let s = Site::new();
+    s.file("content/guides/keys.md", page("Keys", "", ""));
+    s.file("content/guides/keys/index.html", "<p>an export</p>");
+    s.fails_with(&[diag("E0201", "content/guides/keys/index.html", 0, 0)]);
+}
+
+// ---------------------------------------------------------------------------
+// The file system
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_reported() {
+    let s = Site::new();
+    s.file("content/guides/ok.md", page("Ok", "", ""));
+    std::os::unix::fs::symlink("..", s.path("content/guides/loop")).unwrap();
+    s.fails_with(&[diag("E0001", "content/guides/loop", 0, 0)]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_site_are_refused_and_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        page("Secret", "", "TOP SECRET\n"),
+    )
+    .unwrap();
+    std::fs::create_dir(outside.path().join("nested")).unwrap();
+    std::os::unix::fs::symlink("/", outside.path().join("nested/root")).unwrap();
+    let s = Site::new();
+    s.file("content/guides/ok.md", page("Ok", "", ""));
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        s.path("content/guides/file.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), s.path("content/folder")).unwrap();
+    // Only the two links: nothing below the linked folder is read.
+    s.fails_with(&[
+        diag("E0004", "content/folder", 0, 0),
+        diag("E0004", "content/guides/file.md", 0, 0),
+    ]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_inside_the_site_is_followed() {
+    let s = Site::new();
+    s.file("shared/note.md", page("Shared", "", "Shared text.\n"));
+    std::fs::create_dir_all(s.path("content/guides")).unwrap();
+    std::os::unix::fs::symlink(s.path("shared/note.md"), s.path("content/guides/note.md")).unwrap();
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/note/index.html")).unwrap();
+    assert!(html.contains("Shared text."));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_symlink_is_reported() {
+    let s = Site::new();
+    std::fs::create_dir_all(s.path("content/guides")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/x.md", s.path("content/guides/gone.md")).unwrap();
+    s.fails_with(&[diag("E0001", "content/guides/gone.md", 0, 0)]);
+}
+
+/// True when this process can read files whatever their permissions (root,
+/// or CAP_DAC_OVERRIDE), as CI containers do.
+#[cfg(unix)]
+fn reads_anything() -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "x").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::read(&probe).is_ok()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Site::new();
+    s.file("content/guides/ok.md", page("Ok", "", ""));
+    s.file("content/guides/locked.md", page("Locked", "", "Hidden.\n"));
+    std::fs::set_permissions(
+        s.path("content/guides/locked.md"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    if reads_anything() {
+        // As root (CI containers) permissions are not enforced: the
+        // documented behaviour is that the file is read and built like any.
+        let out = s.builds();
+        assert!(out.join("guides/locked/index.html").is_file());
+    } else {
+        s.fails_with(&[diag("E0001", "content/guides/locked.md", 0, 0)]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_as_an_unprivileged_user() {
+    use std::os::unix::fs::PermissionsExt;
+    // Under root, drop to `nobody` with setpriv so the permission error path
+    // runs for real; elsewhere the test above covers it.
+    if !reads_anything() || !Path::new("/usr/bin/setpriv").exists() {
+        return;
+    }
+    let s = Site::new();
+    s.file("content/guides/ok.md", page("Ok", "", ""));
+    s.file("content/guides/locked.md", page("Locked", "", ""));
+    std::fs::set_permissions(
+        s.path("content/guides/locked.md"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let binary = s.path("seckb");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("seckb"), &binary).unwrap();
+    for dir in walkdir::WalkDir::new(s.root()).into_iter().flatten() {
+        if dir.file_type().is_dir() {
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    let out = std::process::Command::new("/usr/bin/setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&binary)
+        .arg("--root")
+        .arg(s.root())
+        .args(["check", "--format", "json", "--now", NOW])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\"code\":\"E0001\"")
+            && text.contains("\"file\":\"content/guides/locked.md\"")
+            && text.contains("Permission denied"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    if reads_anything() {
+        return; // Covered as `nobody` by the test above; root reads folders.
+    }
+    let s = Site::new();
+    s.file("content/guides/locked/a.md", page("A", "", ""));
+    std::fs::set_permissions(
+        s.path("content/guides/locked"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    s.fails_with(&[diag("E0001", "content/guides/locked", 0, 0)]);
+    std::fs::set_permissions(
+        s.path("content/guides/locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Templates and themes
+
+#[test]
+fn a_template_with_an_undefined_variable() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.nonexistent.field }}\n{% endblock %}\n",
+    );
+    s.fails_with(&[diag("E0500", "templates/page.html", 3, 4)]);
+}
+
+#[test]
+fn templates_that_include_each_other() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file("templates/a.html", "{% include \"b.html\" %}\n");
+    s.file("templates/b.html", "x\n{% include \"a.html\" %}\n");
+    s.fails_with(&[diag("E0500", "templates/a.html", 0, 0)]);
+}
+
+#[test]
+fn a_template_that_extends_itself() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file("templates/page.html", "{% extends \"page.html\" %}\n");
+    s.fails_with(&[diag("E0500", "templates/page.html", 0, 0)]);
+}
+
+#[test]
+fn a_macro_that_calls_itself() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(
+        "templates/rec.html",
+        "{% macro f(n) %}{{ self::f(n=n+1) }}{% endmacro f %}\n",
+    );
+    s.file(
+        "templates/page.html",
+        "{% import \"rec.html\" as rec %}\n{% extends \"base.html\" %}\n{% block content %}{{ rec::f(n=1) }}{% endblock %}\n",
+    );
+    s.fails_with(&[diag("E0500", "templates/rec.html", 0, 0)]);
+}
+
+#[test]
+fn a_template_nested_thousands_deep() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(
+        "templates/page.html",
+        format!(
+            "{{% extends \"base.html\" %}}\n{{% block content %}}{}x{}{{% endblock %}}\n{{{{ {}1{} }}}}\n",
+            "{% if true %}".repeat(2000),
+            "{% endif %}".repeat(2000),
+            "(".repeat(100_000),
+            ")".repeat(100_000),
+        ),
+    );
+    let (code, diags) = s.check();
+    assert_eq!(code, 1);
+    assert_eq!(diags, [diag("E0500", "templates/page.html", 3, 1)]);
+}
+
+#[test]
+fn a_template_syntax_error() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock %}\n",
+    );
+    s.fails_with(&[diag("E0500", "templates/page.html", 4, 1)]);
+}
+
+#[test]
+fn a_theme_missing_a_template() {
+    let s = Site::new();
+    s.file("seckb.yaml", format!("{CONFIG}theme: bare\n"));
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    // A theme folder with every template but term.html.
+    for name in [
+        "base.html",
+        "index.html",
+        "incident.html",
+        "faq.html",
+        "page.html",
+        "section.html",
+        "taxonomy.html",
+        "search.html",
+        "404.html",
+        "alias.html",
+    ] {
+        s.file(&format!("themes/bare/templates/{name}"), "x\n");
+    }
+    s.fails_with(&[diag("E0500", "themes/bare/templates", 0, 0)]);
+}
+
+#[test]
+fn a_theme_that_does_not_exist() {
+    let s = Site::new();
+    s.file("seckb.yaml", format!("{CONFIG}theme: nope\n"));
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.fails_with(&[diag("E0002", "seckb.yaml", 0, 0)]);
+}
+
+// ---------------------------------------------------------------------------
+// Configuration
+
+#[test]
+fn hostile_configurations() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    let cases: [(&[u8], Diag); 4] = [
+        (b"title: [a\n", diag("E0103", "seckb.yaml", 1, 9)),
+        (b"title: \xff\n", diag("E0002", "seckb.yaml", 0, 0)),
+        (
+            b"base_url: javascript:alert(1)\n",
+            diag("E0002", "seckb.yaml", 1, 11),
+        ),
+        (b"theme: ../../etc\n", diag("E0002", "seckb.yaml", 1, 8)),
+    ];
+    for (config, expected) in cases {
+        s.file("seckb.yaml", config);
+        let (code, diags) = s.check();
+        assert_eq!(
+            (code, diags),
+            (1, vec![expected]),
+            "{}",
+            String::from_utf8_lossy(config)
+        );
+    }
+    // An empty file is an empty mapping: every default.
+    s.file("seckb.yaml", "");
+    assert_eq!(s.check(), (0, vec![]));
+}
+
+// ---------------------------------------------------------------------------
+// The output folder
+
+#[test]
+fn an_output_folder_that_is_a_file() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file("public", "not a folder");
+    let r = seckb(s.root(), &["build"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        stderr(&r).contains("error[E0005]: the output path")
+            && stderr(&r).contains("exists and is not a folder"),
+        "{}",
+        stderr(&r)
+    );
+    assert_eq!(s.read("public"), "not a folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_symlink_is_not_followed() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file("elsewhere/keep.txt", "keep");
+    std::os::unix::fs::symlink(s.path("elsewhere"), s.path("public")).unwrap();
+    let r = seckb(s.root(), &["build"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(stderr(&r).contains("error[E0005]"), "{}", stderr(&r));
+    assert_eq!(s.read("elsewhere/keep.txt"), "keep");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_folder_is_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file("public/index.html", "previous");
+    std::fs::set_permissions(s.path("public"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let r = seckb(s.root(), &["build"]);
+    let text = stderr(&r);
+    std::fs::set_permissions(s.path("public"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(r.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[E0005]: the output folder") && text.contains("is read-only"),
+        "{text}"
+    );
+    assert_eq!(s.read("public/index.html"), "previous");
+    let names: Vec<_> = std::fs::read_dir(s.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("seckb-"))
+        .collect();
+    assert!(names.is_empty(), "temporary folders left: {names:?}");
+}
+
+#[test]
+fn leftovers_of_a_killed_build_are_removed() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(".public.seckb-99999/index.html", "half-written");
+    s.file(".public.seckb-99998/a/b.html", "half-written");
+    s.builds();
+    let names: Vec<_> = std::fs::read_dir(s.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Links
+
+#[test]
+fn links_that_climb_out_of_the_site_or_run_script() {
+    let s = Site::new();
+    s.file(
+        "content/guides/links.md",
+        page(
+            "Links",
+            "",
+            "[a](../../../../etc/passwd.md)\n\n[b](javascript:alert(1))\n\n[c](%2e%2e/%2e%2e/x.md)\n",
+        ),
+    );
+    s.fails_with(&[
+        diag("E0300", "content/guides/links.md", 4, 1),
+        diag("E0302", "content/guides/links.md", 6, 1),
+        diag("E0300", "content/guides/links.md", 8, 1),
+    ]);
+}

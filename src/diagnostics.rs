@@ -232,10 +232,10 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
     let _ = writeln!(
         out,
         "{paint}{level}[{code}]{reset}{bold}: {}{reset}",
-        d.message
+        printable(&d.message)
     );
     if let Some(loc) = &d.location {
-        let file = loc.file.display();
+        let file = printable(&loc.file.to_string_lossy()).into_owned();
         if loc.line == 0 {
             let _ = writeln!(out, "  {blue}-->{reset} {file}");
         } else {
@@ -249,15 +249,37 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
                 .take(loc.column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
+            let text = printable(text);
             let _ = writeln!(out, "{blue}{pad} |{reset}");
             let _ = writeln!(out, "{blue}{number} |{reset} {text}");
             let _ = writeln!(out, "{blue}{pad} |{reset} {caret_pad}{paint}^{reset}");
         }
     }
     if let Some(help) = &d.help {
+        let help = printable(help);
         let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {help}");
     }
     out.push('\n');
+}
+
+/// Text from content made safe for a terminal: control characters (an
+/// escape sequence in a front matter value could retitle the window, clear
+/// the screen or fake output) are shown escaped, as `\u{1b}`. Tabs and line
+/// breaks stay.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\t' && c != '\n';
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn render_json(out: &mut String, d: &Diagnostic) {
@@ -289,7 +311,7 @@ fn render_github(out: &mut String, d: &Diagnostic) {
     if let Some(loc) = &d.location {
         props.push(format!(
             "file={}",
-            escape_property(&loc.file.to_string_lossy())
+            escape_property(&printable(&loc.file.to_string_lossy()))
         ));
         if loc.line > 0 {
             props.push(format!("line={}", loc.line));
@@ -300,10 +322,10 @@ fn render_github(out: &mut String, d: &Diagnostic) {
         "title={}",
         escape_property(&format!("{code} {name}"))
     ));
-    let mut message = d.message.clone();
+    let mut message = printable(&d.message).into_owned();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&printable(help));
     }
     let _ = writeln!(
         out,
@@ -363,6 +385,29 @@ mod tests {
             text,
             "error[E0102]: unknown key `severty`\n  --> a.md:2:1\n  |\n2 | severty: high\n  | ^\n  = help: did you mean `severity`?\n\n"
         );
+    }
+
+    #[test]
+    fn control_characters_from_content_never_reach_the_terminal() {
+        let d = Diagnostic::error(Code::WrongType, "unknown variant `\x1b]0;pwned\x07`")
+            .at(Location::in_text(
+                Path::new("a\x1b[2J.md"),
+                "severity: \"\x1b[31m\"\tx\n",
+                1,
+                11,
+            ))
+            .help("did you mean \x1b[0m?");
+        for format in [Format::Human, Format::Github] {
+            let text = render(std::slice::from_ref(&d), format, false);
+            assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+        }
+        let text = render(&[d], Format::Human, false);
+        assert!(
+            text.contains("unknown variant `\\u{1b}]0;pwned\\u{7}`"),
+            "{text}"
+        );
+        assert!(text.contains("--> a\\u{1b}[2J.md:1:11"), "{text}");
+        assert!(text.contains("severity: \"\\u{1b}[31m\"\tx"), "{text}");
     }
 
     #[test]

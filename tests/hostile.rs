@@ -392,6 +392,35 @@ fn impossible_dates_are_located() {
 }
 
 #[test]
+fn terminal_escape_sequences_in_content_are_not_printed_raw() {
+    let s = Site::new();
+    // An OSC sequence that retitles the terminal, a bell, a colour, and a
+    // raw escape in the body line shown under the message.
+    s.file(
+        "content/incidents/esc.md",
+        "---\ntitle: A\ndate: 2026-01-01\nseverity: \"\\e]0;pwned\\a\\e[2J\"\n---\n",
+    );
+    s.file(
+        "content/guides/esc.md",
+        page("G", "", "\u{1b}[31m[x](nope.md)\n"),
+    );
+    s.fails_with(&[
+        diag("E0300", "content/guides/esc.md", 4, 6),
+        diag("E0104", "content/incidents/esc.md", 4, 11),
+    ]);
+    let out = seckb(s.root(), &["check"]);
+    let text = stderr(&out);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("unknown variant `\\u{1b}]0;pwned\\u{7}\\u{1b}[2J`"),
+        "{text}"
+    );
+}
+
+#[test]
 fn unknown_keys_and_keys_of_another_kind() {
     let s = Site::new();
     s.file(

@@ -303,6 +303,6 @@ pub fn build_and_write(options: &BuildOptions) -> Result<Built, Failed> {
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    crate::write::write_atomic(&built.output, &dest).map_err(|d| fail(vec![d]))?;
+    crate::write::write_atomic(&built.output, &dest, &options.root).map_err(|d| fail(vec![d]))?;
     Ok(built)
 }

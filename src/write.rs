@@ -22,7 +22,10 @@ fn temp_prefix(dest: &Path) -> String {
 }
 
 /// Writes `output` to `dest`, replacing what was there only on success.
-pub fn write_atomic(output: &Output, dest: &Path) -> Result<(), Diagnostic> {
+/// The whole folder is replaced, so `dest` may not be the site being built
+/// (`site_root`), hold it, or lie in its sources, and an existing folder is
+/// replaced only when it is empty or a previous build.
+pub fn write_atomic(output: &Output, dest: &Path, site_root: &Path) -> Result<(), Diagnostic> {
     let dest = if dest.is_absolute() {
         dest.to_path_buf()
     } else {
@@ -34,6 +37,7 @@ pub fn write_atomic(output: &Output, dest: &Path) -> Result<(), Diagnostic> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
+    refuse_site_sources(&dest, site_root)?;
     match std::fs::symlink_metadata(&dest) {
         Ok(m) if !m.is_dir() => {
             return Err(output_error(
@@ -50,7 +54,8 @@ pub fn write_atomic(output: &Output, dest: &Path) -> Result<(), Diagnostic> {
                 format!("the output folder {} is read-only", dest.display()),
             ));
         }
-        _ => {}
+        Ok(_) => refuse_foreign_folder(&dest)?,
+        Err(_) => {}
     }
     std::fs::create_dir_all(&parent)
         .map_err(|e| output_error(&dest, format!("cannot create {}: {e}", parent.display())))?;
@@ -66,6 +71,67 @@ pub fn write_atomic(output: &Output, dest: &Path) -> Result<(), Diagnostic> {
             format!("cannot write the output folder {}: {e}", dest.display()),
         )
     })
+}
+
+/// `path` with symlinks and `..` resolved, as far as it exists.
+fn resolved(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(mut real) = existing.canonicalize() {
+            real.extend(missing.iter().rev());
+            return real;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// Refuses an output folder that is the site itself, holds it, or lies in
+/// its sources: swapping it out would delete the sources (`--output .`,
+/// `--output content`), or the next build would read its own output.
+fn refuse_site_sources(dest: &Path, site_root: &Path) -> Result<(), Diagnostic> {
+    let dest_real = resolved(dest);
+    let root = resolved(site_root);
+    let problem = if root.starts_with(&dest_real) {
+        Some("it holds the site being built".to_string())
+    } else {
+        ["content", "templates", "static", "themes"]
+            .into_iter()
+            .find(|folder| dest_real.starts_with(root.join(folder)))
+            .map(|folder| format!("it is inside the site's {folder}/ folder"))
+    };
+    match problem {
+        Some(why) => Err(output_error(
+            dest,
+            format!("refusing to write the output folder {}: {why}", dest.display()),
+        )
+        .help("seckb replaces the whole output folder: build into a folder of its own, such as public/")),
+        None => Ok(()),
+    }
+}
+
+/// Refuses to replace an existing folder that has files but is not a
+/// previous build (every build writes `.nojekyll`): a mistyped `--output`
+/// must not delete someone's files.
+fn refuse_foreign_folder(dest: &Path) -> Result<(), Diagnostic> {
+    let empty = std::fs::read_dir(dest).is_ok_and(|mut entries| entries.next().is_none());
+    if empty || dest.join(".nojekyll").is_file() {
+        return Ok(());
+    }
+    Err(output_error(
+        dest,
+        format!(
+            "refusing to replace {}: it has files and is not the output of an earlier build (no .nojekyll)",
+            dest.display()
+        ),
+    )
+    .help("seckb replaces the whole output folder: choose a new or empty folder, or delete this one first"))
 }
 
 /// Removes temporary folders that killed builds left behind.
@@ -134,9 +200,10 @@ mod tests {
         let dest = dir.path().join("public");
         std::fs::create_dir(&dest).unwrap();
         std::fs::write(dest.join("old.html"), "old").unwrap();
+        std::fs::write(dest.join(".nojekyll"), "").unwrap();
         let mut out = Output::default();
         out.insert_bytes("a/b/index.html", b"new".to_vec());
-        write_atomic(&out, &dest).unwrap();
+        write_atomic(&out, &dest, dir.path()).unwrap();
         assert_eq!(
             std::fs::read_to_string(dest.join("a/b/index.html")).unwrap(),
             "new"
@@ -150,11 +217,58 @@ mod tests {
     }
 
     #[test]
+    fn refuses_to_replace_the_site_its_sources_or_a_foreign_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("content/incidents")).unwrap();
+        std::fs::write(site.join("content/incidents/a.md"), "keep").unwrap();
+        let mut out = Output::default();
+        out.insert_bytes(".nojekyll", Vec::new());
+        for (dest, why) in [
+            (site.clone(), "it holds the site being built"),
+            (dir.path().to_path_buf(), "it holds the site being built"),
+            (
+                site.join("content"),
+                "it is inside the site's content/ folder",
+            ),
+            (
+                site.join("content/incidents/../out"),
+                "inside the site's content/",
+            ),
+            (
+                site.join("static/new"),
+                "it is inside the site's static/ folder",
+            ),
+        ] {
+            let e = write_atomic(&out, &dest, &site).unwrap_err();
+            assert!(e.message.contains(why), "{}: {}", dest.display(), e.message);
+        }
+        let documents = dir.path().join("documents");
+        std::fs::create_dir(&documents).unwrap();
+        std::fs::write(documents.join("thesis.txt"), "keep").unwrap();
+        let e = write_atomic(&out, &documents, &site).unwrap_err();
+        assert!(e.message.contains("is not the output of an earlier build"));
+        assert_eq!(
+            std::fs::read_to_string(documents.join("thesis.txt")).unwrap(),
+            "keep"
+        );
+        assert_eq!(
+            std::fs::read_to_string(site.join("content/incidents/a.md")).unwrap(),
+            "keep"
+        );
+        // An empty folder, a new one, and an earlier build are fine.
+        std::fs::create_dir(dir.path().join("empty")).unwrap();
+        for name in ["empty", "new", "new"] {
+            write_atomic(&out, &dir.path().join(name), &site).unwrap();
+        }
+    }
+
+    #[test]
     fn refuses_an_output_path_that_is_a_file() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("public");
         std::fs::write(&dest, "x").unwrap();
-        let e = write_atomic(&Output::default(), &dest).unwrap_err();
+        let e = write_atomic(&Output::default(), &dest, dir.path()).unwrap_err();
         assert!(e.message.contains("is not a folder"));
         assert_eq!(std::fs::read_to_string(&dest).unwrap(), "x");
     }

@@ -1093,6 +1093,55 @@ fn a_read_only_output_folder_is_left_alone() {
 }
 
 #[test]
+fn an_output_folder_that_would_delete_the_sources_is_refused() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    let root = s.root().to_str().unwrap().to_string();
+    let parent = s.root().parent().unwrap().to_str().unwrap().to_string();
+    let content = s.path("content").to_str().unwrap().to_string();
+    let inside = s.path("content/guides/out").to_str().unwrap().to_string();
+    for (output, why) in [
+        (root.as_str(), "it holds the site being built"),
+        (parent.as_str(), "it holds the site being built"),
+        (content.as_str(), "it is inside the site's content/ folder"),
+        (inside.as_str(), "it is inside the site's content/ folder"),
+    ] {
+        let r = seckb(s.root(), &["build", "--output", output]);
+        let text = stderr(&r);
+        assert_eq!(r.status.code(), Some(1), "{output}: {text}");
+        assert!(
+            text.contains(&format!(
+                "error[E0005]: refusing to write the output folder {output}: {why}"
+            )),
+            "{text}"
+        );
+    }
+    assert_eq!(s.read("content/guides/g.md"), page("G", "", "x\n"));
+    assert!(!s.path("content/guides/out").exists());
+}
+
+#[test]
+fn an_existing_folder_that_is_not_an_earlier_build_is_not_replaced() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file("documents/thesis.txt", "years of work");
+    let out = s.path("documents");
+    let r = seckb(s.root(), &["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        stderr(&r).contains("it has files and is not the output of an earlier build"),
+        "{}",
+        stderr(&r)
+    );
+    assert_eq!(s.read("documents/thesis.txt"), "years of work");
+    // An earlier build is replaced.
+    let public = s.builds();
+    s.file("content/guides/h.md", page("H", "", "y\n"));
+    s.builds_into(&public);
+    assert!(public.join("guides/h/index.html").is_file());
+}
+
+#[test]
 fn leftovers_of_a_killed_build_are_removed() {
     let s = Site::new();
     s.file("content/guides/g.md", page("G", "", "x\n"));

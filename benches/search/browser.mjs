@@ -9,10 +9,12 @@
 // page, waits until it is idle (seckb has read its manifest, Pagefind has run
 // init()), then puts the whole query into the field at once and measures:
 //   - bytes: every request of the search machinery (of the page and its
-//     workers) from opening the page to the first results (seckb: search.js and
+//     workers) from opening the page until the first result shows, until ten
+//     show, and with what the page loads after them (seckb: search.js and
 //     search/*; Pagefind: pagefind/*), as transferred (compressed body and
-//     headers), and the same with what the page loads after them;
-//   - time: from the input event to the first result in the DOM (median of RUNS).
+//     headers);
+//   - time: from the input event to the first result in the DOM, and to ten
+//     (medians of RUNS).
 // Both show ten results with title and excerpt. Pagefind runs on a plain page
 // (no CSP: its WebAssembly needs 'wasm-unsafe-eval').
 import { createServer } from 'node:http';
@@ -115,29 +117,38 @@ async function measure(engine, query) {
     finished.push({ path: new URL(request.url()).pathname, at, bytes: sizes.responseBodySize + sizes.responseHeadersSize });
   });
   let shownAt = 0;
-  await page.exposeFunction('benchShown', () => {
-    shownAt = Date.now();
+  let tenAt = 0;
+  await page.exposeFunction('benchShown', (count) => {
+    if (count === 1) shownAt = Date.now();
+    else tenAt = Date.now();
   });
   await page.goto(origin + ENGINES[engine].page);
   await page.waitForFunction(ENGINES[engine].ready);
   await page.waitForLoadState('networkidle');
-  const ms = await page.evaluate(async (q) => {
+  const [ms, tenMs] = await page.evaluate(async (q) => {
     const input = document.getElementById('search-input');
     const list = document.getElementById('search-results');
     list.replaceChildren();
+    let first = 0;
     const shown = new Promise((resolve) => {
       new MutationObserver((_, observer) => {
-        if (list.querySelector('li')) {
+        const count = list.querySelectorAll(':scope > li').length;
+        if (count > 0 && !first) {
+          first = performance.now();
+          window.benchShown(1);
+        }
+        if (count >= 10) {
           observer.disconnect();
+          window.benchShown(10);
           resolve(performance.now());
-          window.benchShown();
         }
       }).observe(list, { childList: true });
     });
     const start = performance.now();
     input.value = q;
     input.dispatchEvent(new Event('input', { bubbles: true }));
-    return (await shown) - start;
+    const ten = await shown;
+    return [first - start, ten - start];
   }, query);
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(300);
@@ -147,8 +158,14 @@ async function measure(engine, query) {
   const mine = finished.filter((f) => ENGINES[engine].counts(f.path));
   const sum = (list) => list.reduce((s, f) => s + f.bytes, 0);
   const first = mine.filter((f) => f.at <= shownAt);
+  const ten = mine.filter((f) => f.at <= tenAt);
   if (process.env.DETAIL) console.log(mine.map((f) => `  ${f.at <= shownAt ? '*' : ' '} ${f.path} ${f.bytes}`).join('\n'));
-  return { ms, shown, bytes: sum(first), requests: first.length, allBytes: sum(mine), allRequests: mine.length };
+  return {
+    ms, tenMs, shown,
+    bytes: sum(first), requests: first.length,
+    tenBytes: sum(ten), tenRequests: ten.length,
+    allBytes: sum(mine), allRequests: mine.length,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -158,10 +175,12 @@ try {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await measure(engine, query));
       const r = runs[0];
+      const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
       console.log(
-        `${engine.padEnd(8)} "${query}": ${(r.bytes / 1024).toFixed(1)} KiB in ${r.requests} requests to first results` +
-          ` (${(r.allBytes / 1024).toFixed(1)} KiB in ${r.allRequests} with everything the page loads after), ` +
-          `first results ${median(runs.map((x) => x.ms)).toFixed(0)} ms (median of ${RUNS}: ${runs.map((x) => x.ms.toFixed(0)).join(' ')}), ${r.shown} shown`,
+        `${engine.padEnd(8)} "${query}": first result ${median(runs.map((x) => x.ms)).toFixed(0)} ms (${kib(r.bytes)}, ${r.requests} requests); ` +
+          `ten results ${median(runs.map((x) => x.tenMs)).toFixed(0)} ms (${kib(r.tenBytes)}, ${r.tenRequests} requests); ` +
+          `everything, with what loads after (seckb: the tag facet): ${kib(r.allBytes)}, ${r.allRequests} requests. ` +
+          `Times: medians of ${RUNS} (first: ${runs.map((x) => x.ms.toFixed(0)).join(' ')})`,
       );
     }
   }

@@ -6,15 +6,15 @@
 #   DOCS=1000 benches/search/run.sh
 #
 # Reports, for each engine: index build time, index size on disk (bytes and
-# files), and for a one-word and a three-word query the bytes a browser
-# downloads until the first results show and the time to first results in
+# files), and for a one-word, a three-word and a misspelt three-word query the
+# bytes a browser downloads and the time until the first results show in
 # headless Chromium (benches/search/browser.mjs). Pagefind (npm `pagefind`,
 # pinned in benches/search/package.json) indexes the document pages of seckb's
 # output (incidents, FAQs, guides: the pages seckb's index covers), reading
 # their <main>.
 #
-# Environment: DOCS (10000), SEED (1), RUNS (5, browser runs per query),
-# QUERIES (one-word and three-word query), BENCH_DIR (/dev/shm/seckb-search-bench),
+# Environment: DOCS (10000), SEED (1), RUNS (5, browser runs per query), ONE,
+# THREE and TYPO (the queries), BENCH_DIR (/dev/shm/seckb-search-bench),
 # CARGO_TARGET_DIR.
 set -euo pipefail
 
@@ -22,7 +22,9 @@ DOCS=${DOCS:-10000}
 SEED=${SEED:-1}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/seckb-search-bench}
 ONE=${ONE:-kramerica}
-THREE=${THREE:-rotate leaked credentials}
+THREE=${THREE:-leaked api keys}
+# Three words, one of them misspelt ("credentials" is not in the corpus; "credential" is).
+TYPO=${TYPO:-rotate leaked credentials}
 NOW=2026-01-01T00:00:00Z
 
 cd "$(dirname "$0")/../.."
@@ -46,11 +48,17 @@ t=$(date +%s%N)
 "$TARGET/release/seckb" --root "$site" --quiet build --output "$out" --now "$NOW"
 echo "seckb build (whole site): $(ms "$t") ms"
 cargo bench --quiet --bench search -- "$site" 5
-echo "seckb index: $(size "$out/search") (search/index.html, the page, excluded: $(stat -c %s "$out/search/index.html") bytes)"
+page=$(stat -c %s "$out/search/index.html")
+mv "$out/search/index.html" "$BENCH_DIR/search-page.html"
+# seckb writes plain JSON (the server compresses it in transit); Pagefind
+# stores its files gzip-compressed. The gzip figure makes them comparable.
+gz=$(find "$out/search" -type f -print0 | xargs -0 -n 500 python3 -c 'import gzip, sys; print(sum(len(gzip.compress(open(f, "rb").read(), 6)) for f in sys.argv[1:]))' | awk '{s += $1} END {printf "%.2f", s/1e6}')
+echo "seckb index: $(size "$out/search"), $gz MB gzip-compressed file by file (search page excluded: $page bytes)"
+mv "$BENCH_DIR/search-page.html" "$out/search/index.html"
 
 t=$(date +%s%N)
 benches/search/node_modules/.bin/pagefind --site "$out" --glob '{incidents,faq,guides}/*/index.html' --root-selector main --quiet
 echo "pagefind index build: $(ms "$t") ms"
 echo "pagefind index: $(size "$out/pagefind")"
 
-node benches/search/browser.mjs "$out" "$ONE" "$THREE"
+node benches/search/browser.mjs "$out" "$ONE" "$THREE" "$TYPO"

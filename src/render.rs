@@ -68,6 +68,13 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
         .at(Location::file(&theme.template_path(&cycle[0])))
         .help("remove one of the include/extends/import statements")]);
     }
+    for fragment in FRAGMENTS {
+        if fragment.available(&tera) {
+            if let Err(e) = tera.add_raw_template(fragment.template, fragment.call) {
+                return Err(vec![template_error(theme, &e)]);
+            }
+        }
+    }
     let base = base_path.to_string();
     tera.register_function("url", move |args: &HashMap<String, Value>| {
         let path = args
@@ -96,6 +103,89 @@ pub const REQUIRED_TEMPLATES: [&str; 11] = [
     "404.html",
     "alias.html",
 ];
+
+/// A macro of the theme's `macros.html` that lists call for every document
+/// they show. Its output depends only on the document's summary, so it is
+/// rendered once per document and shared as `summary.html.<key>`: at 10,000
+/// documents each document appears in a dozen lists, and Tera macro calls
+/// made most of the build's time.
+struct Fragment {
+    key: &'static str,
+    /// Internal template name (never a theme file); `.html` for autoescaping.
+    template: &'static str,
+    macro_name: &'static str,
+    /// The arguments the call passes; the macro must take exactly these.
+    args: &'static [&'static str],
+    call: &'static str,
+    /// Which documents need it: every one, incidents, or open incidents.
+    only: Only,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Only {
+    All,
+    Incidents,
+    OpenIncidents,
+}
+
+const FRAGMENTS: [Fragment; 3] = [
+    Fragment {
+        key: "item",
+        template: "__seckb_fragment_item.html",
+        macro_name: "summary_item",
+        args: &["p", "level"],
+        call: "{% import \"macros.html\" as m %}{{ m::summary_item(p=p, level=2) }}",
+        only: Only::All,
+    },
+    Fragment {
+        key: "row",
+        template: "__seckb_fragment_row.html",
+        macro_name: "incident_row",
+        args: &["p"],
+        call: "{% import \"macros.html\" as m %}{{ m::incident_row(p=p) }}",
+        only: Only::Incidents,
+    },
+    Fragment {
+        key: "card",
+        template: "__seckb_fragment_card.html",
+        macro_name: "incident_card",
+        args: &["p", "level"],
+        call: "{% import \"macros.html\" as m %}{{ m::incident_card(p=p, level=3) }}",
+        only: Only::OpenIncidents,
+    },
+];
+
+impl Fragment {
+    /// Whether `macros.html` defines the macro with exactly these arguments
+    /// (a site's own macros.html may not).
+    fn available(&self, tera: &Tera) -> bool {
+        tera.get_template("macros.html")
+            .ok()
+            .and_then(|t| t.macros.get(self.macro_name))
+            .is_some_and(|m| {
+                m.args.len() == self.args.len() && self.args.iter().all(|a| m.args.contains_key(*a))
+            })
+    }
+
+    fn wanted(&self, page: &Page) -> bool {
+        let incident = page.doc.incident.as_ref();
+        match self.only {
+            Only::All => true,
+            Only::Incidents => incident.is_some(),
+            Only::OpenIncidents => incident.is_some_and(|i| i.status != Status::Resolved),
+        }
+    }
+}
+
+/// Inserts a value built for one page into its context by moving it
+/// (`Context::insert` serializes, i.e. deep-copies, its argument).
+fn insert_owned(ctx: &mut tera::Context, key: &str, value: Value) {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_string(), value);
+    if let Ok(owned) = tera::Context::from_value(Value::Object(map)) {
+        ctx.extend(owned);
+    }
+}
 
 /// Turns a Tera error into a diagnostic naming the template file and, where
 /// Tera or the template text tells, the line.
@@ -187,7 +277,7 @@ impl Shared {
                 );
             }
         }
-        let mut shared = Shared {
+        Shared {
             site: json!({
                 "title": site.config.title,
                 "description": site.config.description,
@@ -201,9 +291,43 @@ impl Shared {
             config: json!({ "extra": site.config.extra }),
             summaries: Vec::new(),
             term_urls,
-        };
-        shared.summaries = site.pages.iter().map(|p| shared.summary(p)).collect();
-        shared
+        }
+    }
+
+    /// The summary of every document, with its list fragments rendered
+    /// (see [`FRAGMENTS`]), for the list pages; document pages need none.
+    fn with_summaries(
+        mut self,
+        site: &Site,
+        tera: &Tera,
+        theme: &Theme,
+    ) -> Result<Shared, Diagnostic> {
+        let fragments: Vec<&Fragment> = FRAGMENTS
+            .iter()
+            .filter(|f| tera.get_template(f.template).is_ok())
+            .collect();
+        let summaries: Result<Vec<Value>, Diagnostic> = site
+            .pages
+            .par_iter()
+            .map(|page| {
+                let mut summary = self.summary(page);
+                let mut html = serde_json::Map::new();
+                for fragment in fragments.iter().filter(|f| f.wanted(page)) {
+                    let mut ctx = tera::Context::new();
+                    ctx.insert("p", &summary);
+                    let rendered = tera
+                        .render(fragment.template, &ctx)
+                        .map_err(|e| template_error(theme, &e))?;
+                    html.insert(fragment.key.to_string(), Value::String(rendered));
+                }
+                if let Value::Object(m) = &mut summary {
+                    m.insert("html".to_string(), Value::Object(html));
+                }
+                Ok(summary)
+            })
+            .collect();
+        self.summaries = summaries?;
+        Ok(self)
     }
 
     fn term(&self, taxonomy: &'static str, name: &str) -> Value {
@@ -401,7 +525,7 @@ fn render_document(
         site.urls.absolute(&page.doc.path),
         page.doc.meta.tlp > Tlp::Clear,
     );
-    ctx.insert("page", &page_json(site, shared, index));
+    insert_owned(&mut ctx, "page", page_json(site, shared, index));
     render_one(
         tera,
         theme,
@@ -417,7 +541,9 @@ pub fn render_site(
     tera: &Tera,
     theme: &Theme,
 ) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
-    let shared = Shared::new(site);
+    let shared = Shared::new(site)
+        .with_summaries(site, tera, theme)
+        .map_err(|d| vec![d])?;
     let urls = &site.urls;
     let mut jobs: Vec<Box<dyn Fn() -> Result<RenderedPage, Diagnostic> + Sync + '_>> = Vec::new();
     let shared = &shared;
@@ -435,9 +561,10 @@ pub fn render_site(
                 urls.absolute(&list.path),
                 false,
             );
-            ctx.insert(
+            insert_owned(
+                &mut ctx,
                 "section",
-                &json!({
+                json!({
                     "kind": list.section.kind,
                     "name": list.section.name,
                     "title": list.section.title,
@@ -483,14 +610,14 @@ pub fn render_site(
                 let title = format!("{}: {}", tax.title, term.name);
                 let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
                 ctx.insert("taxonomy", &*t);
-                ctx.insert("term", &json!({"name": term.name, "url": urls.path(&path), "pages": shared.list(&term.pages)}));
+                insert_owned(&mut ctx, "term", json!({"name": term.name, "url": urls.path(&path), "pages": shared.list(&term.pages)}));
                 render_one(tera, theme, "term.html", Urls::output_file(&path), &ctx)
             }));
         }
     }
     jobs.push(Box::new(move || {
         let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-        ctx.insert("home", &home_json(site, shared));
+        insert_owned(&mut ctx, "home", home_json(site, shared));
         render_one(tera, theme, "index.html", "index.html".into(), &ctx)
     }));
     jobs.push(Box::new(move || {
@@ -591,4 +718,29 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
         "total_incidents": site.incidents().count(),
         "charts": crate::charts::dashboard(site),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_fragments_need_the_macro_with_the_same_arguments() {
+        let mut tera = Tera::default();
+        tera.add_raw_template(
+            "macros.html",
+            "{% macro summary_item(p, level=2) %}<h{{ level }}>{{ p.title }}</h{{ level }}>{% endmacro summary_item %}\
+             {% macro incident_row(p, extra) %}x{% endmacro incident_row %}",
+        )
+        .unwrap();
+        let [item, row, card] = &FRAGMENTS;
+        assert!(item.available(&tera));
+        assert!(!row.available(&tera), "different arguments");
+        assert!(!card.available(&tera), "no such macro");
+        tera.add_raw_template(item.template, item.call).unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("p", &json!({"title": "a<b"}));
+        // Escaped exactly as the macro call inside an .html list page is.
+        assert_eq!(tera.render(item.template, &ctx).unwrap(), "<h2>a&lt;b</h2>");
+    }
 }

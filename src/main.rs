@@ -221,6 +221,10 @@ fn main() -> ExitCode {
                             start.elapsed().as_secs_f64()
                         );
                     }
+                    // The process ends here: freeing the model and the output
+                    // (~1 GB in millions of allocations at 10,000 documents)
+                    // one by one would only add time. The OS reclaims it.
+                    std::mem::forget(built);
                     ExitCode::SUCCESS
                 }
                 Err(failed) => report_failure(&failed.diagnostics, Format::Human, color),

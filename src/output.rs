@@ -58,6 +58,11 @@ impl Output {
         self.insert(path, Content::Bytes(bytes));
     }
 
+    /// Moves every file of `other` in; `other`'s file wins where both have one.
+    pub fn append(&mut self, mut other: Output) {
+        self.files.append(&mut other.files);
+    }
+
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }

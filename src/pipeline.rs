@@ -167,7 +167,18 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     diagnostics.extend(d);
     timer.lap("assemble and render Markdown");
 
-    let mut pages = match render::render_site(&site, &tera, &theme) {
+    // The exports read only the model, so they run beside the template
+    // rendering: their serial parts (index assembly, one big JSON file)
+    // then overlap with the parallel page rendering instead of adding to it.
+    let (rendered, (exports, export_diagnostics)) = rayon::join(
+        || render::render_site(&site, &tera, &theme),
+        || {
+            let mut exports = Output::default();
+            let d = outputs::add_all(&site, &mut exports, now);
+            (exports, d)
+        },
+    );
+    let mut pages = match rendered {
         Ok(pages) => pages,
         Err(d) => {
             diagnostics.extend(d);
@@ -175,7 +186,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         }
     };
     let page_count = pages.len();
-    timer.lap("render templates");
+    timer.lap("render pages and exports");
 
     let mut output = Output::default();
     for (path, source) in &theme.statics {
@@ -196,7 +207,8 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         }
         output.insert(page.path, Content::Bytes(page.bytes));
     }
-    diagnostics.extend(outputs::add_all(&site, &mut output, now));
+    output.append(exports);
+    diagnostics.extend(export_diagnostics);
     diagnostics.extend(output.file_folder_conflicts().into_iter().map(|(file, inside)| {
         Diagnostic::error(
             Code::UrlCollision,
@@ -204,7 +216,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         )
         .help("rename the document, alias or file that makes one of them")
     }));
-    timer.lap("feeds, sitemap and exports");
+    timer.lap("collect output");
 
     let sources = link_sources(&site);
     let broken = linkcheck::check(&output, site.urls.base_path(), &sources, &templates, &theme);

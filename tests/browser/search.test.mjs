@@ -10,10 +10,10 @@ import { buildAndServe, launch, repo, watchedPage } from './helpers.mjs';
 
 const METRICLY = 'incidents/metricly-analytics-vendor-breach/';
 
-/** Hrefs of the result links, once the list shows results for `query`. */
+/** Hrefs of the result links, once the list shows all results for `query` (no filters). */
 async function results(page, query) {
   await page.waitForFunction(
-    (q) => document.getElementById('search-status').textContent.includes(`for “${q}”`),
+    (q) => document.getElementById('search-status').textContent.includes(`for “${q}”.`),
     query,
   );
   return page.$$eval('#search-results .summary-title a', (links) => links.map((a) => a.getAttribute('href')));
@@ -56,19 +56,19 @@ for (const basePath of ['/', '/kb/']) {
 
       // The shared URL restores the same search.
       await page.goto(shared.href);
-      assert.deepEqual(await results(page, 'metricly'), await page.$$eval('#search-results .summary-title a', (l) => l.map((a) => a.getAttribute('href'))));
+      await page.waitForFunction(() => document.getElementById('search-status').textContent.endsWith('for “metricly” with these filters.'));
       assert.equal(await page.inputValue('#search-input'), 'metricly');
       assert.ok(await page.isChecked('#facet-severity-low'));
       assert.equal(await page.locator('#search-results > li').count(), lowCount);
       await page.uncheck('#facet-severity-low');
-      await page.waitForFunction((n) => document.querySelectorAll('#search-results > li').length > n, lowCount);
+      assert.deepEqual(await results(page, 'metricly'), hrefs);
 
       // Keyboard: ArrowDown reaches the results, Enter follows the focused one.
       await page.focus('#search-input');
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
       const second = await page.evaluate(() => document.activeElement.getAttribute('href'));
-      assert.equal(second, (await results(page, 'metricly'))[1]);
+      assert.equal(second, hrefs[1]);
       await page.keyboard.press('ArrowUp');
       assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), basePath + METRICLY);
       await Promise.all([page.waitForURL(server.origin + basePath + METRICLY), page.keyboard.press('Enter')]);
@@ -86,6 +86,21 @@ for (const basePath of ['/', '/kb/']) {
       await page.fill('#search-input', 'phishnig ');
       hrefs = await results(page, 'phishnig');
       assert.equal(hrefs[0], basePath + 'incidents/phishing-impersonating-acme-billing/');
+
+      // More than ten results: a button shows the next ten and moves focus to the first of them.
+      await page.fill('#search-input', 'acme');
+      hrefs = await results(page, 'acme');
+      assert.equal(hrefs.length, 10);
+      await page.click('#search-more');
+      await page.waitForFunction(() => document.querySelectorAll('#search-results > li').length > 10);
+      const focused = await page.evaluate(() => document.activeElement.getAttribute('href'));
+      assert.equal(focused, await page.$eval('#search-results > li:nth-child(11) .summary-title a', (a) => a.getAttribute('href')));
+
+      // Filters alone list the matching documents.
+      await page.goto(server.url + 'search/?severity=critical');
+      await page.waitForFunction(() => /match these filters/.test(document.getElementById('search-status').textContent));
+      const critical = await page.$$eval('#search-results > li', (items) => items.map((li) => li.className));
+      assert.ok(critical.length >= 1 && critical.every((c) => c.includes('summary-sev-critical')), critical.join(' '));
 
       // Chromium's tokenizer agrees with the shared cases too.
       const { cases } = JSON.parse(readFileSync(join(repo, 'tests/fixtures/tokenizer-cases.json'), 'utf8'));

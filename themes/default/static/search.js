@@ -1154,11 +1154,6 @@
     if (next) next.focus();
   });
 
-  window.addEventListener("popstate", function () {
-    readUrl();
-    update(true);
-  });
-
   readUrl();
   if (state.query || hasFilters()) update(true);
   else ready.catch(function (e) {

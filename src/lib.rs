@@ -17,6 +17,7 @@ pub mod output;
 pub mod outputs;
 pub mod pipeline;
 pub mod preview;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

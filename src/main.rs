@@ -195,13 +195,17 @@ fn main() -> ExitCode {
             base_url,
             publish,
         } => {
+            let progress = seckb::progress::Progress::start(cli.quiet);
             let options = BuildOptions {
                 output,
                 base_url,
+                on_stage: Some(progress.hook()),
                 ..options(&publish)
             };
             let start = std::time::Instant::now();
-            match seckb::build_and_write(&options) {
+            let result = seckb::build_and_write(&options);
+            progress.finish();
+            match result {
                 Ok(built) => {
                     if !cli.quiet {
                         eprint!(

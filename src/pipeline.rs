@@ -12,6 +12,7 @@ use crate::{outputs, render, theme};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What a build reads and decides.
@@ -28,6 +29,28 @@ pub struct BuildOptions {
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Serve mode: pages get the live-reload script and preview banners.
     pub preview: bool,
+    /// Told the name of each stage as it finishes (the progress display).
+    pub on_stage: Option<StageHook>,
+}
+
+/// A callback for finished build stages, shareable across threads.
+#[derive(Clone)]
+pub struct StageHook(Arc<dyn Fn(&'static str) + Send + Sync>);
+
+impl StageHook {
+    pub fn new(f: impl Fn(&'static str) + Send + Sync + 'static) -> StageHook {
+        StageHook(Arc::new(f))
+    }
+
+    pub fn call(&self, stage: &'static str) {
+        (self.0)(stage)
+    }
+}
+
+impl std::fmt::Debug for StageHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StageHook")
+    }
 }
 
 /// A successful build, in memory.
@@ -56,6 +79,7 @@ pub struct Failed {
 struct Timer {
     start: Instant,
     stages: Vec<(&'static str, Duration)>,
+    hook: Option<StageHook>,
 }
 
 impl Timer {
@@ -63,6 +87,9 @@ impl Timer {
         let now = Instant::now();
         self.stages.push((name, now - self.start));
         self.start = now;
+        if let Some(hook) = &self.hook {
+            hook.call(name);
+        }
     }
 }
 
@@ -89,6 +116,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     let mut timer = Timer {
         start: Instant::now(),
         stages: Vec::new(),
+        hook: options.on_stage.clone(),
     };
     let now = options.now.unwrap_or_else(chrono::Utc::now);
     let config = load_config(options).map_err(fail)?;

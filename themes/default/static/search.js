@@ -701,11 +701,10 @@
 
   /**
    * Cuts text to a window of about `size` characters around the densest run
-   * of matched words (looking only at the first `limit` characters, if given).
-   * Returns [{text, mark}] pieces, or null without a match.
+   * of matched words. Returns [{text, mark}] pieces, or null without a match.
    */
-  function snippet(text, isMatch, size, limit) {
-    var hits = tokenize(limit ? text.slice(0, limit) : text).filter(function (t) {
+  function snippet(text, isMatch, size) {
+    var hits = tokenize(text).filter(function (t) {
       return isMatch(t.text);
     });
     if (hits.length === 0) return null;
@@ -881,7 +880,7 @@
               return engine.facet(r.ranked.docs, state.selected);
             })
             .then(function (faceted) {
-              if (mine === sequence) renderFacets(faceted, r.ranked);
+              if (mine === sequence) renderTagFacet(faceted);
             });
         });
       })
@@ -895,50 +894,65 @@
     facetsBox.textContent = "";
     if (ranked.docs.length === 0 && !hasFilters()) return;
     FACETS.forEach(function (f) {
-      var counts = faceted.counts[f];
-      var selected = state.selected[f] || [];
-      var values = Array.from(counts.keys());
-      selected.forEach(function (v) {
-        if (values.indexOf(v) < 0) values.push(v);
-      });
-      if (values.length === 0) return;
-      var order = engine.manifest().facets[f];
-      values.sort(function (a, b) {
-        if (f === "year") return Number(b) - Number(a);
-        if (f === "tag") return (counts.get(b) || 0) - (counts.get(a) || 0) || compare(a, b);
-        return order.indexOf(a) - order.indexOf(b);
-      });
-      if (f === "tag") {
-        values = values.filter(function (v, i) {
-          return i < MAX_TAGS_SHOWN || selected.indexOf(v) >= 0;
-        });
-      }
-      var fieldset = document.createElement("fieldset");
-      var legend = document.createElement("legend");
-      legend.textContent = FACET_TITLES[f];
-      fieldset.appendChild(legend);
-      values.forEach(function (v) {
-        var id = "facet-" + f + "-" + v.replace(/[^a-z0-9-]/gi, "_");
-        var box = document.createElement("input");
-        box.type = "checkbox";
-        box.id = id;
-        box.name = f;
-        box.value = v;
-        box.checked = selected.indexOf(v) >= 0;
-        var lab = document.createElement("label");
-        lab.htmlFor = id;
-        lab.appendChild(box);
-        var text = document.createElement("span");
-        text.textContent = label(f, v, faceted.labels);
-        lab.appendChild(text);
-        var count = document.createElement("span");
-        count.className = "facet-count";
-        count.textContent = "(" + (counts.get(v) || 0) + ")";
-        lab.appendChild(count);
-        fieldset.appendChild(lab);
-      });
-      facetsBox.appendChild(fieldset);
+      var fieldset = facetFieldset(f, faceted);
+      if (fieldset) facetsBox.appendChild(fieldset);
     });
+  }
+
+  /** Adds the tag facet once tags.json has arrived, leaving the others as they are. */
+  function renderTagFacet(faceted) {
+    var old = facetsBox.querySelector('fieldset[data-facet="tag"]');
+    if (old) old.remove();
+    var fieldset = facetFieldset("tag", faceted);
+    if (fieldset) facetsBox.appendChild(fieldset);
+  }
+
+  /** One facet's checkboxes with counts, or null when it has no value to show. */
+  function facetFieldset(f, faceted) {
+    var counts = faceted.counts[f];
+    var selected = state.selected[f] || [];
+    var values = Array.from(counts.keys());
+    selected.forEach(function (v) {
+      if (values.indexOf(v) < 0) values.push(v);
+    });
+    if (values.length === 0) return null;
+    var order = engine.manifest().facets[f];
+    values.sort(function (a, b) {
+      if (f === "year") return Number(b) - Number(a);
+      if (f === "tag") return (counts.get(b) || 0) - (counts.get(a) || 0) || compare(a, b);
+      return order.indexOf(a) - order.indexOf(b);
+    });
+    if (f === "tag") {
+      values = values.filter(function (v, i) {
+        return i < MAX_TAGS_SHOWN || selected.indexOf(v) >= 0;
+      });
+    }
+    var fieldset = document.createElement("fieldset");
+    fieldset.setAttribute("data-facet", f);
+    var legend = document.createElement("legend");
+    legend.textContent = FACET_TITLES[f];
+    fieldset.appendChild(legend);
+    values.forEach(function (v) {
+      var id = "facet-" + f + "-" + v.replace(/[^a-z0-9-]/gi, "_");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = id;
+      box.name = f;
+      box.value = v;
+      box.checked = selected.indexOf(v) >= 0;
+      var lab = document.createElement("label");
+      lab.htmlFor = id;
+      lab.appendChild(box);
+      var text = document.createElement("span");
+      text.textContent = label(f, v, faceted.labels);
+      lab.appendChild(text);
+      var count = document.createElement("span");
+      count.className = "facet-count";
+      count.textContent = "(" + (counts.get(v) || 0) + ")";
+      lab.appendChild(count);
+      fieldset.appendChild(lab);
+    });
+    return fieldset;
   }
 
   function appendPieces(el, parts) {
@@ -1006,8 +1020,7 @@
     }
     li.appendChild(meta);
     var body = d.text || "";
-    // Most matches are near the start: look there first, then in the whole text.
-    var parts = snippet(body, isMatch, 220, 2000) || (body.length > 2000 && snippet(body, isMatch, 220)) || snippet(d.summary || "", isMatch, 220);
+    var parts = snippet(body, isMatch, 220) || snippet(d.summary || "", isMatch, 220);
     var text = document.createElement("p");
     text.className = "summary-text search-snippet";
     if (parts) appendPieces(text, parts);
@@ -1017,37 +1030,35 @@
   }
 
   /**
-   * Shows the next page of results (or the first, replacing the list). Each
-   * result is drawn as soon as it and those above it have arrived, so the
-   * first ones do not wait for the slowest.
+   * Shows the next page of results (or the first, replacing the list). The
+   * first result is drawn as soon as it arrives; the page then replaces it in
+   * one piece (drawing results one by one leaves the page's final pixels to
+   * the order they happened to arrive in).
    */
   function renderResults(mine, ranked, replace) {
     var docs = state.shown.slice(replace ? 0 : state.limit - PAGE_SIZE, state.limit);
     var isMatch = matcher(ranked.terms, ranked.prefix);
-    var loaded = [];
-    var drawn = 0;
-    var cleared = !replace;
-    function draw() {
-      if (mine !== sequence) return;
-      if (!cleared && loaded[0]) {
-        resultsList.textContent = "";
-        cleared = true;
-      }
-      while (drawn < docs.length && loaded[drawn]) {
-        resultsList.appendChild(resultItem(loaded[drawn], isMatch));
-        drawn++;
-      }
-    }
-    return Promise.all(
-      docs.map(function (n, i) {
-        return engine.doc(n).then(function (d) {
-          loaded[i] = d;
-          draw();
+    var loads = docs.map(engine.doc);
+    var settled = false;
+    if (replace && loads.length > 0) {
+      loads[0]
+        .then(function (d) {
+          if (mine === sequence && !settled) resultsList.replaceChildren(resultItem(d, isMatch));
+        })
+        .catch(function () {
+          // Reported by the page's own chain below.
         });
-      })
-    ).then(function () {
+    }
+    return Promise.all(loads).then(function (loaded) {
+      settled = true;
       if (mine !== sequence) return;
-      if (!cleared) resultsList.textContent = "";
+      var items = loaded.map(function (d) {
+        return resultItem(d, isMatch);
+      });
+      if (replace) resultsList.replaceChildren.apply(resultsList, items);
+      else items.forEach(function (li) {
+        resultsList.appendChild(li);
+      });
       var more = document.getElementById("search-more");
       if (more) more.remove();
       var total = state.shown.length;

@@ -108,10 +108,16 @@ pub struct Location {
 impl Location {
     /// Points at `line:column` of `text`, keeping a copy of that line for display.
     pub fn in_text(file: &Path, text: &str, line: usize, column: usize) -> Location {
-        let source_line = text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
+        // memchr: a file with thousands of errors asks for thousands of lines.
+        let bytes = text.as_bytes();
+        let start = match line {
+            0 | 1 => Some(0),
+            n => memchr::memchr_iter(b'\n', bytes).nth(n - 2).map(|i| i + 1),
+        };
+        let source_line = start.filter(|&s| s < text.len()).map(|s| {
+            let end = memchr::memchr(b'\n', &bytes[s..]).map_or(text.len(), |e| s + e);
+            text[s..end].trim_end_matches('\r').to_string()
+        });
         Location {
             file: file.to_path_buf(),
             line,
@@ -127,6 +133,54 @@ impl Location {
             line: 0,
             column: 0,
             source_line: None,
+        }
+    }
+}
+
+/// Line starts of a file's text, made once, so that the many locations of
+/// one file (every broken link, every unknown key) each cost one line rather
+/// than a scan of the text up to it.
+#[derive(Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+
+    /// `Location::in_text` for the text this index was made from.
+    pub fn location(&self, file: &Path, text: &str, line: usize, column: usize) -> Location {
+        let source_line = self
+            .line_start(line.max(1))
+            .filter(|&s| s < text.len())
+            .map(|s| {
+                let end = self
+                    .line_start(line.max(1) + 1)
+                    .map_or(text.len(), |e| e - 1);
+                text[s..end].trim_end_matches('\r').to_string()
+            });
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+            source_line,
         }
     }
 }
@@ -385,6 +439,23 @@ mod tests {
             text,
             "error[E0102]: unknown key `severty`\n  --> a.md:2:1\n  |\n2 | severty: high\n  | ^\n  = help: did you mean `severity`?\n\n"
         );
+    }
+
+    #[test]
+    fn locations_copy_their_line_like_str_lines() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "a\n\nc\n"] {
+            for line in 0..5 {
+                let expected = text
+                    .lines()
+                    .nth(line.max(1) - 1)
+                    .map(|l| l.trim_end_matches('\r').to_string());
+                let found = Location::in_text(Path::new("a"), text, line, 1).source_line;
+                assert_eq!(found, expected, "{text:?} line {line}");
+                let index = LineIndex::new(text);
+                let indexed = index.location(Path::new("a"), text, line, 1).source_line;
+                assert_eq!(indexed, expected, "indexed: {text:?} line {line}");
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@ use crate::config::RawHtml;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::highlight::{self, escape};
 use crate::nesting;
+
+pub use crate::diagnostics::LineIndex;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -61,6 +63,9 @@ pub struct Source<'a> {
     pub dir: &'a str,
     /// Byte offset of the Markdown within `text`.
     pub offset: usize,
+    /// Line starts of `text`, made once per file: a document renders its
+    /// body and every timeline event and action against the same text.
+    pub lines: &'a LineIndex,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -103,26 +108,6 @@ pub struct Rendered {
     pub ids: Vec<String>,
 }
 
-/// Converts byte offsets to 1-based line and column in the file.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    fn position(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-        (line, column)
-    }
-}
-
 /// Renders a document body.
 pub fn render<'a>(
     markdown: &'a str,
@@ -159,7 +144,6 @@ struct Renderer<'a> {
     source: &'a Source<'a>,
     links: &'a Links,
     raw_html: RawHtml,
-    index: LineIndex,
     out: Rendered,
     diagnostics: Vec<Diagnostic>,
     ids: HashMap<String, usize>,
@@ -172,7 +156,6 @@ impl<'a> Renderer<'a> {
             source,
             links,
             raw_html,
-            index: LineIndex::new(source.text),
             out: Rendered::default(),
             diagnostics: Vec::new(),
             ids: HashMap::new(),
@@ -181,10 +164,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn location(&self, offset: usize) -> Location {
-        let (line, column) = self
-            .index
-            .position(self.source.text, self.source.offset + offset);
-        Location::in_text(self.source.file, self.source.text, line, column)
+        let lines = self.source.lines;
+        let (line, column) = lines.position(self.source.text, self.source.offset + offset);
+        lines.location(self.source.file, self.source.text, line, column)
     }
 
     /// A unique id on this page: `slug`, `slug-1`, `slug-2`, …
@@ -477,7 +459,8 @@ impl<'a> Renderer<'a> {
             None => (dest_str, ""),
         };
         let (line, column) = self
-            .index
+            .source
+            .lines
             .position(self.source.text, self.source.offset + offset);
         if path.is_empty() {
             self.out.links.push(LinkRecord {
@@ -732,11 +715,13 @@ mod tests {
 
     fn run(md: &str, split: bool) -> (Rendered, Vec<Diagnostic>) {
         let text = format!("---\ntitle: x\n---\n{md}");
+        let lines = LineIndex::new(&text);
         let source = Source {
             file: Path::new("content/incidents/a.md"),
             text: &text,
             dir: "incidents",
             offset: 17,
+            lines: &lines,
         };
         render(md, &source, &links(), RawHtml::Sanitize, split)
     }

@@ -553,11 +553,13 @@ fn render_section_intro(
     let Some(file) = &section.source else {
         return (String::new(), Vec::new());
     };
+    let lines = markdown::LineIndex::new(&section.text);
     let source = Source {
         file,
         text: &section.text,
         dir: &section.name,
         offset: section.body_offset,
+        lines: &lines,
     };
     let (r, d) = markdown::render(
         &section.text[section.body_offset..],
@@ -581,28 +583,26 @@ pub fn render_page(
     backlinks: Vec<usize>,
 ) -> (Page, Vec<Diagnostic>) {
     let dir = content_dir(&doc);
+    let lines = markdown::LineIndex::new(&doc.text);
     let source = Source {
         file: &doc.source,
         text: &doc.text,
         dir: &dir,
         offset: doc.body_offset,
+        lines: &lines,
     };
     let (rendered, mut diagnostics) =
         markdown::render(doc.body(), &source, links, raw_html, doc.kind == Kind::Faq);
     let mut page_links = rendered.links.clone();
     let mut inline = |md: &Located<String>, diagnostics: &mut Vec<Diagnostic>| {
         // Inline Markdown from front matter: errors point at its YAML line.
-        let line_start = doc
-            .text
-            .split_inclusive('\n')
-            .take(md.line.saturating_sub(1))
-            .map(str::len)
-            .sum::<usize>();
+        let line_start = lines.line_start(md.line).unwrap_or(0);
         let inline_source = Source {
             file: &doc.source,
             text: &doc.text,
             dir: &dir,
             offset: line_start + md.column.saturating_sub(1),
+            lines: &lines,
         };
         let (html, mut records, d) =
             markdown::render_inline(&md.value, &inline_source, links, raw_html);

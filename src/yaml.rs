@@ -6,6 +6,9 @@
 //! once a value is built; authors need them in every error message.
 
 use serde::de::DeserializeOwned;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 pub use serde_yaml::{Mapping, Value};
 
@@ -140,99 +143,184 @@ struct Line<'a> {
 /// Finds the position of `path` in block-style YAML `text`. Where a step cannot
 /// be followed (flow style such as `[a, b]`, or a missing key) the deepest
 /// position found so far is returned, so an error still points near its cause.
+/// To locate many paths of one text, build an `Index` once.
 pub fn locate(text: &str, path: &[Segment]) -> Position {
-    let lines: Vec<Line> = text
-        .lines()
-        .enumerate()
-        .filter_map(|(i, raw)| {
-            let trimmed = raw.trim_start_matches([' ', '\t']);
-            let body = trimmed.trim_end();
-            (!body.is_empty() && !body.starts_with('#')).then(|| Line {
-                number: i + 1,
-                indent: raw.len() - trimmed.len(),
-                text: body,
-            })
-        })
-        .collect();
-    let mut best = Position {
-        line: 1,
-        key_column: 1,
-        value_column: 1,
-    };
-    // The lines of the current block; the first may be an item line seen from
-    // after its `- ` marker.
-    let mut block: Vec<Line> = lines;
-    for segment in path {
-        let Some(first) = block.first().copied() else {
-            break;
-        };
-        let indent = first.indent;
-        match segment {
-            Segment::Key(key) => {
-                let found = block
-                    .iter()
-                    .position(|l| l.indent == indent && key_of(l.text).is_some_and(|k| k == *key));
-                let Some(i) = found else { break };
-                let line = block[i];
-                let value_offset = value_offset(line.text);
-                best = Position {
-                    line: line.number,
-                    key_column: line.indent + 1,
-                    value_column: value_offset.map_or(line.indent + 1, |o| line.indent + o + 1),
-                };
-                let mut child = Vec::new();
-                if let Some(o) = value_offset {
-                    // An inline value: it is the block's only line.
-                    child.push(Line {
-                        number: line.number,
-                        indent: line.indent + o,
-                        text: &line.text[o..],
-                    });
-                }
-                child.extend(block[i + 1..].iter().copied().take_while(|l| {
-                    l.indent > line.indent || (l.indent == line.indent && is_item(l.text))
-                }));
-                block = child;
-            }
-            Segment::Index(n) => {
-                let Some(line) = block
-                    .iter()
-                    .filter(|l| l.indent == indent && is_item(l.text))
-                    .nth(*n)
-                    .copied()
-                else {
-                    break;
-                };
-                let start = block
-                    .iter()
-                    .position(|l| l.number == line.number && l.indent == line.indent)
-                    .unwrap_or(0);
-                let rest = line.text[1..].trim_start();
-                let offset = line.text.len() - rest.len();
-                best = Position {
-                    line: line.number,
-                    key_column: line.indent + 1,
-                    value_column: line.indent + offset + 1,
-                };
-                let mut child = Vec::new();
-                if !rest.is_empty() {
-                    child.push(Line {
-                        number: line.number,
-                        indent: line.indent + offset,
-                        text: rest,
-                    });
-                }
-                child.extend(
-                    block[start + 1..]
-                        .iter()
-                        .copied()
-                        .take_while(|l| l.indent > line.indent),
-                );
-                block = child;
-            }
+    Index::new(text).locate(path)
+}
+
+/// Positions of paths in one block-style YAML text. Each block's keys and
+/// list items are indexed the first time a path enters it, and every block
+/// is cut out once: locating all entries of a 100,000-item list, or 100,000
+/// unknown keys, costs one pass over them, not one pass per entry.
+pub struct Index<'a> {
+    root: Block<'a>,
+}
+
+/// The lines of one block; the first may be an item line seen from after its
+/// `- ` marker, or an inline value seen from after its key.
+struct Block<'a> {
+    lines: Vec<Line<'a>>,
+    /// First line of each key at the block's indentation.
+    keys: OnceCell<HashMap<&'a str, usize>>,
+    /// Item lines (`- …`) at the block's indentation.
+    items: OnceCell<Vec<usize>>,
+    /// Blocks already cut out below this one, with their positions.
+    children: RefCell<HashMap<Step<'a>, Rc<(Position, Block<'a>)>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Block<'a> {
+    fn new(lines: Vec<Line<'a>>) -> Block<'a> {
+        Block {
+            lines,
+            keys: OnceCell::new(),
+            items: OnceCell::new(),
+            children: RefCell::new(HashMap::new()),
         }
     }
-    best
+
+    fn indent(&self) -> Option<usize> {
+        self.lines.first().map(|l| l.indent)
+    }
+
+    fn keys(&self) -> &HashMap<&'a str, usize> {
+        self.keys.get_or_init(|| {
+            let mut keys = HashMap::new();
+            for (i, l) in self.lines.iter().enumerate() {
+                if Some(l.indent) == self.indent() {
+                    if let Some(k) = key_of(l.text) {
+                        keys.entry(k).or_insert(i);
+                    }
+                }
+            }
+            keys
+        })
+    }
+
+    fn items(&self) -> &[usize] {
+        self.items.get_or_init(|| {
+            (0..self.lines.len())
+                .filter(|&i| {
+                    Some(self.lines[i].indent) == self.indent() && is_item(self.lines[i].text)
+                })
+                .collect()
+        })
+    }
+
+    /// The position and block one step below, cut out on first use.
+    fn child(&self, segment: &Segment) -> Option<Rc<(Position, Block<'a>)>> {
+        // The key as the text spells it, so the cache borrows only the text.
+        let (step, line) = match segment {
+            Segment::Key(key) => {
+                let (&k, &i) = self.keys().get_key_value(*key)?;
+                (Step::Key(k), i)
+            }
+            Segment::Index(n) => (Step::Index(*n), *self.items().get(*n)?),
+        };
+        if let Some(known) = self.children.borrow().get(&step) {
+            return Some(known.clone());
+        }
+        let found = Rc::new(match step {
+            Step::Key(_) => self.key_child(line),
+            Step::Index(_) => self.item_child(line),
+        });
+        self.children.borrow_mut().insert(step, found.clone());
+        Some(found)
+    }
+
+    fn key_child(&self, i: usize) -> (Position, Block<'a>) {
+        let line = self.lines[i];
+        let value_offset = value_offset(line.text);
+        let position = Position {
+            line: line.number,
+            key_column: line.indent + 1,
+            value_column: value_offset.map_or(line.indent + 1, |o| line.indent + o + 1),
+        };
+        let mut child = Vec::new();
+        if let Some(o) = value_offset {
+            // An inline value: it is the block's only line.
+            child.push(Line {
+                number: line.number,
+                indent: line.indent + o,
+                text: &line.text[o..],
+            });
+        }
+        child.extend(self.lines[i + 1..].iter().copied().take_while(|l| {
+            l.indent > line.indent || (l.indent == line.indent && is_item(l.text))
+        }));
+        (position, Block::new(child))
+    }
+
+    fn item_child(&self, i: usize) -> (Position, Block<'a>) {
+        let line = self.lines[i];
+        let rest = line.text[1..].trim_start();
+        let offset = line.text.len() - rest.len();
+        let position = Position {
+            line: line.number,
+            key_column: line.indent + 1,
+            value_column: line.indent + offset + 1,
+        };
+        let mut child = Vec::new();
+        if !rest.is_empty() {
+            child.push(Line {
+                number: line.number,
+                indent: line.indent + offset,
+                text: rest,
+            });
+        }
+        child.extend(
+            self.lines[i + 1..]
+                .iter()
+                .copied()
+                .take_while(|l| l.indent > line.indent),
+        );
+        (position, Block::new(child))
+    }
+}
+
+impl<'a> Index<'a> {
+    pub fn new(text: &'a str) -> Index<'a> {
+        let lines = text
+            .lines()
+            .enumerate()
+            .filter_map(|(i, raw)| {
+                let trimmed = raw.trim_start_matches([' ', '\t']);
+                let body = trimmed.trim_end();
+                (!body.is_empty() && !body.starts_with('#')).then(|| Line {
+                    number: i + 1,
+                    indent: raw.len() - trimmed.len(),
+                    text: body,
+                })
+            })
+            .collect();
+        Index {
+            root: Block::new(lines),
+        }
+    }
+
+    /// The position of `path`, as `locate` finds it.
+    pub fn locate(&self, path: &[Segment]) -> Position {
+        let mut best = Position {
+            line: 1,
+            key_column: 1,
+            value_column: 1,
+        };
+        let mut current: Option<Rc<(Position, Block<'a>)>> = None;
+        for segment in path {
+            let block = current.as_ref().map_or(&self.root, |c| &c.1);
+            let Some(child) = block.child(segment) else {
+                break;
+            };
+            best = child.0;
+            current = Some(child);
+        }
+        best
+    }
 }
 
 /// Finds the first occurrence of `needle` as a whole word in the lines that
@@ -385,13 +473,14 @@ pub fn typed<T: DeserializeOwned>(
     };
     let mut errors = Vec::new();
     let mut known = Mapping::new();
+    let index = Index::new(text);
     for (key, value) in mapping {
         let name = key_text(&key).unwrap_or_default();
         if allowed.contains(&name.as_str()) {
             known.insert(key, value);
             continue;
         }
-        let pos = locate(text, &[Segment::Key(&name)]);
+        let pos = index.locate(&[Segment::Key(&name)]);
         let help = crate::diagnostics::did_you_mean(&name, allowed.iter().copied())
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| Some("free-form data goes under `extra:`".to_string()));

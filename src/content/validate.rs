@@ -7,7 +7,7 @@ use super::{
     Reference, Severity, SourceFile, Status, TimelineEntry,
 };
 use crate::config::Config;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Location};
 use crate::yaml::{self, Segment};
 use regex::Regex;
 use std::path::Path;
@@ -32,31 +32,47 @@ fn cwe_regex() -> &'static Regex {
 struct Locator<'a> {
     file: &'a Path,
     text: &'a str,
-    yaml: &'a str,
+    /// Built once per file: a long list is located in one pass, and each
+    /// of thousands of errors copies its line without scanning the file.
+    yaml: yaml::Index<'a>,
+    lines: LineIndex,
     yaml_line: usize,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
+    fn new(file: &'a Path, text: &'a str, split: &frontmatter::Split<'a>) -> Locator<'a> {
+        Locator {
+            file,
+            text,
+            yaml: yaml::Index::new(split.yaml),
+            lines: LineIndex::new(text),
+            yaml_line: split.yaml_line,
+        }
+    }
+
     fn line(&self, yaml_line: usize, column: usize) -> Location {
-        Location::in_text(self.file, self.text, yaml_line + self.yaml_line - 1, column)
+        let line = yaml_line + self.yaml_line - 1;
+        self.lines.location(self.file, self.text, line, column)
     }
 
     fn value(&self, path: &[Segment]) -> Location {
-        let p = yaml::locate(self.yaml, path);
+        let p = self.yaml.locate(path);
         self.line(p.line, p.value_column)
     }
 
     fn key(&self, path: &[Segment]) -> Location {
-        let p = yaml::locate(self.yaml, path);
+        let p = self.yaml.locate(path);
         self.line(p.line, p.key_column)
     }
 
+    /// A value with its file line and column (no copy of the line is made:
+    /// most located values never need one).
     fn located<T>(&self, value: T, path: &[Segment]) -> Located<T> {
-        let loc = self.value(path);
+        let p = self.yaml.locate(path);
         Located {
             value,
-            line: loc.line,
-            column: loc.column,
+            line: p.line + self.yaml_line - 1,
+            column: p.value_column,
         }
     }
 }
@@ -131,12 +147,7 @@ fn read_front_matter<'a>(
             .at(first_line())
             .help("end the front matter with a line holding only `---`"),
     })?;
-    let at = Locator {
-        file: path,
-        text,
-        yaml: split.yaml,
-        yaml_line: split.yaml_line,
-    };
+    let at = Locator::new(path, text, &split);
     let value = yaml::parse(split.yaml).map_err(|e| {
         Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
             .at(at.line(e.line, e.column))
@@ -146,20 +157,20 @@ fn read_front_matter<'a>(
 }
 
 /// Unknown keys and ill-typed values as diagnostics at their file positions.
-fn field_diagnostics<'a>(
-    at: &'a Locator,
-    errors: Vec<yaml::FieldError>,
-) -> impl Iterator<Item = Diagnostic> + 'a {
-    errors.into_iter().map(move |e| {
-        let code = if e.unknown_key {
-            Code::UnknownKey
-        } else {
-            Code::WrongType
-        };
-        Diagnostic::error(code, e.message)
-            .at(at.line(e.line, e.column))
-            .maybe_help(e.help)
-    })
+fn field_diagnostics(at: &Locator, errors: Vec<yaml::FieldError>) -> Vec<Diagnostic> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let code = if e.unknown_key {
+                Code::UnknownKey
+            } else {
+                Code::WrongType
+            };
+            Diagnostic::error(code, e.message)
+                .at(at.line(e.line, e.column))
+                .maybe_help(e.help)
+        })
+        .collect()
 }
 
 /// Validates one document. Returns the document (when its front matter is
@@ -817,7 +828,7 @@ pub fn section(name: &str, index: Option<&SourceFile>) -> (super::Section, Vec<D
     section.body_line = split.body_line;
     let fields = yaml::struct_fields::<RawSectionFront>();
     let (raw, errors) = yaml::typed::<RawSectionFront>(split.yaml, value, fields);
-    let diagnostics = field_diagnostics(&at, errors).collect();
+    let diagnostics = field_diagnostics(&at, errors);
     if let Some(raw) = raw {
         if let Some(title) = raw.title.filter(|t| !t.trim().is_empty()) {
             section.title = title.trim().to_string();

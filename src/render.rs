@@ -177,6 +177,15 @@ impl Fragment {
     }
 }
 
+/// Adds `key: value` to a JSON object by moving `value` in (`json!` would
+/// serialize it, rebuilding every map of it).
+fn with(mut object: Value, key: &str, value: Value) -> Value {
+    if let Value::Object(map) = &mut object {
+        map.insert(key.to_string(), value);
+    }
+    object
+}
+
 /// Inserts a value built for one page into its context by moving it
 /// (`Context::insert` serializes, i.e. deep-copies, its argument).
 fn insert_owned(ctx: &mut tera::Context, key: &str, value: Value) {
@@ -310,20 +319,18 @@ impl Shared {
             .pages
             .par_iter()
             .map(|page| {
-                let mut summary = self.summary(page);
+                // One context per document: the summary moves in and back out.
+                let mut ctx = tera::Context::new();
+                insert_owned(&mut ctx, "p", self.summary(page));
                 let mut html = serde_json::Map::new();
                 for fragment in fragments.iter().filter(|f| f.wanted(page)) {
-                    let mut ctx = tera::Context::new();
-                    ctx.insert("p", &summary);
                     let rendered = tera
                         .render(fragment.template, &ctx)
                         .map_err(|e| template_error(theme, &e))?;
                     html.insert(fragment.key.to_string(), Value::String(rendered));
                 }
-                if let Value::Object(m) = &mut summary {
-                    m.insert("html".to_string(), Value::Object(html));
-                }
-                Ok(summary)
+                let summary = ctx.remove("p").unwrap_or_default();
+                Ok(with(summary, "html", Value::Object(html)))
             })
             .collect();
         self.summaries = summaries?;
@@ -359,8 +366,11 @@ impl Shared {
         })
     }
 
-    fn list(&self, indices: &[usize]) -> Vec<&Value> {
-        indices.iter().map(|&i| &self.summaries[i]).collect()
+    /// The summaries of `indices`, cloned (a Tera context owns its values):
+    /// `Value::clone` copies the trees as they are, where `json!` or
+    /// `Context::insert` would serialize them again key by key.
+    fn list(&self, indices: &[usize]) -> Value {
+        Value::Array(indices.iter().map(|&i| self.summaries[i].clone()).collect())
     }
 
     fn context(
@@ -564,15 +574,18 @@ pub fn render_site(
             insert_owned(
                 &mut ctx,
                 "section",
-                json!({
-                    "kind": list.section.kind,
-                    "name": list.section.name,
-                    "title": list.section.title,
-                    "description": list.section.description,
-                    "url": list.url,
-                    "content": list.intro_html,
-                    "pages": shared.list(&list.pages),
-                }),
+                with(
+                    json!({
+                        "kind": list.section.kind,
+                        "name": list.section.name,
+                        "title": list.section.title,
+                        "description": list.section.description,
+                        "url": list.url,
+                        "content": list.intro_html,
+                    }),
+                    "pages",
+                    shared.list(&list.pages),
+                ),
             );
             render_one(
                 tera,
@@ -610,7 +623,12 @@ pub fn render_site(
                 let title = format!("{}: {}", tax.title, term.name);
                 let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
                 ctx.insert("taxonomy", &*t);
-                insert_owned(&mut ctx, "term", json!({"name": term.name, "url": urls.path(&path), "pages": shared.list(&term.pages)}));
+                let value = json!({"name": term.name, "url": urls.path(&path)});
+                insert_owned(
+                    &mut ctx,
+                    "term",
+                    with(value, "pages", shared.list(&term.pages)),
+                );
                 render_one(tera, theme, "term.html", Urls::output_file(&path), &ctx)
             }));
         }
@@ -709,15 +727,15 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
             "url": term.map(|(t, x)| site.urls.path(&t.term_path(x))),
         })
     };
-    json!({
+    let home = json!({
         "content": site.home_intro,
-        "open_incidents": shared.list(&open),
-        "latest": shared.list(&latest),
         "severity_counts": Severity::ALL.iter().map(|s| count("severity", s.as_str())).collect::<Vec<_>>(),
         "status_counts": Status::ALL.iter().map(|s| count("status", s.as_str())).collect::<Vec<_>>(),
         "total_incidents": site.incidents().count(),
         "charts": crate::charts::dashboard(site),
-    })
+    });
+    let home = with(home, "open_incidents", shared.list(&open));
+    with(home, "latest", shared.list(&latest))
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 #
 # For each size it reports the full build's wall time (median of RUNS, one run
 # at 100k), peak RSS, output size and file count, the search index size, and
-# the time `seckb serve` takes to show a one-file edit. Everything is written
+# the time `seckb serve` takes to show a one-file edit (and to finish the full
+# rebuild it runs behind it). Everything is written
 # under BENCH_DIR (tmpfs: the disk here is slow to create files right after a
 # large tree is deleted, which distorts every timing). The last line of each
 # size is a row for the history table in benches/README.md.
@@ -77,10 +78,12 @@ search_size() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# serve_edit SITE → median milliseconds from saving a one-file edit to the
-# served page showing it (three edits), or a TODO when serve does not exist.
+# serve_edit SITE → "shown_ms/rebuild_ms": the median time from saving a
+# one-file edit (three edits) to the served page showing it, and the median
+# time of the full rebuild serve runs behind it (from its log); or a TODO when
+# this build has no serve command. Each edit waits for the previous rebuild.
 serve_edit() {
-    local site=$1 log=$BENCH_DIR/serve.log port pid url file page marker t0 t1 times=() orig
+    local site=$1 log=$BENCH_DIR/serve.log port pid url file page marker t0 t1 shown=() orig builds
     if ! "$SECKB" serve --help >/dev/null 2>&1; then
         echo "TODO(no serve command in this build)"
         return
@@ -97,6 +100,7 @@ serve_edit() {
     page=${url}guides/$(basename "$file" .md)/
     orig=$(cat "$file")
     for i in 1 2 3; do
+        builds=$(grep -c 'changed: built' "$log" || true)
         marker="bench-edit-$i-$RANDOM"
         t0=$(date +%s%N)
         printf '%s\n\nParagraph %s added by the benchmark.\n' "$orig" "$marker" >"$file"
@@ -108,17 +112,24 @@ serve_edit() {
             fi
             sleep 0.01
         done
-        [ -n "$t1" ] && times+=($(((t1 - t0) / 1000000)))
-        sleep 1
+        [ -n "$t1" ] && shown+=($(((t1 - t0) / 1000000)))
+        # Let the full rebuild behind this edit finish before the next one.
+        for _ in $(seq 1 1200); do
+            [ "$(grep -c 'changed: built' "$log" || true)" -gt "$builds" ] && break
+            sleep 0.25
+        done
     done
     printf '%s\n' "$orig" >"$file"
+    sleep 1
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    if [ ${#times[@]} -eq 0 ]; then
+    if [ ${#shown[@]} -eq 0 ]; then
         echo "failed(see $log)"
-    else
-        printf '%s\n' "${times[@]}" | median
+        return
     fi
+    local rebuild
+    rebuild=$(sed -n 's/.*changed: built [0-9]* documents in \([0-9]*\) ms.*/\1/p' "$log" | median)
+    echo "$(printf '%s\n' "${shown[@]}" | median)/${rebuild:-?}"
 }
 
 echo "seckb $COMMIT, $(nproc) cores, $(date -u +%Y-%m-%d), runs=$RUNS, output in $BENCH_DIR"
@@ -141,6 +152,6 @@ for n in $SIZES; do
     search=$(search_size "$out")
     serve="not measured at this size"
     case " $SERVE_SIZES " in *" $n "*) serve=$(serve_edit "$site") ;; esac
-    echo "$n docs: build ${wall} s (runs: ${walls[*]}), peak RSS $(mib "$rss") MiB, output $(mb "$bytes") MB in $files files, search index $search MB, serve one-file edit $serve ms"
+    echo "$n docs: build ${wall} s (runs: ${walls[*]}), peak RSS $(mib "$rss") MiB, output $(mb "$bytes") MB in $files files, search index $search MB, serve one-file edit shown/full rebuild $serve ms"
     echo "| $(date -u +%Y-%m-%d) | $COMMIT | $n | $wall | $(mib "$rss") | $(mb "$bytes") | $files | $search | $serve |"
 done

@@ -157,6 +157,8 @@ test('the incident list sorts and filters in place, and works without JavaScript
     for (const sev of await rows().evaluateAll((trs) => trs.map((tr) => tr.dataset.severity))) assert.equal(sev, 'high');
     assert.match(new URL(page.url()).search, /severity=high/);
     await page.click('button[type=reset]');
+    // The list is redrawn after the browser has reset the selects (a task later).
+    await page.waitForFunction((n) => [...document.querySelectorAll('#incident-table tbody tr')].filter((tr) => !tr.hidden).length === n, total);
     assert.equal(await rows().count(), total);
     await page.click('th[data-sort=severity] button');
     const order = await rows().evaluateAll((trs) => trs.map((tr) => tr.dataset.severity));

@@ -114,9 +114,9 @@ impl Location {
             0 | 1 => Some(0),
             n => memchr::memchr_iter(b'\n', bytes).nth(n - 2).map(|i| i + 1),
         };
-        let source_line = start.filter(|&s| s < text.len()).map(|s| {
+        let source_line = start.filter(|&s| s < text.len()).and_then(|s| {
             let end = memchr::memchr(b'\n', &bytes[s..]).map_or(text.len(), |e| s + e);
-            text[s..end].trim_end_matches('\r').to_string()
+            shown_line(&text[s..end], column)
         });
         Location {
             file: file.to_path_buf(),
@@ -135,6 +135,28 @@ impl Location {
             source_line: None,
         }
     }
+}
+
+/// The most of a line a diagnostic copies: generated or minified files can
+/// have megabyte lines with thousands of errors on each (copied whole, 10,000
+/// broken links on one line took 2.7 GB).
+const MAX_SHOWN_LINE: usize = 400;
+
+/// The part of a source line shown under a message: the whole line when it
+/// is short; else its start, cut at a space (so a secret is never shown in
+/// part, past the masking) and marked with `…`, when the caret at `column`
+/// falls in it; else nothing (file:line:column still locate it).
+fn shown_line(line: &str, column: usize) -> Option<String> {
+    let line = line.trim_end_matches('\r');
+    if line.len() <= MAX_SHOWN_LINE {
+        return Some(line.to_string());
+    }
+    let mut cut = MAX_SHOWN_LINE;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let kept = &line[..line[..cut].rfind(char::is_whitespace)?];
+    (kept.chars().count() >= column).then(|| format!("{kept} …"))
 }
 
 /// Line starts of a file's text, made once, so that the many locations of
@@ -170,11 +192,11 @@ impl LineIndex {
         let source_line = self
             .line_start(line.max(1))
             .filter(|&s| s < text.len())
-            .map(|s| {
+            .and_then(|s| {
                 let end = self
                     .line_start(line.max(1) + 1)
                     .map_or(text.len(), |e| e - 1);
-                text[s..end].trim_end_matches('\r').to_string()
+                shown_line(&text[s..end], column)
             });
         Location {
             file: file.to_path_buf(),
@@ -456,6 +478,28 @@ mod tests {
                 assert_eq!(indexed, expected, "indexed: {text:?} line {line}");
             }
         }
+    }
+
+    #[test]
+    fn long_lines_are_shown_cut_or_not_at_all() {
+        let line = format!("{}{}", "word ".repeat(100), "x".repeat(1000));
+        let shown = Location::in_text(Path::new("a"), &line, 1, 11)
+            .source_line
+            .unwrap();
+        assert!(shown.len() < 410 && shown.ends_with("word …"), "{shown}");
+        assert_eq!(
+            Location::in_text(Path::new("a"), &line, 1, 600).source_line,
+            None
+        );
+        let index = LineIndex::new(&line);
+        let indexed = index.location(Path::new("a"), &line, 1, 11).source_line;
+        assert_eq!(indexed, Some(shown));
+        // One long token (a key, a base64 blob) is never cut in two.
+        let token = "k".repeat(1000);
+        assert_eq!(
+            Location::in_text(Path::new("a"), &token, 1, 1).source_line,
+            None
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! a reviewed false positive is allowed by its fingerprint in `secrets.allow`.
 
 use crate::content::SourceFile;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, LineIndex};
 use rayon::prelude::*;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -170,14 +170,14 @@ pub fn scan_all(files: &[SourceFile], allow: &[String]) -> Vec<Diagnostic> {
     files
         .par_iter()
         .flat_map_iter(|file| {
+            // One index per file: a file of 100,000 keys is not rescanned per key.
+            let lines = LineIndex::new(&file.text);
             scan(&file.text)
                 .into_iter()
                 .filter(|f| !allow.contains(&fingerprint(&f.secret)))
                 .map(|f| {
-                    let before = &file.text[..f.offset];
-                    let line = before.matches('\n').count() + 1;
-                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-                    let mut location = Location::in_text(&file.path, &file.text, line, column);
+                    let (line, column) = lines.position(&file.text, f.offset);
+                    let mut location = lines.location(&file.path, &file.text, line, column);
                     location.source_line = location.source_line.map(|l| l.replace(&f.secret, &mask(&f.secret)));
                     Diagnostic::error(Code::Secret, format!("possible {} `{}`", f.rule, mask(&f.secret)))
                         .at(location)

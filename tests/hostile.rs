@@ -466,6 +466,40 @@ fn twenty_thousand_errors_in_one_file_are_each_located() {
     }
 }
 
+#[test]
+fn ten_thousand_broken_links_on_one_line() {
+    // Each diagnostic copied the whole 90 KB line (60,000 such links took
+    // 2.7 GB and the OOM killer), and each was searched for from the top.
+    let s = Site::new();
+    let n = 10_000;
+    let definitions: String = (0..n).map(|i| format!("[x{i}]: /u{i}\n")).collect();
+    let uses: String = (0..n).map(|i| format!("[x{i}] ")).collect();
+    s.file(
+        "content/guides/refs.md",
+        page("Refs", "", &format!("{definitions}{uses}\n")),
+    );
+    let (code, diags) = s.check();
+    assert_eq!(code, 1);
+    let mut column = 1;
+    let expected: Vec<Diag> = (0..n)
+        .map(|i| {
+            let d = diag("E0300", "content/guides/refs.md", n as u64 + 4, column);
+            column += format!("[x{i}] ").len() as u64;
+            d
+        })
+        .collect();
+    assert_eq!(diags, expected);
+    // The line is shown cut, only where the caret falls in what is kept.
+    let out = seckb(s.root(), &["check"]);
+    let text = stderr(&out);
+    assert!(
+        text.len() < 5_000_000,
+        "{} bytes of diagnostics",
+        text.len()
+    );
+    assert!(text.contains("| [x0] [x1] [x2] "), "{}", &text[..2000]);
+}
+
 // ---------------------------------------------------------------------------
 // Markdown: depth and size
 

@@ -128,7 +128,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         .and_then(|t| render::load_templates(t, &config.base_path()));
     timer.lap("config and theme");
 
-    let (found, d) = load::discover(&options.root);
+    let (mut found, d) = load::discover(&options.root);
     diagnostics.extend(d);
     timer.lap("discover");
 
@@ -166,6 +166,9 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         &found.documents,
         &config.secrets.allow,
     ));
+    // Each valid document holds its own copy of its text: the files read
+    // (as large as the whole content/ folder) are not needed past here.
+    drop(std::mem::take(&mut found.documents));
     diagnostics.extend(upcoming_embargoes(&documents, now));
     timer.lap("parse and validate");
 

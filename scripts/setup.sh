@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs what seckb's tests need on a fresh Debian machine: the Rust
-# components (rustfmt, clippy), Chromium for the browser tests, and the npm
-# packages (playwright-core drives the system Chromium; axe-core; the CSAF
-# validator). Safe to run again: it only installs what is missing.
+# components (rustfmt, clippy), cargo-fuzz, Chromium for the browser tests,
+# and the npm packages (playwright-core drives the system Chromium; axe-core;
+# the CSAF validator). Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+fi
+
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  echo "setup: installing cargo-fuzz (fuzz targets)"
+  cargo install cargo-fuzz --locked
 fi
 
 if ! command -v chromium >/dev/null 2>&1; then

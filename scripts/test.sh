@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of seckb: formatting, lints, Rust unit and integration
-# tests, and the browser tests in headless Chromium. Installs what it needs.
+# tests, the browser tests in headless Chromium, and a short run of every
+# fuzz target. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,3 +16,7 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo build --locked
 cargo test --locked
 npm test
+# Fuzz targets (fuzz/README.md): built without optimisation, which compiles
+# fastest, and each run for 15 s from five seeds, so they keep compiling and
+# shallow bugs surface in CI; long runs are done by hand.
+FUZZ_BUILD_FLAGS=--dev FUZZ_SEED_LIMIT=5 bash fuzz/run.sh 15

@@ -1,6 +1,7 @@
 //! Atomic output under faults: `seckb build` is SIGKILLed at random moments,
-//! 50 times in a row, while it replaces one version of a site with another.
-//! After every kill the output folder exists and is exactly the old site or
+//! 50 times in a row, while it replaces one version of a site with another:
+//! at any moment, while it writes, and just after it swaps the new site in
+//! while it removes the old one. After every kill the output folder exists and is exactly the old site or
 //! exactly the new one, never a mix; leftovers of killed builds (temporary
 //! `.public.seckb-*` folders) are removed by the next build.
 #![cfg(unix)]
@@ -168,6 +169,22 @@ fn wait_for_writing(child: &mut Child, out: &Path) -> bool {
     }
 }
 
+/// Waits until the build `child` swaps its new site in (the output folder
+/// becomes another directory) or exits; returns whether it swapped.
+fn wait_for_swap(child: &mut Child, out: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let before = std::fs::metadata(out).expect("the output folder").ino();
+    loop {
+        if std::fs::metadata(out).is_ok_and(|m| m.ino() != before) {
+            return true;
+        }
+        if child.try_wait().expect("try_wait").is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
 #[test]
 fn fifty_kills_never_leave_a_missing_or_mixed_site() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -209,17 +226,21 @@ fn fifty_kills_never_leave_a_missing_or_mixed_site() {
         write_version(&root, next);
         let mut child = spawn_build(&root, &out);
         let temp = out.with_file_name(format!(".public.seckb-{}", child.id()));
-        // One kill in five at any moment of the build; the others while it
-        // writes, and around the swap at the end of writing (the old site is
-        // then removed, which takes a while too).
-        if kill % 5 == 0 {
-            std::thread::sleep(random.duration(writing_starts + writing));
-        } else if wait_for_writing(&mut child, &out) {
-            let moment = match kill % 5 {
-                1 | 2 => random.duration(writing),
-                _ => writing.mul_f64(0.8) + random.duration(writing.mul_f64(0.5)),
-            };
-            std::thread::sleep(moment);
+        // One kill in five at any moment of the build, two while it writes,
+        // and two just after the swap, while the old site (now in the
+        // temporary folder) is being removed.
+        match kill % 5 {
+            0 => std::thread::sleep(random.duration(writing_starts + writing)),
+            1 | 2 => {
+                if wait_for_writing(&mut child, &out) {
+                    std::thread::sleep(random.duration(writing));
+                }
+            }
+            _ => {
+                if wait_for_swap(&mut child, &out) {
+                    std::thread::sleep(random.duration(writing / 2));
+                }
+            }
         }
         child.kill().expect("SIGKILL");
         child.wait().expect("reap");
@@ -246,7 +267,8 @@ fn fifty_kills_never_leave_a_missing_or_mixed_site() {
         "{KILLS} kills: {old_left} left the old site, {new_left} the new one; {during_write} interrupted writing"
     );
     // The kills really hit the write: some kept the old site, some found the
-    // new one swapped in, and many left a temporary folder behind.
+    // new one swapped in, and many left a temporary folder behind (a
+    // half-written new site, or the old one half removed).
     assert!(old_left > 0 && new_left > 0);
     assert!(
         during_write >= KILLS / 4,

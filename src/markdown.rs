@@ -9,7 +9,9 @@ use crate::highlight::{self, escape};
 use crate::nesting;
 
 pub use crate::diagnostics::LineIndex;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -148,6 +150,18 @@ struct Renderer<'a> {
     diagnostics: Vec<Diagnostic>,
     ids: HashMap<String, usize>,
     has_raw_html: bool,
+    table: TableCells,
+}
+
+/// Where the renderer is in a table: pulldown-cmark's HTML writer aligns
+/// cells with `style="text-align: …"`, which the site's Content-Security-
+/// Policy (`style-src 'self'`) refuses, so seckb writes cell tags itself
+/// with an `align-*` class the theme styles.
+#[derive(Default)]
+struct TableCells {
+    alignments: Vec<Alignment>,
+    head: bool,
+    cell: usize,
 }
 
 impl<'a> Renderer<'a> {
@@ -160,6 +174,7 @@ impl<'a> Renderer<'a> {
             diagnostics: Vec::new(),
             ids: HashMap::new(),
             has_raw_html: false,
+            table: TableCells::default(),
         }
     }
 
@@ -397,6 +412,36 @@ impl<'a> Renderer<'a> {
                             Event::Text(h.clone())
                         }
                     }
+                }
+                Event::Start(Tag::Table(alignments)) => {
+                    self.table.alignments.clone_from(alignments);
+                    event.clone()
+                }
+                Event::Start(Tag::TableHead) => {
+                    (self.table.head, self.table.cell) = (true, 0);
+                    event.clone()
+                }
+                Event::End(TagEnd::TableHead) => {
+                    self.table.head = false;
+                    event.clone()
+                }
+                Event::Start(Tag::TableRow) => {
+                    self.table.cell = 0;
+                    event.clone()
+                }
+                Event::Start(Tag::TableCell) => {
+                    let tag = if self.table.head { "th" } else { "td" };
+                    let class = match self.table.alignments.get(self.table.cell) {
+                        Some(Alignment::Left) => " class=\"align-left\"",
+                        Some(Alignment::Center) => " class=\"align-center\"",
+                        Some(Alignment::Right) => " class=\"align-right\"",
+                        _ => "",
+                    };
+                    Event::Html(CowStr::from(format!("<{tag}{class}>")))
+                }
+                Event::End(TagEnd::TableCell) => {
+                    self.table.cell += 1;
+                    event.clone()
                 }
                 Event::TaskListMarker(done) => Event::Html(CowStr::from(if *done {
                     "<input type=\"checkbox\" checked disabled aria-label=\"done\"> "
@@ -818,6 +863,34 @@ mod tests {
         assert_eq!(
             r.html.matches("<blockquote>").count(),
             nesting::MAX_DEPTH - 1
+        );
+    }
+
+    #[test]
+    fn aligned_table_cells_get_classes_not_inline_styles() {
+        // Regression (found by the markdown fuzz target): `style=` attributes
+        // that the site's Content-Security-Policy refuses.
+        let (r, _) = run(
+            "| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n",
+            false,
+        );
+        assert!(!r.html.contains("style="), "{}", r.html);
+        assert!(
+            r.html.contains("<th class=\"align-left\">a</th><th class=\"align-center\">b</th><th class=\"align-right\">c</th><th>d</th>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<td class=\"align-left\">1</td><td class=\"align-center\">2</td><td class=\"align-right\">3</td><td>4</td>"),
+            "{}",
+            r.html
+        );
+        // The same with raw HTML elsewhere in the body (sanitized).
+        let (r, _) = run("<b>x</b>\n\n| a |\n|--:|\n| 1 |\n", false);
+        assert!(
+            r.html.contains("<td class=\"align-right\">1</td>"),
+            "{}",
+            r.html
         );
     }
 

@@ -574,6 +574,26 @@ fn ten_thousand_emphasis_markers_and_brackets_render() {
 }
 
 #[test]
+fn aligned_tables_need_no_inline_styles() {
+    // Found by the markdown fuzz target: `style="text-align: right"`, which
+    // the pages' Content-Security-Policy refuses.
+    let s = Site::new();
+    s.file(
+        "content/guides/table.md",
+        page("Table", "", "| Host | Hits |\n|:--|--:|\n| a | 10 |\n"),
+    );
+    let out = s.builds();
+    let html = std::fs::read_to_string(out.join("guides/table/index.html")).unwrap();
+    assert!(
+        html.contains("<td class=\"align-left\">a</td><td class=\"align-right\">10</td>"),
+        "{html}"
+    );
+    for (page, html) in html_files(&out) {
+        assert!(!html.contains(" style="), "{page} has a style attribute");
+    }
+}
+
+#[test]
 fn a_custom_heading_id_cannot_inject_attributes() {
     let s = Site::new();
     s.file(

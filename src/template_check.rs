@@ -4,6 +4,7 @@
 //! levels deep, overflow the stack and abort the whole process instead of
 //! failing the build with a message.
 
+use crate::content::validate::regex;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::theme::Theme;
 use regex::Regex;
@@ -14,10 +15,6 @@ use std::sync::OnceLock;
 /// `filter` blocks and brackets inside tags, counted through includes,
 /// imports and `extends`. The default theme needs 11.
 pub const MAX_DEPTH: usize = 64;
-
-fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in regex: {e}")))
-}
 
 /// Template text without its `{# … #}` comments, which Tera ignores.
 pub fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {

@@ -13,7 +13,8 @@ use regex::Regex;
 use std::path::Path;
 use std::sync::OnceLock;
 
-fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+/// A built-in pattern, compiled once (shared with `template_check`).
+pub(crate) fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in regex: {e}")))
 }
 

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 /// The deepest a page's templates may nest: `if`/`for`/`block`/`macro`/
 /// `filter` blocks and brackets inside tags, counted through includes,
-/// imports and `extends`. The default theme needs 11.
+/// imports and `extends` (one level per step). The default theme needs 12.
 pub const MAX_DEPTH: usize = 64;
 
 /// Template text without its `{# … #}` comments, which Tera ignores.
@@ -103,35 +103,38 @@ pub fn macro_cycle(theme: &Theme) -> Option<Vec<String>> {
 /// A path that leads back to where it started in a graph of named nodes
 /// (names in sorted order are tried first, so the answer is stable).
 pub fn find_cycle(edges: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
-    fn visit<'a>(
-        node: &'a str,
-        edges: &'a HashMap<String, Vec<String>>,
-        stack: &mut Vec<&'a str>,
-        done: &mut HashSet<&'a str>,
-    ) -> Option<Vec<String>> {
-        if let Some(i) = stack.iter().position(|n| *n == node) {
-            let mut cycle: Vec<String> = stack[i..].iter().map(|s| s.to_string()).collect();
-            cycle.push(node.to_string());
-            return Some(cycle);
-        }
-        if !done.insert(node) {
-            return None;
-        }
-        stack.push(node);
-        for next in edges.get(node).into_iter().flatten() {
-            if let Some(c) = visit(next, edges, stack, done) {
-                return Some(c);
-            }
-        }
-        stack.pop();
-        None
-    }
     let mut names: Vec<&String> = edges.keys().collect();
     names.sort();
-    let mut done = HashSet::new();
-    names
-        .into_iter()
-        .find_map(|n| visit(n, edges, &mut Vec::new(), &mut done))
+    let mut done: HashSet<&str> = HashSet::new();
+    // Depth-first with an explicit stack: a theme may chain thousands of
+    // macros, and this check exists to keep recursion off the call stack.
+    for start in names {
+        let mut path: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        let mut on_path: HashSet<&str> = HashSet::from([start.as_str()]);
+        while let Some(&(node, next)) = path.last() {
+            let children = edges.get(node).map_or(&[][..], Vec::as_slice);
+            let Some(child) = children.get(next).map(String::as_str) else {
+                path.pop();
+                on_path.remove(node);
+                done.insert(node);
+                continue;
+            };
+            if let Some(last) = path.last_mut() {
+                last.1 += 1;
+            }
+            if on_path.contains(child) {
+                let i = path.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                let mut cycle: Vec<String> = path[i..].iter().map(|(n, _)| n.to_string()).collect();
+                cycle.push(child.to_string());
+                return Some(cycle);
+            }
+            if !done.contains(child) {
+                path.push((child, 0));
+                on_path.insert(child);
+            }
+        }
+    }
+    None
 }
 
 /// Where a template nests deepest on its own: the depth and its byte offset.
@@ -212,6 +215,56 @@ fn scan_tag(text: &str, from: usize, close: &str) -> (usize, usize) {
     (text.len(), deepest)
 }
 
+/// Each template's nesting plus the deepest of what it includes, imports or
+/// extends, one more level per step (Tera recurses into each). Walked with an explicit stack (chains of templates can be long);
+/// a template already on the current path (a cycle, reported separately)
+/// adds nothing.
+fn depths_through<'a>(
+    own: &HashMap<&'a str, (usize, usize)>,
+    references: &'a HashMap<&'a str, Vec<String>>,
+) -> HashMap<&'a str, usize> {
+    let mut memo: HashMap<&'a str, usize> = HashMap::new();
+    let mut names: Vec<&'a str> = own.keys().copied().collect();
+    names.sort();
+    for start in names {
+        // (template, next reference to visit, deepest reference so far)
+        let mut path: Vec<(&'a str, usize, usize)> = vec![(start, 0, 0)];
+        let mut on_path: HashSet<&'a str> = HashSet::from([start]);
+        while let Some(&(node, next, below)) = path.last() {
+            if memo.contains_key(node) {
+                path.pop();
+                on_path.remove(node);
+                continue;
+            }
+            let children = references.get(node).map_or(&[][..], Vec::as_slice);
+            match children.get(next).map(String::as_str) {
+                Some(child) => {
+                    if let Some(last) = path.last_mut() {
+                        last.1 += 1;
+                    }
+                    if let Some(&d) = memo.get(child) {
+                        if let Some(last) = path.last_mut() {
+                            last.2 = last.2.max(d + 1);
+                        }
+                    } else if on_path.insert(child) {
+                        path.push((child, 0, 0));
+                    }
+                }
+                None => {
+                    let depth = own.get(node).map_or(0, |(d, _)| *d) + below;
+                    memo.insert(node, depth);
+                    path.pop();
+                    on_path.remove(node);
+                    if let Some(parent) = path.last_mut() {
+                        parent.2 = parent.2.max(depth + 1);
+                    }
+                }
+            }
+        }
+    }
+    memo
+}
+
 /// Templates whose nesting, through what they include, import or extend,
 /// exceeds `MAX_DEPTH`: one diagnostic at the deepest point of each.
 fn too_deep(theme: &Theme) -> Vec<Diagnostic> {
@@ -221,41 +274,14 @@ fn too_deep(theme: &Theme) -> Vec<Diagnostic> {
         .iter()
         .map(|t| (t.name.as_str(), own_depth(&t.text)))
         .collect();
-    // Depth through references; a template on the current path (a cycle,
-    // reported separately) adds nothing.
-    fn total<'a>(
-        name: &'a str,
-        own: &HashMap<&str, (usize, usize)>,
-        references: &'a HashMap<&str, Vec<String>>,
-        memo: &mut HashMap<&'a str, usize>,
-        path: &mut HashSet<&'a str>,
-    ) -> usize {
-        if let Some(&d) = memo.get(name) {
-            return d;
-        }
-        if !path.insert(name) {
-            return 0;
-        }
-        let below = references
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|r| total(r, own, references, memo, path))
-            .max()
-            .unwrap_or(0);
-        path.remove(name);
-        let d = own.get(name).map_or(0, |(d, _)| *d) + below;
-        memo.insert(name, d);
-        d
-    }
-    let mut memo = HashMap::new();
+    let memo = depths_through(&own, &references);
     let mut out = Vec::new();
     for t in &theme.templates {
-        let depth = total(&t.name, &own, &references, &mut memo, &mut HashSet::new());
+        let depth = memo.get(t.name.as_str()).copied().unwrap_or(0);
         if depth <= MAX_DEPTH {
             continue;
         }
-        let (_, offset) = own_depth(&t.text);
+        let offset = own.get(t.name.as_str()).map_or(0, |(_, at)| *at);
         let line = t.text[..offset].matches('\n').count() + 1;
         let column = t.text[..offset]
             .rsplit('\n')
@@ -329,6 +355,40 @@ mod tests {
     }
 
     #[test]
+    fn long_chains_of_macros_and_includes_are_walked_without_recursion() {
+        // 100,000 macros each calling the next, and as many templates each
+        // including the next: recursion would overflow the stack here.
+        let n = 100_000;
+        let mut macros = String::new();
+        for i in 0..n {
+            macros.push_str(&format!(
+                "{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro %}}",
+                i + 1
+            ));
+        }
+        let mut templates = vec![("macros.html".to_string(), macros)];
+        for i in 0..n {
+            templates.push((
+                format!("t{i}.html"),
+                format!("{{% include \"t{}.html\" %}}", i + 1),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = templates
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let t = theme(&refs);
+        assert_eq!(macro_cycle(&t), None);
+        assert_eq!(t.include_cycle(), None);
+        // Tera would recurse through every include: too deep, from t0 to t99935.
+        let d = check(&t);
+        assert_eq!(d.len(), n - MAX_DEPTH, "{:?}", d.first());
+        assert!(d[0]
+            .message
+            .starts_with("template `t0.html` nests 100000 levels deep"));
+    }
+
+    #[test]
     fn nesting_counts_blocks_and_brackets_outside_strings() {
         assert_eq!(own_depth("<p>{{ a }}</p>").0, 0);
         assert_eq!(
@@ -361,7 +421,7 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0]
             .message
-            .starts_with("template `outer.html` nests 70 levels deep"));
+            .starts_with("template `outer.html` nests 71 levels deep"));
         let default = crate::theme::load(std::path::Path::new("/nonexistent"), "default").unwrap();
         assert!(check(&default).is_empty());
     }

@@ -5,14 +5,14 @@
 //! `<script type="application/ld+json">`, so it is escaped for that place.
 
 use crate::content::Kind;
-use crate::site::{Page, Site};
+use crate::site::{Body, Page, Site};
 use serde_json::{json, Map, Value};
 
 /// The JSON-LD of a document page, ready to sit inside a `<script>` element.
-pub fn for_page(site: &Site, page: &Page) -> String {
+pub fn for_page(site: &Site, page: &Page, body: &Body) -> String {
     let value = match page.kind() {
-        Kind::Faq => faq_page(page),
-        Kind::Incident | Kind::Page => article(site, page),
+        Kind::Faq => faq_page(page, body),
+        Kind::Incident | Kind::Page => article(site, page, body),
     };
     script_safe(&value)
 }
@@ -36,11 +36,11 @@ pub fn script_safe(value: &Value) -> String {
 
 /// `FAQPage`: the questions a reader sees on the page, in order. An FAQ
 /// without `##` headings is one question (its title) answered by its body.
-fn faq_page(page: &Page) -> Value {
-    let questions: Vec<Value> = if page.rendered.questions.is_empty() {
-        vec![question(&page.doc.meta.title, &page.rendered.text)]
+fn faq_page(page: &Page, body: &Body) -> Value {
+    let questions: Vec<Value> = if body.rendered.questions.is_empty() {
+        vec![question(&page.doc.meta.title, &body.rendered.text)]
     } else {
-        page.rendered
+        body.rendered
             .questions
             .iter()
             .map(|q| question(&q.question, &q.answer_text))
@@ -63,7 +63,7 @@ fn question(name: &str, answer: &str) -> Value {
 }
 
 /// `Article` for incidents, `TechArticle` for guides and other pages.
-fn article(site: &Site, page: &Page) -> Value {
+fn article(site: &Site, page: &Page, body: &Body) -> Value {
     let doc = &page.doc;
     let config = &site.config;
     let organisation =
@@ -88,7 +88,7 @@ fn article(site: &Site, page: &Page) -> Value {
     };
     value.insert("@type".into(), json!(kind));
     value.insert("headline".into(), json!(doc.meta.title));
-    value.insert("description".into(), json!(page.summary));
+    value.insert("description".into(), json!(body.summary));
     value.insert("url".into(), json!(site.urls.absolute(&doc.path)));
     value.insert("inLanguage".into(), json!(config.language));
     if let Some(date) = doc.meta.date {

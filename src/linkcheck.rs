@@ -18,6 +18,8 @@ use std::path::Path;
 pub struct PageSource<'a> {
     /// Relative to the site root, as diagnostics name it.
     pub file: &'a Path,
+    /// Its text as the build holds it: a document's front matter alone (the
+    /// file is read again to locate a broken link in its body).
     pub text: &'a str,
     pub links: &'a [LinkRecord],
 }
@@ -72,6 +74,48 @@ fn attributes(html: &str) -> Attributes<'_> {
     found
 }
 
+/// What the link check needs of one HTML page, read as the page is made so
+/// the page itself need not be kept: the anchors it defines and the
+/// distinct internal URLs it uses (links to its own anchors are checked here
+/// and then dropped: every heading's table-of-contents entry is one).
+#[derive(Debug)]
+pub struct PageLinks {
+    /// Output path (`incidents/x/index.html`).
+    pub path: String,
+    /// The template that made it, named when one of its links is broken.
+    pub template: &'static str,
+    anchors: HashSet<Box<str>>,
+    urls: Vec<Box<str>>,
+}
+
+impl PageLinks {
+    pub fn read(path: String, template: &'static str, html: &str) -> PageLinks {
+        let found = attributes(html);
+        let anchors: HashSet<Box<str>> = found.anchors.iter().map(|a| unescape(a).into()).collect();
+        let mut seen = HashSet::new();
+        let mut urls = Vec::new();
+        for raw in &found.urls {
+            let url = unescape(raw);
+            if is_external(&url) || url.is_empty() || !seen.insert(url.clone()) {
+                continue;
+            }
+            let own_anchor = url
+                .strip_prefix('#')
+                .is_some_and(|f| anchors.contains(percent_decode(f).as_str()));
+            if !own_anchor {
+                urls.push(url.into());
+            }
+        }
+        urls.shrink_to_fit();
+        PageLinks {
+            path,
+            template,
+            anchors,
+            urls,
+        }
+    }
+}
+
 /// Undoes the entity escapes seckb writes in attribute values; most values
 /// have none and are borrowed.
 fn unescape(s: &str) -> Cow<'_, str> {
@@ -106,34 +150,41 @@ fn target_file(url_path: &str, page: &str, base_path: &str, output: &Output) -> 
     candidates.into_iter().find(|c| output.contains(c))
 }
 
-/// Checks every HTML file of `output`. A broken link from content is reported
-/// at its line in the content file; one from a template, which repeats on
-/// every page the template renders, is reported once, at its line in the
-/// template where it can be found.
+/// Checks the links of every HTML page: `pages` read as they were rendered,
+/// and any HTML file `output` still holds in memory. A broken link from
+/// content is reported at its line in the content file; one from a template,
+/// which repeats on every page the template renders, is reported once, at
+/// its line in the template where it can be found.
 pub fn check(
+    root: &Path,
     output: &Output,
+    mut pages: Vec<PageLinks>,
     base_path: &str,
     sources: &HashMap<String, PageSource>,
-    templates: &HashMap<String, &str>,
     theme: &Theme,
 ) -> Vec<Diagnostic> {
-    let html_files: Vec<(&String, Cow<str>)> = output
+    let read: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let others: Vec<PageLinks> = output
         .files()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .filter_map(|(p, c)| c.text().map(|t| (p, t)))
+        .filter(|(p, _)| p.ends_with(".html") && !read.contains(p.as_str()))
+        .filter_map(|(p, c)| c.text().map(|t| PageLinks::read(p.clone(), "", &t)))
         .collect();
-    let pages: Vec<(&str, Attributes)> = html_files
+    pages.extend(others);
+    let ids: HashMap<&str, &HashSet<Box<str>>> = pages
+        .iter()
+        .map(|p| (p.path.as_str(), &p.anchors))
+        .collect();
+    let templates: HashMap<&str, &str> = pages
+        .iter()
+        .filter(|p| !p.template.is_empty())
+        .map(|p| (p.path.as_str(), p.template))
+        .collect();
+    let mut broken: Vec<Broken> = pages
         .par_iter()
-        .map(|(p, html)| (p.as_str(), attributes(html)))
+        .flat_map_iter(|p| broken_on_page(&p.path, &p.urls, base_path, output, &ids))
         .collect();
-    let ids: HashMap<&str, HashSet<Cow<str>>> = pages
-        .par_iter()
-        .map(|(p, a)| (*p, a.anchors.iter().map(|v| unescape(v)).collect()))
-        .collect();
-    let broken: Vec<Broken> = pages
-        .par_iter()
-        .flat_map_iter(|(page, a)| broken_on_page(page, &a.urls, base_path, output, &ids))
-        .collect();
+    // Grouped by page, so each content file is indexed once.
+    broken.sort_by(|a, b| a.page.cmp(&b.page));
     let mut diagnostics = Vec::new();
     let mut from_templates: BTreeMap<(Code, String), Vec<Broken>> = BTreeMap::new();
     // Broken links come grouped by page (pages are checked in order), so each
@@ -143,7 +194,7 @@ pub fn check(
         if content.as_ref().is_none_or(|(page, _)| *page != b.page) {
             content = sources
                 .get_key_value(&b.page)
-                .map(|(page, s)| (page.as_str(), ContentIndex::new(s)));
+                .map(|(page, s)| (page.as_str(), ContentIndex::new(root, s)));
         }
         match content
             .as_mut()
@@ -165,7 +216,7 @@ pub fn check(
     }
     for ((code, url), pages) in from_templates {
         diagnostics.push(template_diagnostic(
-            code, &url, &pages, base_path, templates, theme,
+            code, &url, &pages, base_path, &templates, theme,
         ));
     }
     crate::diagnostics::sort(&mut diagnostics);
@@ -174,21 +225,17 @@ pub fn check(
 
 fn broken_on_page(
     page: &str,
-    urls: &[&str],
+    urls: &[Box<str>],
     base_path: &str,
     output: &Output,
-    ids: &HashMap<&str, HashSet<Cow<str>>>,
+    ids: &HashMap<&str, &HashSet<Box<str>>>,
 ) -> Vec<Broken> {
     let mut found = Vec::new();
-    let mut seen = HashSet::new();
-    for raw in urls {
-        let url = unescape(raw);
-        if is_external(&url) || url.is_empty() || !seen.insert(url.clone()) {
-            continue;
-        }
+    for url in urls {
+        let url: &str = url;
         let (path, fragment) = match url.split_once('#') {
             Some((p, f)) => (p, Some(f)),
-            None => (&*url, None),
+            None => (url, None),
         };
         let path = path.split('?').next().unwrap_or("");
         let target = if path.is_empty() {
@@ -217,7 +264,7 @@ fn broken_on_page(
         if let Some((code, message)) = problem {
             found.push(Broken {
                 page: page.to_string(),
-                url: url.into_owned(),
+                url: url.to_string(),
                 code,
                 message,
             });
@@ -231,6 +278,8 @@ fn broken_on_page(
 /// broken links took 24 s when every link searched them from the start).
 struct ContentIndex<'a> {
     source: &'a PageSource<'a>,
+    /// The whole file, where it still begins with the text the build holds.
+    text: Cow<'a, str>,
     records: HashMap<&'a str, &'a LinkRecord>,
     lines: LineIndex,
     /// Searches of the text left for URLs written in raw HTML, each one a
@@ -239,15 +288,20 @@ struct ContentIndex<'a> {
 }
 
 impl<'a> ContentIndex<'a> {
-    fn new(source: &'a PageSource<'a>) -> ContentIndex<'a> {
+    fn new(root: &Path, source: &'a PageSource<'a>) -> ContentIndex<'a> {
         let mut records = HashMap::new();
         for r in source.links {
             records.entry(r.href.as_str()).or_insert(r);
         }
+        let text = match crate::content::load::read_source(&root.join(source.file), source.file) {
+            Ok(file) if file.text.starts_with(source.text) => Cow::Owned(file.text),
+            _ => Cow::Borrowed(source.text),
+        };
         ContentIndex {
+            lines: LineIndex::new(&text),
             source,
+            text,
             records,
-            lines: LineIndex::new(source.text),
             searches: 1_000,
         }
     }
@@ -256,7 +310,7 @@ impl<'a> ContentIndex<'a> {
     /// Markdown link that emitted it (true), or raw HTML written in the file
     /// (false). None when the content does not hold it: it came from a template.
     fn locate(&mut self, url: &str, base_path: &str) -> Option<(Location, bool)> {
-        let (file, text) = (self.source.file, self.source.text);
+        let (file, text) = (self.source.file, &*self.text);
         if let Some(record) = self.records.get(url) {
             let location = self.lines.location(file, text, record.line, record.column);
             return Some((location, true));
@@ -297,11 +351,14 @@ fn template_diagnostic(
     url: &str,
     pages: &[Broken],
     base_path: &str,
-    templates: &HashMap<String, &str>,
+    templates: &HashMap<&str, &str>,
     theme: &Theme,
 ) -> Diagnostic {
     let first = &pages[0];
-    let page_template = templates.get(&first.page).copied().unwrap_or("a template");
+    let page_template = templates
+        .get(first.page.as_str())
+        .copied()
+        .unwrap_or("a template");
     let needles = needles(url, base_path);
     // The page's own template first, then the ones it may extend or include.
     let mut candidates: Vec<&crate::theme::Template> = theme.templates.iter().collect();
@@ -352,7 +409,14 @@ mod tests {
             templates: Vec::new(),
             statics: Default::default(),
         };
-        let d = check(&out, "/kb/", &HashMap::new(), &HashMap::new(), &theme);
+        let d = check(
+            Path::new("."),
+            &out,
+            Vec::new(),
+            "/kb/",
+            &HashMap::new(),
+            &theme,
+        );
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.len(), 3, "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("`/kb/a/#nope`")));

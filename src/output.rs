@@ -12,6 +12,8 @@ pub enum Content {
     /// A file copied as it is (assets, static files), read when written or served.
     Copy(PathBuf),
     Embedded(&'static [u8]),
+    /// Already written to the build's staging folder by a [`Sink`].
+    Written,
 }
 
 impl Content {
@@ -21,7 +23,7 @@ impl Content {
         match self {
             Content::Bytes(b) => Some(String::from_utf8_lossy(b)),
             Content::Embedded(b) => Some(String::from_utf8_lossy(b)),
-            Content::Copy(_) => None,
+            Content::Copy(_) | Content::Written => None,
         }
     }
 
@@ -30,6 +32,9 @@ impl Content {
             Content::Bytes(b) => Ok(Cow::Borrowed(b)),
             Content::Embedded(b) => Ok(Cow::Borrowed(b)),
             Content::Copy(p) => std::fs::read(p).map(Cow::Owned),
+            Content::Written => Err(std::io::Error::other(
+                "the file was written to the staging folder, not kept",
+            )),
         }
     }
 }
@@ -40,6 +45,78 @@ impl From<&StaticSource> for Content {
             StaticSource::File(p) => Content::Copy(p.clone()),
             StaticSource::Embedded(b) => Content::Embedded(b),
         }
+    }
+}
+
+/// Where generated files go as they are made. `build` writes each page into
+/// its staging folder at once, so no build holds its whole output in memory
+/// (at 100,000 documents that is gigabytes); `serve`, `check` and tests keep
+/// them. A failed write is remembered, not fatal on the spot: the build
+/// reports it only when no collision explains it.
+#[derive(Debug, Default)]
+pub struct Sink {
+    folder: Option<PathBuf>,
+    failures: std::sync::Mutex<Vec<String>>,
+}
+
+impl Sink {
+    /// Files are kept in memory.
+    pub fn memory() -> Sink {
+        Sink::default()
+    }
+
+    /// Files are written under `folder`, which exists.
+    pub fn folder(folder: PathBuf) -> Sink {
+        Sink {
+            folder: Some(folder),
+            failures: Default::default(),
+        }
+    }
+
+    /// Whether files stay in memory.
+    pub fn keeps(&self) -> bool {
+        self.folder.is_none()
+    }
+
+    /// Takes the file at output path `path`; returns what the output map
+    /// holds for it.
+    pub fn put(&self, path: &str, bytes: Vec<u8>) -> Content {
+        let Some(folder) = &self.folder else {
+            return Content::Bytes(bytes);
+        };
+        let target = folder.join(path);
+        let written = match target.parent() {
+            Some(dir) => std::fs::create_dir_all(dir),
+            None => Ok(()),
+        }
+        .and_then(|()| std::fs::write(&target, bytes));
+        if let Err(e) = written {
+            if let Ok(mut failures) = self.failures.lock() {
+                failures.push(format!("{path}: {e}"));
+            }
+        }
+        Content::Written
+    }
+
+    /// Moves every in-memory file of `output` into the folder (the exports,
+    /// made in memory); a no-op for a memory sink.
+    pub fn drain(&self, output: &mut Output) {
+        if self.keeps() {
+            return;
+        }
+        use rayon::prelude::*;
+        output.files.par_iter_mut().for_each(|(path, content)| {
+            if let Content::Bytes(_) | Content::Embedded(_) = content {
+                if let Ok(bytes) = content.bytes().map(Cow::into_owned) {
+                    *content = self.put(path, bytes);
+                }
+            }
+        });
+    }
+
+    /// The writes that failed, as `path: error`.
+    pub fn failures(&self) -> Vec<String> {
+        self.failures.lock().map(|f| f.clone()).unwrap_or_default()
     }
 }
 

@@ -6,7 +6,7 @@ use crate::config::{self, Config};
 use crate::content::{load, validate, Document, Tlp};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::linkcheck::{self, PageSource};
-use crate::output::{Content, Output};
+use crate::output::{Content, Output, Sink};
 use crate::site::{self, Publication, Site};
 use crate::{outputs, render, theme};
 use rayon::prelude::*;
@@ -113,6 +113,11 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
 
 /// Runs every stage in memory. Nothing is written.
 pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
+    build_into(options, &Sink::memory())
+}
+
+/// Runs every stage; generated files go to `sink` as they are made.
+pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> {
     let mut timer = Timer {
         start: Instant::now(),
         stages: Vec::new(),
@@ -128,24 +133,28 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         .and_then(|t| render::load_templates(t, &config.base_path()));
     timer.lap("config and theme");
 
-    let (mut found, d) = load::discover(&options.root);
+    let (found, d) = load::discover(&options.root);
     diagnostics.extend(d);
     timer.lap("discover");
 
-    let validated: Vec<(Option<Document>, Vec<Diagnostic>)> = found
+    // Each file is read, validated and scanned for secrets by one thread;
+    // a valid document keeps only its front matter text.
+    let validated: Vec<Validated> = found
         .documents
         .par_iter()
-        .map(|f| validate::document(f, &config, now))
+        .map(|(abs, rel)| validate_file(abs, rel, &config, now))
         .collect();
     let mut documents = Vec::with_capacity(validated.len());
     let mut invalid = site::Invalid::default();
-    for ((doc, d), file) in validated.into_iter().zip(&found.documents) {
-        diagnostics.extend(d);
-        match doc {
+    for v in validated {
+        diagnostics.extend(v.diagnostics);
+        match v.document {
             Some(doc) => documents.push(doc),
             None => {
-                invalid.paths.push(file.path.clone());
-                invalid.ids.extend(validate::declared_id(file));
+                if let Some((path, id)) = v.invalid {
+                    invalid.paths.push(path);
+                    invalid.ids.extend(id);
+                }
             }
         }
     }
@@ -162,13 +171,6 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         diagnostics.extend(d);
         sections.push(section);
     }
-    diagnostics.extend(crate::secrets::scan_all(
-        &found.documents,
-        &config.secrets.allow,
-    ));
-    // Each valid document holds its own copy of its text: the files read
-    // (as large as the whole content/ folder) are not needed past here.
-    drop(std::mem::take(&mut found.documents));
     diagnostics.extend(upcoming_embargoes(&documents, now));
     timer.lap("parse and validate");
 
@@ -196,28 +198,79 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         found.assets,
     );
     diagnostics.extend(d);
-    timer.lap("assemble and render Markdown");
+    timer.lap("assemble");
 
-    // The exports read only the model, so they run beside the template
-    // rendering: their serial parts (index assembly, one big JSON file)
-    // then overlap with the parallel page rendering instead of adding to it.
-    let (rendered, (exports, export_diagnostics)) = rayon::join(
-        || render::render_site(&site, &tera, &theme),
-        || {
-            let mut exports = Output::default();
-            let d = outputs::add_all(&site, &mut exports, now);
-            (exports, d)
-        },
-    );
-    let mut pages = match rendered {
-        Ok(pages) => pages,
+    let mut site = site;
+    let decorator = options
+        .preview
+        .then(|| crate::preview::Decorator::new(&site));
+    let emit = render::Emit {
+        sink,
+        decorator: decorator.as_ref(),
+    };
+    let mut shared = render::Shared::new(&site);
+    let printed = outputs::printed_bodies(&site);
+    let documents = match render::render_documents(
+        &options.root,
+        &site,
+        &tera,
+        &theme,
+        &shared,
+        &emit,
+        &printed,
+    ) {
+        Ok(documents) => documents,
         Err(d) => {
             diagnostics.extend(d);
             return Err(fail(diagnostics));
         }
     };
-    let page_count = pages.len();
-    timer.lap("render pages and exports");
+    let mut pages: Vec<(String, Content)> = Vec::with_capacity(documents.len());
+    let mut page_links = Vec::with_capacity(documents.len());
+    let mut search_entries = Vec::with_capacity(documents.len());
+    let mut listed = Vec::with_capacity(documents.len());
+    for (page, done) in site.pages.iter_mut().zip(documents) {
+        page.summary = done.summary;
+        page.links = done.links;
+        page.kept = done.kept;
+        search_entries.extend(done.entries);
+        listed.push(done.listed);
+        diagnostics.extend(done.diagnostics);
+        pages.push((done.file.path, done.file.content));
+        page_links.push(done.file.links);
+    }
+    shared.set_listed(listed);
+    timer.lap("render documents");
+
+    // The exports read only the model, so they run beside the list pages:
+    // their serial parts (index assembly, one big JSON file) then overlap
+    // with the parallel rendering instead of adding to it.
+    let (lists, (exports, export_diagnostics)) = rayon::join(
+        || render::render_lists(&site, &tera, &theme, &shared, &emit),
+        || {
+            let mut exports = Output::default();
+            let d = outputs::add_all(&site, search_entries, &mut exports, now);
+            sink.drain(&mut exports);
+            (exports, d)
+        },
+    );
+    drop(shared);
+    for page in &mut site.pages {
+        page.kept = None;
+    }
+    let lists = match lists {
+        Ok(lists) => lists,
+        Err(d) => {
+            diagnostics.extend(d);
+            return Err(fail(diagnostics));
+        }
+    };
+    let page_count = page_links.len() + lists.len();
+    for emitted in lists {
+        pages.push((emitted.path, emitted.content));
+        page_links.push(emitted.links);
+    }
+    timer.lap("render lists and exports");
 
     let mut output = Output::default();
     for (path, source) in &theme.statics {
@@ -227,20 +280,28 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
         output.insert(asset.path.clone(), Content::Copy(asset.source.clone()));
     }
     if options.preview {
-        crate::preview::decorate(&mut pages, &mut output, &site);
+        crate::preview::add_assets(&mut output);
     }
-    let templates: HashMap<String, &str> =
-        pages.iter().map(|p| (p.path.clone(), p.template)).collect();
-    for page in pages {
-        // Pages colliding with each other are reported by `site::assemble`.
-        if let Some(file @ (Content::Copy(_) | Content::Embedded(_))) = output.get(&page.path) {
-            diagnostics.push(replaced_file(&options.root, &page.path, file));
+    // Pages colliding with each other are reported by `site::assemble`.
+    for (path, content) in pages {
+        if let Some(file @ (Content::Copy(_) | Content::Embedded(_))) = output.get(&path) {
+            diagnostics.push(replaced_file(&options.root, &path, file));
         }
-        output.insert(page.path, Content::Bytes(page.bytes));
+        output.insert(path, content);
     }
+    sink.drain(&mut output);
     output.append(exports);
     diagnostics.extend(export_diagnostics);
-    diagnostics.extend(output.file_folder_conflicts().into_iter().map(|(file, inside)| {
+    let conflicts = output.file_folder_conflicts();
+    let write_failures = sink.failures();
+    if conflicts.is_empty() {
+        diagnostics.extend(
+            write_failures
+                .into_iter()
+                .map(|failure| Diagnostic::error(Code::Output, format!("cannot write {failure}"))),
+        );
+    }
+    diagnostics.extend(conflicts.into_iter().map(|(file, inside)| {
         Diagnostic::error(
             Code::UrlCollision,
             format!("the output file `{file}` is in the way of `{inside}`: a path cannot be both a file and a folder"),
@@ -250,9 +311,15 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     timer.lap("collect output");
 
     let sources = link_sources(&site);
-    let broken = linkcheck::check(&output, site.urls.base_path(), &sources, &templates, &theme);
+    let broken = linkcheck::check(
+        &options.root,
+        &output,
+        page_links,
+        site.urls.base_path(),
+        &sources,
+        &theme,
+    );
     drop(sources);
-    drop(templates);
     diagnostics.extend(broken);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
@@ -287,6 +354,45 @@ fn replaced_file(root: &std::path::Path, path: &str, file: &Content) -> Diagnost
             source.strip_prefix(root).unwrap_or(source),
         )),
         _ => d,
+    }
+}
+
+/// One document file, validated.
+struct Validated {
+    document: Option<Document>,
+    diagnostics: Vec<Diagnostic>,
+    /// A file that failed validation: its path and the id it declares.
+    invalid: Option<(PathBuf, Option<String>)>,
+}
+
+fn validate_file(
+    abs: &std::path::Path,
+    rel: &std::path::Path,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Validated {
+    let file = match load::read_source(abs, rel) {
+        Ok(file) => file,
+        Err(d) => {
+            return Validated {
+                document: None,
+                diagnostics: vec![d],
+                invalid: None,
+            }
+        }
+    };
+    let (document, mut diagnostics) = validate::document(&file, config, now);
+    diagnostics.extend(crate::secrets::scan_all(
+        std::slice::from_ref(&file),
+        &config.secrets.allow,
+    ));
+    let invalid = document
+        .is_none()
+        .then(|| (file.path.clone(), validate::declared_id(&file)));
+    Validated {
+        document,
+        diagnostics,
+        invalid,
     }
 }
 
@@ -339,13 +445,27 @@ fn link_sources(site: &Site) -> HashMap<String, PageSource<'_>> {
     pages.chain(lists).chain(home).collect()
 }
 
-/// Builds and writes the site to the output folder atomically.
+/// Builds the site and writes it to the output folder atomically: pages go
+/// into a staging folder as they are rendered, which replaces the output
+/// folder only when the build succeeded.
 pub fn build_and_write(options: &BuildOptions) -> Result<Built, Failed> {
-    let built = build(options)?;
     let dest = options
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    crate::write::write_atomic(&built.output, &dest, &options.root).map_err(|d| fail(vec![d]))?;
+    let staging = match crate::write::Staging::prepare(&dest, &options.root) {
+        Ok(staging) => staging,
+        // The output folder cannot be replaced: the build still runs, in
+        // memory, so one run reports every problem.
+        Err(d) => {
+            let mut diagnostics = build(options)
+                .err()
+                .map_or_else(Vec::new, |f| f.diagnostics);
+            diagnostics.push(d);
+            return Err(fail(diagnostics));
+        }
+    };
+    let built = build_into(options, &Sink::folder(staging.folder().to_path_buf()))?;
+    staging.commit(&built.output).map_err(|d| fail(vec![d]))?;
     Ok(built)
 }

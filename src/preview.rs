@@ -11,7 +11,6 @@ use crate::output::{Content, Output};
 use crate::render::RenderedPage;
 use crate::site::Site;
 use crate::urls::Urls;
-use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The site folder of the preview files, under the base path.
@@ -47,46 +46,58 @@ pub fn stylesheet_tag(base_path: &str) -> String {
     )
 }
 
-/// Adds the script (and banners where due) to every page and the preview
-/// files to the output. Runs before the link check, which so checks these
-/// links like any other.
-pub fn decorate(pages: &mut [RenderedPage], output: &mut Output, site: &Site) {
-    decorate_pages(pages, site);
+/// Adds the script (and banners where due) to pages as they are rendered,
+/// before the link check reads them, which so checks these links like any
+/// other.
+pub struct Decorator {
+    /// Output path → banner HTML, for pages that get one.
+    banners: HashMap<String, String>,
+    script: String,
+    stylesheet: String,
+}
+
+impl Decorator {
+    pub fn new(site: &Site) -> Decorator {
+        let base_path = site.urls.base_path();
+        let banners = site
+            .pages
+            .iter()
+            .filter_map(|p| {
+                let html = banners(
+                    p.doc.meta.draft,
+                    p.doc
+                        .meta
+                        .embargo
+                        .filter(|e| e.instant > site.publication.now),
+                    p.doc.meta.tlp,
+                );
+                (!html.is_empty()).then(|| (Urls::output_file(&p.doc.path), html))
+            })
+            .collect();
+        Decorator {
+            banners,
+            script: script_tag(base_path),
+            stylesheet: stylesheet_tag(base_path),
+        }
+    }
+
+    pub fn apply(&self, page: &mut RenderedPage) {
+        let banner = self.banners.get(&page.path).map(String::as_str);
+        page.bytes = inject(
+            &page.bytes,
+            banner.map(|b| (self.stylesheet.as_str(), b)),
+            &self.script,
+        );
+    }
+}
+
+/// Adds the preview files (script, stylesheet) to the output.
+pub fn add_assets(output: &mut Output) {
     for name in [RELOAD_SCRIPT, STYLESHEET] {
         if let Some(bytes) = asset(name) {
             output.insert(format!("{DIR}{name}"), Content::Embedded(bytes));
         }
     }
-}
-
-/// Adds the script, and banners where due, to `pages` of `site`.
-pub fn decorate_pages(pages: &mut [RenderedPage], site: &Site) {
-    let base_path = site.urls.base_path();
-    let banners: HashMap<String, String> = site
-        .pages
-        .iter()
-        .filter_map(|p| {
-            let html = banners(
-                p.doc.meta.draft,
-                p.doc
-                    .meta
-                    .embargo
-                    .filter(|e| e.instant > site.publication.now),
-                p.doc.meta.tlp,
-            );
-            (!html.is_empty()).then(|| (Urls::output_file(&p.doc.path), html))
-        })
-        .collect();
-    let script = script_tag(base_path);
-    let stylesheet = stylesheet_tag(base_path);
-    pages.par_iter_mut().for_each(|page| {
-        let banner = banners.get(&page.path).map(String::as_str);
-        page.bytes = inject(
-            &page.bytes,
-            banner.map(|b| (stylesheet.as_str(), b)),
-            &script,
-        );
-    });
 }
 
 /// The banners of a document: empty when it is public as it is.

@@ -5,7 +5,11 @@
 
 use crate::content::{Kind, Severity, Status, Tlp};
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::site::{Page, Site};
+use crate::linkcheck::PageLinks;
+use crate::markdown::LinkRecord;
+use crate::output::{Content, Sink};
+use crate::search::entries::Entry;
+use crate::site::{Body, Page, Site};
 use crate::theme::Theme;
 use crate::urls::Urls;
 use rayon::prelude::*;
@@ -262,15 +266,17 @@ fn tlp_json(tlp: Tlp) -> Value {
 }
 
 /// Values shared by every page, built once per site.
-struct Shared {
+pub struct Shared {
     site: Value,
     config: Value,
+    /// Every document's summary with its list fragments, by page index: set
+    /// once the document pass has made them ([`Shared::set_listed`]).
     summaries: Vec<Value>,
     term_urls: HashMap<(&'static str, String), String>,
 }
 
 impl Shared {
-    fn new(site: &Site) -> Shared {
+    pub fn new(site: &Site) -> Shared {
         let urls = &site.urls;
         let nav: Vec<Value> = site
             .lists
@@ -303,38 +309,35 @@ impl Shared {
         }
     }
 
-    /// The summary of every document, with its list fragments rendered
-    /// (see [`FRAGMENTS`]), for the list pages; document pages need none.
-    fn with_summaries(
-        mut self,
-        site: &Site,
+    /// A document's summary for list pages, with its list fragments
+    /// rendered (see [`FRAGMENTS`]).
+    fn listed(
+        &self,
+        page: &Page,
+        summary: &str,
         tera: &Tera,
         theme: &Theme,
-    ) -> Result<Shared, Diagnostic> {
-        let fragments: Vec<&Fragment> = FRAGMENTS
+    ) -> Result<Value, Diagnostic> {
+        // One context per document: the summary moves in and back out.
+        let mut ctx = tera::Context::new();
+        insert_owned(&mut ctx, "p", self.summary(page, summary));
+        let mut html = serde_json::Map::new();
+        let fragments = FRAGMENTS
             .iter()
-            .filter(|f| tera.get_template(f.template).is_ok())
-            .collect();
-        let summaries: Result<Vec<Value>, Diagnostic> = site
-            .pages
-            .par_iter()
-            .map(|page| {
-                // One context per document: the summary moves in and back out.
-                let mut ctx = tera::Context::new();
-                insert_owned(&mut ctx, "p", self.summary(page));
-                let mut html = serde_json::Map::new();
-                for fragment in fragments.iter().filter(|f| f.wanted(page)) {
-                    let rendered = tera
-                        .render(fragment.template, &ctx)
-                        .map_err(|e| template_error(theme, &e))?;
-                    html.insert(fragment.key.to_string(), Value::String(rendered));
-                }
-                let summary = ctx.remove("p").unwrap_or_default();
-                Ok(with(summary, "html", Value::Object(html)))
-            })
-            .collect();
-        self.summaries = summaries?;
-        Ok(self)
+            .filter(|f| f.wanted(page) && tera.get_template(f.template).is_ok());
+        for fragment in fragments {
+            let rendered = tera
+                .render(fragment.template, &ctx)
+                .map_err(|e| template_error(theme, &e))?;
+            html.insert(fragment.key.to_string(), Value::String(rendered));
+        }
+        let summary = ctx.remove("p").unwrap_or_default();
+        Ok(with(summary, "html", Value::Object(html)))
+    }
+
+    /// Takes the documents' list summaries, by page index.
+    pub fn set_listed(&mut self, summaries: Vec<Value>) {
+        self.summaries = summaries;
     }
 
     fn term(&self, taxonomy: &'static str, name: &str) -> Value {
@@ -345,7 +348,7 @@ impl Shared {
         json!({ "name": name, "url": url })
     }
 
-    fn summary(&self, page: &Page) -> Value {
+    fn summary(&self, page: &Page, summary: &str) -> Value {
         let doc = &page.doc;
         let inc = doc.incident.as_ref();
         json!({
@@ -354,7 +357,7 @@ impl Shared {
             "url": page.url,
             "date": doc.meta.date.map(|d| d.ymd()),
             "updated": doc.meta.updated.map(|d| d.ymd()),
-            "summary": page.summary,
+            "summary": summary,
             "tlp": tlp_json(doc.meta.tlp),
             "tags": doc.meta.tags.iter().map(|t| self.term("tags", t)).collect::<Vec<_>>(),
             "id": inc.and_then(|i| i.id.as_ref()).map(|id| id.value.clone()),
@@ -391,7 +394,7 @@ impl Shared {
     }
 }
 
-fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
+fn page_json(site: &Site, shared: &Shared, index: usize, body: &Body) -> Value {
     let page = &site.pages[index];
     let doc = &page.doc;
     let link = |i: &usize| {
@@ -408,7 +411,7 @@ fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
         .iter()
         .find(|l| l.section.name == doc.section)
         .map(|l| json!({ "title": l.section.title, "url": l.url }));
-    let words = page.rendered.text.split_whitespace().count();
+    let words = body.rendered.text.split_whitespace().count();
     let mut value = json!({
         "kind": doc.kind,
         "title": doc.meta.title,
@@ -418,17 +421,17 @@ fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
         "section": section,
         "date": doc.meta.date.map(|d| d.ymd()),
         "updated": doc.meta.updated.map(|d| d.ymd()),
-        "summary": page.summary,
+        "summary": body.summary,
         "tags": doc.meta.tags.iter().map(|t| shared.term("tags", t)).collect::<Vec<_>>(),
         "tlp": tlp_json(doc.meta.tlp),
         "draft": doc.meta.draft,
         "embargo": doc.meta.embargo.map(|d| d.rfc3339()),
-        "content": page.rendered.html,
-        "toc": page.rendered.toc,
+        "content": body.rendered.html,
+        "toc": body.rendered.toc,
         "word_count": words,
         "reading_minutes": words.div_ceil(220).max(1),
         "extra": doc.meta.extra,
-        "jsonld": crate::jsonld::for_page(site, page),
+        "jsonld": crate::jsonld::for_page(site, page, body),
     });
     let Some(obj) = value.as_object_mut() else {
         return value;
@@ -451,12 +454,12 @@ fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
             "records_affected": inc.records_affected,
             "cves": inc.cves.iter().map(|c| json!({"id": c, "url": format!("https://www.cve.org/CVERecord?id={c}")})).collect::<Vec<_>>(),
             "cwes": inc.cwes.iter().map(|c| json!({"id": c, "url": format!("https://cwe.mitre.org/data/definitions/{}.html", c.trim_start_matches("CWE-"))})).collect::<Vec<_>>(),
-            "timeline": inc.timeline.iter().zip(&page.timeline_html).map(|(t, html)| json!({
+            "timeline": inc.timeline.iter().zip(&body.timeline_html).map(|(t, html)| json!({
                 "date": if t.date.has_time { t.date.instant.format("%Y-%m-%d %H:%M UTC").to_string() } else { t.date.ymd() },
                 "datetime": t.date.rfc3339(),
                 "event": html,
             })).collect::<Vec<_>>(),
-            "actions": page.actions_html,
+            "actions": body.actions_html,
             "references": inc.references.iter().map(|r| json!({"title": r.title.clone().unwrap_or_else(|| r.url.clone()), "url": r.url})).collect::<Vec<_>>(),
             "related": page.related.iter().map(link).collect::<Vec<_>>(),
             "faqs": page.backlinks.iter().map(link).collect::<Vec<_>>(),
@@ -466,13 +469,13 @@ fn page_json(site: &Site, shared: &Shared, index: usize) -> Value {
         }
     }
     if doc.kind == Kind::Faq {
-        let mut questions: Vec<Value> = page
+        let mut questions: Vec<Value> = body
             .rendered
             .questions
             .iter()
             .map(|q| json!({"question": q.question, "anchor": q.anchor, "answer": q.answer}))
             .collect();
-        let mut content = page.rendered.html.clone();
+        let mut content = body.rendered.html.clone();
         if questions.is_empty() {
             questions
                 .push(json!({"question": doc.meta.title, "anchor": "answer", "answer": content}));
@@ -505,15 +508,16 @@ fn render_one(
     })
 }
 
-/// Renders the page of `site.pages[index]` alone, exactly as `render_site`
-/// does: `seckb serve` shows an edited document before the full rebuild.
+/// Renders the page of `site.pages[index]` alone, exactly as the document
+/// pass does: `seckb serve` shows an edited document before the full rebuild.
 pub fn render_document_page(
     site: &Site,
     tera: &Tera,
     theme: &Theme,
     index: usize,
+    body: &Body,
 ) -> Result<RenderedPage, Diagnostic> {
-    render_document(site, &Shared::new(site), tera, theme, index)
+    render_document(site, &Shared::new(site), tera, theme, index, body)
 }
 
 fn render_document(
@@ -522,6 +526,7 @@ fn render_document(
     tera: &Tera,
     theme: &Theme,
     index: usize,
+    body: &Body,
 ) -> Result<RenderedPage, Diagnostic> {
     let page = &site.pages[index];
     let template: &'static str = match page.kind() {
@@ -535,7 +540,7 @@ fn render_document(
         site.urls.absolute(&page.doc.path),
         page.doc.meta.tlp > Tlp::Clear,
     );
-    insert_owned(&mut ctx, "page", page_json(site, shared, index));
+    insert_owned(&mut ctx, "page", page_json(site, shared, index, body));
     render_one(
         tera,
         theme,
@@ -545,24 +550,149 @@ fn render_document(
     )
 }
 
-/// Renders every HTML page of the site.
-pub fn render_site(
+/// Where rendered pages go: decorated in preview builds, read by the link
+/// check, then handed to the sink (written at once by `seckb build`).
+pub struct Emit<'a> {
+    pub sink: &'a Sink,
+    pub decorator: Option<&'a crate::preview::Decorator>,
+}
+
+/// A page once emitted: what the output map holds for it, and its links.
+pub struct Emitted {
+    pub path: String,
+    pub content: Content,
+    pub links: PageLinks,
+}
+
+impl Emit<'_> {
+    fn emit(&self, mut page: RenderedPage) -> Emitted {
+        if let Some(decorator) = self.decorator {
+            decorator.apply(&mut page);
+        }
+        let links = PageLinks::read(
+            page.path.clone(),
+            page.template,
+            &String::from_utf8_lossy(&page.bytes),
+        );
+        let content = self.sink.put(&page.path, page.bytes);
+        Emitted {
+            path: page.path,
+            content,
+            links,
+        }
+    }
+}
+
+/// What the document pass keeps of one document once its page is out.
+pub struct DocumentDone {
+    pub file: Emitted,
+    pub summary: String,
+    /// The Markdown's internal links, for the link check.
+    pub links: Vec<LinkRecord>,
+    /// The body, for documents `keep` asked for.
+    pub kept: Option<Body>,
+    /// Its search index entries.
+    pub entries: Vec<Entry>,
+    /// Its summary for list pages ([`Shared::set_listed`]).
+    pub listed: Value,
+    /// What its Markdown reported.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The document pass: renders each document's Markdown and page, emits the
+/// page, and keeps only what lists, exports and the link check need, so
+/// memory holds a few rendered bodies at a time, not one per document.
+pub fn render_documents(
+    root: &std::path::Path,
     site: &Site,
     tera: &Tera,
     theme: &Theme,
-) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
-    let shared = Shared::new(site)
-        .with_summaries(site, tera, theme)
-        .map_err(|d| vec![d])?;
+    shared: &Shared,
+    emit: &Emit,
+    keep: &std::collections::HashSet<usize>,
+) -> Result<Vec<DocumentDone>, Vec<Diagnostic>> {
+    let results: Vec<Result<DocumentDone, Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|index| {
+            let page = &site.pages[index];
+            let text = read_again(root, &page.doc)?;
+            let (mut body, diagnostics) =
+                crate::site::render_body(&page.doc, &text, &site.links, site.config.raw_html);
+            drop(text);
+            let rendered = render_document(site, shared, tera, theme, index, &body)?;
+            let listed = shared.listed(page, &body.summary, tera, theme)?;
+            let entries = crate::search::entries::of_page(page, &body);
+            let file = emit.emit(rendered);
+            let links = std::mem::take(&mut body.links);
+            Ok(DocumentDone {
+                file,
+                summary: body.summary.clone(),
+                links,
+                kept: keep.contains(&index).then_some(body),
+                entries,
+                listed,
+                diagnostics,
+            })
+        })
+        .collect();
+    gather(results)
+}
+
+/// The whole file of `doc`, read again for its body: it must still be the
+/// file validated (and scanned for secrets) earlier in this build.
+fn read_again(
+    root: &std::path::Path,
+    doc: &crate::content::Document,
+) -> Result<String, Diagnostic> {
+    let file = crate::content::load::read_source(&root.join(&doc.source), &doc.source)?;
+    if !doc.is_same_file(&file.text) {
+        return Err(Diagnostic::error(
+            Code::Io,
+            format!(
+                "{} changed while the site was being built",
+                doc.source.display()
+            ),
+        )
+        .at(Location::file(&doc.source))
+        .help("build again once the file is saved"));
+    }
+    Ok(file.text)
+}
+
+/// Every result, or every distinct error.
+fn gather<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut done = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(x) => done.push(x),
+            Err(d) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(done)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Renders every HTML page that is not a document's: list, taxonomy, home,
+/// search, 404 and redirect pages. Runs after the document pass, whose
+/// summaries the lists show.
+pub fn render_lists(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    shared: &Shared,
+    emit: &Emit,
+) -> Result<Vec<Emitted>, Vec<Diagnostic>> {
     let urls = &site.urls;
     let mut jobs: Vec<Box<dyn Fn() -> Result<RenderedPage, Diagnostic> + Sync + '_>> = Vec::new();
-    let shared = &shared;
 
-    for index in 0..site.pages.len() {
-        jobs.push(Box::new(move || {
-            render_document(site, shared, tera, theme, index)
-        }));
-    }
     for list in &site.lists {
         jobs.push(Box::new(move || {
             let mut ctx = shared.context(
@@ -658,24 +788,11 @@ pub fn render_site(
         }));
     }
 
-    let results: Vec<Result<RenderedPage, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => {
-                if !errors.contains(&d) {
-                    errors.push(d);
-                }
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
-    }
+    let results: Vec<Result<Emitted, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| job().map(|page| emit.emit(page)))
+        .collect();
+    gather(results)
 }
 
 fn home_json(site: &Site, shared: &Shared) -> Value {

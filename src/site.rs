@@ -7,7 +7,6 @@ use crate::content::{Asset, Date, Document, Kind, Located, Section, Severity, St
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::markdown::{self, LinkRecord, Links, Rendered, Source, TargetState};
 use crate::urls::Urls;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Why a document is left out of a build.
@@ -55,22 +54,37 @@ impl Publication {
     }
 }
 
-/// A published document with everything its page needs.
+/// A published document: its metadata and place in the site. Its Markdown
+/// is rendered only while its page is (see [`Body`]), so a build holds one
+/// rendered body per thread, not one per document.
 #[derive(Debug)]
 pub struct Page {
     pub doc: Document,
-    pub rendered: Rendered,
     /// Root-relative URL with base path.
     pub url: String,
+    /// Set by the document pass (front matter `summary`, or the body's start).
     pub summary: String,
-    /// Rendered timeline events and actions (inline HTML).
-    pub timeline_html: Vec<String>,
-    pub actions_html: Vec<String>,
     /// Indices into `Site::pages`.
     pub related: Vec<usize>,
     /// Incidents: the FAQs that point at it. FAQs: the incidents it is about.
     pub backlinks: Vec<usize>,
-    /// Internal links that came from the Markdown, by href, for the link check.
+    /// Internal links that came from the Markdown, by href, for the link
+    /// check; set by the document pass.
+    pub links: Vec<LinkRecord>,
+    /// The rendered body, kept past the document pass only for the exports
+    /// that print it: the feeds' newest entries and CSAF documents.
+    pub kept: Option<Body>,
+}
+
+/// A document's Markdown rendered: its body, the inline Markdown of its
+/// front matter, its summary and the internal links all of them make.
+#[derive(Debug)]
+pub struct Body {
+    pub rendered: Rendered,
+    /// Rendered timeline events and actions (inline HTML).
+    pub timeline_html: Vec<String>,
+    pub actions_html: Vec<String>,
+    pub summary: String,
     pub links: Vec<LinkRecord>,
 }
 
@@ -483,21 +497,21 @@ pub fn assemble(
         }
     }
 
-    // Markdown, in parallel.
-    let raw_html = config.raw_html;
-    let rendered: Vec<(Page, Vec<Diagnostic>)> = published
-        .into_par_iter()
-        .zip(related.into_par_iter().zip(backlinks.into_par_iter()))
-        .map(|(doc, (related, backlinks))| {
-            render_page(doc, &links, raw_html, &urls, related, backlinks)
+    let pages: Vec<Page> = published
+        .into_iter()
+        .zip(related.into_iter().zip(backlinks))
+        .map(|(doc, (related, backlinks))| Page {
+            url: urls.path(&doc.path),
+            doc,
+            summary: String::new(),
+            related,
+            backlinks,
+            links: Vec::new(),
+            kept: None,
         })
         .collect();
-    let mut pages = Vec::with_capacity(rendered.len());
-    for (page, d) in rendered {
-        diagnostics.extend(d);
-        pages.push(page);
-    }
 
+    let raw_html = config.raw_html;
     let home_section = sections.iter().find(|s| s.name.is_empty()).cloned();
     let (home_intro, home_links) = home_section
         .as_ref()
@@ -572,34 +586,33 @@ fn render_section_intro(
     (r.html, r.links)
 }
 
-/// A published document's page data: its Markdown body, front matter Markdown
-/// and summary rendered against `links`.
-pub fn render_page(
-    doc: Document,
+/// Renders a published document's Markdown (body, front matter Markdown and
+/// summary) against `links`; `text` is the whole file `doc` was validated from.
+pub fn render_body(
+    doc: &Document,
+    text: &str,
     links: &Links,
     raw_html: crate::config::RawHtml,
-    urls: &Urls,
-    related: Vec<usize>,
-    backlinks: Vec<usize>,
-) -> (Page, Vec<Diagnostic>) {
-    let dir = content_dir(&doc);
-    let lines = markdown::LineIndex::new(&doc.text);
+) -> (Body, Vec<Diagnostic>) {
+    let dir = content_dir(doc);
+    let lines = markdown::LineIndex::new(text);
     let source = Source {
         file: &doc.source,
-        text: &doc.text,
+        text,
         dir: &dir,
         offset: doc.body_offset,
         lines: &lines,
     };
+    let markdown = text.get(doc.body_offset..).unwrap_or_default();
     let (rendered, mut diagnostics) =
-        markdown::render(doc.body(), &source, links, raw_html, doc.kind == Kind::Faq);
+        markdown::render(markdown, &source, links, raw_html, doc.kind == Kind::Faq);
     let mut page_links = rendered.links.clone();
     let mut inline = |md: &Located<String>, diagnostics: &mut Vec<Diagnostic>| {
         // Inline Markdown from front matter: errors point at its YAML line.
         let line_start = lines.line_start(md.line).unwrap_or(0);
         let inline_source = Source {
             file: &doc.source,
-            text: &doc.text,
+            text,
             dir: &dir,
             offset: line_start + md.column.saturating_sub(1),
             lines: &lines,
@@ -639,18 +652,14 @@ pub fn render_page(
         };
         markdown::truncate(first, 200)
     });
-    let page = Page {
-        url: urls.path(&doc.path),
-        summary,
+    let body = Body {
+        rendered,
         timeline_html,
         actions_html,
-        related,
-        backlinks,
+        summary,
         links: page_links,
-        rendered,
-        doc,
     };
-    (page, diagnostics)
+    (body, diagnostics)
 }
 
 fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
@@ -667,7 +676,8 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
                 let entry = terms
                     .entry(slug)
                     .or_insert_with(|| (value.to_string(), Vec::new()));
-                if !entry.1.contains(&i) {
+                // Pages come in order: a repeat can only be the last one.
+                if entry.1.last() != Some(&i) {
                     entry.1.push(i);
                 }
             };

@@ -3,7 +3,7 @@
 //! build leaves the previous site exactly as it was.
 
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::output::Output;
+use crate::output::{Content, Output};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -26,51 +26,100 @@ fn temp_prefix(dest: &Path) -> String {
 /// (`site_root`), hold it, or lie in its sources, and an existing folder is
 /// replaced only when it is empty or a previous build.
 pub fn write_atomic(output: &Output, dest: &Path, site_root: &Path) -> Result<(), Diagnostic> {
-    let dest = if dest.is_absolute() {
-        dest.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|c| c.join(dest))
-            .unwrap_or_else(|_| dest.to_path_buf())
-    };
-    let parent = dest
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    refuse_site_sources(&dest, site_root)?;
-    match std::fs::symlink_metadata(&dest) {
-        Ok(m) if !m.is_dir() => {
-            return Err(output_error(
-                &dest,
-                format!(
-                    "the output path {} exists and is not a folder",
-                    dest.display()
-                ),
-            ));
+    Staging::prepare(dest, site_root)?.commit(output)
+}
+
+/// The temporary folder a build writes into, beside the output folder. It
+/// replaces the output folder in one step on [`Staging::commit`]; dropped
+/// uncommitted (a failed build), it is removed and the old site stays.
+#[derive(Debug)]
+pub struct Staging {
+    dest: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `dest` may be replaced and creates the staging folder.
+    pub fn prepare(dest: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
+        let dest = if dest.is_absolute() {
+            dest.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|c| c.join(dest))
+                .unwrap_or_else(|_| dest.to_path_buf())
+        };
+        let parent = dest
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        refuse_site_sources(&dest, site_root)?;
+        match std::fs::symlink_metadata(&dest) {
+            Ok(m) if !m.is_dir() => {
+                return Err(output_error(
+                    &dest,
+                    format!(
+                        "the output path {} exists and is not a folder",
+                        dest.display()
+                    ),
+                ));
+            }
+            Ok(m) if m.permissions().readonly() => {
+                return Err(output_error(
+                    &dest,
+                    format!("the output folder {} is read-only", dest.display()),
+                ));
+            }
+            Ok(_) => refuse_foreign_folder(&dest)?,
+            Err(_) => {}
         }
-        Ok(m) if m.permissions().readonly() => {
-            return Err(output_error(
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| output_error(&dest, format!("cannot create {}: {e}", parent.display())))?;
+        remove_leftovers(&parent, &temp_prefix(&dest));
+        let temp = parent.join(format!("{}{}", temp_prefix(&dest), std::process::id()));
+        std::fs::create_dir(&temp).map_err(|e| {
+            output_error(
                 &dest,
-                format!("the output folder {} is read-only", dest.display()),
-            ));
+                format!("cannot create the staging folder {}: {e}", temp.display()),
+            )
+        })?;
+        Ok(Staging {
+            dest,
+            temp,
+            committed: false,
+        })
+    }
+
+    /// The folder files are written into.
+    pub fn folder(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Writes what `output` still holds (files not yet written, copies)
+    /// and puts the staging folder in place of the output folder.
+    pub fn commit(mut self, output: &Output) -> Result<(), Diagnostic> {
+        write_tree(output, &self.temp)
+            .and_then(|()| swap_in(&self.temp, &self.dest))
+            .map_err(|e| {
+                output_error(
+                    &self.dest,
+                    format!(
+                        "cannot write the output folder {}: {e}",
+                        self.dest.display()
+                    ),
+                )
+            })?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.temp);
         }
-        Ok(_) => refuse_foreign_folder(&dest)?,
-        Err(_) => {}
     }
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| output_error(&dest, format!("cannot create {}: {e}", parent.display())))?;
-    remove_leftovers(&parent, &temp_prefix(&dest));
-    let temp = parent.join(format!("{}{}", temp_prefix(&dest), std::process::id()));
-    let result = write_tree(output, &temp).and_then(|()| swap_in(&temp, &dest));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&temp);
-    }
-    result.map_err(|e| {
-        output_error(
-            &dest,
-            format!("cannot write the output folder {}: {e}", dest.display()),
-        )
-    })
 }
 
 /// `path` with symlinks and `..` resolved, as far as it exists.
@@ -134,32 +183,52 @@ fn refuse_foreign_folder(dest: &Path) -> Result<(), Diagnostic> {
     .help("seckb replaces the whole output folder: choose a new or empty folder, or delete this one first"))
 }
 
-/// Removes temporary folders that killed builds left behind.
+/// Removes staging folders that killed builds left behind; one whose build
+/// is still running (its process id is alive) is left alone.
 fn remove_leftovers(parent: &Path, prefix: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(prefix) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        if pid != std::process::id().to_string() && process_alive(pid) {
+            continue;
         }
+        let _ = std::fs::remove_dir_all(entry.path());
     }
 }
 
+#[cfg(target_os = "linux")]
+fn process_alive(pid: &str) -> bool {
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && Path::new("/proc").join(pid).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_pid: &str) -> bool {
+    false
+}
+
+/// Writes the files of `output` not yet in `root` (the staging folder).
 fn write_tree(output: &Output, root: &Path) -> std::io::Result<()> {
-    std::fs::create_dir(root)?;
+    let pending = |(_, c): &(&String, &Content)| !matches!(c, Content::Written);
     let dirs: BTreeSet<&str> = output
         .files()
+        .filter(pending)
         .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
         .collect();
     for dir in &dirs {
         std::fs::create_dir_all(root.join(dir))?;
     }
-    let files: Vec<_> = output.files().collect();
+    let files: Vec<_> = output.files().filter(pending).collect();
     files.par_iter().try_for_each(|(path, content)| {
         let target = root.join(path);
         match content {
-            crate::output::Content::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
+            Content::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
             other => std::fs::write(&target, other.bytes()?),
         }
     })

@@ -1,5 +1,6 @@
-//! Discovery: walks `content/` in sorted order and reads every document,
-//! section index and asset. Hidden files and editor leftovers are skipped;
+//! Discovery: walks `content/` in sorted order and finds every document,
+//! section index and asset; documents are read by validation, one at a time
+//! per thread, so a build never holds every file at once. Hidden files and editor leftovers are skipped;
 //! symlinks that leave the site are refused.
 
 use super::{Asset, SourceFile};
@@ -10,7 +11,8 @@ use std::path::{Path, PathBuf};
 /// Everything found under `content/`.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    pub documents: Vec<SourceFile>,
+    /// Documents, as (absolute, site-relative) paths.
+    pub documents: Vec<(PathBuf, PathBuf)>,
     /// `_index.md` files, keyed by their folder (`""` for `content/` itself).
     pub section_indexes: Vec<(String, SourceFile)>,
     /// Top folders under `content/`, in sorted order.
@@ -106,8 +108,10 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
             continue;
         }
         let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
-        if is_markdown {
+        if is_markdown && entry.file_name() == "_index.md" {
             markdown.push((entry.path().to_path_buf(), rel));
+        } else if is_markdown {
+            found.documents.push((entry.path().to_path_buf(), rel));
         } else {
             found.assets.push(Asset {
                 source: entry.path().to_path_buf(),
@@ -123,15 +127,11 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
         match result {
             Ok(file) => {
                 let under = file.path.strip_prefix("content").unwrap_or(&file.path);
-                if under.file_name().is_some_and(|n| n == "_index.md") {
-                    let folder = under
-                        .parent()
-                        .map(|p| p.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default();
-                    found.section_indexes.push((folder, file));
-                } else {
-                    found.documents.push(file);
-                }
+                let folder = under
+                    .parent()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                found.section_indexes.push((folder, file));
             }
             Err(d) => diagnostics.push(d),
         }

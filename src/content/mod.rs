@@ -298,8 +298,13 @@ pub struct FaqMeta {
 pub struct Document {
     /// Path relative to the site root, with `/` separators (`content/faq/x.md`).
     pub source: PathBuf,
-    /// The whole file (BOM removed, line endings normalised), for error lines.
+    /// The file up to its Markdown body (BOM removed, line endings
+    /// normalised), for error lines. The body is read again when the page is
+    /// rendered, so a build does not hold every file's text at once.
     pub text: String,
+    /// A hash of the whole file as validated: the body read again must be
+    /// the one validated and scanned for secrets ([`Document::is_same_file`]).
+    pub file_hash: u64,
     /// Byte offset where the Markdown body starts, and its 1-based line.
     pub body_offset: usize,
     pub body_line: usize,
@@ -314,9 +319,19 @@ pub struct Document {
     pub faq: Option<FaqMeta>,
 }
 
+/// The hash [`Document::file_hash`] holds (SipHash with fixed keys, so the
+/// same text hashes the same in every run).
+pub fn file_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl Document {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+    /// Whether `text` (the file read again) is the file this was validated from.
+    pub fn is_same_file(&self, text: &str) -> bool {
+        file_hash(text) == self.file_hash
     }
 
     /// The newest of `updated` and `date`, for ordering feeds and "latest" lists.

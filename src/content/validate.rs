@@ -244,7 +244,8 @@ pub fn document(
     let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
     let doc = (!has_errors).then(|| Document {
         source: path.to_path_buf(),
-        text: text.to_string(),
+        text: text.get(..split.body_offset).unwrap_or(text).to_string(),
+        file_hash: super::file_hash(text),
         body_offset: split.body_offset,
         body_line: split.body_line,
         kind,

@@ -123,7 +123,7 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
 
     let mut notes =
         vec![json!({ "category": "summary", "title": "Summary", "text": page.summary })];
-    let body = page.rendered.text.trim();
+    let body = page.kept.as_ref().map_or("", |b| b.rendered.text.trim());
     if !body.is_empty() {
         notes.push(json!({ "category": "description", "title": "Description", "text": body }));
     }

@@ -9,6 +9,35 @@ use crate::site::{Page, Site};
 /// How many entries a feed carries: readers poll feeds, so they stay small.
 const FEED_ENTRIES: usize = 50;
 
+/// The pages some feed carries (they print their bodies): the document
+/// pass keeps the bodies of those alone.
+pub fn members(site: &Site) -> std::collections::HashSet<usize> {
+    let pages = &site.pages;
+    let dated: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].doc.meta.date.is_some())
+        .collect();
+    let incidents: Vec<usize> = dated
+        .iter()
+        .copied()
+        .filter(|&i| pages[i].kind() == Kind::Incident)
+        .collect();
+    let mut members = std::collections::HashSet::new();
+    for mut feed in [dated, incidents] {
+        feed.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+        members.extend(feed.into_iter().take(FEED_ENTRIES));
+    }
+    members
+}
+
+/// Feed order: by `updated`, then `date`, newest first.
+fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.doc
+        .last_changed()
+        .cmp(&a.doc.last_changed())
+        .then_with(|| b.doc.meta.date.cmp(&a.doc.meta.date))
+        .then_with(|| a.doc.path.cmp(&b.doc.path))
+}
+
 pub fn add(site: &Site, output: &mut Output) {
     let all: Vec<&Page> = site
         .pages
@@ -40,13 +69,7 @@ pub fn add(site: &Site, output: &mut Output) {
 /// A feed at site path `path` of `pages`, whose web page is site path `home`.
 fn feed(site: &Site, pages: &[&Page], path: &str, home: &str, title: &str) -> String {
     let mut pages: Vec<&Page> = pages.to_vec();
-    pages.sort_by(|a, b| {
-        b.doc
-            .last_changed()
-            .cmp(&a.doc.last_changed())
-            .then_with(|| b.doc.meta.date.cmp(&a.doc.meta.date))
-            .then_with(|| a.doc.path.cmp(&b.doc.path))
-    });
+    pages.sort_by(|a, b| newest_first(a, b));
     pages.truncate(FEED_ENTRIES);
     let updated = pages
         .iter()
@@ -123,6 +146,6 @@ fn entry(site: &Site, page: &Page) -> String {
         xml_escape(&link),
         xml_escape(&summary),
         xml_escape(&link),
-        xml_escape(&page.rendered.html),
+        xml_escape(page.kept.as_ref().map_or("", |b| b.rendered.html.as_str())),
     )
 }

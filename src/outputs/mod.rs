@@ -32,11 +32,22 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
+/// The pages whose rendered bodies the exports print (`Page::kept`), by
+/// index: the feeds' entries, and every incident when CSAF is on.
+pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
+    let mut pages = feeds::members(site);
+    if site.config.csaf.is_some() {
+        pages.extend((0..site.pages.len()).filter(|&i| site.pages[i].doc.incident.is_some()));
+    }
+    pages
+}
+
 /// Adds every non-page output to `output`. Returns what the exports found:
 /// warnings (security.txt `Expires` against the build clock `now`) and errors
 /// (two incidents sharing one CSAF file name).
 pub fn add_all(
     site: &Site,
+    search_entries: Vec<crate::search::entries::Entry>,
     output: &mut Output,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<Diagnostic> {
@@ -49,7 +60,7 @@ pub fn add_all(
     output.insert_bytes("robots.txt", robots(site).into_bytes());
     output.insert_bytes("sitemap.xml", sitemap(site).into_bytes());
     feeds::add(site, output);
-    crate::search::add(site, output);
+    crate::search::add(search_entries, output);
     api::add(site, output);
     if let Some(csaf) = &site.config.csaf {
         diagnostics.extend(csaf::add(site, csaf, output));

@@ -4,7 +4,7 @@
 
 use crate::content::{slugify, Kind, Severity, Status};
 use crate::markdown::inline_text;
-use crate::site::{Page, Site};
+use crate::site::{Body, Page};
 
 /// One search result: a document, or one question of an FAQ.
 #[derive(Debug, Clone)]
@@ -32,28 +32,27 @@ pub struct Entry {
     pub text: String,
 }
 
-/// Entries of every published page, in site order.
-pub fn collect(site: &Site) -> Vec<Entry> {
-    let mut entries = Vec::with_capacity(site.pages.len());
-    for page in &site.pages {
-        let base = document(page);
-        if page.kind() == Kind::Faq && !page.rendered.questions.is_empty() {
-            entries.extend(page.rendered.questions.iter().map(|q| Entry {
-                url: format!("{}#{}", page.url, q.anchor),
-                title: q.question.clone(),
-                summary: String::new(),
-                parent: Some(page.doc.meta.title.clone()),
-                meta: Vec::new(),
-                text: q.answer_text.clone(),
-                ..base.clone()
-            }));
-        }
-        entries.push(base);
+/// The entries of one published page: the document, and each question of
+/// an FAQ.
+pub fn of_page(page: &Page, body: &Body) -> Vec<Entry> {
+    let base = document(page, body);
+    let mut entries = Vec::new();
+    if page.kind() == Kind::Faq && !body.rendered.questions.is_empty() {
+        entries.extend(body.rendered.questions.iter().map(|q| Entry {
+            url: format!("{}#{}", page.url, q.anchor),
+            title: q.question.clone(),
+            summary: String::new(),
+            parent: Some(page.doc.meta.title.clone()),
+            meta: Vec::new(),
+            text: q.answer_text.clone(),
+            ..base.clone()
+        }));
     }
+    entries.push(base);
     entries
 }
 
-fn document(page: &Page) -> Entry {
+fn document(page: &Page, body: &Body) -> Entry {
     let doc = &page.doc;
     let mut tags: Vec<(String, String)> = Vec::new();
     for t in &doc.meta.tags {
@@ -73,17 +72,17 @@ fn document(page: &Page) -> Entry {
         tags,
         vendors: Vec::new(),
         ids: Vec::new(),
-        summary: page.summary.clone(),
+        summary: body.summary.clone(),
         parent: None,
         meta: Vec::new(),
         text: String::new(),
     };
     // An FAQ split into questions: its own entry holds the questions, each
     // question entry its answer, so an answer is found once, at its anchor.
-    entry.text = if page.rendered.questions.is_empty() {
-        page.rendered.text.clone()
+    entry.text = if body.rendered.questions.is_empty() {
+        body.rendered.text.clone()
     } else {
-        page.rendered
+        body.rendered
             .questions
             .iter()
             .map(|q| q.question.as_str())

@@ -11,14 +11,14 @@ pub mod index;
 pub mod tokenize;
 
 use crate::output::Output;
-use crate::site::Site;
 
 /// Where the index lives in the output.
 pub const DIR: &str = "search";
 
-/// Builds the index of `site` and adds its files under `search/`.
-pub fn add(site: &Site, output: &mut Output) {
-    let index = index::build(entries::collect(site));
+/// Builds the index of the published pages' `entries` and adds its files
+/// under `search/`.
+pub fn add(entries: Vec<entries::Entry>, output: &mut Output) {
+    let index = index::build(entries);
     for (path, bytes) in format::files(&index) {
         output.insert_bytes(format!("{DIR}/{path}"), bytes);
     }

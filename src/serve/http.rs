@@ -236,6 +236,8 @@ async fn file(path: &str, content: &Content) -> Response {
             Ok(b) => b,
             Err(_) => return plain(StatusCode::NOT_FOUND, "404 not found\n"),
         },
+        // Serve builds keep every file in memory; none is ever written out.
+        Content::Written => return plain(StatusCode::NOT_FOUND, "404 not found\n"),
     };
     respond(StatusCode::OK, path, bytes)
 }

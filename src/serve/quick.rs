@@ -51,45 +51,40 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         );
         let Some(doc) = doc else { continue };
         let old = &site.pages[index].doc;
-        if doc.text[..doc.body_offset] != old.text[..old.body_offset] {
+        if doc.text != old.text {
             return None;
         }
-        edits.push((index, doc));
-    }
-    if !errors.is_empty() {
-        return Some(Outcome::Errors(errors));
-    }
-    let mut indices = Vec::with_capacity(edits.len());
-    for (index, doc) in edits {
-        let old = &site.pages[index];
-        let (page, diagnostics) = site::render_page(
-            doc,
-            &site.links,
-            site.config.raw_html,
-            &site.urls,
-            old.related.clone(),
-            old.backlinks.clone(),
-        );
-        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
-        site.pages[index] = page;
-        indices.push(index);
+        edits.push((index, doc, file.text));
     }
     if !errors.is_empty() {
         return Some(Outcome::Errors(errors));
     }
     let theme = theme::load(&options.root, &site.config.theme).ok()?;
     let tera = render::load_templates(&theme, site.urls.base_path()).ok()?;
-    let mut pages = Vec::with_capacity(indices.len());
-    for index in indices {
-        match render::render_document_page(site, &tera, &theme, index) {
-            Ok(page) => pages.push(page),
+    let mut bodies = Vec::with_capacity(edits.len());
+    for (index, doc, text) in edits {
+        let (body, diagnostics) = site::render_body(&doc, &text, &site.links, site.config.raw_html);
+        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
+        site.pages[index].doc = doc;
+        bodies.push((index, body));
+    }
+    if !errors.is_empty() {
+        return Some(Outcome::Errors(errors));
+    }
+    let decorator = preview::Decorator::new(site);
+    let mut pages = Vec::with_capacity(bodies.len());
+    for (index, body) in bodies {
+        match render::render_document_page(site, &tera, &theme, index, &body) {
+            Ok(mut page) => {
+                decorator.apply(&mut page);
+                pages.push((page.path, page.bytes));
+            }
             Err(d) => return Some(Outcome::Errors(vec![d])),
         }
+        site.pages[index].summary = body.summary;
+        site.pages[index].links = body.links;
     }
-    preview::decorate_pages(&mut pages, site);
-    Some(Outcome::Pages(
-        pages.into_iter().map(|p| (p.path, p.bytes)).collect(),
-    ))
+    Some(Outcome::Pages(pages))
 }
 
 /// A document under `content/` (not a folder's `_index.md`).

@@ -98,6 +98,19 @@ impl Sink {
         Content::Written
     }
 
+    /// Renames a file written earlier (a no-op for a memory sink, whose
+    /// files move with their contents).
+    pub fn rename(&self, from: &str, to: &str) {
+        let Some(folder) = &self.folder else {
+            return;
+        };
+        if let Err(e) = std::fs::rename(folder.join(from), folder.join(to)) {
+            if let Ok(mut failures) = self.failures.lock() {
+                failures.push(format!("{to}: {e}"));
+            }
+        }
+    }
+
     /// Moves every in-memory file of `output` into the folder (the exports,
     /// made in memory); a no-op for a memory sink.
     pub fn drain(&self, output: &mut Output) {

@@ -204,9 +204,11 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     let decorator = options
         .preview
         .then(|| crate::preview::Decorator::new(&site));
+    let terms = crate::search::Terms::default();
     let emit = render::Emit {
         sink,
         decorator: decorator.as_ref(),
+        terms: &terms,
     };
     let mut shared = render::Shared::new(&site);
     let printed = outputs::printed_bodies(&site);
@@ -249,7 +251,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         || render::render_lists(&site, &tera, &theme, &shared, &emit),
         || {
             let mut exports = Output::default();
-            let d = outputs::add_all(&site, search_entries, &mut exports, now);
+            let d = outputs::add_all(&site, (search_entries, &terms), sink, &mut exports, now);
             sink.drain(&mut exports);
             (exports, d)
         },

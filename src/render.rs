@@ -8,7 +8,6 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::linkcheck::PageLinks;
 use crate::markdown::LinkRecord;
 use crate::output::{Content, Sink};
-use crate::search::entries::Entry;
 use crate::site::{Body, Page, Site};
 use crate::theme::Theme;
 use crate::urls::Urls;
@@ -551,10 +550,12 @@ fn render_document(
 }
 
 /// Where rendered pages go: decorated in preview builds, read by the link
-/// check, then handed to the sink (written at once by `seckb build`).
+/// check, then handed to the sink (written at once by `seckb build`); and
+/// the term table the documents' search entries are inverted against.
 pub struct Emit<'a> {
     pub sink: &'a Sink,
     pub decorator: Option<&'a crate::preview::Decorator>,
+    pub terms: &'a crate::search::Terms,
 }
 
 /// A page once emitted: what the output map holds for it, and its links.
@@ -592,7 +593,7 @@ pub struct DocumentDone {
     /// The body, for documents `keep` asked for.
     pub kept: Option<Body>,
     /// Its search index entries.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<crate::search::Prepared>,
     /// Its summary for list pages ([`Shared::set_listed`]).
     pub listed: Value,
     /// What its Markdown reported.
@@ -621,7 +622,14 @@ pub fn render_documents(
             drop(text);
             let rendered = render_document(site, shared, tera, theme, index, &body)?;
             let listed = shared.listed(page, &body.summary, tera, theme)?;
-            let entries = crate::search::entries::of_page(page, &body);
+            let entries = crate::search::entries::of_page(page, &body)
+                .into_iter()
+                .enumerate()
+                .map(|(i, entry)| {
+                    let provisional = format!("docs/tmp-{index}-{i}.json");
+                    crate::search::Prepared::new(entry, emit.terms, emit.sink, provisional)
+                })
+                .collect();
             let file = emit.emit(rendered);
             let links = std::mem::take(&mut body.links);
             Ok(DocumentDone {

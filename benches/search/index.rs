@@ -9,6 +9,7 @@
 //! prints the median, with the index's file count and size. benches/search/run.sh
 //! calls it next to Pagefind; see benches/README.md.
 
+use rayon::prelude::*;
 use seckb::output::Output;
 use seckb::pipeline::{build, BuildOptions};
 use std::process::ExitCode;
@@ -64,8 +65,17 @@ fn main() -> ExitCode {
     for _ in 0..runs.max(1) {
         output = Output::default();
         let input = entries.clone();
+        let sink = seckb::output::Sink::memory();
         let start = Instant::now();
-        seckb::search::add(input, &mut output);
+        let terms = seckb::search::Terms::default();
+        let prepared: Vec<_> = input
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                seckb::search::Prepared::new(e, &terms, &sink, format!("docs/tmp-{i}.json"))
+            })
+            .collect();
+        seckb::search::add(prepared, &terms, &sink, &mut output);
         times.push(start.elapsed());
     }
     times.sort();

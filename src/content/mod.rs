@@ -322,9 +322,14 @@ pub struct Document {
 /// The hash [`Document::file_hash`] holds (SipHash with fixed keys, so the
 /// same text hashes the same in every run).
 pub fn file_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+    hash_bytes(text.as_bytes())
+}
+
+/// A 64-bit hash of `bytes`, the same in every run.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
     let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
+    hasher.write(bytes);
     hasher.finish()
 }
 

@@ -47,7 +47,8 @@ pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
 /// (two incidents sharing one CSAF file name).
 pub fn add_all(
     site: &Site,
-    search_entries: Vec<crate::search::entries::Entry>,
+    search: (Vec<crate::search::Prepared>, &crate::search::Terms),
+    sink: &crate::output::Sink,
     output: &mut Output,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<Diagnostic> {
@@ -60,7 +61,7 @@ pub fn add_all(
     output.insert_bytes("robots.txt", robots(site).into_bytes());
     output.insert_bytes("sitemap.xml", sitemap(site).into_bytes());
     feeds::add(site, output);
-    crate::search::add(search_entries, output);
+    crate::search::add(search.0, search.1, sink, output);
     api::add(site, output);
     if let Some(csaf) = &site.config.csaf {
         diagnostics.extend(csaf::add(site, csaf, output));

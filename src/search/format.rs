@@ -6,7 +6,6 @@
 use super::entries::Entry;
 use super::index::{field, Index, Posting};
 use crate::content::{Severity, Status};
-use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -43,18 +42,24 @@ fn push_varint(mut n: u32, out: &mut String) {
 /// A posting list: per document the gap from the previous document number
 /// (the first is the number itself), the weight `fields | tf << 4`, and the
 /// title's word count when `fields` has TITLE.
-pub fn encode_postings(postings: &[Posting]) -> String {
+#[cfg(test)]
+fn encode_postings(postings: &[Posting]) -> String {
     let mut out = String::with_capacity(postings.len() * 3);
     let mut previous = 0;
     for p in postings {
-        push_varint(p.doc - previous, &mut out);
+        push_posting(&mut out, previous, p);
         previous = p.doc;
-        push_varint(p.fields | p.tf << 4, &mut out);
-        if p.fields & field::TITLE != 0 {
-            push_varint(p.title_words, &mut out);
-        }
     }
     out
+}
+
+/// Appends one posting of a list whose previous document was `previous`.
+pub fn push_posting(out: &mut String, previous: u32, p: &Posting) {
+    push_varint(p.doc - previous, out);
+    push_varint(p.fields | p.tf << 4, out);
+    if p.fields & field::TITLE != 0 {
+        push_varint(p.title_words, out);
+    }
 }
 
 /// A sorted list of document numbers as runs of consecutive numbers (an FAQ
@@ -133,8 +138,9 @@ struct DocFile<'a> {
     text: String,
 }
 
-fn doc_file(e: &Entry) -> DocFile<'_> {
-    DocFile {
+/// The document file of an entry (`docs/<n>.json`).
+pub fn doc_file(e: &Entry) -> Vec<u8> {
+    json(&DocFile {
         url: &e.url,
         title: &e.title,
         kind: e.kind.as_str(),
@@ -153,7 +159,7 @@ fn doc_file(e: &Entry) -> DocFile<'_> {
         },
         parent: e.parent.as_deref(),
         text: e.text.chars().take(MAX_TEXT_CHARS).collect(),
-    }
+    })
 }
 
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
@@ -167,29 +173,36 @@ fn index_of<T: PartialEq>(list: &[T], value: Option<T>) -> i64 {
         .map_or(-1, |i| i as i64)
 }
 
-/// Every file of the index: (path under `search/`, bytes), sorted by path.
-pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
+/// The files of the index: (path under `search/`, bytes), and the
+/// document files (already with the sink) as (provisional path, final path,
+/// what the output holds, hash of the bytes).
+pub struct Files {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub documents: Vec<(String, String, crate::output::Content)>,
+}
+
+/// Every file of the index.
+pub fn files(index: Index) -> Files {
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
 
     // Term shards.
     let mut boundaries: Vec<&str> = Vec::new();
-    let mut shard: Vec<(&str, String)> = Vec::new();
+    let mut shard: Vec<(&str, &str)> = Vec::new();
     let mut shard_bytes = 0;
     let mut shard_count = 0;
-    let mut close = |shard: &mut Vec<(&str, String)>, files: &mut BTreeMap<String, Vec<u8>>| {
+    let mut close = |shard: &mut Vec<(&str, &str)>, files: &mut BTreeMap<String, Vec<u8>>| {
         files.insert(format!("terms/{shard_count}.json"), json(shard));
         shard.clear();
         shard_count += 1;
     };
-    for (term, postings) in &index.terms {
+    for t in &index.terms {
         if shard_bytes >= SHARD_BYTES {
             close(&mut shard, &mut files);
-            boundaries.push(term);
+            boundaries.push(&t.term);
             shard_bytes = 0;
         }
-        let encoded = encode_postings(postings);
-        shard_bytes += term.len() + encoded.len() + 6;
-        shard.push((term, encoded));
+        shard_bytes += t.term.len() + t.encoded.len() + 6;
+        shard.push((&t.term, &t.encoded));
     }
     close(&mut shard, &mut files);
 
@@ -198,8 +211,8 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
         index
             .terms
             .iter()
-            .filter(|(_, p)| p.len() * 2 > documents)
-            .map(|(t, _)| t.as_str())
+            .filter(|t| t.count as usize * 2 > documents)
+            .map(|t| &*t.term)
             .collect()
     } else {
         Vec::new()
@@ -207,7 +220,8 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
 
     // Vocabulary for typo tolerance, by first character.
     let mut vocab: BTreeMap<char, Vec<&str>> = BTreeMap::new();
-    for term in index.terms.keys() {
+    for t in &index.terms {
+        let term = &*t.term;
         let mut chars = term.chars();
         if term.chars().count() >= VOCAB_MIN_CHARS && term.chars().all(char::is_alphabetic) {
             if let Some(first) = chars.next() {
@@ -221,7 +235,7 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
 
     // The tag facet: each tag's documents.
     let mut tags: BTreeMap<&str, (&str, Vec<u32>)> = BTreeMap::new();
-    for (doc, entry) in index.entries.iter().enumerate() {
+    for (doc, (entry, _)) in index.entries.iter().enumerate() {
         for (slug, name) in &entry.tags {
             tags.entry(slug)
                 .or_insert((name, Vec::new()))
@@ -235,20 +249,18 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.insert("tags.json".into(), json(&tag_rows));
 
-    // Documents, serialised in parallel.
-    let docs: Vec<(String, Vec<u8>)> = index
-        .entries
-        .par_iter()
-        .enumerate()
-        .map(|(doc, e)| (format!("docs/{doc}.json"), json(&doc_file(e))))
-        .collect();
-    files.extend(docs);
-
+    // The generation covers every file: the document files by the hash of
+    // their bytes (they are no longer in memory).
     let mut hash = Sha256::new();
     for (path, bytes) in &files {
         hash.update(path.as_bytes());
         hash.update([0]);
         hash.update(bytes);
+    }
+    for (doc, (_, (_, _, bytes_hash))) in index.entries.iter().enumerate() {
+        hash.update(format!("docs/{doc}.json").as_bytes());
+        hash.update([0]);
+        hash.update(bytes_hash.to_le_bytes());
     }
     let generation: String = hash
         .finalize()
@@ -287,7 +299,16 @@ pub fn files(index: &Index) -> Vec<(String, Vec<u8>)> {
         },
     };
     files.insert("manifest.json".into(), json(&manifest));
-    files.into_iter().collect()
+    let files = files.into_iter().collect();
+    let documents = index
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(doc, (_, (provisional, content, _)))| {
+            (provisional, format!("docs/{doc}.json"), content)
+        })
+        .collect();
+    Files { files, documents }
 }
 
 #[cfg(test)]

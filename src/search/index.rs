@@ -7,7 +7,9 @@ use super::entries::Entry;
 use super::tokenize::{each_token, Role};
 use crate::content::{Kind, Severity, Status};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 
 /// Where a term occurs in a document; a posting's flags are a union of these.
 pub mod field {
@@ -18,9 +20,6 @@ pub mod field {
     pub const META: u32 = 4;
     pub const BODY: u32 = 8;
 }
-
-/// Documents inverted together by one thread.
-const BLOCK: usize = 512;
 
 /// Body occurrences are counted up to this many.
 pub const MAX_TF: u32 = 15;
@@ -48,13 +47,141 @@ pub struct Group {
     pub year: Option<i32>,
 }
 
+/// Every distinct term of the site, numbered as the document pass meets
+/// them; its threads share it, so an entry's postings are 8-byte pairs of
+/// term number and weight instead of strings.
+pub struct Terms {
+    shards: Vec<Mutex<TermShard>>,
+}
+
+#[derive(Default)]
+struct TermShard {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+/// Shards of the term table (a power of two): threads rarely wait on one.
+const TERM_SHARDS: usize = 64;
+
+impl Default for Terms {
+    fn default() -> Terms {
+        Terms {
+            shards: (0..TERM_SHARDS).map(|_| Mutex::default()).collect(),
+        }
+    }
+}
+
+impl Terms {
+    /// The number of `term`: its shard in the low bits, its place in the shard above.
+    fn id(&self, term: &str) -> u32 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        term.hash(&mut hasher);
+        let shard = hasher.finish() as usize % TERM_SHARDS;
+        let Ok(mut table) = self.shards[shard].lock() else {
+            return u32::MAX;
+        };
+        if let Some(&id) = table.ids.get(term) {
+            return id;
+        }
+        let id = ((table.names.len() * TERM_SHARDS) | shard) as u32;
+        table.names.push(term.into());
+        table.ids.insert(term.into(), id);
+        id
+    }
+
+    /// Every term with its number; the table is left empty.
+    fn take_names(&self) -> Vec<(u32, Box<str>)> {
+        let mut all = Vec::new();
+        for (shard, table) in self.shards.iter().enumerate() {
+            let names = table
+                .lock()
+                .map(|mut t| {
+                    t.ids = HashMap::new();
+                    std::mem::take(&mut t.names)
+                })
+                .unwrap_or_default();
+            all.extend(
+                names
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, name)| (((i * TERM_SHARDS) | shard) as u32, name)),
+            );
+        }
+        all
+    }
+}
+
+/// One entry as the document pass leaves it: what orders it, its tags, its
+/// terms and its document file (already handed to the sink under a
+/// provisional name: its number is known only once every entry is).
+pub struct Prepared {
+    pub entry: Entry,
+    /// (term number, [`pack`]ed posting).
+    postings: Vec<(u32, u32)>,
+    /// Where the document file is now, and a hash of its bytes.
+    pub file: (String, crate::output::Content, u64),
+}
+
+impl Prepared {
+    /// Inverts `entry` and hands its document file to `sink` as
+    /// `provisional` (under `search/`); the entry keeps no text.
+    pub fn new(
+        mut entry: Entry,
+        terms: &Terms,
+        sink: &crate::output::Sink,
+        provisional: String,
+    ) -> Prepared {
+        let mut postings: Vec<(u32, u32)> = postings_of(&entry)
+            .into_iter()
+            .map(|(term, p)| (terms.id(&term), pack(&p)))
+            .collect();
+        postings.shrink_to_fit();
+        let bytes = super::format::doc_file(&entry);
+        let hash = crate::content::hash_bytes(&bytes);
+        let content = sink.put(&format!("{}/{provisional}", super::DIR), bytes);
+        entry.text = String::new();
+        entry.summary = String::new();
+        Prepared {
+            entry,
+            postings,
+            file: (provisional, content, hash),
+        }
+    }
+}
+
+/// A posting without its document number in one word: fields (4 bits),
+/// body occurrences (4 bits, at most `MAX_TF`), title words above.
+fn pack(p: &Posting) -> u32 {
+    p.fields | p.tf << 4 | p.title_words.min(0xff_ffff) << 8
+}
+
+fn unpack(doc: u32, packed: u32) -> Posting {
+    Posting {
+        doc,
+        fields: packed & 0xf,
+        tf: packed >> 4 & 0xf,
+        title_words: packed >> 8,
+    }
+}
+
+/// A term and its postings, encoded ([`super::format::encode_postings`]).
+#[derive(Debug)]
+pub struct TermPostings {
+    pub term: Box<str>,
+    pub encoded: String,
+    /// Documents that hold it.
+    pub count: u32,
+    previous: u32,
+}
+
 #[derive(Debug)]
 pub struct Index {
-    /// Entries, in document-number order.
-    pub entries: Vec<Entry>,
+    /// Entries without their text, in document-number order, with where
+    /// their document file is.
+    pub entries: Vec<(Entry, (String, crate::output::Content, u64))>,
     pub groups: Vec<Group>,
-    /// Term → postings in document order.
-    pub terms: BTreeMap<String, Vec<Posting>>,
+    /// In term order.
+    pub terms: Vec<TermPostings>,
 }
 
 fn kind_rank(k: Kind) -> usize {
@@ -143,11 +270,14 @@ fn postings_of(entry: &Entry) -> HashMap<String, Posting> {
     terms
 }
 
-/// Orders the entries and inverts them.
-pub fn build(mut entries: Vec<Entry>) -> Index {
-    entries.sort_by(order);
+/// Numbers the entries in facet order and encodes every term's postings in
+/// that order, freeing each entry's postings as it goes.
+pub fn build(prepared: Vec<Prepared>, terms: &Terms) -> Index {
+    let mut prepared = prepared;
+    prepared.sort_by(|a, b| order(&a.entry, &b.entry));
     let mut groups: Vec<Group> = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
+    for (i, p) in prepared.iter().enumerate() {
+        let e = &p.entry;
         let group = Group {
             start: i as u32,
             kind: e.kind,
@@ -163,33 +293,40 @@ pub fn build(mut entries: Vec<Entry>) -> Index {
             groups.push(group);
         }
     }
-    // Inverted in parallel over blocks of consecutive documents (so each
-    // block's postings are in document order), then the blocks are joined in
-    // order; the distinct terms are sorted once at the end.
-    let blocks: Vec<HashMap<String, Vec<Posting>>> = entries
-        .par_chunks(BLOCK)
-        .enumerate()
-        .map(|(b, block)| {
-            let mut terms: HashMap<String, Vec<Posting>> = HashMap::new();
-            for (i, entry) in block.iter().enumerate() {
-                let doc = (b * BLOCK + i) as u32;
-                for (term, p) in postings_of(entry) {
-                    terms.entry(term).or_default().push(Posting { doc, ..p });
-                }
-            }
-            terms
-        })
-        .collect();
-    let mut by_term: HashMap<String, Vec<Posting>> = HashMap::new();
-    for block in blocks {
-        for (term, postings) in block {
-            by_term.entry(term).or_default().extend(postings);
-        }
+    // Term numbers are sparse (shard in the low bits): give each a slot.
+    let names = terms.take_names();
+    let mut slot: HashMap<u32, usize> = HashMap::with_capacity(names.len());
+    let mut table: Vec<TermPostings> = Vec::with_capacity(names.len());
+    for (id, term) in names {
+        slot.insert(id, table.len());
+        table.push(TermPostings {
+            term,
+            encoded: String::new(),
+            count: 0,
+            previous: 0,
+        });
     }
-    let terms: BTreeMap<String, Vec<Posting>> = by_term.into_iter().collect();
+    let mut entries = Vec::with_capacity(prepared.len());
+    for (doc, p) in prepared.into_iter().enumerate() {
+        let doc = doc as u32;
+        for (id, packed) in p.postings {
+            if let Some(t) = slot.get(&id).and_then(|&i| table.get_mut(i)) {
+                super::format::push_posting(&mut t.encoded, t.previous, &unpack(doc, packed));
+                t.previous = doc;
+                t.count += 1;
+            }
+        }
+        entries.push((p.entry, p.file));
+    }
+    drop(slot);
+    table.retain(|t| t.count > 0);
+    table.par_sort_unstable_by(|a, b| a.term.cmp(&b.term));
+    for t in &mut table {
+        t.encoded.shrink_to_fit();
+    }
     Index {
         entries,
         groups,
-        terms,
+        terms: table,
     }
 }

@@ -10,16 +10,32 @@ pub mod format;
 pub mod index;
 pub mod tokenize;
 
-use crate::output::Output;
+use crate::output::{Content, Output, Sink};
+use rayon::prelude::*;
 
 /// Where the index lives in the output.
 pub const DIR: &str = "search";
 
-/// Builds the index of the published pages' `entries` and adds its files
-/// under `search/`.
-pub fn add(entries: Vec<entries::Entry>, output: &mut Output) {
-    let index = index::build(entries);
-    for (path, bytes) in format::files(&index) {
+pub use index::{Prepared, Terms};
+
+/// Builds the index of the entries the document pass prepared and adds its
+/// files under `search/`; the document files move from their provisional
+/// names to their numbers.
+pub fn add(prepared: Vec<Prepared>, terms: &Terms, sink: &Sink, output: &mut Output) {
+    let files = format::files(index::build(prepared, terms));
+    for (path, bytes) in files.files {
         output.insert_bytes(format!("{DIR}/{path}"), bytes);
+    }
+    let moved: Vec<(String, Content)> = files
+        .documents
+        .into_par_iter()
+        .map(|(from, to, content)| {
+            let to = format!("{DIR}/{to}");
+            sink.rename(&format!("{DIR}/{from}"), &to);
+            (to, content)
+        })
+        .collect();
+    for (path, content) in moved {
+        output.insert(path, content);
     }
 }

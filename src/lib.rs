@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod highlight;
+pub mod interner;
 pub mod jsonld;
 pub mod linkcheck;
 pub mod markdown;

@@ -76,24 +76,38 @@ fn attributes(html: &str) -> Attributes<'_> {
 
 /// What the link check needs of one HTML page, read as the page is made so
 /// the page itself need not be kept: the anchors it defines and the
-/// distinct internal URLs it uses (links to its own anchors are checked here
-/// and then dropped: every heading's table-of-contents entry is one).
+/// distinct internal URLs it uses, numbered in a table all pages share
+/// (most URLs, such as the navigation's, are on every page). Links to its
+/// own anchors are checked here and dropped: every table-of-contents entry
+/// is one.
 #[derive(Debug)]
 pub struct PageLinks {
     /// Output path (`incidents/x/index.html`).
     pub path: String,
     /// The template that made it, named when one of its links is broken.
     pub template: &'static str,
-    anchors: HashSet<Box<str>>,
-    urls: Vec<Box<str>>,
+    /// The anchors, each followed by a NUL (no HTML holds one).
+    anchors: String,
+    urls: Vec<u32>,
 }
 
 impl PageLinks {
-    pub fn read(path: String, template: &'static str, html: &str) -> PageLinks {
+    pub fn read(
+        path: String,
+        template: &'static str,
+        html: &str,
+        urls: &crate::interner::Interner,
+    ) -> PageLinks {
         let found = attributes(html);
-        let anchors: HashSet<Box<str>> = found.anchors.iter().map(|a| unescape(a).into()).collect();
+        let own: HashSet<Cow<str>> = found.anchors.iter().map(|a| unescape(a)).collect();
+        let mut anchors = String::new();
+        for anchor in &found.anchors {
+            anchors.push_str(&unescape(anchor));
+            anchors.push('\0');
+        }
+        anchors.shrink_to_fit();
         let mut seen = HashSet::new();
-        let mut urls = Vec::new();
+        let mut ids = Vec::new();
         for raw in &found.urls {
             let url = unescape(raw);
             if is_external(&url) || url.is_empty() || !seen.insert(url.clone()) {
@@ -101,18 +115,22 @@ impl PageLinks {
             }
             let own_anchor = url
                 .strip_prefix('#')
-                .is_some_and(|f| anchors.contains(percent_decode(f).as_str()));
+                .is_some_and(|f| own.contains(percent_decode(f).as_str()));
             if !own_anchor {
-                urls.push(url.into());
+                ids.push(urls.id(&url));
             }
         }
-        urls.shrink_to_fit();
+        ids.shrink_to_fit();
         PageLinks {
             path,
             template,
             anchors,
-            urls,
+            urls: ids,
         }
+    }
+
+    fn has_anchor(&self, id: &str) -> bool {
+        self.anchors.split('\0').any(|a| a == id)
     }
 }
 
@@ -159,6 +177,7 @@ pub fn check(
     root: &Path,
     output: &Output,
     mut pages: Vec<PageLinks>,
+    urls: &crate::interner::Interner,
     base_path: &str,
     sources: &HashMap<String, PageSource>,
     theme: &Theme,
@@ -167,13 +186,11 @@ pub fn check(
     let others: Vec<PageLinks> = output
         .files()
         .filter(|(p, _)| p.ends_with(".html") && !read.contains(p.as_str()))
-        .filter_map(|(p, c)| c.text().map(|t| PageLinks::read(p.clone(), "", &t)))
+        .filter_map(|(p, c)| c.text().map(|t| PageLinks::read(p.clone(), "", &t, urls)))
         .collect();
     pages.extend(others);
-    let ids: HashMap<&str, &HashSet<Box<str>>> = pages
-        .iter()
-        .map(|p| (p.path.as_str(), &p.anchors))
-        .collect();
+    let urls = urls.take();
+    let ids: HashMap<&str, &PageLinks> = pages.iter().map(|p| (p.path.as_str(), p)).collect();
     let templates: HashMap<&str, &str> = pages
         .iter()
         .filter(|p| !p.template.is_empty())
@@ -181,14 +198,15 @@ pub fn check(
         .collect();
     let mut broken: Vec<Broken> = pages
         .par_iter()
-        .flat_map_iter(|p| broken_on_page(&p.path, &p.urls, base_path, output, &ids))
+        .flat_map_iter(|p| {
+            let page_urls: Vec<&str> = p.urls.iter().map(|&u| urls.get(u)).collect();
+            broken_on_page(&p.path, &page_urls, base_path, output, &ids)
+        })
         .collect();
     // Grouped by page, so each content file is indexed once.
     broken.sort_by(|a, b| a.page.cmp(&b.page));
     let mut diagnostics = Vec::new();
     let mut from_templates: BTreeMap<(Code, String), Vec<Broken>> = BTreeMap::new();
-    // Broken links come grouped by page (pages are checked in order), so each
-    // content file is indexed once however many broken links it has.
     let mut content: Option<(&str, ContentIndex)> = None;
     for b in broken {
         if content.as_ref().is_none_or(|(page, _)| *page != b.page) {
@@ -225,14 +243,13 @@ pub fn check(
 
 fn broken_on_page(
     page: &str,
-    urls: &[Box<str>],
+    urls: &[&str],
     base_path: &str,
     output: &Output,
-    ids: &HashMap<&str, &HashSet<Box<str>>>,
+    ids: &HashMap<&str, &PageLinks>,
 ) -> Vec<Broken> {
     let mut found = Vec::new();
-    for url in urls {
-        let url: &str = url;
+    for &url in urls {
         let (path, fragment) = match url.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (url, None),
@@ -251,7 +268,7 @@ fn broken_on_page(
             (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
                 let has = ids
                     .get(t.as_str())
-                    .is_some_and(|s| s.contains(percent_decode(f).as_str()));
+                    .is_some_and(|p| p.has_anchor(&percent_decode(f)));
                 (!has).then(|| {
                     (
                         Code::BrokenAnchor,
@@ -409,10 +426,12 @@ mod tests {
             templates: Vec::new(),
             statics: Default::default(),
         };
+        let urls = crate::interner::Interner::default();
         let d = check(
             Path::new("."),
             &out,
             Vec::new(),
+            &urls,
             "/kb/",
             &HashMap::new(),
             &theme,

@@ -86,6 +86,21 @@ impl Timer {
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
         self.stages.push((name, now - self.start));
+        if std::env::var_os("SECKB_MEMTRACE").is_some() {
+            let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let f = |k: &str| {
+                st.lines()
+                    .find(|l| l.starts_with(k))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            eprintln!(
+                "[mem] {name}: {:?} {} {}",
+                now - self.start,
+                f("VmRSS"),
+                f("VmHWM")
+            );
+        }
         self.start = now;
         if let Some(hook) = &self.hook {
             hook.call(name);
@@ -205,10 +220,12 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         .preview
         .then(|| crate::preview::Decorator::new(&site));
     let terms = crate::search::Terms::default();
+    let link_urls = crate::interner::Interner::default();
     let emit = render::Emit {
         sink,
         decorator: decorator.as_ref(),
         terms: &terms,
+        urls: &link_urls,
     };
     let mut shared = render::Shared::new(&site);
     let printed = outputs::printed_bodies(&site);
@@ -317,6 +334,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         &options.root,
         &output,
         page_links,
+        &link_urls,
         site.urls.base_path(),
         &sources,
         &theme,

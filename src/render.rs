@@ -264,13 +264,16 @@ fn tlp_json(tlp: Tlp) -> Value {
     json!({ "level": tlp.as_str(), "label": tlp.label() })
 }
 
+/// A document's list fragments: (key under `summary.html`, HTML).
+pub type Fragments = Vec<(&'static str, Box<str>)>;
+
 /// Values shared by every page, built once per site.
 pub struct Shared {
     site: Value,
     config: Value,
-    /// Every document's summary with its list fragments, by page index: set
-    /// once the document pass has made them ([`Shared::set_listed`]).
-    summaries: Vec<Value>,
+    /// Every document's list fragments, by page index: set once the
+    /// document pass has made them ([`Shared::set_listed`]).
+    fragments: Vec<Fragments>,
     term_urls: HashMap<(&'static str, String), String>,
 }
 
@@ -303,24 +306,24 @@ impl Shared {
                 "author": site.config.author,
             }),
             config: json!({ "extra": site.config.extra }),
-            summaries: Vec::new(),
+            fragments: Vec::new(),
             term_urls,
         }
     }
 
-    /// A document's summary for list pages, with its list fragments
-    /// rendered (see [`FRAGMENTS`]).
+    /// A document's list fragments (see [`FRAGMENTS`]), rendered from its
+    /// summary.
     fn listed(
         &self,
         page: &Page,
         summary: &str,
         tera: &Tera,
         theme: &Theme,
-    ) -> Result<Value, Diagnostic> {
+    ) -> Result<Fragments, Diagnostic> {
         // One context per document: the summary moves in and back out.
         let mut ctx = tera::Context::new();
         insert_owned(&mut ctx, "p", self.summary(page, summary));
-        let mut html = serde_json::Map::new();
+        let mut html = Vec::new();
         let fragments = FRAGMENTS
             .iter()
             .filter(|f| f.wanted(page) && tera.get_template(f.template).is_ok());
@@ -328,15 +331,14 @@ impl Shared {
             let rendered = tera
                 .render(fragment.template, &ctx)
                 .map_err(|e| template_error(theme, &e))?;
-            html.insert(fragment.key.to_string(), Value::String(rendered));
+            html.push((fragment.key, rendered.into_boxed_str()));
         }
-        let summary = ctx.remove("p").unwrap_or_default();
-        Ok(with(summary, "html", Value::Object(html)))
+        Ok(html)
     }
 
-    /// Takes the documents' list summaries, by page index.
-    pub fn set_listed(&mut self, summaries: Vec<Value>) {
-        self.summaries = summaries;
+    /// Takes the documents' list fragments, by page index.
+    pub fn set_listed(&mut self, fragments: Vec<Fragments>) {
+        self.fragments = fragments;
     }
 
     fn term(&self, taxonomy: &'static str, name: &str) -> Value {
@@ -368,11 +370,27 @@ impl Shared {
         })
     }
 
-    /// The summaries of `indices`, cloned (a Tera context owns its values):
-    /// `Value::clone` copies the trees as they are, where `json!` or
-    /// `Context::insert` would serialize them again key by key.
-    fn list(&self, indices: &[usize]) -> Value {
-        Value::Array(indices.iter().map(|&i| self.summaries[i].clone()).collect())
+    /// The summaries of `site.pages[i]` for each of `indices`, with their
+    /// list fragments as `html`. Built for each list page that shows them
+    /// (a Tera context owns its values): kept for every document, these
+    /// JSON trees took more memory than anything else in a build.
+    fn list(&self, site: &Site, indices: &[usize]) -> Value {
+        let summary = |i: usize| {
+            let page = &site.pages[i];
+            let html: serde_json::Map<String, Value> = self
+                .fragments
+                .get(i)
+                .into_iter()
+                .flatten()
+                .map(|(key, html)| (key.to_string(), Value::String(html.to_string())))
+                .collect();
+            with(
+                self.summary(page, &page.summary),
+                "html",
+                Value::Object(html),
+            )
+        };
+        Value::Array(indices.iter().map(|&i| summary(i)).collect())
     }
 
     fn context(
@@ -556,6 +574,8 @@ pub struct Emit<'a> {
     pub sink: &'a Sink,
     pub decorator: Option<&'a crate::preview::Decorator>,
     pub terms: &'a crate::search::Terms,
+    /// The URLs pages link to, numbered for the link check.
+    pub urls: &'a crate::interner::Interner,
 }
 
 /// A page once emitted: what the output map holds for it, and its links.
@@ -574,6 +594,7 @@ impl Emit<'_> {
             page.path.clone(),
             page.template,
             &String::from_utf8_lossy(&page.bytes),
+            self.urls,
         );
         let content = self.sink.put(&page.path, page.bytes);
         Emitted {
@@ -594,8 +615,8 @@ pub struct DocumentDone {
     pub kept: Option<Body>,
     /// Its search index entries.
     pub entries: Vec<crate::search::Prepared>,
-    /// Its summary for list pages ([`Shared::set_listed`]).
-    pub listed: Value,
+    /// Its list fragments ([`Shared::set_listed`]).
+    pub listed: Fragments,
     /// What its Markdown reported.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -722,7 +743,7 @@ pub fn render_lists(
                         "content": list.intro_html,
                     }),
                     "pages",
-                    shared.list(&list.pages),
+                    shared.list(site, &list.pages),
                 ),
             );
             render_one(
@@ -765,7 +786,7 @@ pub fn render_lists(
                 insert_owned(
                     &mut ctx,
                     "term",
-                    with(value, "pages", shared.list(&term.pages)),
+                    with(value, "pages", shared.list(site, &term.pages)),
                 );
                 render_one(tera, theme, "term.html", Urls::output_file(&path), &ctx)
             }));
@@ -859,8 +880,8 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
         "total_incidents": site.incidents().count(),
         "charts": crate::charts::dashboard(site),
     });
-    let home = with(home, "open_incidents", shared.list(&open));
-    with(home, "latest", shared.list(&latest))
+    let home = with(home, "open_incidents", shared.list(site, &open));
+    with(home, "latest", shared.list(site, &latest))
 }
 
 #[cfg(test)]

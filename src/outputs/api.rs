@@ -7,6 +7,7 @@ use super::csaf;
 use crate::markdown::inline_text;
 use crate::output::Output;
 use crate::site::{Page, Site};
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 pub const PATH: &str = "api/incidents.json";
@@ -26,15 +27,44 @@ pub fn add(site: &Site, output: &mut Output) {
             .cmp(&a.doc.meta.date)
             .then_with(|| a.doc.path.cmp(&b.doc.path))
     });
-    let value = json!({
-        "version": VERSION,
-        "title": site.config.title,
-        "base_url": site.urls.base_url(),
-        "incidents": incidents.iter().map(|p| incident(site, p)).collect::<Vec<_>>(),
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
+    // Written incident by incident (in parallel blocks): one JSON tree of
+    // every incident took gigabytes at 100,000 documents. The text is what
+    // `serde_json::to_string_pretty` makes of the whole object.
+    let mut text = String::from("{\n  \"base_url\": ");
+    text.push_str(&pretty(&json!(site.urls.base_url()), ""));
+    text.push_str(",\n  \"incidents\": [");
+    for (n, block) in incidents.chunks(1024).enumerate() {
+        let items: Vec<String> = block
+            .par_iter()
+            .map(|p| pretty(&incident(site, p), "    "))
+            .collect();
+        for (i, item) in items.iter().enumerate() {
+            text.push_str(if n == 0 && i == 0 {
+                "\n    "
+            } else {
+                ",\n    "
+            });
+            text.push_str(item);
+        }
+    }
+    if !incidents.is_empty() {
+        text.push_str("\n  ");
+    }
+    text.push_str("],\n  \"title\": ");
+    text.push_str(&pretty(&json!(site.config.title), ""));
+    text.push_str(&format!(",\n  \"version\": {VERSION}\n}}\n"));
     output.insert_bytes(PATH, text.into_bytes());
+}
+
+/// `value` pretty-printed (two spaces an indent), each line after the first
+/// indented by `indent`: JSON strings hold no raw line breaks, so this is
+/// the value as it prints nested at that depth.
+fn pretty(value: &Value, indent: &str) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    if indent.is_empty() {
+        return text;
+    }
+    text.replace('\n', &format!("\n{indent}"))
 }
 
 fn incident(site: &Site, page: &Page) -> Value {
@@ -82,4 +112,24 @@ fn incident(site: &Site, page: &Page) -> Value {
         "faqs": page.backlinks.iter().map(link).collect::<Vec<_>>(),
         "csaf": site.config.csaf.as_ref().map(|_| urls.absolute(&csaf::document_path(page))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_pretty_printing_matches_serde_json() {
+        let items = [
+            json!({"b": [1, {"c": "x\ny"}], "a": null}),
+            json!({"empty": [], "o": {}}),
+        ];
+        let whole = serde_json::to_string_pretty(&json!({"incidents": items})).unwrap();
+        let by_item = format!(
+            "{{\n  \"incidents\": [\n    {},\n    {}\n  ]\n}}",
+            pretty(&items[0], "    "),
+            pretty(&items[1], "    ")
+        );
+        assert_eq!(by_item, whole);
+    }
 }

@@ -8,8 +8,6 @@ use super::tokenize::{each_token, Role};
 use crate::content::{Kind, Severity, Status};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
 
 /// Where a term occurs in a document; a posting's flags are a union of these.
 pub mod field {
@@ -48,68 +46,9 @@ pub struct Group {
 }
 
 /// Every distinct term of the site, numbered as the document pass meets
-/// them; its threads share it, so an entry's postings are 8-byte pairs of
-/// term number and weight instead of strings.
-pub struct Terms {
-    shards: Vec<Mutex<TermShard>>,
-}
-
-#[derive(Default)]
-struct TermShard {
-    ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-}
-
-/// Shards of the term table (a power of two): threads rarely wait on one.
-const TERM_SHARDS: usize = 64;
-
-impl Default for Terms {
-    fn default() -> Terms {
-        Terms {
-            shards: (0..TERM_SHARDS).map(|_| Mutex::default()).collect(),
-        }
-    }
-}
-
-impl Terms {
-    /// The number of `term`: its shard in the low bits, its place in the shard above.
-    fn id(&self, term: &str) -> u32 {
-        let mut hasher = std::hash::DefaultHasher::new();
-        term.hash(&mut hasher);
-        let shard = hasher.finish() as usize % TERM_SHARDS;
-        let Ok(mut table) = self.shards[shard].lock() else {
-            return u32::MAX;
-        };
-        if let Some(&id) = table.ids.get(term) {
-            return id;
-        }
-        let id = ((table.names.len() * TERM_SHARDS) | shard) as u32;
-        table.names.push(term.into());
-        table.ids.insert(term.into(), id);
-        id
-    }
-
-    /// Every term with its number; the table is left empty.
-    fn take_names(&self) -> Vec<(u32, Box<str>)> {
-        let mut all = Vec::new();
-        for (shard, table) in self.shards.iter().enumerate() {
-            let names = table
-                .lock()
-                .map(|mut t| {
-                    t.ids = HashMap::new();
-                    std::mem::take(&mut t.names)
-                })
-                .unwrap_or_default();
-            all.extend(
-                names
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, name)| (((i * TERM_SHARDS) | shard) as u32, name)),
-            );
-        }
-        all
-    }
-}
+/// them, so an entry's postings are 8-byte pairs of term number and weight
+/// instead of strings.
+pub type Terms = crate::interner::Interner;
 
 /// One entry as the document pass leaves it: what orders it, its tags, its
 /// terms and its document file (already handed to the sink under a
@@ -294,18 +233,19 @@ pub fn build(prepared: Vec<Prepared>, terms: &Terms) -> Index {
         }
     }
     // Term numbers are sparse (shard in the low bits): give each a slot.
-    let names = terms.take_names();
+    let names = terms.take();
     let mut slot: HashMap<u32, usize> = HashMap::with_capacity(names.len());
     let mut table: Vec<TermPostings> = Vec::with_capacity(names.len());
-    for (id, term) in names {
+    for (id, term) in names.iter() {
         slot.insert(id, table.len());
         table.push(TermPostings {
-            term,
+            term: term.into(),
             encoded: String::new(),
             count: 0,
             previous: 0,
         });
     }
+    drop(names);
     let mut entries = Vec::with_capacity(prepared.len());
     for (doc, p) in prepared.into_iter().enumerate() {
         let doc = doc as u32;

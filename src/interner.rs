@@ -1,0 +1,123 @@
+//! A string table the threads of the document pass share: each distinct
+//! string is stored once and named by a `u32`, so what a build keeps per
+//! document (search postings, link-check URLs) is numbers, not strings.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+/// Shards of the table (a power of two), so threads rarely wait on one.
+const SHARDS: usize = 64;
+
+pub struct Interner {
+    shards: Vec<Mutex<Shard>>,
+}
+
+#[derive(Default)]
+struct Shard {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+        }
+    }
+}
+
+impl Interner {
+    /// The number of `s`: its shard in the low bits, its place in the shard above.
+    pub fn id(&self, s: &str) -> u32 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        s.hash(&mut hasher);
+        let shard = hasher.finish() as usize % SHARDS;
+        let Ok(mut table) = self.shards[shard].lock() else {
+            return u32::MAX;
+        };
+        if let Some(&id) = table.ids.get(s) {
+            return id;
+        }
+        let id = ((table.names.len() * SHARDS) | shard) as u32;
+        table.names.push(s.into());
+        table.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The strings by number, for reading once no thread adds any; the
+    /// interner is left empty.
+    pub fn take(&self) -> Table {
+        Table {
+            shards: self
+                .shards
+                .iter()
+                .map(|shard| {
+                    shard
+                        .lock()
+                        .map(|mut t| {
+                            t.ids = HashMap::new();
+                            std::mem::take(&mut t.names)
+                        })
+                        .unwrap_or_default()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An interner's strings, read-only.
+pub struct Table {
+    shards: Vec<Vec<Box<str>>>,
+}
+
+impl Table {
+    pub fn get(&self, id: u32) -> &str {
+        let id = id as usize;
+        self.shards
+            .get(id % SHARDS)
+            .and_then(|names| names.get(id / SHARDS))
+            .map_or("", |name| name)
+    }
+
+    /// Every (number, string).
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.shards.iter().enumerate().flat_map(|(shard, names)| {
+            names
+                .iter()
+                .enumerate()
+                .map(move |(i, name)| (((i * SHARDS) | shard) as u32, &**name))
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_string_gets_one_number_and_reads_back() {
+        let interner = Interner::default();
+        let words = ["alpha", "beta", "alpha", "", "gamma", "beta"];
+        let ids: Vec<u32> = words.iter().map(|w| interner.id(w)).collect();
+        assert_eq!(ids[0], ids[2]);
+        assert_eq!(ids[1], ids[5]);
+        assert_ne!(ids[0], ids[1]);
+        let table = interner.take();
+        assert_eq!(table.len(), 4);
+        for (word, id) in words.iter().zip(&ids) {
+            assert_eq!(table.get(*id), *word);
+        }
+        let mut all: Vec<&str> = table.iter().map(|(_, s)| s).collect();
+        all.sort();
+        assert_eq!(all, ["", "alpha", "beta", "gamma"]);
+    }
+}

@@ -18,9 +18,9 @@ use std::path::Path;
 pub struct PageSource<'a> {
     /// Relative to the site root, as diagnostics name it.
     pub file: &'a Path,
-    /// Its text as the build holds it: a document's front matter alone (the
-    /// file is read again to locate a broken link in its body).
-    pub text: &'a str,
+    /// Its text, where the build still holds it (a folder's `_index.md`);
+    /// else the file is read again to locate a broken link in it.
+    pub text: Option<&'a str>,
     pub links: &'a [LinkRecord],
 }
 
@@ -310,9 +310,10 @@ impl<'a> ContentIndex<'a> {
         for r in source.links {
             records.entry(r.href.as_str()).or_insert(r);
         }
-        let text = match crate::content::load::read_source(&root.join(source.file), source.file) {
-            Ok(file) if file.text.starts_with(source.text) => Cow::Owned(file.text),
-            _ => Cow::Borrowed(source.text),
+        let text = match source.text {
+            Some(text) => Cow::Borrowed(text),
+            None => crate::content::load::read_source(&root.join(source.file), source.file)
+                .map_or(Cow::Borrowed(""), |file| Cow::Owned(file.text)),
         };
         ContentIndex {
             lines: LineIndex::new(&text),

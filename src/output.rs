@@ -91,11 +91,41 @@ impl Sink {
         }
         .and_then(|()| std::fs::write(&target, bytes));
         if let Err(e) = written {
-            if let Ok(mut failures) = self.failures.lock() {
-                failures.push(format!("{path}: {e}"));
-            }
+            self.fail(path, &e);
         }
         Content::Written
+    }
+
+    /// A file at output path `path` written piece by piece, so a large one
+    /// (the incidents API) is never whole in memory in `seckb build`.
+    pub fn stream(&self, path: &str) -> Stream<'_> {
+        let file = self.folder.as_ref().map(|folder| {
+            let target = folder.join(path);
+            let file = match target.parent() {
+                Some(dir) => std::fs::create_dir_all(dir),
+                None => Ok(()),
+            }
+            .and_then(|()| std::fs::File::create(&target));
+            match file {
+                Ok(f) => Some(std::io::BufWriter::new(f)),
+                Err(e) => {
+                    self.fail(path, &e);
+                    None
+                }
+            }
+        });
+        Stream {
+            sink: self,
+            path: path.to_string(),
+            file,
+            memory: Vec::new(),
+        }
+    }
+
+    fn fail(&self, path: &str, e: &std::io::Error) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.push(format!("{path}: {e}"));
+        }
     }
 
     /// Renames a file written earlier (a no-op for a memory sink, whose
@@ -105,9 +135,7 @@ impl Sink {
             return;
         };
         if let Err(e) = std::fs::rename(folder.join(from), folder.join(to)) {
-            if let Ok(mut failures) = self.failures.lock() {
-                failures.push(format!("{to}: {e}"));
-            }
+            self.fail(to, &e);
         }
     }
 
@@ -130,6 +158,45 @@ impl Sink {
     /// The writes that failed, as `path: error`.
     pub fn failures(&self) -> Vec<String> {
         self.failures.lock().map(|f| f.clone()).unwrap_or_default()
+    }
+}
+
+/// A file being written by [`Sink::stream`].
+pub struct Stream<'a> {
+    sink: &'a Sink,
+    path: String,
+    /// The open file of a folder sink (None once a write failed).
+    file: Option<Option<std::io::BufWriter<std::fs::File>>>,
+    memory: Vec<u8>,
+}
+
+impl Stream<'_> {
+    pub fn push(&mut self, text: &str) {
+        use std::io::Write;
+        match &mut self.file {
+            None => self.memory.extend_from_slice(text.as_bytes()),
+            Some(None) => {}
+            Some(Some(file)) => {
+                if let Err(e) = file.write_all(text.as_bytes()) {
+                    self.sink.fail(&self.path, &e);
+                    self.file = Some(None);
+                }
+            }
+        }
+    }
+
+    /// Closes the file; returns what the output map holds for it.
+    pub fn finish(self) -> (String, Content) {
+        use std::io::Write;
+        match self.file {
+            None => (self.path, Content::Bytes(self.memory)),
+            Some(file) => {
+                if let Some(Err(e)) = file.map(|mut f| f.flush()) {
+                    self.sink.fail(&self.path, &e);
+                }
+                (self.path, Content::Written)
+            }
+        }
     }
 }
 

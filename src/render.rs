@@ -721,9 +721,16 @@ pub fn render_lists(
 ) -> Result<Vec<Emitted>, Vec<Diagnostic>> {
     let urls = &site.urls;
     let mut jobs: Vec<Box<dyn Fn() -> Result<RenderedPage, Diagnostic> + Sync + '_>> = Vec::new();
+    // Long lists are rendered apart (see below).
+    let mut long: Vec<Box<dyn Fn() -> Result<RenderedPage, Diagnostic> + Sync + '_>> = Vec::new();
 
     for list in &site.lists {
-        jobs.push(Box::new(move || {
+        let queue = if list.pages.len() >= LONG_LIST {
+            &mut long
+        } else {
+            &mut jobs
+        };
+        queue.push(Box::new(move || {
             let mut ctx = shared.context(
                 "section",
                 &list.section.title,
@@ -777,7 +784,12 @@ pub fn render_lists(
         }));
         for term in &tax.terms {
             let t = taxonomy.clone();
-            jobs.push(Box::new(move || {
+            let queue = if term.pages.len() >= LONG_LIST {
+                &mut long
+            } else {
+                &mut jobs
+            };
+            queue.push(Box::new(move || {
                 let path = tax.term_path(term);
                 let title = format!("{}: {}", tax.title, term.name);
                 let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
@@ -792,7 +804,22 @@ pub fn render_lists(
             }));
         }
     }
-    jobs.push(Box::new(move || {
+    // The home page lists every open incident.
+    let open = site
+        .incidents()
+        .filter(|p| {
+            p.doc
+                .incident
+                .as_ref()
+                .is_some_and(|i| i.status != Status::Resolved)
+        })
+        .count();
+    let queue = if open >= LONG_LIST {
+        &mut long
+    } else {
+        &mut jobs
+    };
+    queue.push(Box::new(move || {
         let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
         insert_owned(&mut ctx, "home", home_json(site, shared));
         render_one(tera, theme, "index.html", "index.html".into(), &ctx)
@@ -817,12 +844,28 @@ pub fn render_lists(
         }));
     }
 
-    let results: Vec<Result<Emitted, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| job().map(|page| emit.emit(page)))
-        .collect();
+    // A list page's context holds a JSON tree of every document it shows
+    // (about 10 KB each): the long lists are rendered one after another on
+    // one thread while the other pages take the rest, so no two of them are
+    // in memory at once (at 100,000 documents each takes hundreds of MB).
+    let (mut results, rest): (Vec<Result<Emitted, Diagnostic>>, Vec<_>) = rayon::join(
+        || {
+            long.iter()
+                .map(|job| job().map(|page| emit.emit(page)))
+                .collect()
+        },
+        || {
+            jobs.par_iter()
+                .map(|job| job().map(|page| emit.emit(page)))
+                .collect()
+        },
+    );
+    results.extend(rest);
     gather(results)
 }
+
+/// Lists of at least this many documents are long (see `render_lists`).
+const LONG_LIST: usize = 10_000;
 
 fn home_json(site: &Site, shared: &Shared) -> Value {
     let mut open: Vec<usize> = site

@@ -299,9 +299,13 @@ pub struct Document {
     /// Path relative to the site root, with `/` separators (`content/faq/x.md`).
     pub source: PathBuf,
     /// The file up to its Markdown body (BOM removed, line endings
-    /// normalised), for error lines. The body is read again when the page is
-    /// rendered, so a build does not hold every file's text at once.
+    /// normalised), for error lines while the site is assembled; emptied
+    /// after that ([`Document::release_text`]). The body is read again when
+    /// the page is rendered, so a build does not hold every file's text.
     pub text: String,
+    /// A hash of the front matter (`text`), which outlives it: `serve`
+    /// tells body-only edits by it.
+    pub front_matter_hash: u64,
     /// A hash of the whole file as validated: the body read again must be
     /// the one validated and scanned for secrets ([`Document::is_same_file`]).
     pub file_hash: u64,
@@ -334,6 +338,11 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 }
 
 impl Document {
+    /// Drops the front matter text once nothing reports errors in it.
+    pub fn release_text(&mut self) {
+        self.text = String::new();
+    }
+
     /// Whether `text` (the file read again) is the file this was validated from.
     pub fn is_same_file(&self, text: &str) -> bool {
         file_hash(text) == self.file_hash

@@ -245,6 +245,7 @@ pub fn document(
     let doc = (!has_errors).then(|| Document {
         source: path.to_path_buf(),
         text: text.get(..split.body_offset).unwrap_or(text).to_string(),
+        front_matter_hash: super::file_hash(text.get(..split.body_offset).unwrap_or(text)),
         file_hash: super::file_hash(text),
         body_offset: split.body_offset,
         body_line: split.body_line,

@@ -5,7 +5,7 @@
 
 use super::csaf;
 use crate::markdown::inline_text;
-use crate::output::Output;
+use crate::output::{Output, Sink};
 use crate::site::{Page, Site};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -16,7 +16,7 @@ pub const PATH: &str = "api/incidents.json";
 /// renamed or retyped); added fields keep the version.
 pub const VERSION: u32 = 1;
 
-pub fn add(site: &Site, output: &mut Output) {
+pub fn add(site: &Site, sink: &Sink, output: &mut Output) {
     let mut incidents: Vec<&Page> = site.incidents().collect();
     // Newest first; the site path breaks ties, so the order never depends on
     // the order files were found in.
@@ -30,30 +30,32 @@ pub fn add(site: &Site, output: &mut Output) {
     // Written incident by incident (in parallel blocks): one JSON tree of
     // every incident took gigabytes at 100,000 documents. The text is what
     // `serde_json::to_string_pretty` makes of the whole object.
-    let mut text = String::from("{\n  \"base_url\": ");
-    text.push_str(&pretty(&json!(site.urls.base_url()), ""));
-    text.push_str(",\n  \"incidents\": [");
+    let mut text = sink.stream(PATH);
+    text.push("{\n  \"base_url\": ");
+    text.push(&pretty(&json!(site.urls.base_url()), ""));
+    text.push(",\n  \"incidents\": [");
     for (n, block) in incidents.chunks(1024).enumerate() {
         let items: Vec<String> = block
             .par_iter()
             .map(|p| pretty(&incident(site, p), "    "))
             .collect();
         for (i, item) in items.iter().enumerate() {
-            text.push_str(if n == 0 && i == 0 {
+            text.push(if n == 0 && i == 0 {
                 "\n    "
             } else {
                 ",\n    "
             });
-            text.push_str(item);
+            text.push(item);
         }
     }
     if !incidents.is_empty() {
-        text.push_str("\n  ");
+        text.push("\n  ");
     }
-    text.push_str("],\n  \"title\": ");
-    text.push_str(&pretty(&json!(site.config.title), ""));
-    text.push_str(&format!(",\n  \"version\": {VERSION}\n}}\n"));
-    output.insert_bytes(PATH, text.into_bytes());
+    text.push("],\n  \"title\": ");
+    text.push(&pretty(&json!(site.config.title), ""));
+    text.push(&format!(",\n  \"version\": {VERSION}\n}}\n"));
+    let (path, content) = text.finish();
+    output.insert(path, content);
 }
 
 /// `value` pretty-printed (two spaces an indent), each line after the first

@@ -62,7 +62,7 @@ pub fn add_all(
     output.insert_bytes("sitemap.xml", sitemap(site).into_bytes());
     feeds::add(site, output);
     crate::search::add(search.0, search.1, sink, output);
-    api::add(site, output);
+    api::add(site, sink, output);
     if let Some(csaf) = &site.config.csaf {
         diagnostics.extend(csaf::add(site, csaf, output));
     }

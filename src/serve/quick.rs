@@ -51,7 +51,7 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         );
         let Some(doc) = doc else { continue };
         let old = &site.pages[index].doc;
-        if doc.text != old.text {
+        if doc.front_matter_hash != old.front_matter_hash {
             return None;
         }
         edits.push((index, doc, file.text));

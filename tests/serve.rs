@@ -55,6 +55,8 @@ impl Server {
         let line = server.wait_for_line("Serving http://", STARTUP);
         let url = line.trim_start_matches("Serving http://");
         server.address = url.split('/').next().expect("address").to_string();
+        // Edits saved before the watcher is up would go unseen.
+        server.wait_for_line("watching content/", STARTUP);
         server
     }
 
@@ -484,4 +486,86 @@ fn a_port_in_use_moves_to_the_next_free_one() {
         "{seen:?}"
     );
     drop(taken);
+}
+
+#[test]
+fn front_matter_edits_of_one_page_show_at_once() {
+    let site = temp_site("serve");
+    let mut server = Server::start(site.path(), &[]);
+    let page = server.get(PAGE);
+    assert!(page.body.contains("First incident"));
+    assert!(page.body.contains("sev-low"));
+    let guide_id = server.get("/kb/guides/network-diagram/").build_id();
+
+    let events = server.events(PAGE, &page.build_id());
+    let doc = site.path().join(DOC);
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let edited = text
+        .replace("title: First incident", "title: Retitled incident")
+        .replace("severity: low", "severity: critical");
+    std::fs::write(&doc, edited).unwrap();
+    let id = events.reload(RELOAD);
+    // The page alone was re-rendered, ahead of the full build.
+    let report = server.wait_for_line(" changed: ", RELOAD);
+    assert!(report.contains("page re-rendered"), "{report}");
+    let page = server.get(PAGE);
+    assert_eq!(page.build_id(), id);
+    assert!(
+        page.body.contains("<h1>Retitled incident</h1>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("sev-critical"), "{}", page.body);
+    assert!(!page.body.contains("First incident"), "{}", page.body);
+
+    // The full build makes the same page byte for byte (the id hashes it),
+    // and the list catches up.
+    let report = server.wait_for_line(" changed: ", STARTUP);
+    assert!(report.contains("changed: built"), "{report}");
+    assert_eq!(server.get(PAGE).build_id(), id);
+    assert_eq!(
+        server.get("/kb/guides/network-diagram/").build_id(),
+        guide_id
+    );
+    let list = server.get("/kb/incidents/");
+    assert!(list.body.contains("Retitled incident"), "{}", list.body);
+}
+
+#[test]
+fn front_matter_edits_that_reach_other_pages_wait_for_the_full_build() {
+    let site = temp_site("serve");
+    let mut server = Server::start(site.path(), &[]);
+    let doc = site.path().join(DOC);
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let title = "title: First incident\n";
+    let add = |line: &str| text.replacen(title, &format!("{title}{line}\n"), 1);
+    // Each edit of the original file, and what only the full build shows.
+    let edits = [
+        // A new URL: the old one goes away.
+        (add("slug: moved"), "/kb/incidents/moved/", "Original body"),
+        // A new id, which other documents may refer to.
+        (text.replace("id: INC-1\n", "id: INC-9\n"), PAGE, "INC-9"),
+        // A new cross reference, resolved against the whole site.
+        (
+            add("related: [INC-2]"),
+            PAGE,
+            "href=\"/kb/incidents/second/\"",
+        ),
+        // A tag no page had: its term page does not exist yet.
+        (add("tags: [freshtag]"), PAGE, "href=\"/kb/tags/freshtag/\""),
+    ];
+    for (edited, path, shown) in edits {
+        std::fs::write(&doc, &edited).unwrap();
+        let report = server.wait_for_line(" changed: ", STARTUP);
+        assert!(report.contains("changed: built"), "{edited}\n{report}");
+        let page = server.get(path);
+        assert_eq!(page.status, 200, "{edited}");
+        assert!(page.body.contains(shown), "{edited}\n{}", page.body);
+        // Back to the original, so the next edit changes one thing.
+        std::fs::write(&doc, &text).unwrap();
+        server.wait_for_line("changed: built", STARTUP);
+    }
+    // The original is back, without the term page of the tag.
+    assert!(server.get(PAGE).body.contains("Original body zebraone."));
+    assert_eq!(server.get("/kb/tags/freshtag/").status, 404);
 }

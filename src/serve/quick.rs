@@ -1,14 +1,17 @@
-//! The fast path of a rebuild. When a save changed only the Markdown body of
-//! published documents — their front matter is byte for byte what the last
-//! good build read — no document's URL, title, metadata or publication
-//! changes, so nothing but their own pages can look different before lists,
-//! feeds and the search index catch up. Those pages are validated and
-//! re-rendered alone, by the same functions as the full build, and shown at
-//! once; the full build runs right after and replaces them (and reports what
-//! only it can see, such as a broken anchor in another page).
+//! The fast path of a rebuild. When a save changed only the Markdown body or
+//! the front matter of published documents, and nothing in it can change
+//! another page or the site's map of URLs (see [`is_local_front_matter_edit`]:
+//! same URL, publication, id, aliases and cross references, no new taxonomy
+//! term), then nothing but their own pages can look different before lists,
+//! taxonomies, feeds and the search index catch up. Those pages are validated
+//! and re-rendered alone, by the same functions as the full build, and shown
+//! at once; the full build runs right after and replaces them (and reports
+//! what only it can see, such as a broken anchor in another page). Other
+//! edits — a new slug or id, a document published or withdrawn, a changed
+//! `related` list — wait for the full build.
 
 use crate::content::load::read_source;
-use crate::content::validate;
+use crate::content::{validate, Document, Located};
 use crate::diagnostics::Diagnostic;
 use crate::pipeline::BuildOptions;
 use crate::site::Site;
@@ -24,7 +27,7 @@ pub enum Outcome {
 }
 
 /// Re-renders the pages of `changed` documents into `site` (the model of the
-/// last good build), or None when the change is not body-only (the full
+/// last good build), or None when the change may reach other pages (the full
 /// build alone can tell what it touches).
 pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Outcome> {
     if changed.is_empty() || !changed.iter().all(|p| is_document(p)) {
@@ -51,7 +54,9 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         );
         let Some(doc) = doc else { continue };
         let old = &site.pages[index].doc;
-        if doc.front_matter_hash != old.front_matter_hash {
+        if doc.front_matter_hash != old.front_matter_hash
+            && !is_local_front_matter_edit(site, old, &doc)
+        {
             return None;
         }
         edits.push((index, doc, file.text));
@@ -85,6 +90,65 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         site.pages[index].links = body.links;
     }
     Some(Outcome::Pages(pages))
+}
+
+/// Whether `new`, the edited front matter of the published `old`, changes
+/// its own page only. Anything else the front matter holds (title, dates,
+/// summary, severity, status, timeline, TLP within the ceiling, ...) shows on
+/// other pages only through lists, taxonomies, feeds and the search index,
+/// which the full build catches up. Each check guards what would not:
+fn is_local_front_matter_edit(site: &Site, old: &Document, new: &Document) -> bool {
+    fn id(doc: &Document) -> Option<&str> {
+        let id = doc.incident.as_ref()?.id.as_ref()?;
+        Some(&id.value)
+    }
+    fn related(doc: &Document) -> &[Located<String>] {
+        doc.incident.as_ref().map_or(&[], |i| &i.related)
+    }
+    fn about(doc: &Document) -> &[Located<String>] {
+        doc.faq.as_ref().map_or(&[], |f| &f.incidents)
+    }
+    let vendors = new
+        .incident
+        .as_ref()
+        .map(|i| i.vendors())
+        .unwrap_or_default();
+    // Still published: otherwise the page goes away, and links to it break.
+    site.publication.check(new).is_ok()
+        // The same URL (`slug:`): other pages link to it, and it may collide.
+        && new.path == old.path
+        // The same template and list page (both follow the file's folder today).
+        && new.kind == old.kind
+        && new.section == old.section
+        // The same id: `related` and FAQ `incidents` of other documents resolve
+        // by it, and ids must be unique across the site.
+        && id(new) == id(old)
+        // The same aliases: each is a redirect page that may collide.
+        && same_values(&new.meta.aliases, &old.meta.aliases)
+        // The same cross references: only the whole site resolves (and
+        // reports) them, and a FAQ's `incidents` show on those incidents.
+        && same_values(related(new), related(old))
+        && same_values(about(new), about(old))
+        // Tags and vendors the site already has: the page links to their term
+        // pages, which only the full build makes.
+        && has_terms(site, "tags", &new.meta.tags)
+        && has_terms(site, "vendors", &vendors)
+}
+
+/// Whether two front matter lists hold the same values (wherever they were written).
+fn same_values(a: &[Located<String>], b: &[Located<String>]) -> bool {
+    a.iter().map(|l| &l.value).eq(b.iter().map(|l| &l.value))
+}
+
+/// Whether every name in `names` has a term page in `taxonomy`.
+fn has_terms<S: AsRef<str>>(site: &Site, taxonomy: &str, names: &[S]) -> bool {
+    let Some(taxonomy) = site.taxonomies.iter().find(|t| t.name == taxonomy) else {
+        return names.is_empty();
+    };
+    names.iter().all(|name| {
+        let slug = crate::content::slugify(name.as_ref());
+        taxonomy.terms.iter().any(|term| term.slug == slug)
+    })
 }
 
 /// A document under `content/` (not a folder's `_index.md`).

@@ -3,14 +3,16 @@
 //! ```sh
 //! cargo build --release --bin seckb --example serve-bench
 //! # Save-to-reload: edit one document N times; time the reload event and the new page.
-//! target/release/examples/serve-bench reload --site DIR [--doc content/x.md --page x/] [--edits 10]
+//! target/release/examples/serve-bench reload --site DIR [--doc content/x.md --page x/] [--edits 10] \
+//!   [--edit body|front-matter]
 //! # Load: REQUESTS GETs over CONNECTIONS keep-alive connections, loopback only.
 //! target/release/examples/serve-bench load --site DIR [--requests 20000] [--connections 50]
 //! ```
 //!
-//! `reload` appends a paragraph to the document, then measures the time from
+//! `reload` appends a paragraph to the document (or, with `--edit
+//! front-matter`, rewrites its `title:` line), then measures the time from
 //! the write to the `reload` event on the page's event stream (what an open
-//! browser tab waits for) and to the served page holding the new paragraph;
+//! browser tab waits for) and to the served page holding the new text;
 //! it also reports the rebuild time seckb prints. `load` cycles through every
 //! page of the sitemap plus a stylesheet, a script and an unknown path (404),
 //! checks each status and body length, and counts every failure as an error.
@@ -32,6 +34,8 @@ struct Args {
     doc: Option<String>,
     page: Option<String>,
     edits: usize,
+    /// Edit the `title:` line instead of appending to the body.
+    front_matter: bool,
     requests: usize,
     connections: usize,
 }
@@ -47,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
         doc: None,
         page: None,
         edits: 10,
+        front_matter: false,
         requests: 20_000,
         connections: 50,
     };
@@ -58,6 +63,13 @@ fn parse_args() -> Result<Args, String> {
             "--doc" => parsed.doc = Some(value),
             "--page" => parsed.page = Some(value),
             "--edits" => parsed.edits = number()?,
+            "--edit" => {
+                parsed.front_matter = match value.as_str() {
+                    "body" => false,
+                    "front-matter" => true,
+                    other => return Err(format!("--edit {other}: expected body or front-matter")),
+                }
+            }
             "--requests" => parsed.requests = number()?,
             "--connections" => parsed.connections = number()?.max(1),
             _ => return Err(format!("unknown flag {flag}")),
@@ -260,8 +272,9 @@ fn reload(args: &Args) -> Result<(), String> {
     let start = Instant::now();
     let server = Server::start(&args.site)?;
     println!(
-        "serve: first build and start {:.0} ms; editing {doc} {} times",
+        "serve: first build and start {:.0} ms; editing the {} of {doc} {} times",
         millis(start.elapsed()),
+        if args.front_matter { "title" } else { "body" },
         args.edits
     );
     let path = format!("{}{page}", server.base_path);
@@ -300,7 +313,12 @@ fn reload(args: &Args) -> Result<(), String> {
             }
             let marker = format!("serve-bench edit {edit} zq{}", start.elapsed().as_nanos());
             let saved = Instant::now();
-            std::fs::write(&file, format!("{original}\n{marker}\n")).map_err(|e| e.to_string())?;
+            let edited = if args.front_matter {
+                retitled(&original, &marker).ok_or(format!("{doc} has no `title:` line"))?
+            } else {
+                format!("{original}\n{marker}\n")
+            };
+            std::fs::write(&file, edited).map_err(|e| e.to_string())?;
             while !seen.contains("event: reload") {
                 let n = events.read(&mut buffer).map_err(|e| e.to_string())?;
                 if n == 0 {
@@ -319,7 +337,7 @@ fn reload(args: &Args) -> Result<(), String> {
                 }
             }
             page_ms.push(millis(saved.elapsed()));
-            // seckb's own report: the page alone (body-only edits), then the site.
+            // seckb's own report: the page alone (its fast path), then the site.
             let line = server.line_with(" changed: ")?;
             if line.contains("page re-rendered") {
                 quick_ms.extend(reported_ms(&line));
@@ -343,6 +361,17 @@ fn reload(args: &Args) -> Result<(), String> {
         println!("{what:<32} median {median:7.1} ms   min {min:7.1}   max {max:7.1}");
     }
     Ok(())
+}
+
+/// `text` with its first `title:` line (in the front matter) set to `title`.
+fn retitled(text: &str, title: &str) -> Option<String> {
+    let start = if text.starts_with("title:") {
+        0
+    } else {
+        text.find("\ntitle:")? + 1
+    };
+    let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    Some(format!("{}title: {title}{}", &text[..start], &text[end..]))
 }
 
 /// The `in N ms` of one of seckb's report lines.

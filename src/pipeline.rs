@@ -210,7 +210,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     let decorator = options
         .preview
         .then(|| crate::preview::Decorator::new(&site));
-    let terms = crate::search::Terms::default();
+    let terms = crate::search::Tables::default();
     let link_urls = crate::interner::Interner::default();
     let emit = render::Emit {
         sink,

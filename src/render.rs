@@ -573,7 +573,7 @@ fn render_document(
 pub struct Emit<'a> {
     pub sink: &'a Sink,
     pub decorator: Option<&'a crate::preview::Decorator>,
-    pub terms: &'a crate::search::Terms,
+    pub terms: &'a crate::search::Tables,
     /// The URLs pages link to, numbered for the link check.
     pub urls: &'a crate::interner::Interner,
 }

@@ -67,7 +67,7 @@ fn main() -> ExitCode {
         let input = entries.clone();
         let sink = seckb::output::Sink::memory();
         let start = Instant::now();
-        let terms = seckb::search::Terms::default();
+        let terms = seckb::search::Tables::default();
         let prepared: Vec<_> = input
             .into_par_iter()
             .enumerate()

@@ -47,7 +47,7 @@ pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
 /// (two incidents sharing one CSAF file name).
 pub fn add_all(
     site: &Site,
-    search: (Vec<crate::search::Prepared>, &crate::search::Terms),
+    search: (Vec<crate::search::Prepared>, &crate::search::Tables),
     sink: &crate::output::Sink,
     output: &mut Output,
     now: chrono::DateTime<chrono::Utc>,

@@ -235,8 +235,12 @@ pub fn files(index: Index) -> Files {
 
     // The tag facet: each tag's documents.
     let mut tags: BTreeMap<&str, (&str, Vec<u32>)> = BTreeMap::new();
-    for (doc, (entry, _)) in index.entries.iter().enumerate() {
-        for (slug, name) in &entry.tags {
+    for (doc, entry) in index.entries.iter().enumerate() {
+        let named = entry
+            .tags
+            .iter()
+            .filter_map(|&t| index.tags.get(t).split_once('\0'));
+        for (slug, name) in named {
             tags.entry(slug)
                 .or_insert((name, Vec::new()))
                 .1
@@ -257,10 +261,10 @@ pub fn files(index: Index) -> Files {
         hash.update([0]);
         hash.update(bytes);
     }
-    for (doc, (_, (_, _, bytes_hash))) in index.entries.iter().enumerate() {
+    for (doc, entry) in index.entries.iter().enumerate() {
         hash.update(format!("docs/{doc}.json").as_bytes());
         hash.update([0]);
-        hash.update(bytes_hash.to_le_bytes());
+        hash.update(entry.file.hash.to_le_bytes());
     }
     let generation: String = hash
         .finalize()
@@ -304,8 +308,13 @@ pub fn files(index: Index) -> Files {
         .entries
         .into_iter()
         .enumerate()
-        .map(|(doc, (_, (provisional, content, _)))| {
-            (provisional, format!("docs/{doc}.json"), content)
+        .map(|(doc, entry)| {
+            let file = entry.file;
+            (
+                file.provisional.into(),
+                format!("docs/{doc}.json"),
+                file.content,
+            )
         })
         .collect();
     Files { files, documents }

@@ -6,6 +6,7 @@
 use super::entries::Entry;
 use super::tokenize::{each_token, Role};
 use crate::content::{Kind, Severity, Status};
+use crate::interner::Interner;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -45,52 +46,85 @@ pub struct Group {
     pub year: Option<i32>,
 }
 
-/// Every distinct term of the site, numbered as the document pass meets
-/// them, so an entry's postings are numbers instead of strings.
-pub type Terms = crate::interner::Interner;
+/// The string tables the threads of the document pass share while they
+/// prepare entries: terms (so postings are numbers, not strings) and tags.
+#[derive(Default)]
+pub struct Tables {
+    terms: Interner,
+    /// `slug` NUL `display name`.
+    tags: Interner,
+}
+
+/// What orders an entry in the index ([`order`]).
+#[derive(Debug)]
+pub struct Key {
+    pub kind: Kind,
+    pub severity: Option<Severity>,
+    pub status: Option<Status>,
+    pub year: Option<i32>,
+    /// `YYYY-MM-DD`.
+    date: Option<Box<str>>,
+    url: Box<str>,
+}
 
 /// One entry as the document pass leaves it: what orders it, its tags, its
 /// terms and its document file (already handed to the sink under a
 /// provisional name: its number is known only once every entry is).
 pub struct Prepared {
-    pub entry: Entry,
-    /// Its postings by term number: [`Postings`].
+    key: Key,
+    /// Numbers in [`Tables::tags`].
+    tags: Box<[u32]>,
     postings: Postings,
-    /// Where the document file is now, and a hash of its bytes.
-    pub file: (String, crate::output::Content, u64),
+    file: DocFile,
+}
+
+/// Where an entry's document file is now, and a hash of its bytes.
+#[derive(Debug)]
+pub struct DocFile {
+    pub provisional: Box<str>,
+    pub content: crate::output::Content,
+    pub hash: u64,
 }
 
 impl Prepared {
     /// Inverts `entry` and hands its document file to `sink` as
-    /// `provisional` (under `search/`); the entry keeps no text.
+    /// `provisional` (under `search/`); what is kept is small.
     pub fn new(
-        mut entry: Entry,
-        terms: &Terms,
+        entry: Entry,
+        tables: &Tables,
         sink: &crate::output::Sink,
         provisional: String,
     ) -> Prepared {
         let postings = Postings::new(
             postings_of(&entry)
                 .into_iter()
-                .map(|(term, p)| (terms.id(&term), pack(&p)))
+                .map(|(term, p)| (tables.terms.id(&term), pack(&p)))
                 .collect(),
         );
         let bytes = super::format::doc_file(&entry);
         let hash = crate::content::hash_bytes(&bytes);
         let content = sink.put(&format!("{}/{provisional}", super::DIR), bytes);
-        // Past here an entry is only ordered and counted in the tag facet.
-        entry.text = String::new();
-        entry.summary = String::new();
-        entry.title = String::new();
-        entry.parent = None;
-        entry.vendors = Vec::new();
-        entry.ids = Vec::new();
-        entry.meta = Vec::new();
-        entry.tags.shrink_to_fit();
+        let tags = entry
+            .tags
+            .iter()
+            .map(|(slug, name)| tables.tags.id(&format!("{slug}\0{name}")))
+            .collect();
         Prepared {
-            entry,
+            key: Key {
+                kind: entry.kind,
+                severity: entry.severity,
+                status: entry.status,
+                year: entry.year,
+                date: entry.date.map(String::into_boxed_str),
+                url: entry.url.into_boxed_str(),
+            },
+            tags,
             postings,
-            file: (provisional, content, hash),
+            file: DocFile {
+                provisional: provisional.into_boxed_str(),
+                content,
+                hash,
+            },
         }
     }
 }
@@ -170,11 +204,19 @@ pub struct TermPostings {
     previous: u32,
 }
 
+/// An entry once numbered: its tags and document file.
 #[derive(Debug)]
+pub struct Numbered {
+    /// Numbers in `Index::tags`.
+    pub tags: Box<[u32]>,
+    pub file: DocFile,
+}
+
 pub struct Index {
-    /// Entries without their text, in document-number order, with where
-    /// their document file is.
-    pub entries: Vec<(Entry, (String, crate::output::Content, u64))>,
+    /// In document-number order.
+    pub entries: Vec<Numbered>,
+    /// Tags as `slug` NUL `display name`.
+    pub tags: crate::interner::Table,
     pub groups: Vec<Group>,
     /// In term order.
     pub terms: Vec<TermPostings>,
@@ -200,7 +242,7 @@ fn status_rank(s: Option<Status>) -> usize {
 
 /// Facet order: kind, most severe, earliest status, newest year and date;
 /// the URL breaks ties so the order never depends on the input order.
-fn order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+fn order(a: &Key, b: &Key) -> std::cmp::Ordering {
     kind_rank(a.kind)
         .cmp(&kind_rank(b.kind))
         .then_with(|| severity_rank(a.severity).cmp(&severity_rank(b.severity)))
@@ -268,12 +310,12 @@ fn postings_of(entry: &Entry) -> HashMap<String, Posting> {
 
 /// Numbers the entries in facet order and encodes every term's postings in
 /// that order, freeing each entry's postings as it goes.
-pub fn build(prepared: Vec<Prepared>, terms: &Terms) -> Index {
+pub fn build(prepared: Vec<Prepared>, tables: &Tables) -> Index {
     let mut prepared = prepared;
-    prepared.sort_by(|a, b| order(&a.entry, &b.entry));
+    prepared.sort_by(|a, b| order(&a.key, &b.key));
     let mut groups: Vec<Group> = Vec::new();
     for (i, p) in prepared.iter().enumerate() {
-        let e = &p.entry;
+        let e = &p.key;
         let group = Group {
             start: i as u32,
             kind: e.kind,
@@ -290,7 +332,7 @@ pub fn build(prepared: Vec<Prepared>, terms: &Terms) -> Index {
         }
     }
     // Term numbers are sparse (shard in the low bits): give each a slot.
-    let names = terms.take();
+    let names = tables.terms.take();
     let mut slot: HashMap<u32, usize> = HashMap::with_capacity(names.len());
     let mut table: Vec<TermPostings> = Vec::with_capacity(names.len());
     for (id, term) in names.iter() {
@@ -303,6 +345,7 @@ pub fn build(prepared: Vec<Prepared>, terms: &Terms) -> Index {
         });
     }
     drop(names);
+    let tags = tables.tags.take();
     let mut entries = Vec::with_capacity(prepared.len());
     for (doc, p) in prepared.into_iter().enumerate() {
         let doc = doc as u32;
@@ -313,7 +356,10 @@ pub fn build(prepared: Vec<Prepared>, terms: &Terms) -> Index {
                 t.count += 1;
             }
         }
-        entries.push((p.entry, p.file));
+        entries.push(Numbered {
+            tags: p.tags,
+            file: p.file,
+        });
     }
     drop(slot);
     table.retain(|t| t.count > 0);
@@ -323,6 +369,7 @@ pub fn build(prepared: Vec<Prepared>, terms: &Terms) -> Index {
     }
     Index {
         entries,
+        tags,
         groups,
         terms: table,
     }

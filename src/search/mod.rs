@@ -16,13 +16,13 @@ use rayon::prelude::*;
 /// Where the index lives in the output.
 pub const DIR: &str = "search";
 
-pub use index::{Prepared, Terms};
+pub use index::{Prepared, Tables};
 
 /// Builds the index of the entries the document pass prepared and adds its
 /// files under `search/`; the document files move from their provisional
 /// names to their numbers.
-pub fn add(prepared: Vec<Prepared>, terms: &Terms, sink: &Sink, output: &mut Output) {
-    let files = format::files(index::build(prepared, terms));
+pub fn add(prepared: Vec<Prepared>, tables: &Tables, sink: &Sink, output: &mut Output) {
+    let files = format::files(index::build(prepared, tables));
     for (path, bytes) in files.files {
         output.insert_bytes(format!("{DIR}/{path}"), bytes);
     }

@@ -15,6 +15,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// List pages showing at least this many documents are rendered after the
+/// exports, not beside them.
+const LONG_LIST: usize = 10_000;
+
+/// Document summaries the list pages rendered at once may hold between
+/// them: about 10 KB each, so some 600 MB (a list longer than this is
+/// rendered alone).
+const LIST_WAVE: usize = 60_000;
+
 /// What a build reads and decides.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -252,14 +261,26 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     shared.set_listed(listed);
     timer.lap("render documents");
 
-    // The exports, then the list pages: run side by side they were 8% faster
-    // but needed a third more memory at 100,000 documents (each holds large
-    // transient trees: the search index, the longest lists).
-    let mut exports = Output::default();
-    let export_diagnostics =
-        outputs::add_all(&site, (search_entries, &terms), sink, &mut exports, now);
-    sink.drain(&mut exports);
-    let lists = render::render_lists(&site, &tera, &theme, &shared, &emit);
+    // The exports run beside the short list pages; the long lists follow,
+    // in waves of bounded size (`render::render_lists`): the exports and a
+    // long list each hold large transient trees (the search index, a JSON
+    // summary of every document listed).
+    let (long, short): (Vec<_>, Vec<_>) = render::list_jobs(&site, &tera, &theme, &shared)
+        .into_iter()
+        .partition(|job| job.entries >= LONG_LIST);
+    let (short, (exports, export_diagnostics)) = rayon::join(
+        || render::render_lists(short, &emit, LIST_WAVE),
+        || {
+            let mut exports = Output::default();
+            let d = outputs::add_all(&site, (search_entries, &terms), sink, &mut exports, now);
+            sink.drain(&mut exports);
+            (exports, d)
+        },
+    );
+    let lists = short.and_then(|mut short| {
+        short.extend(render::render_lists(long, &emit, LIST_WAVE)?);
+        Ok(short)
+    });
     drop(shared);
     for page in &mut site.pages {
         page.kept = None;

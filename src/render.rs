@@ -709,58 +709,65 @@ fn gather<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnost
     }
 }
 
-/// Renders every HTML page that is not a document's: list, taxonomy, home,
-/// search, 404 and redirect pages. Runs after the document pass, whose
-/// summaries the lists show.
-pub fn render_lists(
-    site: &Site,
-    tera: &Tera,
-    theme: &Theme,
-    shared: &Shared,
-    emit: &Emit,
-) -> Result<Vec<Emitted>, Vec<Diagnostic>> {
+/// A page to render after the document pass, and how many document
+/// summaries its context holds (what its memory grows with).
+pub struct ListJob<'a> {
+    pub entries: usize,
+    job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>,
+}
+
+type RenderResult = Result<RenderedPage, Diagnostic>;
+
+/// Every HTML page that is not a document's: list, taxonomy, home, search,
+/// 404 and redirect pages, to render once the document pass has made the
+/// summaries the lists show ([`render_lists`]).
+pub fn list_jobs<'a>(
+    site: &'a Site,
+    tera: &'a Tera,
+    theme: &'a Theme,
+    shared: &'a Shared,
+) -> Vec<ListJob<'a>> {
     let urls = &site.urls;
-    let mut jobs: Vec<Box<dyn Fn() -> Result<RenderedPage, Diagnostic> + Sync + '_>> = Vec::new();
-    // Long lists are rendered apart (see below).
-    let mut long: Vec<Box<dyn Fn() -> Result<RenderedPage, Diagnostic> + Sync + '_>> = Vec::new();
+    let mut jobs: Vec<ListJob<'a>> = Vec::new();
+    let mut push = |entries: usize, job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>| {
+        jobs.push(ListJob { entries, job });
+    };
 
     for list in &site.lists {
-        let queue = if list.pages.len() >= LONG_LIST {
-            &mut long
-        } else {
-            &mut jobs
-        };
-        queue.push(Box::new(move || {
-            let mut ctx = shared.context(
-                "section",
-                &list.section.title,
-                urls.absolute(&list.path),
-                false,
-            );
-            insert_owned(
-                &mut ctx,
-                "section",
-                with(
-                    json!({
-                        "kind": list.section.kind,
-                        "name": list.section.name,
-                        "title": list.section.title,
-                        "description": list.section.description,
-                        "url": list.url,
-                        "content": list.intro_html,
-                    }),
-                    "pages",
-                    shared.list(site, &list.pages),
-                ),
-            );
-            render_one(
-                tera,
-                theme,
-                "section.html",
-                Urls::output_file(&list.path),
-                &ctx,
-            )
-        }));
+        push(
+            list.pages.len(),
+            Box::new(move || {
+                let mut ctx = shared.context(
+                    "section",
+                    &list.section.title,
+                    urls.absolute(&list.path),
+                    false,
+                );
+                insert_owned(
+                    &mut ctx,
+                    "section",
+                    with(
+                        json!({
+                            "kind": list.section.kind,
+                            "name": list.section.name,
+                            "title": list.section.title,
+                            "description": list.section.description,
+                            "url": list.url,
+                            "content": list.intro_html,
+                        }),
+                        "pages",
+                        shared.list(site, &list.pages),
+                    ),
+                );
+                render_one(
+                    tera,
+                    theme,
+                    "section.html",
+                    Urls::output_file(&list.path),
+                    &ctx,
+                )
+            }),
+        );
     }
     for tax in &site.taxonomies {
         let terms: Vec<Value> = tax
@@ -771,37 +778,39 @@ pub fn render_lists(
         let taxonomy = json!({"name": tax.name, "title": tax.title, "url": urls.path(&tax.path()), "terms": terms});
         let taxonomy = std::sync::Arc::new(taxonomy);
         let t = taxonomy.clone();
-        jobs.push(Box::new(move || {
-            let mut ctx = shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
-            ctx.insert("taxonomy", &*t);
-            render_one(
-                tera,
-                theme,
-                "taxonomy.html",
-                Urls::output_file(&tax.path()),
-                &ctx,
-            )
-        }));
+        push(
+            0,
+            Box::new(move || {
+                let mut ctx =
+                    shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
+                ctx.insert("taxonomy", &*t);
+                render_one(
+                    tera,
+                    theme,
+                    "taxonomy.html",
+                    Urls::output_file(&tax.path()),
+                    &ctx,
+                )
+            }),
+        );
         for term in &tax.terms {
             let t = taxonomy.clone();
-            let queue = if term.pages.len() >= LONG_LIST {
-                &mut long
-            } else {
-                &mut jobs
-            };
-            queue.push(Box::new(move || {
-                let path = tax.term_path(term);
-                let title = format!("{}: {}", tax.title, term.name);
-                let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
-                ctx.insert("taxonomy", &*t);
-                let value = json!({"name": term.name, "url": urls.path(&path)});
-                insert_owned(
-                    &mut ctx,
-                    "term",
-                    with(value, "pages", shared.list(site, &term.pages)),
-                );
-                render_one(tera, theme, "term.html", Urls::output_file(&path), &ctx)
-            }));
+            push(
+                term.pages.len(),
+                Box::new(move || {
+                    let path = tax.term_path(term);
+                    let title = format!("{}: {}", tax.title, term.name);
+                    let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
+                    ctx.insert("taxonomy", &*t);
+                    let value = json!({"name": term.name, "url": urls.path(&path)});
+                    insert_owned(
+                        &mut ctx,
+                        "term",
+                        with(value, "pages", shared.list(site, &term.pages)),
+                    );
+                    render_one(tera, theme, "term.html", Urls::output_file(&path), &ctx)
+                }),
+            );
         }
     }
     // The home page lists every open incident.
@@ -814,58 +823,75 @@ pub fn render_lists(
                 .is_some_and(|i| i.status != Status::Resolved)
         })
         .count();
-    let queue = if open >= LONG_LIST {
-        &mut long
-    } else {
-        &mut jobs
-    };
-    queue.push(Box::new(move || {
-        let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-        insert_owned(&mut ctx, "home", home_json(site, shared));
-        render_one(tera, theme, "index.html", "index.html".into(), &ctx)
-    }));
-    jobs.push(Box::new(move || {
-        let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
-        render_one(tera, theme, "search.html", "search/index.html".into(), &ctx)
-    }));
-    jobs.push(Box::new(move || {
-        let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
-        render_one(tera, theme, "404.html", "404.html".into(), &ctx)
-    }));
+    push(
+        open,
+        Box::new(move || {
+            let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
+            insert_owned(&mut ctx, "home", home_json(site, shared));
+            render_one(tera, theme, "index.html", "index.html".into(), &ctx)
+        }),
+    );
+    push(
+        0,
+        Box::new(move || {
+            let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
+            render_one(tera, theme, "search.html", "search/index.html".into(), &ctx)
+        }),
+    );
+    push(
+        0,
+        Box::new(move || {
+            let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
+            render_one(tera, theme, "404.html", "404.html".into(), &ctx)
+        }),
+    );
     for (alias, target) in &site.aliases {
-        jobs.push(Box::new(move || {
-            let page = &site.pages[*target];
-            // The redirect is root-relative, so it stays on the host that
-            // serves the site (a preview, a mirror); `canonical` is absolute.
-            let canonical = urls.absolute(&page.doc.path);
-            let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
-            ctx.insert("target", &urls.path(&page.doc.path));
-            render_one(tera, theme, "alias.html", Urls::output_file(alias), &ctx)
-        }));
+        push(
+            0,
+            Box::new(move || {
+                let page = &site.pages[*target];
+                // The redirect is root-relative, so it stays on the host that
+                // serves the site (a preview, a mirror); `canonical` is absolute.
+                let canonical = urls.absolute(&page.doc.path);
+                let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
+                ctx.insert("target", &urls.path(&page.doc.path));
+                render_one(tera, theme, "alias.html", Urls::output_file(alias), &ctx)
+            }),
+        );
     }
 
-    // A list page's context holds a JSON tree of every document it shows
-    // (about 10 KB each): the long lists are rendered one after another on
-    // one thread while the other pages take the rest, so no two of them are
-    // in memory at once (at 100,000 documents each takes hundreds of MB).
-    let (mut results, rest): (Vec<Result<Emitted, Diagnostic>>, Vec<_>) = rayon::join(
-        || {
-            long.iter()
-                .map(|job| job().map(|page| emit.emit(page)))
-                .collect()
-        },
-        || {
-            jobs.par_iter()
-                .map(|job| job().map(|page| emit.emit(page)))
-                .collect()
-        },
-    );
-    results.extend(rest);
-    gather(results)
+    jobs
 }
 
-/// Lists of at least this many documents are long (see `render_lists`).
-const LONG_LIST: usize = 10_000;
+/// Renders `jobs` in parallel, in waves of at most `budget` summaries
+/// between them: a list page's context holds a JSON tree of every document
+/// it shows (about 10 KB each), and at 100,000 documents two long lists at
+/// once took hundreds of MB more. Each wave takes the longest job left and
+/// fills up with shorter ones, so both cores keep working.
+pub fn render_lists(
+    mut jobs: Vec<ListJob>,
+    emit: &Emit,
+    budget: usize,
+) -> Result<Vec<Emitted>, Vec<Diagnostic>> {
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.entries));
+    let mut results = Vec::with_capacity(jobs.len());
+    while !jobs.is_empty() {
+        let mut total = 0;
+        let (wave, later): (Vec<ListJob>, Vec<ListJob>) = jobs.into_iter().partition(|job| {
+            let fits = total == 0 || total + job.entries <= budget;
+            if fits {
+                total += job.entries.max(1);
+            }
+            fits
+        });
+        results.par_extend(
+            wave.par_iter()
+                .map(|j| (j.job)().map(|page| emit.emit(page))),
+        );
+        jobs = later;
+    }
+    gather(results)
+}
 
 fn home_json(site: &Site, shared: &Shared) -> Value {
     let mut open: Vec<usize> = site

@@ -2,8 +2,8 @@
 //! string is stored once and named by a `u32`, so what a build keeps per
 //! document (search postings, link-check URLs) is numbers, not strings.
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 /// Shards of the table (a power of two), so threads rarely wait on one.
@@ -15,7 +15,7 @@ pub struct Interner {
 
 #[derive(Default)]
 struct Shard {
-    ids: HashMap<Box<str>, u32>,
+    ids: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }
 
@@ -30,9 +30,9 @@ impl Default for Interner {
 impl Interner {
     /// The number of `s`: its shard in the low bits, its place in the shard above.
     pub fn id(&self, s: &str) -> u32 {
-        let mut hasher = std::hash::DefaultHasher::new();
-        s.hash(&mut hasher);
-        let shard = hasher.finish() as usize % SHARDS;
+        // Hashed with a salt: the shard's table uses the plain hash's low
+        // bits (bucket) and high bits (tag), which must not be all alike.
+        let shard = (FxBuildHasher.hash_one((s, 0x5eed_u32)) >> 58) as usize % SHARDS;
         let Ok(mut table) = self.shards[shard].lock() else {
             return u32::MAX;
         };
@@ -56,7 +56,7 @@ impl Interner {
                     shard
                         .lock()
                         .map(|mut t| {
-                            t.ids = HashMap::new();
+                            t.ids = FxHashMap::default();
                             std::mem::take(&mut t.names)
                         })
                         .unwrap_or_default()

@@ -8,6 +8,7 @@ use super::tokenize::{each_token, Role};
 use crate::content::{Kind, Severity, Status};
 use crate::interner::Interner;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// Where a term occurs in a document; a posting's flags are a union of these.
@@ -253,9 +254,9 @@ fn order(a: &Key, b: &Key) -> std::cmp::Ordering {
 }
 
 /// Terms of one entry with their postings (document number filled in later).
-fn postings_of(entry: &Entry) -> HashMap<String, Posting> {
-    let mut terms: HashMap<String, Posting> = HashMap::new();
-    let add = |text: &str, field: u32, terms: &mut HashMap<String, Posting>| {
+fn postings_of(entry: &Entry) -> FxHashMap<String, Posting> {
+    let mut terms: FxHashMap<String, Posting> = FxHashMap::default();
+    let add = |text: &str, field: u32, terms: &mut FxHashMap<String, Posting>| {
         each_token(text, |term, role, _, _| {
             let flag = if field == field::ID && role == Role::Part {
                 field::META

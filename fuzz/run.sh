@@ -41,7 +41,9 @@ for target in "${targets[@]}"; do
   if [ -n "${FUZZ_SEED_LIMIT:-}" ]; then
     corpus="$scratch/$target"
     mkdir -p "$corpus"
-    find "corpus/$target" -name 'seed-*' | sort | head -n "$FUZZ_SEED_LIMIT" | xargs cp -t "$corpus"
+    # Not `sort | head`: head closing the pipe early fails the pipeline.
+    mapfile -t seeds < <(find "corpus/$target" -name 'seed-*' | sort)
+    cp -t "$corpus" "${seeds[@]:0:$FUZZ_SEED_LIMIT}"
   fi
   echo "fuzz: $target for ${seconds}s (sanitizer: $sanitizer)"
   # shellcheck disable=SC2086

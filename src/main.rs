@@ -271,7 +271,9 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => {
-            let diagnostics = match seckb::build(&options(&publish)) {
+            // Nothing is written or kept: the pages are only checked.
+            let sink = seckb::output::Sink::discard();
+            let diagnostics = match seckb::pipeline::build_into(&options(&publish), &sink) {
                 Ok(built) => built.warnings,
                 Err(failed) => failed.diagnostics,
             };

@@ -12,7 +12,8 @@ pub enum Content {
     /// A file copied as it is (assets, static files), read when written or served.
     Copy(PathBuf),
     Embedded(&'static [u8]),
-    /// Already written to the build's staging folder by a [`Sink`].
+    /// Already written to the build's staging folder by a [`Sink`] (or,
+    /// for `seckb check`, dropped).
     Written,
 }
 
@@ -56,6 +57,8 @@ impl From<&StaticSource> for Content {
 #[derive(Debug, Default)]
 pub struct Sink {
     folder: Option<PathBuf>,
+    /// `seckb check`: files are dropped once made (their paths are kept).
+    discard: bool,
     failures: std::sync::Mutex<Vec<String>>,
 }
 
@@ -69,18 +72,29 @@ impl Sink {
     pub fn folder(folder: PathBuf) -> Sink {
         Sink {
             folder: Some(folder),
-            failures: Default::default(),
+            ..Sink::default()
+        }
+    }
+
+    /// Files are made and dropped (a build that only checks).
+    pub fn discard() -> Sink {
+        Sink {
+            discard: true,
+            ..Sink::default()
         }
     }
 
     /// Whether files stay in memory.
     pub fn keeps(&self) -> bool {
-        self.folder.is_none()
+        self.folder.is_none() && !self.discard
     }
 
     /// Takes the file at output path `path`; returns what the output map
     /// holds for it.
     pub fn put(&self, path: &str, bytes: Vec<u8>) -> Content {
+        if self.discard {
+            return Content::Written;
+        }
         let Some(folder) = &self.folder else {
             return Content::Bytes(bytes);
         };
@@ -99,21 +113,25 @@ impl Sink {
     /// A file at output path `path` written piece by piece, so a large one
     /// (the incidents API) is never whole in memory in `seckb build`.
     pub fn stream(&self, path: &str) -> Stream<'_> {
-        let file = self.folder.as_ref().map(|folder| {
-            let target = folder.join(path);
-            let file = match target.parent() {
-                Some(dir) => std::fs::create_dir_all(dir),
-                None => Ok(()),
-            }
-            .and_then(|()| std::fs::File::create(&target));
-            match file {
-                Ok(f) => Some(std::io::BufWriter::new(f)),
-                Err(e) => {
-                    self.fail(path, &e);
-                    None
+        let file = self
+            .folder
+            .as_ref()
+            .filter(|_| !self.discard)
+            .map(|folder| {
+                let target = folder.join(path);
+                let file = match target.parent() {
+                    Some(dir) => std::fs::create_dir_all(dir),
+                    None => Ok(()),
                 }
-            }
-        });
+                .and_then(|()| std::fs::File::create(&target));
+                match file {
+                    Ok(f) => Some(std::io::BufWriter::new(f)),
+                    Err(e) => {
+                        self.fail(path, &e);
+                        None
+                    }
+                }
+            });
         Stream {
             sink: self,
             path: path.to_string(),
@@ -174,6 +192,7 @@ impl Stream<'_> {
     pub fn push(&mut self, text: &str) {
         use std::io::Write;
         match &mut self.file {
+            None if self.sink.discard => {}
             None => self.memory.extend_from_slice(text.as_bytes()),
             Some(None) => {}
             Some(Some(file)) => {
@@ -189,6 +208,7 @@ impl Stream<'_> {
     pub fn finish(self) -> (String, Content) {
         use std::io::Write;
         match self.file {
+            None if self.sink.discard => (self.path, Content::Written),
             None => (self.path, Content::Bytes(self.memory)),
             Some(file) => {
                 if let Some(Err(e)) = file.map(|mut f| f.flush()) {

@@ -95,6 +95,7 @@ impl Timer {
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
         self.stages.push((name, now - self.start));
+        self.start = now;
         if let Some(hook) = &self.hook {
             hook.call(name);
         }

@@ -202,3 +202,26 @@ fn two_builds_are_byte_identical() {
     assert!(ha.len() > 50);
     assert_eq!(ha, hb);
 }
+
+#[test]
+fn stage_times_are_each_stage_alone() {
+    let options = seckb::BuildOptions {
+        root: fixture("exports"),
+        now: chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc)),
+        ..seckb::BuildOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let built = seckb::build(&options).expect("the exports fixture builds");
+    let wall = start.elapsed();
+    let stages = &built.stats.stages;
+    assert!(stages.len() >= 6, "{stages:?}");
+    // Times since the previous stage, not since the start: they add up to
+    // at most the whole build.
+    let sum: std::time::Duration = stages.iter().map(|(_, t)| *t).sum();
+    assert!(
+        sum <= wall,
+        "stages {stages:?} add up to {sum:?}, build took {wall:?}"
+    );
+}

@@ -4,7 +4,8 @@
 use crate::theme::StaticSource;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
 pub enum Content {
@@ -98,13 +99,7 @@ impl Sink {
         let Some(folder) = &self.folder else {
             return Content::Bytes(bytes);
         };
-        let target = folder.join(path);
-        let written = match target.parent() {
-            Some(dir) => std::fs::create_dir_all(dir),
-            None => Ok(()),
-        }
-        .and_then(|()| std::fs::write(&target, bytes));
-        if let Err(e) = written {
+        if let Err(e) = create(folder, path).and_then(|mut f| f.write_all(&bytes)) {
             self.fail(path, &e);
         }
         Content::Written
@@ -113,30 +108,21 @@ impl Sink {
     /// A file at output path `path` written piece by piece, so a large one
     /// (the incidents API) is never whole in memory in `seckb build`.
     pub fn stream(&self, path: &str) -> Stream<'_> {
-        let file = self
-            .folder
-            .as_ref()
-            .filter(|_| !self.discard)
-            .map(|folder| {
-                let target = folder.join(path);
-                let file = match target.parent() {
-                    Some(dir) => std::fs::create_dir_all(dir),
-                    None => Ok(()),
+        let target = match &self.folder {
+            _ if self.discard => Target::Discard,
+            None => Target::Memory(Vec::new()),
+            Some(folder) => match create(folder, path) {
+                Ok(f) => Target::File(std::io::BufWriter::new(f)),
+                Err(e) => {
+                    self.fail(path, &e);
+                    Target::Discard
                 }
-                .and_then(|()| std::fs::File::create(&target));
-                match file {
-                    Ok(f) => Some(std::io::BufWriter::new(f)),
-                    Err(e) => {
-                        self.fail(path, &e);
-                        None
-                    }
-                }
-            });
+            },
+        };
         Stream {
             sink: self,
             path: path.to_string(),
-            file,
-            memory: Vec::new(),
+            target,
         }
     }
 
@@ -179,43 +165,55 @@ impl Sink {
     }
 }
 
+/// Creates the file at output path `path` under `folder`, and its folders.
+fn create(folder: &Path, path: &str) -> std::io::Result<std::fs::File> {
+    let target = folder.join(path);
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::File::create(target)
+}
+
 /// A file being written by [`Sink::stream`].
 pub struct Stream<'a> {
     sink: &'a Sink,
     path: String,
-    /// The open file of a folder sink (None once a write failed).
-    file: Option<Option<std::io::BufWriter<std::fs::File>>>,
-    memory: Vec<u8>,
+    target: Target,
+}
+
+/// Where a [`Stream`] goes: memory, an open file, or nowhere (`seckb
+/// check`, or a file that failed; the sink has the failure).
+enum Target {
+    Memory(Vec<u8>),
+    File(std::io::BufWriter<std::fs::File>),
+    Discard,
 }
 
 impl Stream<'_> {
     pub fn push(&mut self, text: &str) {
-        use std::io::Write;
-        match &mut self.file {
-            None if self.sink.discard => {}
-            None => self.memory.extend_from_slice(text.as_bytes()),
-            Some(None) => {}
-            Some(Some(file)) => {
+        match &mut self.target {
+            Target::Memory(bytes) => bytes.extend_from_slice(text.as_bytes()),
+            Target::File(file) => {
                 if let Err(e) = file.write_all(text.as_bytes()) {
                     self.sink.fail(&self.path, &e);
-                    self.file = Some(None);
+                    self.target = Target::Discard;
                 }
             }
+            Target::Discard => {}
         }
     }
 
     /// Closes the file; returns what the output map holds for it.
     pub fn finish(self) -> (String, Content) {
-        use std::io::Write;
-        match self.file {
-            None if self.sink.discard => (self.path, Content::Written),
-            None => (self.path, Content::Bytes(self.memory)),
-            Some(file) => {
-                if let Some(Err(e)) = file.map(|mut f| f.flush()) {
+        match self.target {
+            Target::Memory(bytes) => (self.path, Content::Bytes(bytes)),
+            Target::File(mut file) => {
+                if let Err(e) = file.flush() {
                     self.sink.fail(&self.path, &e);
                 }
                 (self.path, Content::Written)
             }
+            Target::Discard => (self.path, Content::Written),
         }
     }
 }

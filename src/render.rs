@@ -275,9 +275,6 @@ pub struct Shared {
     /// document pass has made them ([`Shared::set_listed`]).
     fragments: Vec<Fragments>,
     term_urls: HashMap<(&'static str, String), String>,
-    /// `{name, url}` of every tag and vendor name the pages use, by
-    /// (taxonomy, name as written): list pages show each many times.
-    term_values: HashMap<&'static str, HashMap<String, Value>>,
 }
 
 impl Shared {
@@ -297,7 +294,7 @@ impl Shared {
                 );
             }
         }
-        let mut shared = Shared {
+        Shared {
             site: json!({
                 "title": site.config.title,
                 "description": site.config.description,
@@ -311,27 +308,7 @@ impl Shared {
             config: json!({ "extra": site.config.extra }),
             fragments: Vec::new(),
             term_urls,
-            term_values: HashMap::new(),
-        };
-        let mut values: HashMap<&'static str, HashMap<String, Value>> = HashMap::new();
-        for page in &site.pages {
-            let vendors = page.doc.incident.iter().flat_map(|i| i.vendors());
-            let names = page
-                .doc
-                .meta
-                .tags
-                .iter()
-                .map(|t| ("tags", t.as_str()))
-                .chain(vendors.map(|v| ("vendors", v)));
-            for (taxonomy, name) in names {
-                let known = values.entry(taxonomy).or_default();
-                if !known.contains_key(name) {
-                    known.insert(name.to_string(), shared.term(taxonomy, name));
-                }
-            }
         }
-        shared.term_values = values;
-        shared
     }
 
     /// A document's list fragments (see [`FRAGMENTS`]), rendered from its
@@ -365,9 +342,6 @@ impl Shared {
     }
 
     fn term(&self, taxonomy: &'static str, name: &str) -> Value {
-        if let Some(value) = self.term_values.get(taxonomy).and_then(|t| t.get(name)) {
-            return value.clone();
-        }
         let url = self
             .term_urls
             .get(&(taxonomy, crate::content::slugify(name)))

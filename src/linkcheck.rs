@@ -14,14 +14,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// The content file whose text an output page shows (a document, or a
-/// folder's `_index.md`), and the internal links its Markdown emitted.
+/// folder's `_index.md`), and the internal links its Markdown emitted: asked
+/// for only when the page has a broken link (see [`check`]).
 pub struct PageSource<'a> {
     /// Relative to the site root, as diagnostics name it.
     pub file: &'a Path,
-    /// Its text, where the build still holds it (a folder's `_index.md`);
-    /// else the file is read again to locate a broken link in it.
-    pub text: Option<&'a str>,
-    pub links: &'a [LinkRecord],
+    pub text: Cow<'a, str>,
+    pub links: Cow<'a, [LinkRecord]>,
 }
 
 /// One URL of one output page that resolves to nothing.
@@ -168,18 +167,23 @@ fn target_file(url_path: &str, page: &str, base_path: &str, output: &Output) -> 
     candidates.into_iter().find(|c| output.contains(c))
 }
 
+/// How many pages a broken URL must be found on, and in none of their
+/// content files, to be taken for a template's on the rest.
+const TEMPLATE_EVIDENCE: usize = 3;
+
 /// Checks the links of every HTML page: `pages` read as they were rendered,
 /// and any HTML file `output` still holds in memory. A broken link from
-/// content is reported at its line in the content file; one from a template,
-/// which repeats on every page the template renders, is reported once, at
-/// its line in the template where it can be found.
-pub fn check(
-    root: &Path,
+/// content is reported at its line in the content file, which `source`
+/// gives for an output page (the build keeps no Markdown link positions:
+/// at 100,000 documents they took more memory than the documents); one from
+/// a template, which repeats on every page the template renders, is
+/// reported once, at its line in the template where it can be found.
+pub fn check<'s>(
     output: &Output,
     mut pages: Vec<PageLinks>,
     urls: &crate::interner::Interner,
     base_path: &str,
-    sources: &HashMap<String, PageSource>,
+    source: &dyn Fn(&str) -> Option<PageSource<'s>>,
     theme: &Theme,
 ) -> Vec<Diagnostic> {
     let read: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
@@ -196,28 +200,35 @@ pub fn check(
         .filter(|p| !p.template.is_empty())
         .map(|p| (p.path.as_str(), p.template))
         .collect();
+    let shared_targets = SharedTargets::resolve(&urls, base_path, output);
     let mut broken: Vec<Broken> = pages
         .par_iter()
         .flat_map_iter(|p| {
-            let page_urls: Vec<&str> = p.urls.iter().map(|&u| urls.get(u)).collect();
-            broken_on_page(&p.path, &page_urls, base_path, output, &ids)
+            let page_urls = p.urls.iter().map(|&u| (urls.get(u), shared_targets.get(u)));
+            broken_on_page(&p.path, page_urls, base_path, output, &ids)
         })
         .collect();
     // Grouped by page, so each content file is indexed once.
     broken.sort_by(|a, b| a.page.cmp(&b.page));
     let mut diagnostics = Vec::new();
     let mut from_templates: BTreeMap<(Code, String), Vec<Broken>> = BTreeMap::new();
-    let mut content: Option<(&str, ContentIndex)> = None;
+    // The content file of the page the last broken link was on.
+    let mut content: Option<(String, Option<ContentIndex>)> = None;
     for b in broken {
-        if content.as_ref().is_none_or(|(page, _)| *page != b.page) {
-            content = sources
-                .get_key_value(&b.page)
-                .map(|(page, s)| (page.as_str(), ContentIndex::new(root, s)));
+        // A URL no content file held on a few pages is a template's: its
+        // other pages are not read (each read renders a document again).
+        let from_template = from_templates
+            .get(&(b.code, b.url.clone()))
+            .is_some_and(|pages| pages.len() >= TEMPLATE_EVIDENCE);
+        if !from_template && content.as_ref().is_none_or(|(page, _)| *page != b.page) {
+            content = Some((b.page.clone(), source(&b.page).map(ContentIndex::new)));
         }
-        match content
+        let located = content
             .as_mut()
-            .and_then(|(_, index)| index.locate(&b.url, base_path))
-        {
+            .filter(|_| !from_template)
+            .and_then(|(_, index)| index.as_mut())
+            .and_then(|index| index.locate(&b.url, base_path));
+        match located {
             Some((location, from_markdown)) => {
                 let help = if from_markdown {
                     "links between documents are relative .md paths; anchors come from headings (lower-case, words joined by `-`)"
@@ -241,24 +252,64 @@ pub fn check(
     diagnostics
 }
 
-fn broken_on_page(
+/// The part of a URL that names a file: before any `#fragment` or `?query`.
+fn split_url(url: &str) -> (&str, Option<&str>) {
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url, None),
+    };
+    (path.split('?').next().unwrap_or(""), fragment)
+}
+
+/// The output file of every root-relative URL in the table, which is the
+/// same from every page, resolved once: at 100,000 documents the pages hold
+/// millions of links to a few hundred thousand distinct URLs.
+struct SharedTargets(Vec<Option<Option<String>>>);
+
+impl SharedTargets {
+    fn resolve(urls: &crate::interner::Table, base_path: &str, output: &Output) -> SharedTargets {
+        let resolved: Vec<(u32, Option<String>)> = urls
+            .iter()
+            .par_bridge()
+            .filter_map(|(id, url)| {
+                let (path, _) = split_url(url);
+                path.starts_with('/')
+                    .then(|| (id, target_file(path, "", base_path, output)))
+            })
+            .collect();
+        // Numbers are dense but for the last few of each shard.
+        let size = resolved.iter().map(|(id, _)| *id as usize + 1).max();
+        let mut targets = vec![None; size.unwrap_or(0)];
+        for (id, target) in resolved {
+            targets[id as usize] = Some(target);
+        }
+        SharedTargets(targets)
+    }
+
+    /// The target of URL `id`: None when it depends on the page (relative).
+    fn get(&self, id: u32) -> Option<Option<&str>> {
+        self.0
+            .get(id as usize)
+            .and_then(|t| t.as_ref().map(Option::as_deref))
+    }
+}
+
+/// The broken ones among a page's URLs, each given with its target when it
+/// is already resolved (see [`SharedTargets`]).
+fn broken_on_page<'u>(
     page: &str,
-    urls: &[&str],
+    urls: impl Iterator<Item = (&'u str, Option<Option<&'u str>>)>,
     base_path: &str,
     output: &Output,
     ids: &HashMap<&str, &PageLinks>,
 ) -> Vec<Broken> {
     let mut found = Vec::new();
-    for &url in urls {
-        let (path, fragment) = match url.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (url, None),
-        };
-        let path = path.split('?').next().unwrap_or("");
-        let target = if path.is_empty() {
-            Some(page.to_string())
-        } else {
-            target_file(path, page, base_path, output)
+    for (url, shared) in urls {
+        let (path, fragment) = split_url(url);
+        let target: Option<Cow<str>> = match shared {
+            Some(target) => target.map(Cow::Borrowed),
+            None if path.is_empty() => Some(Cow::Borrowed(page)),
+            None => target_file(path, page, base_path, output).map(Cow::Owned),
         };
         let problem = match (&target, fragment) {
             (None, _) => Some((
@@ -267,7 +318,7 @@ fn broken_on_page(
             )),
             (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
                 let has = ids
-                    .get(t.as_str())
+                    .get(t.as_ref())
                     .is_some_and(|p| p.has_anchor(&percent_decode(f)));
                 (!has).then(|| {
                     (
@@ -294,10 +345,10 @@ fn broken_on_page(
 /// links by URL and its line starts, each built once (a file with 60,000
 /// broken links took 24 s when every link searched them from the start).
 struct ContentIndex<'a> {
-    source: &'a PageSource<'a>,
-    /// The whole file, where it still begins with the text the build holds.
+    file: &'a Path,
     text: Cow<'a, str>,
-    records: HashMap<&'a str, &'a LinkRecord>,
+    /// The line and column of the first Markdown link to each href.
+    records: HashMap<String, (usize, usize)>,
     lines: LineIndex,
     /// Searches of the text left for URLs written in raw HTML, each one a
     /// pass over the file; past them such links are reported at the file.
@@ -305,20 +356,15 @@ struct ContentIndex<'a> {
 }
 
 impl<'a> ContentIndex<'a> {
-    fn new(root: &Path, source: &'a PageSource<'a>) -> ContentIndex<'a> {
+    fn new(source: PageSource<'a>) -> ContentIndex<'a> {
         let mut records = HashMap::new();
-        for r in source.links {
-            records.entry(r.href.as_str()).or_insert(r);
+        for r in source.links.into_owned() {
+            records.entry(r.href).or_insert((r.line, r.column));
         }
-        let text = match source.text {
-            Some(text) => Cow::Borrowed(text),
-            None => crate::content::load::read_source(&root.join(source.file), source.file)
-                .map_or(Cow::Borrowed(""), |file| Cow::Owned(file.text)),
-        };
         ContentIndex {
-            lines: LineIndex::new(&text),
-            source,
-            text,
+            lines: LineIndex::new(&source.text),
+            file: source.file,
+            text: source.text,
             records,
             searches: 1_000,
         }
@@ -328,9 +374,9 @@ impl<'a> ContentIndex<'a> {
     /// Markdown link that emitted it (true), or raw HTML written in the file
     /// (false). None when the content does not hold it: it came from a template.
     fn locate(&mut self, url: &str, base_path: &str) -> Option<(Location, bool)> {
-        let (file, text) = (self.source.file, &*self.text);
-        if let Some(record) = self.records.get(url) {
-            let location = self.lines.location(file, text, record.line, record.column);
+        let (file, text) = (self.file, &*self.text);
+        if let Some(&(line, column)) = self.records.get(url) {
+            let location = self.lines.location(file, text, line, column);
             return Some((location, true));
         }
         if self.searches == 0 {
@@ -428,15 +474,7 @@ mod tests {
             statics: Default::default(),
         };
         let urls = crate::interner::Interner::default();
-        let d = check(
-            Path::new("."),
-            &out,
-            Vec::new(),
-            &urls,
-            "/kb/",
-            &HashMap::new(),
-            &theme,
-        );
+        let d = check(&out, Vec::new(), &urls, "/kb/", &|_| None, &theme);
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.len(), 3, "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("`/kb/a/#nope`")));

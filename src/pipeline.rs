@@ -8,8 +8,10 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::linkcheck::{self, PageSource};
 use crate::output::{Content, Output, Sink};
 use crate::site::{self, Publication, Site};
+use crate::urls::Urls;
 use crate::{outputs, render, theme};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -251,7 +253,6 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     let mut listed = Vec::with_capacity(documents.len());
     for (page, done) in site.pages.iter_mut().zip(documents) {
         page.summary = done.summary;
-        page.links = done.links;
         page.kept = done.kept;
         search_entries.extend(done.entries);
         listed.push(done.listed);
@@ -338,17 +339,14 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     }));
     timer.lap("collect output");
 
-    let sources = link_sources(&site);
     let broken = linkcheck::check(
-        &options.root,
         &output,
         page_links,
         &link_urls,
         site.urls.base_path(),
-        &sources,
+        &link_sources(&options.root, &site),
         &theme,
     );
-    drop(sources);
     diagnostics.extend(broken);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
@@ -444,34 +442,64 @@ fn upcoming_embargoes(
         .collect()
 }
 
-/// The content file behind each output page that shows one, for the link
-/// check: documents, folder list pages and the home page.
-fn link_sources(site: &Site) -> HashMap<String, PageSource<'_>> {
-    let pages = site.pages.iter().map(|p| {
-        let source = PageSource {
-            file: &p.doc.source,
-            text: None,
-            links: &p.links,
-        };
-        (crate::urls::Urls::output_file(&p.doc.path), source)
-    });
-    let lists = site.lists.iter().filter_map(|l| {
-        let source = PageSource {
-            file: l.section.source.as_deref()?,
-            text: Some(&l.section.text),
-            links: &l.intro_links,
-        };
-        Some((crate::urls::Urls::output_file(&l.path), source))
-    });
-    let home = site.home_section.as_ref().and_then(|s| {
-        let source = PageSource {
-            file: s.source.as_deref()?,
-            text: Some(&s.text),
-            links: &site.home_links,
-        };
-        Some(("index.html".to_string(), source))
-    });
-    pages.chain(lists).chain(home).collect()
+/// The content file behind an output page that shows one (a document, a
+/// folder's list page, the home page) and the internal links of its
+/// Markdown, for the link check to locate a broken link: a document's file
+/// is read and its Markdown rendered again. Pages are found through a table
+/// made on the first call (most builds have no broken link).
+fn link_sources<'s>(
+    root: &'s std::path::Path,
+    site: &'s Site,
+) -> impl Fn(&str) -> Option<PageSource<'s>> + 's {
+    enum Origin {
+        Document(usize),
+        List(usize),
+        Home,
+    }
+    let table = std::sync::OnceLock::new();
+    move |page: &str| {
+        let origins = table.get_or_init(|| {
+            let mut origins: HashMap<String, Origin> = HashMap::new();
+            for (i, p) in site.pages.iter().enumerate() {
+                origins.insert(Urls::output_file(&p.doc.path), Origin::Document(i));
+            }
+            for (i, l) in site.lists.iter().enumerate() {
+                origins.insert(Urls::output_file(&l.path), Origin::List(i));
+            }
+            origins.insert("index.html".into(), Origin::Home);
+            origins
+        });
+        match origins.get(page)? {
+            Origin::Document(i) => {
+                let doc = &site.pages[*i].doc;
+                let text = crate::content::load::read_source(&root.join(&doc.source), &doc.source)
+                    .ok()?
+                    .text;
+                let (body, _) = site::render_body(doc, &text, &site.links, site.config.raw_html);
+                Some(PageSource {
+                    file: &doc.source,
+                    text: Cow::Owned(text),
+                    links: Cow::Owned(body.links),
+                })
+            }
+            Origin::List(i) => {
+                let list = &site.lists[*i];
+                Some(PageSource {
+                    file: list.section.source.as_deref()?,
+                    text: Cow::Borrowed(&list.section.text),
+                    links: Cow::Borrowed(&list.intro_links),
+                })
+            }
+            Origin::Home => {
+                let home = site.home_section.as_ref()?;
+                Some(PageSource {
+                    file: home.source.as_deref()?,
+                    text: Cow::Borrowed(&home.text),
+                    links: Cow::Borrowed(&site.home_links),
+                })
+            }
+        }
+    }
 }
 
 /// Builds the site and writes it to the output folder atomically: pages go

@@ -83,8 +83,8 @@ impl Decorator {
 
     pub fn apply(&self, page: &mut RenderedPage) {
         let banner = self.banners.get(&page.path).map(String::as_str);
-        page.bytes = inject(
-            &page.bytes,
+        page.html = inject(
+            &page.html,
             banner.map(|b| (self.stylesheet.as_str(), b)),
             &self.script,
         );
@@ -145,31 +145,34 @@ fn tlp_meaning(tlp: Tlp) -> &'static str {
 
 /// Inserts `head` before `</head>` and `banner` after the `<body …>` tag (both
 /// only when given), and `script` before the last `</body>` (or at the end).
-fn inject(html: &[u8], banner: Option<(&str, &str)>, script: &str) -> Vec<u8> {
+/// Every cut is at an ASCII byte or the end, so at a character boundary.
+fn inject(html: &str, banner: Option<(&str, &str)>, script: &str) -> String {
+    let bytes = html.as_bytes();
     let mut cuts: Vec<(usize, &str)> = Vec::with_capacity(3);
     if let Some((head, banner)) = banner {
-        if let Some(i) = find_ascii_ci(html, b"</head>", false) {
+        if let Some(i) = find_ascii_ci(bytes, b"</head>", false) {
             cuts.push((i, head));
         }
-        if let Some(i) = find_ascii_ci(html, b"<body", false) {
-            if let Some(end) = html[i..].iter().position(|&b| b == b'>') {
+        if let Some(i) = find_ascii_ci(bytes, b"<body", false) {
+            if let Some(end) = bytes[i..].iter().position(|&b| b == b'>') {
                 cuts.push((i + end + 1, banner));
             }
         }
     }
     cuts.push((
-        find_ascii_ci(html, b"</body>", true).unwrap_or(html.len()),
+        find_ascii_ci(bytes, b"</body>", true).unwrap_or(html.len()),
         script,
     ));
     cuts.sort_by_key(|(i, _)| *i);
-    let mut out = Vec::with_capacity(html.len() + cuts.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(html.len() + cuts.iter().map(|(_, s)| s.len()).sum::<usize>());
     let mut at = 0;
     for (i, text) in cuts {
-        out.extend_from_slice(&html[at..i]);
-        out.extend_from_slice(text.as_bytes());
+        out.push_str(&html[at..i]);
+        out.push_str(text);
         at = i;
     }
-    out.extend_from_slice(&html[at..]);
+    out.push_str(&html[at..]);
     out
 }
 
@@ -190,14 +193,14 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_last_body_end_and_banner_after_body_start() {
-        let html = b"<html><head><title>x</title></HEAD><body class=\"a\"><p>x</p></body></html>";
+        let html = "<html><head><title>x</title></HEAD><body class=\"a\"><p>x</p></body></html>";
         let out = inject(html, Some(("<link>", "<div>B</div>")), "<script></script>");
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            out,
             "<html><head><title>x</title><link></HEAD><body class=\"a\"><div>B</div><p>x</p><script></script></body></html>"
         );
-        let out = inject(b"<p>no body</p>", None, "<s>");
-        assert_eq!(out, b"<p>no body</p><s>");
+        let out = inject("<p>no body</p>", None, "<s>");
+        assert_eq!(out, "<p>no body</p><s>");
     }
 
     #[test]

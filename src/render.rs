@@ -6,7 +6,6 @@
 use crate::content::{Kind, Severity, Status, Tlp};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::linkcheck::PageLinks;
-use crate::markdown::LinkRecord;
 use crate::output::{Content, Sink};
 use crate::site::{Body, Page, Site};
 use crate::theme::Theme;
@@ -18,12 +17,12 @@ use std::path::PathBuf;
 use tera::Tera;
 
 /// A rendered HTML page: its path in the output, the template that made it
-/// (named by the link check when a template link is broken) and its bytes.
+/// (named by the link check when a template link is broken) and its HTML.
 #[derive(Debug)]
 pub struct RenderedPage {
     pub path: String,
     pub template: &'static str,
-    pub bytes: Vec<u8>,
+    pub html: String,
 }
 
 /// Loads templates and registers seckb's template functions.
@@ -370,11 +369,13 @@ impl Shared {
         })
     }
 
-    /// The summaries of `site.pages[i]` for each of `indices`, with their
-    /// list fragments as `html`. Built for each list page that shows them
-    /// (a Tera context owns its values): kept for every document, these
-    /// JSON trees took more memory than anything else in a build.
-    fn list(&self, site: &Site, indices: &[usize]) -> Value {
+    /// The summaries of `site.pages[i]` for each of `indices`, with the list
+    /// fragments the list `shows` (keys of [`FRAGMENTS`]) as `html`. Built
+    /// for each list page that shows them (a Tera context owns its values):
+    /// kept for every document, these JSON trees took more memory than
+    /// anything else in a build, and a list of 60,000 incidents still takes
+    /// ~10 KB an entry.
+    fn list(&self, site: &Site, indices: &[usize], shows: &[&str]) -> Value {
         let summary = |i: usize| {
             let page = &site.pages[i];
             let html: serde_json::Map<String, Value> = self
@@ -382,6 +383,7 @@ impl Shared {
                 .get(i)
                 .into_iter()
                 .flatten()
+                .filter(|(key, _)| shows.contains(key))
                 .map(|(key, html)| (key.to_string(), Value::String(html.to_string())))
                 .collect();
             with(
@@ -521,7 +523,7 @@ fn render_one(
     Ok(RenderedPage {
         path,
         template,
-        bytes: html.into_bytes(),
+        html,
     })
 }
 
@@ -590,13 +592,8 @@ impl Emit<'_> {
         if let Some(decorator) = self.decorator {
             decorator.apply(&mut page);
         }
-        let links = PageLinks::read(
-            page.path.clone(),
-            page.template,
-            &String::from_utf8_lossy(&page.bytes),
-            self.urls,
-        );
-        let content = self.sink.put(&page.path, page.bytes);
+        let links = PageLinks::read(page.path.clone(), page.template, &page.html, self.urls);
+        let content = self.sink.put(&page.path, page.html.into_bytes());
         Emitted {
             path: page.path,
             content,
@@ -609,8 +606,6 @@ impl Emit<'_> {
 pub struct DocumentDone {
     pub file: Emitted,
     pub summary: String,
-    /// The Markdown's internal links, for the link check.
-    pub links: Vec<LinkRecord>,
     /// The body, for documents `keep` asked for.
     pub kept: Option<Body>,
     /// Its search index entries.
@@ -638,7 +633,7 @@ pub fn render_documents(
         .map(|index| {
             let page = &site.pages[index];
             let text = read_again(root, &page.doc)?;
-            let (mut body, diagnostics) =
+            let (body, diagnostics) =
                 crate::site::render_body(&page.doc, &text, &site.links, site.config.raw_html);
             drop(text);
             let rendered = render_document(site, shared, tera, theme, index, &body)?;
@@ -652,11 +647,9 @@ pub fn render_documents(
                 })
                 .collect();
             let file = emit.emit(rendered);
-            let links = std::mem::take(&mut body.links);
             Ok(DocumentDone {
                 file,
                 summary: body.summary.clone(),
-                links,
                 kept: keep.contains(&index).then_some(body),
                 entries,
                 listed,
@@ -718,6 +711,15 @@ pub struct ListJob<'a> {
 
 type RenderResult = Result<RenderedPage, Diagnostic>;
 
+/// The fragment a folder's list page shows for each document: the default
+/// theme lists incidents in a table, other documents as items.
+fn section_shows(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Incident => &["row"],
+        _ => &["item"],
+    }
+}
+
 /// Every HTML page that is not a document's: list, taxonomy, home, search,
 /// 404 and redirect pages, to render once the document pass has made the
 /// summaries the lists show ([`render_lists`]).
@@ -756,7 +758,7 @@ pub fn list_jobs<'a>(
                             "content": list.intro_html,
                         }),
                         "pages",
-                        shared.list(site, &list.pages),
+                        shared.list(site, &list.pages, section_shows(list.section.kind)),
                     ),
                 );
                 render_one(
@@ -806,7 +808,7 @@ pub fn list_jobs<'a>(
                     insert_owned(
                         &mut ctx,
                         "term",
-                        with(value, "pages", shared.list(site, &term.pages)),
+                        with(value, "pages", shared.list(site, &term.pages, &["item"])),
                     );
                     render_one(tera, theme, "term.html", Urls::output_file(&path), &ctx)
                 }),
@@ -949,8 +951,8 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
         "total_incidents": site.incidents().count(),
         "charts": crate::charts::dashboard(site),
     });
-    let home = with(home, "open_incidents", shared.list(site, &open));
-    with(home, "latest", shared.list(site, &latest))
+    let home = with(home, "open_incidents", shared.list(site, &open, &["card"]));
+    with(home, "latest", shared.list(site, &latest, &["item"]))
 }
 
 #[cfg(test)]

@@ -68,9 +68,6 @@ pub struct Page {
     pub related: Vec<usize>,
     /// Incidents: the FAQs that point at it. FAQs: the incidents it is about.
     pub backlinks: Vec<usize>,
-    /// Internal links that came from the Markdown, by href, for the link
-    /// check; set by the document pass.
-    pub links: Vec<LinkRecord>,
     /// The rendered body, kept past the document pass only for the exports
     /// that print it: the feeds' newest entries and CSAF documents.
     pub kept: Option<Body>,
@@ -506,7 +503,6 @@ pub fn assemble(
             summary: String::new(),
             related,
             backlinks,
-            links: Vec::new(),
             kept: None,
         })
         .collect();

@@ -81,6 +81,47 @@ fn every_broken_link_is_one_json_object_with_file_line_column_and_code() {
     assert_eq!(summary, expected);
 }
 
+/// A link a template breaks on every page is found in no content file on
+/// the first few pages, and taken for the template's on the rest (which are
+/// then not read again); links from content on those pages still get their
+/// lines.
+#[test]
+fn a_template_link_broken_on_many_pages_is_one_error_and_content_links_keep_their_lines() {
+    let site = temp_site("broken-links");
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }}</h1>\n{{ page.content | safe }}\n<p><a href=\"{{ url(path=\"retired/\") }}\">Retired</a></p>\n{% endblock content %}\n",
+    )
+    .unwrap();
+    for i in 1..=4 {
+        std::fs::write(
+            site.path().join(format!("content/guides/a-{i}.md")),
+            format!("---\ntitle: Guide {i}\n---\nText.\n"),
+        )
+        .unwrap();
+    }
+    let result = seckb(site.path(), &["check", "--format", "github"]);
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    let out = stdout(&result);
+    let template: Vec<&str> = out.lines().filter(|l| l.contains("retired")).collect();
+    assert_eq!(template.len(), 1, "{out}");
+    assert!(
+        template[0].starts_with("::error file=templates/page.html,line=5,col=")
+            && template[0].contains("on /guides/a-1/index.html and 6 other pages"),
+        "{out}"
+    );
+    // raw-html.md and site-path.md sort after the four new guides.
+    assert!(
+        out.contains("::error file=content/guides/raw-html.md,line=6,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("::error file=content/guides/site-path.md,line=4,"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 10, "{out}");
+}
+
 #[test]
 fn a_build_with_broken_links_fails_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

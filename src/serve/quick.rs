@@ -82,12 +82,11 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         match render::render_document_page(site, &tera, &theme, index, &body) {
             Ok(mut page) => {
                 decorator.apply(&mut page);
-                pages.push((page.path, page.bytes));
+                pages.push((page.path, page.html.into_bytes()));
             }
             Err(d) => return Some(Outcome::Errors(vec![d])),
         }
         site.pages[index].summary = body.summary;
-        site.pages[index].links = body.links;
     }
     Some(Outcome::Pages(pages))
 }

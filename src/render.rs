@@ -392,7 +392,15 @@ impl Shared {
                 Value::Object(html),
             )
         };
-        Value::Array(indices.iter().map(|&i| summary(i)).collect())
+        // In parallel: a long list is rendered alone (see `render_lists`),
+        // and building its summaries takes longer than rendering them.
+        Value::Array(
+            indices
+                .par_iter()
+                .with_min_len(1_000)
+                .map(|&i| summary(i))
+                .collect(),
+        )
     }
 
     fn context(

@@ -324,7 +324,12 @@ pub fn assemble(
         let clash = taken
             .get(path)
             .cloned()
-            .or_else(|| reserved_prefix.map(|r| format!("taken by seckb's own `{r}`")));
+            .or_else(|| reserved_prefix.map(|r| format!("taken by seckb's own `{r}`")))
+            .or_else(|| {
+                let first = path.split('/').next().unwrap_or_default();
+                crate::outputs::is_sitemap_part(first)
+                    .then(|| format!("taken by seckb's own `{first}` (a part of the sitemap)"))
+            });
         match clash {
             Some(other) => {
                 diagnostics.push(

@@ -799,6 +799,24 @@ fn a_bundle_and_a_file_on_one_url() {
     s.fails_with(&[diag("E0201", "content/guides/keys.md", 1, 1)]);
 }
 
+/// A large site's sitemap is split into `sitemap-N.xml` parts: those names
+/// are taken whatever the site's size, so growing never breaks a build.
+#[test]
+fn an_alias_where_a_sitemap_part_would_be() {
+    let s = Site::new();
+    s.file(
+        "content/incidents/first.md",
+        incident(
+            "One",
+            "aliases:\n  - /sitemap-2.xml\n  - /sitemap-x.xml\n",
+            "",
+        ),
+    );
+    let (code, diags) = s.check();
+    assert_eq!(code, 1);
+    assert_eq!(diags, [diag("E0201", "content/incidents/first.md", 7, 5)]);
+}
+
 #[test]
 fn an_alias_where_a_generated_file_is() {
     let s = Site::new();

@@ -59,7 +59,9 @@ pub fn add_all(
         output.insert_bytes("CNAME", format!("{}\n", cname.trim()).into_bytes());
     }
     output.insert_bytes("robots.txt", robots(site).into_bytes());
-    output.insert_bytes("sitemap.xml", sitemap(site).into_bytes());
+    for (path, xml) in sitemaps(site) {
+        output.insert_bytes(path, xml.into_bytes());
+    }
     feeds::add(site, output);
     crate::search::add(search.0, search.1, sink, output);
     api::add(site, sink, output);
@@ -85,8 +87,22 @@ fn robots(site: &Site) -> String {
     )
 }
 
-/// Every published page, with `lastmod` from `updated`/`date` (never the build time).
-fn sitemap(site: &Site) -> String {
+/// The most URLs one sitemap file may list (sitemaps.org protocol).
+const SITEMAP_URLS: usize = 50_000;
+
+/// Whether `path` is one of the parts a large site's sitemap is split into
+/// (`sitemap-1.xml`, …): taken, like `sitemap.xml`.
+pub fn is_sitemap_part(path: &str) -> bool {
+    path.strip_prefix("sitemap-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Every published page, with `lastmod` from `updated`/`date` (never the
+/// build time), as `sitemap.xml`; past 50,000 URLs, in parts of at most that
+/// many (`sitemap-1.xml`, …, beside it: a sitemap lists only URLs at or below
+/// its own folder) that `sitemap.xml` indexes.
+fn sitemaps(site: &Site) -> Vec<(String, String)> {
     let mut entries: Vec<(String, Option<String>)> = vec![(String::new(), None)];
     entries.extend(
         site.pages
@@ -100,18 +116,116 @@ fn sitemap(site: &Site) -> String {
     }
     entries.push(("search/".into(), None));
     entries.sort();
+    let entries: Vec<(String, Option<String>)> = entries
+        .into_iter()
+        .map(|(path, lastmod)| (site.urls.absolute(&path), lastmod))
+        .collect();
+    sitemap_files(&entries, SITEMAP_URLS, |name| site.urls.absolute(name))
+}
+
+/// `sitemap.xml` listing `entries` (absolute URL, last change), or indexing
+/// the parts of at most `max` entries they are split into; `url` gives a
+/// part's absolute URL from its name.
+fn sitemap_files(
+    entries: &[(String, Option<String>)],
+    max: usize,
+    url: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    if entries.len() <= max {
+        return vec![("sitemap.xml".into(), urlset(entries))];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (i, part) in entries.chunks(max).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        index.push_str("  <sitemap><loc>");
+        index.push_str(&xml_escape(&url(&name)));
+        index.push_str("</loc></sitemap>\n");
+        files.push((name, urlset(part)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".into(), index));
+    files
+}
+
+/// A sitemap of `entries` (absolute URL, last change).
+fn urlset(entries: &[(String, Option<String>)]) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (path, lastmod) in entries {
+    for (url, lastmod) in entries {
         xml.push_str("  <url><loc>");
-        xml.push_str(&xml_escape(&site.urls.absolute(&path)));
+        xml.push_str(&xml_escape(url));
         xml.push_str("</loc>");
         if let Some(m) = lastmod {
             xml.push_str("<lastmod>");
-            xml.push_str(&m);
+            xml.push_str(m);
             xml.push_str("</lastmod>");
         }
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize) -> Vec<(String, Option<String>)> {
+        (0..n)
+            .map(|i| {
+                (
+                    format!("https://kb.example/p{i}/"),
+                    (i == 0).then(|| "2026-01-02".into()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sitemap_up_to_the_limit_is_one_urlset() {
+        let files = sitemap_files(&entries(3), 3, |n| format!("https://kb.example/{n}"));
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            files[0],
+            (
+                "sitemap.xml".to_string(),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>https://kb.example/p0/</loc><lastmod>2026-01-02</lastmod></url>\n  <url><loc>https://kb.example/p1/</loc></url>\n  <url><loc>https://kb.example/p2/</loc></url>\n</urlset>\n".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn past_the_limit_sitemap_xml_indexes_parts_that_hold_every_url_once() {
+        let files = sitemap_files(&entries(5), 2, |n| format!("https://kb.example/{n}"));
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        assert_eq!(
+            files[3].1,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <sitemap><loc>https://kb.example/sitemap-1.xml</loc></sitemap>\n  <sitemap><loc>https://kb.example/sitemap-2.xml</loc></sitemap>\n  <sitemap><loc>https://kb.example/sitemap-3.xml</loc></sitemap>\n</sitemapindex>\n"
+        );
+        let listed: Vec<usize> = files[..3]
+            .iter()
+            .map(|(_, xml)| xml.matches("<url>").count())
+            .collect();
+        assert_eq!(listed, [2, 2, 1]);
+        assert!(files[2].1.contains("<loc>https://kb.example/p4/</loc>"));
+    }
+
+    #[test]
+    fn sitemap_parts_are_recognised_by_name() {
+        assert!(is_sitemap_part("sitemap-1.xml"));
+        assert!(is_sitemap_part("sitemap-12.xml"));
+        assert!(!is_sitemap_part("sitemap-.xml"));
+        assert!(!is_sitemap_part("sitemap-a.xml"));
+        assert!(!is_sitemap_part("sitemap.xml"));
+        assert!(!is_sitemap_part("x/sitemap-1.xml"));
+    }
 }

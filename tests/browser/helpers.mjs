@@ -4,7 +4,7 @@
 // CSP violations and requests to other origins.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import vm from 'node:vm';
@@ -21,9 +21,22 @@ const TYPES = {
   '.png': 'image/png', '.txt': 'text/plain; charset=utf-8', '.woff2': 'font/woff2',
 };
 
+/** Temporary folders made here, removed when the test process exits. */
+const temporary = [];
+process.on('exit', () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary folder, named `prefix…`, removed at exit. */
+function temporaryFolder(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
 /** Runs `seckb build` for the site at `root` into a fresh temporary folder. */
 export function build({ root = repo, baseUrl, args = [] } = {}) {
-  const out = mkdtempSync(join(tmpdir(), 'seckb-browser-'));
+  const out = temporaryFolder('seckb-browser-');
   const argv = ['--root', root, 'build', '--output', out, '--now', '2026-11-29T12:00:00Z', ...args];
   if (baseUrl) argv.push('--base-url', baseUrl);
   const r = spawnSync(bin, argv, { encoding: 'utf8' });
@@ -65,7 +78,7 @@ export async function serve(dir, basePath = '/') {
 
 /** A temporary copy of the site at `root` (what a build reads), to edit freely. */
 export function copySite(root = repo) {
-  const dir = mkdtempSync(join(tmpdir(), 'seckb-site-'));
+  const dir = temporaryFolder('seckb-site-');
   for (const name of ['seckb.yaml', 'content', 'templates', 'static', 'themes']) {
     if (existsSync(join(root, name))) cpSync(join(root, name), join(dir, name), { recursive: true });
   }

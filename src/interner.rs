@@ -27,22 +27,54 @@ impl Default for Interner {
     }
 }
 
+/// Strings a thread found already in an [`Interner`] (so met before, in
+/// another document: the common words), up to [`Nearby::CAPACITY`] of them,
+/// looked up first: at 100,000 documents the shared table no longer fits in
+/// the CPU's caches, and a lookup there cost several times one here (the
+/// build took 4.5 s longer, against 0.2 s at 10,000 documents).
+#[derive(Default)]
+pub struct Nearby {
+    ids: FxHashMap<Box<str>, u32>,
+}
+
+impl Nearby {
+    const CAPACITY: usize = 32_768;
+}
+
 impl Interner {
     /// The number of `s`: its shard in the low bits, its place in the shard above.
     pub fn id(&self, s: &str) -> u32 {
+        self.find_or_add(s).0
+    }
+
+    /// [`Interner::id`], asking `nearby` first; `nearby` must only ever be
+    /// used with this interner.
+    pub fn id_via(&self, nearby: &mut Nearby, s: &str) -> u32 {
+        if let Some(&id) = nearby.ids.get(s) {
+            return id;
+        }
+        let (id, known) = self.find_or_add(s);
+        if known && nearby.ids.len() < Nearby::CAPACITY {
+            nearby.ids.insert(s.into(), id);
+        }
+        id
+    }
+
+    /// The number of `s`, and whether it was in the table already.
+    fn find_or_add(&self, s: &str) -> (u32, bool) {
         // Hashed with a salt: the shard's table uses the plain hash's low
         // bits (bucket) and high bits (tag), which must not be all alike.
         let shard = (FxBuildHasher.hash_one((s, 0x5eed_u32)) >> 58) as usize % SHARDS;
         let Ok(mut table) = self.shards[shard].lock() else {
-            return u32::MAX;
+            return (u32::MAX, false);
         };
         if let Some(&id) = table.ids.get(s) {
-            return id;
+            return (id, true);
         }
         let id = ((table.names.len() * SHARDS) | shard) as u32;
         table.names.push(s.into());
         table.ids.insert(s.into(), id);
-        id
+        (id, false)
     }
 
     /// The strings by number, for reading once no thread adds any; the
@@ -119,5 +151,21 @@ mod tests {
         let mut all: Vec<&str> = table.iter().map(|(_, s)| s).collect();
         all.sort();
         assert_eq!(all, ["", "alpha", "beta", "gamma"]);
+    }
+
+    #[test]
+    fn a_nearby_cache_gives_the_same_numbers_and_keeps_only_strings_met_before() {
+        let interner = Interner::default();
+        let (mut one, mut other) = (Nearby::default(), Nearby::default());
+        let first = interner.id_via(&mut one, "alpha");
+        // New to the table: not kept nearby.
+        assert!(one.ids.is_empty());
+        assert_eq!(interner.id_via(&mut other, "alpha"), first);
+        assert_eq!(other.ids.get("alpha"), Some(&first));
+        assert_eq!(interner.id_via(&mut other, "alpha"), first);
+        assert_eq!(interner.id("alpha"), first);
+        let beta = interner.id_via(&mut one, "beta");
+        assert_ne!(beta, first);
+        assert_eq!(interner.take().len(), 2);
     }
 }

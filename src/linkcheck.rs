@@ -9,6 +9,7 @@ use crate::markdown::{is_external, percent_decode, LinkRecord};
 use crate::output::Output;
 use crate::theme::Theme;
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -98,14 +99,14 @@ impl PageLinks {
         urls: &crate::interner::Interner,
     ) -> PageLinks {
         let found = attributes(html);
-        let own: HashSet<Cow<str>> = found.anchors.iter().map(|a| unescape(a)).collect();
+        let own: FxHashSet<Cow<str>> = found.anchors.iter().map(|a| unescape(a)).collect();
         let mut anchors = String::new();
         for anchor in &found.anchors {
             anchors.push_str(&unescape(anchor));
             anchors.push('\0');
         }
         anchors.shrink_to_fit();
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         let mut ids = Vec::new();
         for raw in &found.urls {
             let url = unescape(raw);

@@ -11,6 +11,7 @@ use crate::site::{Body, Page, Site};
 use crate::theme::Theme;
 use crate::urls::Urls;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -273,7 +274,11 @@ pub struct Shared {
     /// Every document's list fragments, by page index: set once the
     /// document pass has made them ([`Shared::set_listed`]).
     fragments: Vec<Fragments>,
-    term_urls: HashMap<(&'static str, String), String>,
+    /// Term page URLs by (taxonomy, slug), and by (taxonomy, the term's
+    /// name as its list shows it): most documents spell a term that way,
+    /// and it is looked up for every entry of every list.
+    term_urls: FxHashMap<(&'static str, String), String>,
+    term_urls_by_name: FxHashMap<&'static str, FxHashMap<String, String>>,
 }
 
 impl Shared {
@@ -284,13 +289,16 @@ impl Shared {
             .iter()
             .map(|l| json!({ "title": l.section.title, "url": l.url }))
             .collect();
-        let mut term_urls = HashMap::new();
+        let mut term_urls = FxHashMap::default();
+        let mut term_urls_by_name: FxHashMap<_, FxHashMap<_, _>> = FxHashMap::default();
         for tax in &site.taxonomies {
             for term in &tax.terms {
-                term_urls.insert(
-                    (tax.name, crate::content::slugify(&term.name)),
-                    urls.path(&tax.term_path(term)),
-                );
+                let url = urls.path(&tax.term_path(term));
+                term_urls_by_name
+                    .entry(tax.name)
+                    .or_default()
+                    .insert(term.name.clone(), url.clone());
+                term_urls.insert((tax.name, crate::content::slugify(&term.name)), url);
             }
         }
         Shared {
@@ -307,6 +315,7 @@ impl Shared {
             config: json!({ "extra": site.config.extra }),
             fragments: Vec::new(),
             term_urls,
+            term_urls_by_name,
         }
     }
 
@@ -342,8 +351,13 @@ impl Shared {
 
     fn term(&self, taxonomy: &'static str, name: &str) -> Value {
         let url = self
-            .term_urls
-            .get(&(taxonomy, crate::content::slugify(name)))
+            .term_urls_by_name
+            .get(taxonomy)
+            .and_then(|names| names.get(name))
+            .or_else(|| {
+                self.term_urls
+                    .get(&(taxonomy, crate::content::slugify(name)))
+            })
             .cloned();
         json!({ "name": name, "url": url })
     }
@@ -638,7 +652,8 @@ pub fn render_documents(
 ) -> Result<Vec<DocumentDone>, Vec<Diagnostic>> {
     let results: Vec<Result<DocumentDone, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|index| {
+        .with_min_len(16)
+        .map_init(crate::search::NearbyTerms::default, |nearby, index| {
             let page = &site.pages[index];
             let text = read_again(root, &page.doc)?;
             let (body, diagnostics) =
@@ -651,7 +666,7 @@ pub fn render_documents(
                 .enumerate()
                 .map(|(i, entry)| {
                     let provisional = format!("docs/tmp-{index}-{i}.json");
-                    crate::search::Prepared::new(entry, emit.terms, emit.sink, provisional)
+                    crate::search::Prepared::new(entry, emit.terms, nearby, emit.sink, provisional)
                 })
                 .collect();
             let file = emit.emit(rendered);

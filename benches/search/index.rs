@@ -71,8 +71,9 @@ fn main() -> ExitCode {
         let prepared: Vec<_> = input
             .into_par_iter()
             .enumerate()
-            .map(|(i, e)| {
-                seckb::search::Prepared::new(e, &terms, &sink, format!("docs/tmp-{i}.json"))
+            .map_init(seckb::search::NearbyTerms::default, |nearby, (i, e)| {
+                let provisional = format!("docs/tmp-{i}.json");
+                seckb::search::Prepared::new(e, &terms, nearby, &sink, provisional)
             })
             .collect();
         seckb::search::add(prepared, &terms, &sink, &mut output);

@@ -56,6 +56,11 @@ pub struct Tables {
     tags: Interner,
 }
 
+/// A thread's cache of common terms' numbers ([`crate::interner::Nearby`]),
+/// for [`Prepared::new`]: only [`Tables`] makes one.
+#[derive(Default)]
+pub struct NearbyTerms(crate::interner::Nearby);
+
 /// What orders an entry in the index ([`order`]).
 #[derive(Debug)]
 pub struct Key {
@@ -93,13 +98,14 @@ impl Prepared {
     pub fn new(
         entry: Entry,
         tables: &Tables,
+        nearby: &mut NearbyTerms,
         sink: &crate::output::Sink,
         provisional: String,
     ) -> Prepared {
         let postings = Postings::new(
             postings_of(&entry)
                 .into_iter()
-                .map(|(term, p)| (tables.terms.id(&term), pack(&p)))
+                .map(|(term, p)| (tables.terms.id_via(&mut nearby.0, &term), pack(&p)))
                 .collect(),
         );
         let bytes = super::format::doc_file(&entry);

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 /// Where the index lives in the output.
 pub const DIR: &str = "search";
 
-pub use index::{Prepared, Tables};
+pub use index::{NearbyTerms, Prepared, Tables};
 
 /// Builds the index of the entries the document pass prepared and adds its
 /// files under `search/`; the document files move from their provisional

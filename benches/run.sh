@@ -4,21 +4,22 @@
 #   benches/run.sh                 # 1k, 10k and 100k documents
 #   SIZES="10000" benches/run.sh   # one size
 #
-# For each size it reports the full build's wall time (median of RUNS, one run
-# at 100k), peak RSS, output size and file count, the search index size, and
+# For each size it reports the full build's wall time (median of RUNS;
+# RUNS_LARGE at 100k), peak RSS, output size and file count, the search index size, and
 # the time `seckb serve` takes to show a one-file edit (and to finish the full
 # rebuild it runs behind it). Everything is written
 # under BENCH_DIR (tmpfs: the disk here is slow to create files right after a
 # large tree is deleted, which distorts every timing). The last line of each
 # size is a row for the history table in benches/README.md.
 #
-# Environment: SIZES, RUNS (3), SEED (1), BENCH_DIR (/dev/shm/seckb-bench),
+# Environment: SIZES, RUNS (3), RUNS_LARGE (runs at 100k and above: 1), SEED (1), BENCH_DIR (/dev/shm/seckb-bench),
 # SERVE_SIZES (sizes at which serve is measured: "1000 10000"),
 # CARGO_TARGET_DIR (where the release binaries are built).
 set -euo pipefail
 
 SIZES=${SIZES:-"1000 10000 100000"}
 RUNS=${RUNS:-3}
+RUNS_LARGE=${RUNS_LARGE:-1}
 SEED=${SEED:-1}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/seckb-bench}
 SERVE_SIZES=${SERVE_SIZES:-"1000 10000"}
@@ -137,7 +138,7 @@ for n in $SIZES; do
     site=$(corpus "$n" seckb)
     out=$BENCH_DIR/out-$n
     runs=$RUNS
-    [ "$n" -ge 100000 ] && runs=1
+    [ "$n" -ge 100000 ] && runs=$RUNS_LARGE
     walls=()
     rss=0
     for _ in $(seq 1 "$runs"); do

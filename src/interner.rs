@@ -80,27 +80,36 @@ impl Interner {
     /// The strings by number, for reading once no thread adds any; the
     /// interner is left empty.
     pub fn take(&self) -> Table {
-        Table {
-            shards: self
-                .shards
-                .iter()
-                .map(|shard| {
-                    shard
-                        .lock()
-                        .map(|mut t| {
-                            t.ids = FxHashMap::default();
-                            std::mem::take(&mut t.names)
-                        })
-                        .unwrap_or_default()
-                })
-                .collect(),
-        }
+        let shards: Vec<Vec<Box<str>>> = self
+            .shards
+            .iter()
+            .map(|shard| {
+                shard
+                    .lock()
+                    .map(|mut t| {
+                        t.ids = FxHashMap::default();
+                        std::mem::take(&mut t.names)
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        let offsets = shards
+            .iter()
+            .scan(0, |total, names| {
+                let offset = *total;
+                *total += names.len();
+                Some(offset)
+            })
+            .collect();
+        Table { shards, offsets }
     }
 }
 
 /// An interner's strings, read-only.
 pub struct Table {
     shards: Vec<Vec<Box<str>>>,
+    /// Where each shard's strings start in [`Table::iter`] order.
+    offsets: Vec<usize>,
 }
 
 impl Table {
@@ -112,7 +121,16 @@ impl Table {
             .map_or("", |name| name)
     }
 
-    /// Every (number, string).
+    /// The place of number `id` in [`Table::iter`] order (0, 1, …): numbers
+    /// are sparse, places dense, so a table indexed by place needs no map.
+    pub fn place(&self, id: u32) -> Option<usize> {
+        let id = id as usize;
+        let (shard, index) = (id % SHARDS, id / SHARDS);
+        let names = self.shards.get(shard)?;
+        (index < names.len()).then(|| self.offsets[shard] + index)
+    }
+
+    /// Every (number, string), shard by shard.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         self.shards.iter().enumerate().flat_map(|(shard, names)| {
             names
@@ -148,6 +166,10 @@ mod tests {
         for (word, id) in words.iter().zip(&ids) {
             assert_eq!(table.get(*id), *word);
         }
+        for (place, (id, _)) in table.iter().enumerate() {
+            assert_eq!(table.place(id), Some(place));
+        }
+        assert_eq!(table.place(u32::MAX - 1), None);
         let mut all: Vec<&str> = table.iter().map(|(_, s)| s).collect();
         all.sort();
         assert_eq!(all, ["", "alpha", "beta", "gamma"]);

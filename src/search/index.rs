@@ -9,7 +9,6 @@ use crate::content::{Kind, Severity, Status};
 use crate::interner::Interner;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 
 /// Where a term occurs in a document; a posting's flags are a union of these.
 pub mod field {
@@ -338,26 +337,23 @@ pub fn build(prepared: Vec<Prepared>, tables: &Tables) -> Index {
             groups.push(group);
         }
     }
-    // Term numbers are sparse (shard in the low bits): give each a slot.
+    // A term's postings are at its place in the table (`Table::place`).
     let names = tables.terms.take();
-    let mut slot: HashMap<u32, usize> = HashMap::with_capacity(names.len());
-    let mut table: Vec<TermPostings> = Vec::with_capacity(names.len());
-    for (id, term) in names.iter() {
-        slot.insert(id, table.len());
-        table.push(TermPostings {
+    let mut table: Vec<TermPostings> = names
+        .iter()
+        .map(|(_, term)| TermPostings {
             term: term.into(),
             encoded: String::new(),
             count: 0,
             previous: 0,
-        });
-    }
-    drop(names);
+        })
+        .collect();
     let tags = tables.tags.take();
     let mut entries = Vec::with_capacity(prepared.len());
     for (doc, p) in prepared.into_iter().enumerate() {
         let doc = doc as u32;
         for (id, packed) in p.postings.iter() {
-            if let Some(t) = slot.get(&id).and_then(|&i| table.get_mut(i)) {
+            if let Some(t) = names.place(id).and_then(|i| table.get_mut(i)) {
                 super::format::push_posting(&mut t.encoded, t.previous, &unpack(doc, packed));
                 t.previous = doc;
                 t.count += 1;
@@ -368,7 +364,7 @@ pub fn build(prepared: Vec<Prepared>, tables: &Tables) -> Index {
             file: p.file,
         });
     }
-    drop(slot);
+    drop(names);
     table.retain(|t| t.count > 0);
     table.par_sort_unstable_by(|a, b| a.term.cmp(&b.term));
     for t in &mut table {

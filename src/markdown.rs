@@ -49,9 +49,9 @@ pub struct LinkTarget {
 #[derive(Debug, Default)]
 pub struct Links {
     /// Documents by path under `content/` (`faq/api-keys.md`).
-    pub documents: HashMap<String, LinkTarget>,
+    pub documents: rustc_hash::FxHashMap<String, LinkTarget>,
     /// Asset files by path under `content/`.
-    pub assets: std::collections::HashSet<String>,
+    pub assets: rustc_hash::FxHashSet<String>,
     pub base_path: String,
 }
 

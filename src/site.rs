@@ -7,7 +7,8 @@ use crate::content::{Asset, Date, Document, Kind, Located, Section, Severity, St
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::markdown::{self, LinkRecord, Links, Rendered, Source, TargetState};
 use crate::urls::Urls;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// Why a document is left out of a build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +174,7 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn page_by_path(&self) -> HashMap<&str, usize> {
+    pub fn page_by_path(&self) -> FxHashMap<&str, usize> {
         self.pages
             .iter()
             .enumerate()
@@ -237,7 +238,7 @@ pub fn assemble(
     let mut diagnostics = Vec::new();
 
     // Ids are identities: unique across every document, published or not.
-    let mut ids: HashMap<&str, &Document> = HashMap::new();
+    let mut ids: FxHashMap<&str, &Document> = FxHashMap::default();
     for doc in &documents {
         if let Some(id) = doc.incident.as_ref().and_then(|i| i.id.as_ref()) {
             if let Some(first) = ids.get(id.value.as_str()) {
@@ -311,7 +312,7 @@ pub fn assemble(
     links.assets = assets.iter().map(|a| a.path.clone()).collect();
 
     // URL collisions among published documents, list pages, generated pages and aliases.
-    let mut taken: HashMap<String, String> = HashMap::new();
+    let mut taken: FxHashMap<String, String> = FxHashMap::default();
     for r in RESERVED {
         taken.insert(r.to_string(), format!("seckb's own `{r}` page"));
     }
@@ -381,14 +382,14 @@ pub fn assemble(
     }
 
     // Cross references: related documents and FAQ → incident links.
-    let by_content_path: HashMap<String, usize> = published
+    let by_content_path: FxHashMap<String, usize> = published
         .iter()
         .enumerate()
         .map(|(i, d)| (content_path(d), i))
         .collect();
-    let unpublished_by_path: HashMap<String, &Document> =
+    let unpublished_by_path: FxHashMap<String, &Document> =
         unpublished.iter().map(|d| (content_path(d), d)).collect();
-    let published_ids: HashMap<&str, usize> = published
+    let published_ids: FxHashMap<&str, usize> = published
         .iter()
         .enumerate()
         .filter_map(|(i, d)| {
@@ -399,7 +400,7 @@ pub fn assemble(
                 .map(|id| (id.value.as_str(), i))
         })
         .collect();
-    let unpublished_ids: HashMap<&str, &Document> = unpublished
+    let unpublished_ids: FxHashMap<&str, &Document> = unpublished
         .iter()
         .filter_map(|d| {
             d.incident

@@ -34,7 +34,15 @@ cargo fuzz build -s "$sanitizer" ${FUZZ_BUILD_FLAGS:-}
 # The document target reads whole files: front matter and Markdown words.
 cat dict/front_matter.dict dict/markdown.dict > dict/document.dict
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+# Also removes the document target's site folders (named by the pid of the
+# fuzzer that made them) of fuzzers no longer running.
+cleanup() {
+  rm -rf "$scratch"
+  for dir in /dev/shm/seckb-fuzz-document-* "${TMPDIR:-/tmp}"/seckb-fuzz-document-*; do
+    if [ -d "$dir" ] && ! kill -0 "${dir##*-}" 2>/dev/null; then rm -rf "$dir"; fi
+  done
+}
+trap cleanup EXIT
 log="$scratch/log"
 for target in "${targets[@]}"; do
   corpus="corpus/$target"

@@ -270,32 +270,31 @@ fn split_url(url: &str) -> (&str, Option<&str>) {
 /// The output file of every root-relative URL in the table, which is the
 /// same from every page, resolved once: at 100,000 documents the pages hold
 /// millions of links to a few hundred thousand distinct URLs.
-struct SharedTargets(Vec<Option<Option<String>>>);
+struct SharedTargets<'t> {
+    urls: &'t crate::interner::Table,
+    /// By the URL's place in `urls`; None for a relative URL.
+    targets: Vec<Option<Option<String>>>,
+}
 
-impl SharedTargets {
-    fn resolve(urls: &crate::interner::Table, base_path: &str, files: &Files) -> SharedTargets {
-        let resolved: Vec<(u32, Option<String>)> = urls
-            .iter()
-            .par_bridge()
-            .filter_map(|(id, url)| {
+impl<'t> SharedTargets<'t> {
+    fn resolve(urls: &'t crate::interner::Table, base_path: &str, files: &Files) -> Self {
+        let all: Vec<&str> = urls.iter().map(|(_, url)| url).collect();
+        let targets = all
+            .par_iter()
+            .map(|url| {
                 let (path, _) = split_url(url);
                 path.starts_with('/')
-                    .then(|| (id, target_file(path, "", base_path, files)))
+                    .then(|| target_file(path, "", base_path, files))
             })
             .collect();
-        // Numbers are dense but for the last few of each shard.
-        let size = resolved.iter().map(|(id, _)| *id as usize + 1).max();
-        let mut targets = vec![None; size.unwrap_or(0)];
-        for (id, target) in resolved {
-            targets[id as usize] = Some(target);
-        }
-        SharedTargets(targets)
+        SharedTargets { urls, targets }
     }
 
     /// The target of URL `id`: None when it depends on the page (relative).
     fn get(&self, id: u32) -> Option<Option<&str>> {
-        self.0
-            .get(id as usize)
+        let place = self.urls.place(id)?;
+        self.targets
+            .get(place)
             .and_then(|t| t.as_ref().map(Option::as_deref))
     }
 }

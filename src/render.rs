@@ -13,7 +13,7 @@ use crate::urls::Urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use tera::Tera;
 
@@ -743,6 +743,29 @@ fn section_shows(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// The severities and statuses (in their order) and the years (newest
+/// first) that occur among `site.pages[i]` for each of `indices`, for a
+/// list page's links and filters: worked out in a template, they cost a
+/// pass over every summary, alone on one core at 60,000 incidents.
+fn facets(site: &Site, indices: &[usize]) -> Value {
+    let mut severities = BTreeSet::new();
+    let mut statuses = BTreeSet::new();
+    let mut years = BTreeSet::new();
+    for &i in indices {
+        let doc = &site.pages[i].doc;
+        if let Some(incident) = &doc.incident {
+            severities.insert(incident.severity);
+            statuses.insert(incident.status);
+        }
+        years.extend(doc.meta.date.map(|d| d.year()));
+    }
+    json!({
+        "severities": severities.iter().rev().collect::<Vec<_>>(),
+        "statuses": statuses,
+        "years": years.iter().rev().map(|y| format!("{y:04}")).collect::<Vec<_>>(),
+    })
+}
+
 /// Every HTML page that is not a document's: list, taxonomy, home, search,
 /// 404 and redirect pages, to render once the document pass has made the
 /// summaries the lists show ([`render_lists`]).
@@ -779,6 +802,7 @@ pub fn list_jobs<'a>(
                             "description": list.section.description,
                             "url": list.url,
                             "content": list.intro_html,
+                            "facets": facets(site, &list.pages),
                         }),
                         "pages",
                         shared.list(site, &list.pages, section_shows(list.section.kind)),

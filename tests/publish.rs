@@ -742,3 +742,59 @@ fn the_readme_lists_every_diagnostic_code() {
         .collect();
     assert!(missing.is_empty(), "not in the README's table: {missing:?}");
 }
+
+/// The `value`s of the `<option>`s of `<select id="{id}">` in `html`, the
+/// empty "all" option left out.
+fn select_options(html: &str, id: &str) -> Vec<String> {
+    let start = html.find(&format!("<select id=\"{id}\"")).expect("select");
+    let end = start + html[start..].find("</select>").expect("select end");
+    html[start..end]
+        .split("<option value=\"")
+        .skip(1)
+        .filter_map(|o| o.split('"').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_incident_list_filters_and_links_only_what_its_published_incidents_have() {
+    // Published: high/monitoring, low/resolved, critical/investigating, all
+    // of 2026. Medium and identified are only on a draft and a TLP:AMBER
+    // incident: no option or link may hint at them.
+    let (_dir, out) = build_publish_fixture(&[]);
+    let html = std::fs::read_to_string(out.join("incidents/index.html")).unwrap();
+    assert_eq!(
+        select_options(&html, "filter-severity"),
+        ["critical", "high", "low"]
+    );
+    assert_eq!(
+        select_options(&html, "filter-status"),
+        ["investigating", "monitoring", "resolved"]
+    );
+    assert_eq!(select_options(&html, "filter-year"), ["2026"]);
+    let links: Vec<&str> = html
+        .split("<a href=\"/kb/")
+        .skip(1)
+        .filter_map(|a| a.split('"').next())
+        .filter(|href| href.starts_with("severity/") || href.starts_with("status/"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "severity/critical/",
+            "severity/high/",
+            "severity/low/",
+            "status/investigating/",
+            "status/monitoring/",
+            "status/resolved/"
+        ]
+    );
+    // With drafts, the draft's severity (medium) joins, in severity order.
+    let (_dir, out) = build_publish_fixture(&["--drafts"]);
+    let html = std::fs::read_to_string(out.join("incidents/index.html")).unwrap();
+    assert_eq!(
+        select_options(&html, "filter-severity"),
+        ["critical", "high", "medium", "low"]
+    );
+}

@@ -206,12 +206,28 @@ pub fn check<'s>(
         .map(|p| (p.path.as_str(), p.template))
         .collect();
     let files: Files = output.files().map(|(path, _)| path.as_str()).collect();
-    let shared_targets = SharedTargets::resolve(&urls, base_path, &files);
+    let targets = Targets {
+        base_path,
+        files: &files,
+        pages: &ids,
+    };
+    let fine = SharedVerdicts::resolve(&urls, &targets);
     let mut broken: Vec<Broken> = pages
         .par_iter()
         .flat_map_iter(|p| {
-            let page_urls = p.urls.iter().map(|&u| (urls.get(u), shared_targets.get(u)));
-            broken_on_page(&p.path, page_urls, base_path, &files, &ids)
+            p.urls
+                .iter()
+                .filter(|&&u| fine.get(u) != Some(true))
+                .filter_map(|&u| {
+                    let url = urls.get(u);
+                    let (code, message) = targets.problem(url, &p.path)?;
+                    Some(Broken {
+                        page: p.path.clone(),
+                        url: url.to_string(),
+                        code,
+                        message,
+                    })
+                })
         })
         .collect();
     // Grouped by page, so each content file is indexed once.
@@ -267,62 +283,61 @@ fn split_url(url: &str) -> (&str, Option<&str>) {
     (path.split('?').next().unwrap_or(""), fragment)
 }
 
-/// The output file of every root-relative URL in the table, which is the
-/// same from every page, resolved once: at 100,000 documents the pages hold
-/// millions of links to a few hundred thousand distinct URLs.
-struct SharedTargets<'t> {
+/// Whether each root-relative URL in the table resolves, which is the same
+/// from every page, worked out once: at 100,000 documents the pages hold
+/// millions of links to a few hundred thousand distinct URLs, and a link
+/// is then checked by reading one byte instead of its text.
+struct SharedVerdicts<'t> {
     urls: &'t crate::interner::Table,
-    /// By the URL's place in `urls`; None for a relative URL.
-    targets: Vec<Option<Option<String>>>,
+    /// By the URL's place in `urls`: whether it resolves; None for a
+    /// relative URL, which depends on the page.
+    fine: Vec<Option<bool>>,
 }
 
-impl<'t> SharedTargets<'t> {
-    fn resolve(urls: &'t crate::interner::Table, base_path: &str, files: &Files) -> Self {
+impl<'t> SharedVerdicts<'t> {
+    fn resolve(urls: &'t crate::interner::Table, targets: &Targets) -> Self {
         let all: Vec<&str> = urls.iter().map(|(_, url)| url).collect();
-        let targets = all
+        let fine = all
             .par_iter()
             .map(|url| {
-                let (path, _) = split_url(url);
-                path.starts_with('/')
-                    .then(|| target_file(path, "", base_path, files))
+                url.starts_with('/')
+                    .then(|| targets.problem(url, "").is_none())
             })
             .collect();
-        SharedTargets { urls, targets }
+        SharedVerdicts { urls, fine }
     }
 
-    /// The target of URL `id`: None when it depends on the page (relative).
-    fn get(&self, id: u32) -> Option<Option<&str>> {
-        let place = self.urls.place(id)?;
-        self.targets
-            .get(place)
-            .and_then(|t| t.as_ref().map(Option::as_deref))
+    /// Whether URL `id` resolves from any page; None when it depends on the page.
+    fn get(&self, id: u32) -> Option<bool> {
+        self.fine.get(self.urls.place(id)?).copied().flatten()
     }
 }
 
-/// The broken ones among a page's URLs, each given with its target when it
-/// is already resolved (see [`SharedTargets`]).
-fn broken_on_page<'u>(
-    page: &str,
-    urls: impl Iterator<Item = (&'u str, Option<Option<&'u str>>)>,
-    base_path: &str,
-    files: &Files,
-    ids: &FxHashMap<&str, &PageLinks>,
-) -> Vec<Broken> {
-    let mut found = Vec::new();
-    for (url, shared) in urls {
+/// What a URL can resolve to: the output's files, and the anchors of its pages.
+struct Targets<'a> {
+    base_path: &'a str,
+    files: &'a Files<'a>,
+    pages: &'a FxHashMap<&'a str, &'a PageLinks>,
+}
+
+impl Targets<'_> {
+    /// What is wrong with `url` found on `page`, if anything: the file it
+    /// names is not in the output, or the page it names has no such anchor.
+    fn problem(&self, url: &str, page: &str) -> Option<(Code, String)> {
         let (path, fragment) = split_url(url);
-        let target: Option<Cow<str>> = match shared {
-            Some(target) => target.map(Cow::Borrowed),
-            None if path.is_empty() => Some(Cow::Borrowed(page)),
-            None => target_file(path, page, base_path, files).map(Cow::Owned),
+        let target: Option<Cow<str>> = if path.is_empty() {
+            Some(Cow::Borrowed(page))
+        } else {
+            target_file(path, page, self.base_path, self.files).map(Cow::Owned)
         };
-        let problem = match (&target, fragment) {
+        match (&target, fragment) {
             (None, _) => Some((
                 Code::BrokenLink,
                 format!("broken link `{url}`: no such page or file in the output"),
             )),
             (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
-                let has = ids
+                let has = self
+                    .pages
                     .get(t.as_ref())
                     .is_some_and(|p| p.has_anchor(&percent_decode(f)));
                 (!has).then(|| {
@@ -333,17 +348,8 @@ fn broken_on_page<'u>(
                 })
             }
             _ => None,
-        };
-        if let Some((code, message)) = problem {
-            found.push(Broken {
-                page: page.to_string(),
-                url: url.to_string(),
-                code,
-                message,
-            });
         }
     }
-    found
 }
 
 /// A content file made ready to locate many broken links: its Markdown

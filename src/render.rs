@@ -261,7 +261,22 @@ fn quoted_after(message: &str, quote: &str) -> Option<String> {
 }
 
 fn tlp_json(tlp: Tlp) -> Value {
-    json!({ "level": tlp.as_str(), "label": tlp.label() })
+    object([
+        ("level", tlp.as_str().into()),
+        ("label", tlp.label().into()),
+    ])
+}
+
+/// A JSON object of exactly `entries`. `json!` lets a map grow as it
+/// inserts: a summary's 16 keys ended with room for 28 (112 bytes each),
+/// each `{name, url}` with room for 3, and a list page holds tens of
+/// thousands of summaries at once.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = serde_json::Map::with_capacity(N);
+    for (key, value) in entries {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
 }
 
 /// A document's list fragments: (key under `summary.html`, HTML).
@@ -330,7 +345,7 @@ impl Shared {
     ) -> Result<Fragments, Diagnostic> {
         // One context per document: the summary moves in and back out.
         let mut ctx = tera::Context::new();
-        insert_owned(&mut ctx, "p", self.summary(page, summary));
+        insert_owned(&mut ctx, "p", self.summary(page, summary, None));
         let mut html = Vec::new();
         let fragments = FRAGMENTS
             .iter()
@@ -359,28 +374,46 @@ impl Shared {
                     .get(&(taxonomy, crate::content::slugify(name)))
             })
             .cloned();
-        json!({ "name": name, "url": url })
+        object([("name", name.into()), ("url", url.into())])
     }
 
-    fn summary(&self, page: &Page, summary: &str) -> Value {
+    /// A document's summary; `html` (its list fragments) is left out when None.
+    fn summary(&self, page: &Page, summary: &str, html: Option<Value>) -> Value {
         let doc = &page.doc;
         let inc = doc.incident.as_ref();
-        json!({
-            "kind": doc.kind,
-            "title": doc.meta.title,
-            "url": page.url,
-            "date": doc.meta.date.map(|d| d.ymd()),
-            "updated": doc.meta.updated.map(|d| d.ymd()),
-            "summary": summary,
-            "tlp": tlp_json(doc.meta.tlp),
-            "tags": doc.meta.tags.iter().map(|t| self.term("tags", t)).collect::<Vec<_>>(),
-            "id": inc.and_then(|i| i.id.as_ref()).map(|id| id.value.clone()),
-            "severity": inc.map(|i| i.severity),
-            "status": inc.map(|i| i.status),
-            "vendors": inc.map(|i| i.vendors().into_iter().map(|v| self.term("vendors", v)).collect::<Vec<_>>()).unwrap_or_default(),
-            "draft": doc.meta.draft,
-            "embargo": doc.meta.embargo.map(|d| d.rfc3339()),
-        })
+        let terms = |taxonomy, names: &[&str]| -> Value {
+            names.iter().map(|t| self.term(taxonomy, t)).collect()
+        };
+        let tags: Vec<&str> = doc.meta.tags.iter().map(String::as_str).collect();
+        let vendors = inc.map(|i| i.vendors()).unwrap_or_default();
+        let fields = [
+            ("kind", json!(doc.kind)),
+            ("title", doc.meta.title.as_str().into()),
+            ("url", page.url.as_str().into()),
+            ("date", doc.meta.date.map(|d| d.ymd()).into()),
+            ("updated", doc.meta.updated.map(|d| d.ymd()).into()),
+            ("summary", summary.into()),
+            ("tlp", tlp_json(doc.meta.tlp)),
+            ("tags", terms("tags", &tags)),
+            (
+                "id",
+                inc.and_then(|i| i.id.as_ref())
+                    .map(|id| id.value.as_str())
+                    .into(),
+            ),
+            ("severity", json!(inc.map(|i| i.severity))),
+            ("status", json!(inc.map(|i| i.status))),
+            ("vendors", terms("vendors", &vendors)),
+            ("draft", doc.meta.draft.into()),
+            ("embargo", doc.meta.embargo.map(|d| d.rfc3339()).into()),
+        ];
+        match html {
+            Some(html) => {
+                let [a, b, c, d, e, f, g, h, i, j, k, l, m, n] = fields;
+                object([a, b, c, d, e, f, g, h, i, j, k, l, m, n, ("html", html)])
+            }
+            None => object(fields),
+        }
     }
 
     /// The summaries of `site.pages[i]` for each of `indices`, with the list
@@ -392,19 +425,13 @@ impl Shared {
     fn list(&self, site: &Site, indices: &[usize], shows: &[&str]) -> Value {
         let summary = |i: usize| {
             let page = &site.pages[i];
-            let html: serde_json::Map<String, Value> = self
-                .fragments
-                .get(i)
-                .into_iter()
-                .flatten()
-                .filter(|(key, _)| shows.contains(key))
-                .map(|(key, html)| (key.to_string(), Value::String(html.to_string())))
-                .collect();
-            with(
-                self.summary(page, &page.summary),
-                "html",
-                Value::Object(html),
-            )
+            let mut html = serde_json::Map::with_capacity(shows.len());
+            for (key, fragment) in self.fragments.get(i).into_iter().flatten() {
+                if shows.contains(key) {
+                    html.insert(key.to_string(), fragment.as_ref().into());
+                }
+            }
+            self.summary(page, &page.summary, Some(Value::Object(html)))
         };
         // In parallel: a long list is rendered alone (see `render_lists`),
         // and building its summaries takes longer than rendering them.

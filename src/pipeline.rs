@@ -18,12 +18,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// List pages showing at least this many documents are rendered after the
-/// exports, not beside them.
-const LONG_LIST: usize = 10_000;
+/// exports, not beside them: at 100,000 documents the 60,000-incident list
+/// beside the search index took 130 MB more. Shorter lists (severities,
+/// statuses, FAQs there: 10,000–30,000 entries) go beside the exports in
+/// waves of `LIST_WAVE`; after them, each rendering alone in its wave had
+/// left a core idle (lists and exports 6.7–7.3 s with 10,000 here, 6.3–6.7 s
+/// with 40,000, for the same peak RSS).
+const LONG_LIST: usize = 40_000;
 
 /// Document summaries the list pages rendered at once may hold between
-/// them: about 10 KB each, so some 600 MB (a list longer than this is
-/// rendered alone).
+/// them: a few KB each, some hundreds of MB in all (a list longer than
+/// this is rendered alone).
 const LIST_WAVE: usize = 60_000;
 
 /// What a build reads and decides.

@@ -421,7 +421,7 @@ impl Shared {
     /// for each list page that shows them (a Tera context owns its values):
     /// kept for every document, these JSON trees took more memory than
     /// anything else in a build, and a list of 60,000 incidents still takes
-    /// ~10 KB an entry.
+    /// several KB an entry.
     fn list(&self, site: &Site, indices: &[usize], shows: &[&str]) -> Value {
         let summary = |i: usize| {
             let page = &site.pages[i];
@@ -941,7 +941,7 @@ pub fn list_jobs<'a>(
 
 /// Renders `jobs` in parallel, in waves of at most `budget` summaries
 /// between them: a list page's context holds a JSON tree of every document
-/// it shows (about 10 KB each), and at 100,000 documents two long lists at
+/// it shows (several KB each), and at 100,000 documents two long lists at
 /// once took hundreds of MB more. Each wave takes the longest job left and
 /// fills up with shorter ones, so both cores keep working.
 pub fn render_lists(

@@ -267,12 +267,14 @@ fn tlp_json(tlp: Tlp) -> Value {
     ])
 }
 
-/// A JSON object of exactly `entries`. `json!` lets a map grow as it
-/// inserts: a summary's 16 keys ended with room for 28 (112 bytes each),
-/// each `{name, url}` with room for 3, and a list page holds tens of
-/// thousands of summaries at once.
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    let mut map = serde_json::Map::with_capacity(N);
+/// A JSON object with room for exactly `entries` (their most, by
+/// `size_hint`). `json!` lets a map grow as it inserts: a summary's 16 keys
+/// ended with room for 28 (112 bytes each), each `{name, url}` with room
+/// for 3, and a list page holds tens of thousands of summaries at once.
+fn object<'k>(entries: impl IntoIterator<Item = (&'k str, Value)>) -> Value {
+    let entries = entries.into_iter();
+    let (least, most) = entries.size_hint();
+    let mut map = serde_json::Map::with_capacity(most.unwrap_or(least));
     for (key, value) in entries {
         map.insert(key.to_string(), value);
     }
@@ -407,13 +409,7 @@ impl Shared {
             ("draft", doc.meta.draft.into()),
             ("embargo", doc.meta.embargo.map(|d| d.rfc3339()).into()),
         ];
-        match html {
-            Some(html) => {
-                let [a, b, c, d, e, f, g, h, i, j, k, l, m, n] = fields;
-                object([a, b, c, d, e, f, g, h, i, j, k, l, m, n, ("html", html)])
-            }
-            None => object(fields),
-        }
+        object(fields.into_iter().chain(html.map(|html| ("html", html))))
     }
 
     /// The summaries of `site.pages[i]` for each of `indices`, with the list

@@ -180,7 +180,12 @@ impl Date {
 
     /// `YYYY-MM-DD`, the form lists and pages show.
     pub fn ymd(&self) -> String {
-        self.instant.format("%Y-%m-%d").to_string()
+        // Not `format("%Y-%m-%d")`: parsing the pattern took most of the
+        // time, and lists show two dates for each of 800,000 entries at
+        // 100,000 documents.
+        use chrono::Datelike;
+        let date = self.instant.date_naive();
+        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
     }
 
     /// Full RFC 3339 in UTC, for feeds, sitemaps and exports.

@@ -12,7 +12,15 @@
 # large tree is deleted, which distorts every timing). The last line of each
 # size is a row for the history table in benches/README.md.
 #
-# Environment: SIZES, RUNS (3), RUNS_LARGE (runs at 100k and above: 1), SEED (1), BENCH_DIR (/dev/shm/seckb-bench),
+# With both 10000 and 100000 in SIZES it then measures the linear-growth
+# ratio time(100k) / time(10k) on RATIO_PAIRS pairs of builds, each 10k
+# build right before its 100k one: on a shared machine the time of the same
+# build drifts by 10-20% within an hour, and runs minutes apart do not
+# compare. It reports each pair's ratio, their median, and the ratio of the
+# fastest build of each size (noise from other work on the machine only ever
+# adds time, and a 30 s build meets more of it than a 3 s one).
+#
+# Environment: SIZES, RUNS (3), RUNS_LARGE (runs at 100k and above: 1), RATIO_PAIRS (3), SEED (1), BENCH_DIR (/dev/shm/seckb-bench),
 # SERVE_SIZES (sizes at which serve is measured: "1000 10000"),
 # CARGO_TARGET_DIR (where the release binaries are built).
 set -euo pipefail
@@ -20,6 +28,7 @@ set -euo pipefail
 SIZES=${SIZES:-"1000 10000 100000"}
 RUNS=${RUNS:-3}
 RUNS_LARGE=${RUNS_LARGE:-1}
+RATIO_PAIRS=${RATIO_PAIRS:-3}
 SEED=${SEED:-1}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/seckb-bench}
 SERVE_SIZES=${SERVE_SIZES:-"1000 10000"}
@@ -156,3 +165,29 @@ for n in $SIZES; do
     echo "$n docs: build ${wall} s (runs: ${walls[*]}), peak RSS $(mib "$rss") MiB, output $(mb "$bytes") MB in $files files, search index $search MB, serve one-file edit shown/full rebuild $serve ms"
     echo "| $(date -u +%Y-%m-%d) | $COMMIT | $n | $wall | $(mib "$rss") | $(mb "$bytes") | $files | $search | $serve |"
 done
+
+case " $SIZES " in *" 10000 "*) ;; *) exit 0 ;; esac
+case " $SIZES " in *" 100000 "*) ;; *) exit 0 ;; esac
+[ "$RATIO_PAIRS" -gt 0 ] || exit 0
+# build_wall N → wall seconds of one full build of the N-document corpus.
+build_wall() {
+    rm -rf "$BENCH_DIR/out-$1"
+    timed "$BENCH_DIR/build-$1.log" "$SECKB" --root "$(corpus "$1" seckb)" --quiet build \
+        --output "$BENCH_DIR/out-$1" --now "$NOW" | cut -d' ' -f1
+}
+small=()
+large=()
+ratios=()
+for _ in $(seq 1 "$RATIO_PAIRS"); do
+    s=$(build_wall 10000)
+    l=$(build_wall 100000)
+    small+=("$s")
+    large+=("$l")
+    ratios+=("$(awk -v l="$l" -v s="$s" 'BEGIN {printf "%.2f", l/s}')")
+done
+rm -rf "$BENCH_DIR/out-10000" "$BENCH_DIR/out-100000"
+fastest() { sort -n | head -n 1; }
+s=$(printf '%s\n' "${small[@]}" | fastest)
+l=$(printf '%s\n' "${large[@]}" | fastest)
+echo "time(100k)/time(10k) in $RATIO_PAIRS pairs: ${ratios[*]} (10k: ${small[*]} s; 100k: ${large[*]} s);" \
+    "median $(printf '%s\n' "${ratios[@]}" | median), fastest builds $l/$s = $(awk -v l="$l" -v s="$s" 'BEGIN {printf "%.2f", l/s}')"

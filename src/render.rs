@@ -287,6 +287,30 @@ fn object<'k>(entries: impl IntoIterator<Item = (&'k str, Value)>) -> Value {
     Value::Object(map)
 }
 
+/// How much of each document's summary a list page's context holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every field (docs/templates.md).
+    Full,
+    /// Only `html`, the list fragments, for a page whose templates are the
+    /// built-in theme's ([`Theme::is_builtin`]): they read nothing else of
+    /// an entry that has its fragment (the rest is their fallback for one
+    /// that has not). At 100,000 documents the lists hold 820,000 entries,
+    /// and building, reading and dropping the other 15 fields was most of
+    /// their time.
+    Fragments,
+}
+
+impl Detail {
+    fn of(theme: &Theme, template: &str) -> Detail {
+        if theme.is_builtin(template) {
+            Detail::Fragments
+        } else {
+            Detail::Full
+        }
+    }
+}
+
 /// A document's list fragments: (key under `summary.html`, HTML).
 pub type Fragments = Vec<(&'static str, Box<str>)>;
 
@@ -426,19 +450,30 @@ impl Shared {
     }
 
     /// The summaries of `site.pages[i]` for each of `indices`, with the list
-    /// fragments the list `shows` (keys of [`FRAGMENTS`]) as `html`. Built
+    /// fragments the list `shows` (keys of [`FRAGMENTS`]) as `html`; only
+    /// `html` when `detail` allows and every one of them has those. Built
     /// for each list page that shows them (a Tera context owns its values):
     /// kept for every document, these JSON trees took more memory than
     /// anything else in a build, and a list of 60,000 incidents still takes
     /// several KB an entry.
-    fn list(&self, site: &Site, indices: &[usize], shows: &[&str]) -> Value {
+    fn list(&self, site: &Site, indices: &[usize], shows: &[&str], detail: Detail) -> Value {
+        let fragments = |i: usize| self.fragments.get(i).into_iter().flatten();
+        let only_html = detail == Detail::Fragments
+            && indices.iter().all(|&i| {
+                let shown =
+                    fragments(i).filter(|(key, html)| shows.contains(key) && !html.is_empty());
+                shown.count() == shows.len()
+            });
         let summary = |i: usize| {
             let page = &site.pages[i];
             let mut html = serde_json::Map::with_capacity(shows.len());
-            for (key, fragment) in self.fragments.get(i).into_iter().flatten() {
+            for (key, fragment) in fragments(i) {
                 if shows.contains(key) {
                     html.insert(key.to_string(), fragment.as_ref().into());
                 }
+            }
+            if only_html {
+                return object([("html", Value::Object(html))]);
             }
             self.summary(page, &page.summary, Some(Value::Object(html)))
         };
@@ -833,6 +868,8 @@ pub fn list_jobs<'a>(
     shared: &'a Shared,
 ) -> Vec<ListJob<'a>> {
     let urls = &site.urls;
+    let section_detail = Detail::of(theme, "section.html");
+    let term_detail = Detail::of(theme, "term.html");
     let mut jobs: Vec<ListJob<'a>> = Vec::new();
     let mut push = |entries: usize, job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>| {
         jobs.push(ListJob { entries, job });
@@ -862,7 +899,12 @@ pub fn list_jobs<'a>(
                             "facets": facets(site, &list.pages),
                         }),
                         "pages",
-                        shared.list(site, &list.pages, section_shows(list.section.kind)),
+                        shared.list(
+                            site,
+                            &list.pages,
+                            section_shows(list.section.kind),
+                            section_detail,
+                        ),
                     ),
                 );
                 let path = Urls::output_file(&list.path);
@@ -907,7 +949,11 @@ pub fn list_jobs<'a>(
                     insert_owned(
                         &mut ctx,
                         "term",
-                        with(value, "pages", shared.list(site, &term.pages, &["item"])),
+                        with(
+                            value,
+                            "pages",
+                            shared.list(site, &term.pages, &["item"], term_detail),
+                        ),
                     );
                     let file = Urls::output_file(&path);
                     render_list(tera, theme, "term.html", file, ctx, "term")
@@ -1051,13 +1097,43 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
         "total_incidents": site.incidents().count(),
         "charts": crate::charts::dashboard(site),
     });
-    let home = with(home, "open_incidents", shared.list(site, &open, &["card"]));
-    with(home, "latest", shared.list(site, &latest, &["item"]))
+    // Full summaries: index.html shows fields of the latest documents
+    // besides their fragments.
+    let home = with(
+        home,
+        "open_incidents",
+        shared.list(site, &open, &["card"], Detail::Full),
+    );
+    with(
+        home,
+        "latest",
+        shared.list(site, &latest, &["item"], Detail::Full),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_pages_of_builtin_templates_get_fragments_alone() {
+        let site = tempfile::tempdir().unwrap();
+        let theme = crate::theme::load(site.path(), "default").unwrap();
+        assert!(Detail::of(&theme, "section.html") == Detail::Fragments);
+        assert!(Detail::of(&theme, "term.html") == Detail::Fragments);
+        // term.html includes summary_items.html, which imports macros.html:
+        // a site's own macros.html changes what both list pages read.
+        let templates = site.path().join("templates");
+        std::fs::create_dir(&templates).unwrap();
+        std::fs::write(
+            templates.join("macros.html"),
+            "{% macro x() %}{% endmacro x %}",
+        )
+        .unwrap();
+        let theme = crate::theme::load(site.path(), "default").unwrap();
+        assert!(Detail::of(&theme, "section.html") == Detail::Full);
+        assert!(Detail::of(&theme, "term.html") == Detail::Full);
+    }
 
     #[test]
     fn list_fragments_need_the_macro_with_the_same_arguments() {

@@ -41,6 +41,34 @@ impl Theme {
             .unwrap_or_else(|| self.dir.join("templates").join(name))
     }
 
+    /// Whether `name` and every template it includes, extends or imports,
+    /// through any number of steps, are the built-in default theme's, byte
+    /// for byte: such a page reads only what the default theme does.
+    pub fn is_builtin(&self, name: &str) -> bool {
+        let references = crate::template_check::references(self);
+        let mut seen = std::collections::HashSet::new();
+        let mut next = vec![name.to_string()];
+        while let Some(name) = next.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let text = self
+                .templates
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| &t.text);
+            let builtin = DEFAULT_THEME
+                .iter()
+                .find(|(path, _)| path.strip_prefix("templates/") == Some(name.as_str()))
+                .map(|(_, bytes)| *bytes);
+            if text.map(String::as_bytes) != builtin || builtin.is_none() {
+                return false;
+            }
+            next.extend(references.get(name.as_str()).into_iter().flatten().cloned());
+        }
+        true
+    }
+
     /// A chain of templates that include, extend or import each other in a
     /// loop (Tera would recurse until the stack overflows), if any.
     pub fn include_cycle(&self) -> Option<Vec<String>> {

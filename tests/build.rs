@@ -203,6 +203,39 @@ fn two_builds_are_byte_identical() {
     assert_eq!(ha, hb);
 }
 
+/// The built-in theme's list pages get summaries of their fragments only
+/// (`render::Detail`); a site whose list templates differ gets every field.
+/// Copies of the built-in `section.html` and `term.html` with a comment after
+/// their last block make the second kind of build: both must write the same
+/// bytes, drafts (whose pages show preview-only fields) included.
+#[test]
+fn list_pages_are_the_same_with_every_summary_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&repo().join("content"), &site.join("content"));
+    std::fs::copy(repo().join("seckb.yaml"), site.join("seckb.yaml")).unwrap();
+    let build = |out: &std::path::Path| {
+        let args = ["build", "--drafts", "--output", out.to_str().unwrap()];
+        let result = seckb(&site, &args);
+        assert!(result.status.success(), "{}", stderr(&result));
+        tree_hash(out)
+    };
+    let lean = build(&dir.path().join("lean"));
+    std::fs::create_dir(site.join("templates")).unwrap();
+    for name in ["section.html", "term.html"] {
+        let builtin = repo().join("themes/default/templates").join(name);
+        let text = std::fs::read_to_string(builtin).unwrap();
+        std::fs::write(site.join("templates").join(name), text + "{# a copy #}\n").unwrap();
+    }
+    let full = build(&dir.path().join("full"));
+    let lists = lean
+        .keys()
+        .filter(|p| p.starts_with("tags/") || p.starts_with("incidents/"))
+        .count();
+    assert!(lists > 20, "{lists} list and incident pages");
+    assert_eq!(lean, full);
+}
+
 #[test]
 fn stage_times_are_each_stage_alone() {
     let options = seckb::BuildOptions {

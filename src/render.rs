@@ -296,7 +296,7 @@ pub enum Detail {
     /// built-in theme's ([`Theme::is_builtin`]): they read nothing else of
     /// an entry that has its fragment (the rest is their fallback for one
     /// that has not). At 100,000 documents the lists hold 820,000 entries,
-    /// and building, reading and dropping the other 15 fields was most of
+    /// and building, reading and dropping the other 14 fields was most of
     /// their time.
     Fragments,
 }
@@ -454,8 +454,8 @@ impl Shared {
     /// `html` when `detail` allows and every one of them has those. Built
     /// for each list page that shows them (a Tera context owns its values):
     /// kept for every document, these JSON trees took more memory than
-    /// anything else in a build, and a list of 60,000 incidents still takes
-    /// several KB an entry.
+    /// anything else in a build, and with every field a list of 60,000
+    /// incidents takes several KB an entry.
     fn list(&self, site: &Site, indices: &[usize], shows: &[&str], detail: Detail) -> Value {
         let fragments = |i: usize| self.fragments.get(i).into_iter().flatten();
         let only_html = detail == Detail::Fragments

@@ -975,7 +975,7 @@ pub fn list_jobs<'a>(
         open,
         Box::new(move || {
             let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-            insert_owned(&mut ctx, "home", home_json(site, shared));
+            insert_owned(&mut ctx, "home", home_json(site, theme, shared));
             render_one(tera, theme, "index.html", "index.html".into(), &ctx)
         }),
     );
@@ -1041,7 +1041,7 @@ pub fn render_lists(
     gather(results)
 }
 
-fn home_json(site: &Site, shared: &Shared) -> Value {
+fn home_json(site: &Site, theme: &Theme, shared: &Shared) -> Value {
     let mut open: Vec<usize> = site
         .pages
         .iter()
@@ -1097,12 +1097,12 @@ fn home_json(site: &Site, shared: &Shared) -> Value {
         "total_incidents": site.incidents().count(),
         "charts": crate::charts::dashboard(site),
     });
-    // Full summaries: index.html shows fields of the latest documents
-    // besides their fragments.
+    // The latest documents' summaries are full: index.html shows fields of
+    // them besides their fragments.
     let home = with(
         home,
         "open_incidents",
-        shared.list(site, &open, &["card"], Detail::Full),
+        shared.list(site, &open, &["card"], Detail::of(theme, "index.html")),
     );
     with(
         home,

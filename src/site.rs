@@ -196,6 +196,37 @@ fn newest_first(a: &Document, b: &Document) -> std::cmp::Ordering {
         .then_with(|| a.source.cmp(&b.source))
 }
 
+/// `documents` by folder (in the order of `sections`), then newest first.
+/// Sorted as small keys, the documents moved once: at 100,000 documents,
+/// sorting the documents themselves (comparing their dates and titles where
+/// they lie in memory, moving whole structs) took 114 ms against 7 at 10,000.
+fn in_site_order(documents: Vec<Document>, sections: &[Section]) -> Vec<Document> {
+    let folder: FxHashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    let mut keys: Vec<(usize, std::cmp::Reverse<Option<Date>>, usize)> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let folder = folder
+                .get(d.section.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            (folder, std::cmp::Reverse(d.meta.date), i)
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| newest_first(&documents[a.2], &documents[b.2]))
+    });
+    let mut slots: Vec<Option<Document>> = documents.into_iter().map(Some).collect();
+    keys.iter().filter_map(|k| slots[k.2].take()).collect()
+}
+
 fn loc(doc: &Document, line: usize, column: usize) -> Location {
     Location::in_text(&doc.source, &doc.text, line, column)
 }
@@ -259,16 +290,7 @@ pub fn assemble(
     let (published, unpublished): (Vec<Document>, Vec<Document>) = documents
         .into_iter()
         .partition(|d| publication.check(d).is_ok());
-    let mut published = published;
-    published.sort_by(|a, b| {
-        let order = |d: &Document| {
-            sections
-                .iter()
-                .position(|s| s.name == d.section)
-                .unwrap_or(usize::MAX)
-        };
-        order(a).cmp(&order(b)).then_with(|| newest_first(a, b))
-    });
+    let published = in_site_order(published, &sections);
 
     // Link targets: every document, with whether it is published.
     let mut links = Links {
@@ -665,6 +687,16 @@ pub fn render_body(
 }
 
 fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
+    // Each page's place newest first across the whole site, so a term's
+    // pages sort by a number: compared where they lie in memory, the
+    // 800,000 entries of every term at 100,000 documents took 62 ms, 28
+    // times as long as at 10,000.
+    let mut newest: Vec<usize> = (0..pages.len()).collect();
+    newest.sort_by(|&a, &b| newest_first(&pages[a].doc, &pages[b].doc));
+    let mut place = vec![0; pages.len()];
+    for (n, &i) in newest.iter().enumerate() {
+        place[i] = n;
+    }
     TAXONOMIES
         .iter()
         .map(|(name, title)| {
@@ -730,8 +762,7 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
                     .collect()
             };
             for term in &mut list {
-                term.pages
-                    .sort_by(|&a, &b| newest_first(&pages[a].doc, &pages[b].doc));
+                term.pages.sort_unstable_by_key(|&i| place[i]);
             }
             Taxonomy {
                 name,

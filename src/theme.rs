@@ -52,17 +52,13 @@ impl Theme {
             if !seen.insert(name.clone()) {
                 continue;
             }
-            let text = self
-                .templates
-                .iter()
-                .find(|t| t.name == name)
-                .map(|t| &t.text);
+            let text = self.templates.iter().find(|t| t.name == name);
             let builtin = DEFAULT_THEME
                 .iter()
-                .find(|(path, _)| path.strip_prefix("templates/") == Some(name.as_str()))
-                .map(|(_, bytes)| *bytes);
-            if text.map(String::as_bytes) != builtin || builtin.is_none() {
-                return false;
+                .find(|(path, _)| path.strip_prefix("templates/") == Some(name.as_str()));
+            match (text, builtin) {
+                (Some(text), Some((_, bytes))) if text.text.as_bytes() == *bytes => {}
+                _ => return false,
             }
             next.extend(references.get(name.as_str()).into_iter().flatten().cloned());
         }

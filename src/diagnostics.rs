@@ -52,6 +52,7 @@ pub enum Code {
     Output,
     WouldOverwrite,
     Serve,
+    UnusedFile,
 }
 
 impl Code {
@@ -90,6 +91,7 @@ impl Code {
             Code::Template => ("E0500", "template"),
             Code::StaleInvestigation => ("W0100", "stale-investigation"),
             Code::SecurityTxt => ("W0200", "security-txt"),
+            Code::UnusedFile => ("W0300", "unused-file"),
             Code::EmbargoLift => ("N0100", "embargo-lift"),
         }
     }

@@ -4,6 +4,7 @@
 //! `config → load → validate → site → render → outputs → link check → write`.
 //! `build`, `check` and `serve` run the same pipeline.
 
+pub mod attachments;
 pub mod charts;
 pub mod config;
 pub mod content;

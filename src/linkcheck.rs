@@ -5,6 +5,7 @@
 //! pages repeat it, at its line in the template.
 
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Location};
+use crate::interner::{Interner, Table};
 use crate::markdown::{is_external, percent_decode, LinkRecord};
 use crate::output::Output;
 use crate::theme::Theme;
@@ -156,20 +157,29 @@ type Files<'a> = FxHashSet<&'a str>;
 /// such as `incidents/x/index.html`) to an output file path, or None when it
 /// leaves the base path.
 fn target_file(url_path: &str, page: &str, base_path: &str, files: &Files) -> Option<String> {
-    let path = percent_decode(url_path);
-    let site_path = if let Some(abs) = path.strip_prefix('/') {
-        let base = base_path.trim_start_matches('/');
-        abs.strip_prefix(base)?.to_string()
-    } else {
-        let dir = page.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        crate::markdown::resolve_relative(dir, &path)? + if path.ends_with('/') { "/" } else { "" }
-    };
+    let site_path = site_path(url_path, page, base_path)?;
     let candidates = if site_path.is_empty() || site_path.ends_with('/') {
         vec![format!("{site_path}index.html")]
     } else {
         vec![site_path.clone(), format!("{site_path}/index.html")]
     };
     candidates.into_iter().find(|c| files.contains(c.as_str()))
+}
+
+/// The site path (below the base path) a URL path found on `page` names,
+/// or None when it leaves the base path.
+fn site_path(url_path: &str, page: &str, base_path: &str) -> Option<String> {
+    let path = percent_decode(url_path);
+    if let Some(abs) = path.strip_prefix('/') {
+        let base = base_path.trim_start_matches('/');
+        Some(abs.strip_prefix(base)?.to_string())
+    } else {
+        let dir = page.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        Some(
+            crate::markdown::resolve_relative(dir, &path)?
+                + if path.ends_with('/') { "/" } else { "" },
+        )
+    }
 }
 
 /// How many pages a broken URL must be found on, and in none of their
@@ -185,20 +195,12 @@ const TEMPLATE_EVIDENCE: usize = 3;
 /// reported once, at its line in the template where it can be found.
 pub fn check<'s>(
     output: &Output,
-    mut pages: Vec<PageLinks>,
-    urls: &crate::interner::Interner,
+    pages: Vec<PageLinks>,
+    urls: &Table,
     base_path: &str,
     source: &dyn Fn(&str) -> Option<PageSource<'s>>,
     theme: &Theme,
 ) -> Vec<Diagnostic> {
-    let read: FxHashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-    let others: Vec<PageLinks> = output
-        .files()
-        .filter(|(p, _)| p.ends_with(".html") && !read.contains(p.as_str()))
-        .filter_map(|(p, c)| c.text().map(|t| PageLinks::read(p.clone(), "", &t, urls)))
-        .collect();
-    pages.extend(others);
-    let urls = urls.take();
     let ids: FxHashMap<&str, &PageLinks> = pages.iter().map(|p| (p.path.as_str(), p)).collect();
     let templates: HashMap<&str, &str> = pages
         .iter()
@@ -211,7 +213,7 @@ pub fn check<'s>(
         files: &files,
         pages: &ids,
     };
-    let fine = SharedVerdicts::resolve(&urls, &targets);
+    let fine = SharedVerdicts::resolve(urls, &targets);
     let mut broken: Vec<Broken> = pages
         .par_iter()
         .flat_map_iter(|p| {
@@ -281,6 +283,45 @@ fn split_url(url: &str) -> (&str, Option<&str>) {
         None => (url, None),
     };
     (path.split('?').next().unwrap_or(""), fragment)
+}
+
+/// Reads the links of the HTML files in `output` that were not read as
+/// they were rendered (static pages), and closes the URL table: every page
+/// of the build is then in `pages`.
+pub fn read_rest(output: &Output, pages: &mut Vec<PageLinks>, urls: &Interner) -> Table {
+    let read: FxHashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let others: Vec<PageLinks> = output
+        .files()
+        .filter(|(p, _)| p.ends_with(".html") && !read.contains(p.as_str()))
+        .filter_map(|(p, c)| c.text().map(|t| PageLinks::read(p.clone(), "", &t, urls)))
+        .collect();
+    pages.extend(others);
+    urls.take()
+}
+
+/// The site paths of files (not folders) that the pages link to or embed,
+/// whether or not they exist: what decides which attachments a build
+/// publishes. A root-relative URL is resolved once, however many pages
+/// use it.
+pub fn named_files(pages: &[PageLinks], urls: &Table, base_path: &str) -> FxHashSet<String> {
+    let file_of = |url: &str, page: &str| {
+        let (path, _) = split_url(url);
+        site_path(path, page, base_path).filter(|p| !p.is_empty() && !p.ends_with('/'))
+    };
+    let mut named: FxHashSet<String> = urls
+        .iter()
+        .filter(|(_, url)| url.starts_with('/'))
+        .filter_map(|(_, url)| file_of(url, ""))
+        .collect();
+    for page in pages {
+        for &id in &page.urls {
+            let url = urls.get(id);
+            if !url.starts_with('/') {
+                named.extend(file_of(url, &page.path));
+            }
+        }
+    }
+    named
 }
 
 /// Whether each root-relative URL in the table resolves, which is the same
@@ -484,12 +525,27 @@ mod tests {
             templates: Vec::new(),
             statics: Default::default(),
         };
-        let urls = crate::interner::Interner::default();
-        let d = check(&out, Vec::new(), &urls, "/kb/", &|_| None, &theme);
+        let mut pages = Vec::new();
+        let urls = read_rest(&out, &mut pages, &Interner::default());
+        let d = check(&out, pages, &urls, "/kb/", &|_| None, &theme);
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.len(), 3, "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("`/kb/a/#nope`")));
         assert!(messages.iter().any(|m| m.contains("`/kb/missing/`")));
         assert!(messages.iter().any(|m| m.contains("`/elsewhere/`")));
+    }
+
+    #[test]
+    fn named_files_resolve_root_relative_and_relative_urls() {
+        let mut out = Output::default();
+        out.insert_bytes(
+            "incidents/x/index.html",
+            br#"<img src="/kb/incidents/a%20b.png"><a href="notes.txt#l2">n</a><a href="/kb/faq/">f</a><a href="/other/c.png">o</a><a href="https://e.example/d.png">e</a>"#.to_vec(),
+        );
+        let mut pages = Vec::new();
+        let urls = read_rest(&out, &mut pages, &Interner::default());
+        let mut named: Vec<String> = named_files(&pages, &urls, "/kb/").into_iter().collect();
+        named.sort();
+        assert_eq!(named, ["incidents/a b.png", "incidents/x/notes.txt"]);
     }
 }

@@ -50,8 +50,11 @@ pub struct LinkTarget {
 pub struct Links {
     /// Documents by path under `content/` (`faq/api-keys.md`).
     pub documents: rustc_hash::FxHashMap<String, LinkTarget>,
-    /// Asset files by path under `content/`.
+    /// Files next to documents that pages may use, by path under `content/`.
     pub assets: rustc_hash::FxHashSet<String>,
+    /// Files of unpublished bundles ([`crate::attachments`]): linking to
+    /// one is linking to unpublished material.
+    pub withheld: rustc_hash::FxHashMap<String, crate::attachments::Withheld>,
     pub base_path: String,
 }
 
@@ -553,6 +556,25 @@ impl<'a> Renderer<'a> {
                     return CowStr::from("#");
                 }
             }
+        } else if let Some((file, withheld)) = resolved
+            .as_ref()
+            .and_then(|p| Some((p, self.links.withheld.get(p)?)))
+        {
+            if let TargetState::Unpublished(reason) = &withheld.state {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::LinkToUnpublished,
+                        format!(
+                            "{} links to content/{file}, a file of content/{}, which is {reason} and not published in this build",
+                            self.source.file.display(),
+                            withheld.owner
+                        ),
+                    )
+                    .at(self.location(offset))
+                    .help("remove the link, move the file out of the bundle, or publish the bundle at this TLP level"),
+                );
+            }
+            return CowStr::from("#");
         } else if let Some(asset) = resolved.filter(|p| self.links.assets.contains(p)) {
             format!("{}{asset}{fragment}", self.links.base_path)
         } else if let Some(site_path) = path.strip_prefix('/') {

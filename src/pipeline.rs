@@ -310,9 +310,6 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     for (path, source) in &theme.statics {
         output.insert(path.clone(), Content::from(source));
     }
-    for asset in &site.assets {
-        output.insert(asset.path.clone(), Content::Copy(asset.source.clone()));
-    }
     if options.preview {
         crate::preview::add_assets(&mut output);
     }
@@ -326,6 +323,14 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     sink.drain(&mut output);
     output.append(exports);
     diagnostics.extend(export_diagnostics);
+    let link_urls = linkcheck::read_rest(&output, &mut page_links, &link_urls);
+    diagnostics.extend(add_attachments(
+        &options.root,
+        &site,
+        &page_links,
+        &link_urls,
+        &mut output,
+    ));
     let conflicts = output.file_folder_conflicts();
     let write_failures = sink.failures();
     if conflicts.is_empty() {
@@ -371,6 +376,58 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         site,
         warnings,
     })
+}
+
+/// Copies the files next to documents that the pages link to or embed
+/// into `output` ([`crate::attachments`]); returns collisions and a
+/// warning for each file no document uses.
+fn add_attachments(
+    root: &std::path::Path,
+    site: &Site,
+    pages: &[linkcheck::PageLinks],
+    urls: &crate::interner::Table,
+    output: &mut Output,
+) -> Vec<Diagnostic> {
+    if site.assets.is_empty() {
+        return Vec::new();
+    }
+    let named = linkcheck::named_files(pages, urls, site.urls.base_path());
+    let (published, mut diagnostics) =
+        crate::attachments::publish(root, &site.assets, &named, &site.links.documents);
+    for asset in published {
+        match output.get(&asset.path) {
+            Some(other) => diagnostics.push(attachment_in_the_way(root, asset, other)),
+            None => output.insert(asset.path.clone(), Content::Copy(asset.source.clone())),
+        }
+    }
+    diagnostics
+}
+
+/// A file next to documents has the output path of another file: a page,
+/// an export or a static file.
+fn attachment_in_the_way(
+    root: &std::path::Path,
+    asset: &crate::content::Asset,
+    other: &Content,
+) -> Diagnostic {
+    let what = match other {
+        Content::Copy(source) => format!(
+            "the file {}",
+            source.strip_prefix(root).unwrap_or(source).display()
+        ),
+        _ => "a page or file seckb makes".to_string(),
+    };
+    let file = std::path::Path::new("content").join(&asset.path);
+    Diagnostic::error(
+        Code::UrlCollision,
+        format!(
+            "{} has the output path `{}` of {what}",
+            file.display(),
+            asset.path
+        ),
+    )
+    .at(crate::diagnostics::Location::file(&file))
+    .help("rename or move the file")
 }
 
 /// A generated page would silently replace a file copied from content/ or

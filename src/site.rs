@@ -165,6 +165,8 @@ pub struct Site {
     pub home_links: Vec<LinkRecord>,
     pub lists: Vec<ListPage>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Files next to documents that pages may use; a build publishes those
+    /// its pages use ([`crate::attachments`]).
     pub assets: Vec<Asset>,
     /// Redirects: (alias site path, target page index).
     pub aliases: Vec<(String, usize)>,
@@ -331,7 +333,17 @@ pub fn assemble(
             },
         );
     }
+    let (assets, withheld) = crate::attachments::claim(assets, &links.documents);
     links.assets = assets.iter().map(|a| a.path.clone()).collect();
+    links.withheld = withheld;
+
+    // A folder without a published document leaves no trace: no list page,
+    // navigation link or sitemap entry names it.
+    let live: rustc_hash::FxHashSet<&str> = published.iter().map(|d| d.section.as_str()).collect();
+    let sections: Vec<Section> = sections
+        .into_iter()
+        .filter(|s| s.name.is_empty() || live.contains(s.name.as_str()))
+        .collect();
 
     // URL collisions among published documents, list pages, generated pages and aliases.
     let mut taken: FxHashMap<String, String> = FxHashMap::default();

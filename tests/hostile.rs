@@ -779,7 +779,12 @@ fn a_content_folder_onto_a_taxonomy_list_page() {
         "content/severity/_index.md",
         "---\ntitle: Our severity scale\n---\nText.\n",
     );
-    s.fails_with(&[diag("E0201", "content/severity/_index.md", 1, 1)]);
+    // A folder without a published document makes no page to collide.
+    s.file("content/severity/scale.md", page("Scale", "", ""));
+    s.fails_with(&[
+        diag("E0201", "content/severity/_index.md", 1, 1),
+        diag("E0201", "content/severity/scale.md", 1, 1),
+    ]);
 }
 
 #[test]
@@ -839,7 +844,11 @@ fn an_alias_where_a_generated_file_is() {
 #[test]
 fn a_content_file_where_a_page_goes() {
     let s = Site::new();
-    s.file("content/guides/keys.md", page("Keys", "", ""));
+    // Published because the page links to it: unused files are not copied.
+    s.file(
+        "content/guides/keys.md",
+        page("Keys", "", "[export](keys/index.html)\n"),
+    );
     s.file("content/guides/keys/index.html", "<p>an export</p>");
     s.fails_with(&[diag("E0201", "content/guides/keys/index.html", 0, 0)]);
 }

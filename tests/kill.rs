@@ -104,13 +104,21 @@ fn generate(root: &Path) {
     .expect("config");
     let body = "The attacker reused credentials from an earlier breach. ".repeat(30);
     for i in 1..DOCUMENTS {
+        // Every file is linked (a build publishes only files pages use).
+        let files: String = (0..ASSETS / DOCUMENTS)
+            .map(|k| {
+                format!(
+                    "See [file {k}](files/f{}.bin).\n",
+                    (i * ASSETS / DOCUMENTS + k) % ASSETS
+                )
+            })
+            .collect();
         let text = format!(
-            "---\ntitle: Incident {i}\ndate: 2026-01-{:02}\nseverity: {}\nstatus: resolved\ntags: [t{}, common]\naffected: [Vendor{}]\n---\n{body}\n\n## Details\n\nSee [the file](files/f{}.bin).\n",
+            "---\ntitle: Incident {i}\ndate: 2026-01-{:02}\nseverity: {}\nstatus: resolved\ntags: [t{}, common]\naffected: [Vendor{}]\n---\n{body}\n\n## Details\n\n{files}",
             1 + i % 28,
             ["low", "medium", "high", "critical"][i % 4],
             i % 40,
             i % 25,
-            i % ASSETS,
         );
         std::fs::write(incidents.join(format!("d{i}.md")), text).expect("document");
     }

@@ -85,26 +85,55 @@ fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>
     }
 }
 
+/// The ceilings and drafts settings every property run builds at.
+const BUILDS: [(Tlp, bool); 4] = [
+    (Tlp::Clear, false),
+    (Tlp::Amber, false),
+    (Tlp::Red, false),
+    (Tlp::Clear, true),
+];
+
+/// Checks the property on a copy of the site that `copy` makes, at every
+/// ceiling; returns how many documents each build excluded.
+fn check_property(copy: impl Fn(&Path)) -> Vec<usize> {
+    BUILDS
+        .iter()
+        .map(|&(tlp, drafts)| {
+            let site = tempfile::tempdir().expect("tempdir");
+            copy(site.path());
+            let full = build(site.path(), tlp, drafts);
+            let full_files = files(&full);
+            let deleted = delete_excluded(site.path(), &full);
+            let reduced = build(site.path(), tlp, drafts);
+            assert_same_files(&full_files, &files(&reduced));
+            deleted.len()
+        })
+        .collect()
+}
+
 #[test]
 fn each_build_equals_the_build_with_its_excluded_documents_deleted() {
-    for (tlp, drafts, excluded) in [
-        (Tlp::Clear, false, 5),
-        (Tlp::Amber, false, 4),
-        (Tlp::Red, false, 2),
-        (Tlp::Clear, true, 3),
+    let excluded = check_property(|to| copy_dir(&fixture("leaks"), to));
+    assert_eq!(excluded, [5, 4, 2, 3]);
+}
+
+#[test]
+fn every_fixture_site_and_the_demo_keep_the_property() {
+    for name in [
+        "tlp", "publish", "exports", "search", "charts", "xss", "serve",
     ] {
-        let site = leaks_site();
-        let full = build(site.path(), tlp, drafts);
-        let full_files = files(&full);
-        let deleted = delete_excluded(site.path(), &full);
-        assert_eq!(
-            deleted.len(),
-            excluded,
-            "{tlp:?} drafts={drafts}: {deleted:?}"
-        );
-        let reduced = build(site.path(), tlp, drafts);
-        assert_same_files(&full_files, &files(&reduced));
+        check_property(|to| copy_dir(&fixture(name), to));
     }
+    let excluded = check_property(|to| {
+        for part in ["content", "themes"] {
+            copy_dir(&common::repo().join(part), &to.join(part));
+        }
+        std::fs::copy(common::repo().join("seckb.yaml"), to.join("seckb.yaml")).expect("copy");
+    });
+    assert!(
+        excluded.iter().any(|&n| n > 0),
+        "the demo has drafts or restricted documents: {excluded:?}"
+    );
 }
 
 #[test]

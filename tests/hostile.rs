@@ -62,10 +62,11 @@ impl Site {
         self
     }
 
-    /// Runs `seckb check --format json`; returns the exit code and every
-    /// diagnostic (errors and warnings) in the order printed.
+    /// Runs `seckb check --format json` within the bounds of a hostile
+    /// case (10 s, 1 GiB: [`seckb_bounded`]); returns the exit code and
+    /// every diagnostic (errors and warnings) in the order printed.
     fn check(&self) -> (i32, Vec<Diag>) {
-        let out = seckb(self.root(), &["check", "--format", "json"]);
+        let out = seckb_bounded(self.root(), &["check", "--format", "json"]);
         let text = stderr(&out);
         assert!(!text.contains("panicked"), "seckb panicked:\n{text}");
         let diags = stdout(&out)

@@ -29,6 +29,73 @@ pub fn seckb(root: &Path, args: &[&str]) -> Output {
     cmd.output().expect("run seckb")
 }
 
+/// The most time and memory (address space) one hostile case may take.
+pub const CASE_SECONDS: u64 = 10;
+pub const CASE_BYTES: u64 = 1 << 30;
+
+/// Runs `seckb` as [`seckb`] does, under a 1 GiB address-space limit
+/// (`ulimit -v`: an allocation past it fails, which aborts seckb) and a
+/// 10-second deadline (the process is killed): the bounds every hostile
+/// input must end within. Panics when either is crossed.
+pub fn seckb_bounded(root: &Path, args: &[&str]) -> Output {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut full: Vec<&str> = vec!["--root", root.to_str().expect("utf-8 root")];
+    full.extend(args);
+    if matches!(args.first(), Some(&"build") | Some(&"check")) && !args.contains(&"--now") {
+        full.extend(["--now", NOW]);
+    }
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {} && exec \"$0\" \"$@\"",
+            CASE_BYTES / 1024
+        ))
+        .arg(assert_cmd::cargo::cargo_bin("seckb"))
+        .args(&full)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn seckb");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(CASE_SECONDS);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("seckb {args:?} took over {CASE_SECONDS} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let output = Output {
+        status,
+        stdout: out.join().expect("stdout"),
+        stderr: err.join().expect("stderr"),
+    };
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        output.status.signal().is_none(),
+        "seckb {args:?} was killed by signal {:?} (over {} MiB?):\n{}",
+        output.status.signal(),
+        CASE_BYTES >> 20,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

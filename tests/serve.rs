@@ -342,6 +342,65 @@ fn serves_the_site_under_its_base_path_like_github_pages() {
 }
 
 #[test]
+fn redirects_never_leave_the_server() {
+    let site = temp_site("serve");
+    let server = Server::start(site.path(), &[]);
+    // Extra leading slashes are collapsed: `//kb/incidents` is not the host `kb`.
+    for (target, location) in [
+        ("//kb/incidents", "/kb/incidents/"),
+        ("///kb/incidents", "/kb/incidents/"),
+        ("//kb", "/kb/"),
+        ("////kb", "/kb/"),
+        (
+            "//kb/incidents?next=//evil.com",
+            "/kb/incidents/?next=//evil.com",
+        ),
+    ] {
+        let r = server.get(target);
+        assert_eq!(r.status, 301, "{target}");
+        assert_eq!(r.header("location"), Some(location), "{target}");
+    }
+    // Whatever is asked, a Location resolves, as a browser resolves it, to
+    // this server.
+    let origin = url::Url::parse(&format!("http://{}/kb/", server.address)).unwrap();
+    let targets = [
+        "//evil.com",
+        "///evil.com",
+        "//evil.com/kb/incidents",
+        "/\\evil.com",
+        "/\\/evil.com",
+        "/%5Cevil.com",
+        "/%5C%5Cevil.com",
+        "/%2F%2Fevil.com",
+        "/%2f%2fevil.com",
+        "/%2F/evil.com",
+        "/kb/%2F%2Fevil.com",
+        "/kb//evil.com",
+        "//%2F/kb/incidents",
+        "/%09/evil.com",
+        "/%0A/evil.com",
+        "/%252F%252Fevil.com",
+        "//kb/%2e%2e//evil.com",
+        "///kb",
+        "//kb/incidents/../../evil.com",
+    ];
+    for target in targets {
+        let r = server.get(target);
+        let Some(location) = r.header("location") else {
+            assert!(matches!(r.status, 400 | 404), "{target}: {}", r.status);
+            continue;
+        };
+        let resolved = origin.join(location).unwrap();
+        assert_eq!(resolved.origin(), origin.origin(), "{target} -> {location}");
+        assert!(location.starts_with('/'), "{target} -> {location}");
+        assert!(
+            !location[1..].starts_with(['/', '\\']),
+            "{target} -> {location}"
+        );
+    }
+}
+
+#[test]
 fn traversal_never_leaves_the_built_site() {
     let site = temp_site("serve");
     // A file in the site folder that the build does not publish.

@@ -42,7 +42,7 @@ enum Route {
         page: String,
     },
     /// A folder without its `/`, or the base path without it.
-    Redirect(String),
+    Redirect(SamePath),
     NotFound,
     /// `..`, `.`, an encoded `/` or `\`, or NUL in the path.
     BadRequest,
@@ -160,7 +160,7 @@ fn route(snapshot: &Snapshot, raw_path: &str, query: Option<&str>) -> Route {
     let path = format!("/{}", segments.join("/"));
     let base = snapshot.base_path.as_str();
     if format!("{path}/") == base {
-        return Route::Redirect(with_query(&format!("{raw_path}/"), query));
+        return Route::Redirect(SamePath::new(&format!("{raw_path}/"), query));
     }
     let Some(rest) = path.strip_prefix(base) else {
         return Route::NotFound;
@@ -181,16 +181,32 @@ fn route(snapshot: &Snapshot, raw_path: &str, query: Option<&str>) -> Route {
     if output.contains(&key) {
         Route::File(key)
     } else if !key.ends_with("index.html") && output.contains(&format!("{key}/index.html")) {
-        Route::Redirect(with_query(&format!("{raw_path}/"), query))
+        Route::Redirect(SamePath::new(&format!("{raw_path}/"), query))
     } else {
         Route::NotFound
     }
 }
 
-fn with_query(path: &str, query: Option<&str>) -> String {
-    match query {
-        Some(q) => format!("{path}?{q}"),
-        None => path.to_string(),
+/// Where a redirect may point: a path on this server, never another origin.
+/// The one way to make one is [`SamePath::new`], and [`redirect`] takes
+/// nothing else, so no `Location` this server sends can leave it.
+#[derive(Debug, PartialEq, Eq)]
+struct SamePath(String);
+
+impl SamePath {
+    /// `path` (as sent, percent-encoded) and its query as a path that starts
+    /// with exactly one `/`. Browsers read `//host/…` and `/\host/…` as
+    /// another host, and drop tabs and line breaks anywhere in a URL first
+    /// (`/\t/host`), so those go, then every leading `/` and `\` but one.
+    fn new(path: &str, query: Option<&str>) -> SamePath {
+        let kept = |c: &char| !matches!(c, '\t' | '\n' | '\r');
+        let path: String = path.chars().filter(kept).collect();
+        let mut location = format!("/{}", path.trim_start_matches(['/', '\\']));
+        if let Some(query) = query {
+            location.push('?');
+            location.extend(query.chars().filter(kept));
+        }
+        SamePath(location)
     }
 }
 
@@ -280,9 +296,9 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     respond(status, "status.txt", text.as_bytes().to_vec())
 }
 
-fn redirect(location: &str) -> Response {
+fn redirect(location: &SamePath) -> Response {
     let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 moved permanently\n");
-    match HeaderValue::from_str(location) {
+    match HeaderValue::from_str(&location.0) {
         Ok(value) => {
             response.headers_mut().insert(header::LOCATION, value);
             response
@@ -358,12 +374,58 @@ mod tests {
         );
         assert_eq!(
             route(&s, "/kb/incidents", Some("q=1")),
-            Route::Redirect("/kb/incidents/?q=1".into())
+            Route::Redirect(SamePath("/kb/incidents/?q=1".into()))
         );
-        assert_eq!(route(&s, "/kb", None), Route::Redirect("/kb/".into()));
+        assert_eq!(
+            route(&s, "/kb", None),
+            Route::Redirect(SamePath("/kb/".into()))
+        );
         assert_eq!(route(&s, "/", None), Route::NotFound);
         assert_eq!(route(&s, "/index.html", None), Route::NotFound);
         assert_eq!(route(&s, "/kb/nope/", None), Route::NotFound);
+    }
+
+    #[test]
+    fn redirects_stay_on_this_server() {
+        let s = snapshot("/kb/", false);
+        for (path, location) in [
+            ("//kb/incidents", "/kb/incidents/"),
+            ("///kb/incidents", "/kb/incidents/"),
+            ("//kb", "/kb/"),
+            ("////kb", "/kb/"),
+        ] {
+            assert_eq!(
+                route(&s, path, None),
+                Route::Redirect(SamePath(location.into())),
+                "{path}"
+            );
+        }
+        let root = snapshot("/", false);
+        assert_eq!(
+            route(&root, "//incidents", Some("a=//b")),
+            Route::Redirect(SamePath("/incidents/?a=//b".into()))
+        );
+        // Whatever a path holds, the location is a path of this server.
+        for path in [
+            "//evil.com/",
+            "///evil.com",
+            "/\\evil.com",
+            "\\/evil.com",
+            "/\t/evil.com",
+            "/\n\\evil.com",
+            "\r//\\/evil.com",
+            "",
+            "evil.com",
+        ] {
+            let SamePath(location) = SamePath::new(path, None);
+            let mut chars = location.chars();
+            assert_eq!(chars.next(), Some('/'), "{path:?}");
+            assert!(
+                !location.contains(['\t', '\n', '\r'])
+                    && !chars.next().is_some_and(|c| c == '/' || c == '\\'),
+                "{path:?} -> {location:?}"
+            );
+        }
     }
 
     #[test]

@@ -445,6 +445,26 @@ fn traversal_never_leaves_the_built_site() {
 }
 
 #[test]
+fn a_request_head_that_never_finishes_is_cut_off() {
+    let site = temp_site("serve");
+    let server = Server::start(site.path(), &[]);
+    // The server's timeout is 10 s (shorter ones are tested in-process).
+    let mut stream = TcpStream::connect(&server.address).expect("connect");
+    stream.write_all(b"GET /kb/inc").expect("send");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let start = Instant::now();
+    let mut rest = Vec::new();
+    let read = stream.read_to_end(&mut rest);
+    let waited = start.elapsed();
+    let still_open = matches!(&read, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut));
+    assert!(!still_open, "still open after {waited:?}");
+    assert!(waited < Duration::from_secs(20), "closed after {waited:?}");
+    assert_eq!(server.get("/kb/").status, 200);
+}
+
+#[test]
 fn only_get_and_head_are_allowed() {
     let site = temp_site("serve");
     let server = Server::start(site.path(), &[]);

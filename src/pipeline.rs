@@ -201,6 +201,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         drafts: options.drafts,
         ceiling: config.publish_tlp,
         now,
+        preview: options.preview,
     };
     let document_count = documents.len();
     // Documents with errors are left out, and the build goes on to the link

@@ -30,15 +30,32 @@ impl std::fmt::Display for Unpublished {
     }
 }
 
-/// What decides publication: `--drafts`, `--tlp` (or `publish_tlp`) and the clock.
+/// What decides publication: `--drafts`, `--tlp` (or `publish_tlp`) and the
+/// clock; and whether the output is a preview (`serve`).
 #[derive(Debug, Clone, Copy)]
 pub struct Publication {
     pub drafts: bool,
     pub ceiling: crate::content::Tlp,
     pub now: chrono::DateTime<chrono::Utc>,
+    pub preview: bool,
 }
 
 impl Publication {
+    /// A build that is not the site as published: it shows drafts and
+    /// unlifted embargoes (`--drafts`, which alone overrides an embargo), or
+    /// it is `serve`'s preview. Such output must not be mistaken for the
+    /// site: crawlers are kept out and CSAF aggregators are told not to list it.
+    pub fn is_preview(&self) -> bool {
+        self.drafts || self.preview
+    }
+
+    /// Whether search engines may index the output: the published site at
+    /// TLP:CLEAR. Otherwise robots.txt disallows everything and every page
+    /// carries `noindex`.
+    pub fn is_indexable(&self) -> bool {
+        !self.is_preview() && self.ceiling == crate::content::Tlp::Clear
+    }
+
     pub fn check(&self, doc: &Document) -> Result<(), Unpublished> {
         if doc.meta.draft && !self.drafts {
             return Err(Unpublished::Draft);

@@ -193,6 +193,17 @@ fn request(address: &str, method: &str, target: &str) -> Response {
     }
 }
 
+/// The Content-Security-Policy meta values of a page.
+fn policies(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector =
+        scraper::Selector::parse("head meta[http-equiv=\"Content-Security-Policy\"]").unwrap();
+    doc.select(&selector)
+        .filter_map(|e| e.value().attr("content"))
+        .map(str::to_string)
+        .collect()
+}
+
 const PAGE: &str = "/kb/incidents/first/";
 const DOC: &str = "content/incidents/2026-01-01-first.md";
 
@@ -255,6 +266,9 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
         id = server.events(PAGE, &id).reload(RELOAD);
     };
     assert_eq!(failed.status, 500);
+    // The error page is held to the same Content-Security-Policy as the site.
+    assert_eq!(policies(&failed.body), policies(&page.body));
+    assert_eq!(policies(&page.body).len(), 1);
     assert!(
         failed
             .body

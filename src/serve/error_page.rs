@@ -2,7 +2,10 @@
 //! diagnostic with its file:line:column, the source line with a caret, and
 //! the help — the terminal's report, in the browser. It carries the reload
 //! script, so saving the fix brings the page back by itself. It is rendered
-//! here, not by the theme, because the theme may be what is broken.
+//! here, not by the theme, because the theme may be what is broken. What a
+//! document the preview does not publish (above its ceiling, a draft without
+//! `--drafts`, under embargo) has wrong arrives withheld: its place and code,
+//! never its text (`pipeline::build_into`, `Diagnostic::withhold`).
 
 use crate::diagnostics::{Diagnostic, Level};
 use crate::highlight::escape;

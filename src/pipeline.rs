@@ -43,7 +43,9 @@ pub struct BuildOptions {
     pub tlp: Option<Tlp>,
     /// Overrides the clock (embargoes, warnings), for tests and reproducible builds.
     pub now: Option<chrono::DateTime<chrono::Utc>>,
-    /// Serve mode: pages get the live-reload script and preview banners.
+    /// Serve mode: pages get the live-reload script and preview banners,
+    /// the output keeps crawlers and aggregators out (as with `drafts`), and
+    /// diagnostics of documents it does not publish are withheld.
     pub preview: bool,
     /// Told the name of each stage as it finishes (the progress display).
     pub on_stage: Option<StageHook>,

@@ -106,7 +106,8 @@ pub struct Csaf {
     pub publisher: CsafPublisher,
     pub role: Option<CsafRole>,
     /// provider-metadata.json's `list_on_CSAF_aggregators`; default: true when
-    /// the build is TLP:CLEAR only.
+    /// the build is TLP:CLEAR only. A preview (`--drafts`, serve) is never
+    /// listed, whatever this says.
     pub list_on_aggregators: Option<bool>,
     /// provider-metadata.json's `mirror_on_CSAF_aggregators`; same default.
     pub mirror_on_aggregators: Option<bool>,

@@ -263,6 +263,21 @@ impl Diagnostic {
         self.level == Level::Error
     }
 
+    /// Keeps only where the problem is (file, line, column), its level and
+    /// code: not the source line, nor the message and help, which may quote
+    /// the file. For documents a `serve` preview does not publish, whose
+    /// text must not show on every served page.
+    pub fn withhold(&mut self) {
+        if let Some(location) = &mut self.location {
+            location.source_line = None;
+        }
+        self.message = "not shown: this document is not published in this preview".into();
+        self.help = Some(
+            "`seckb check`, with `--drafts` and `--tlp` at the document's level, shows it in full"
+                .into(),
+        );
+    }
+
     fn sort_key(&self) -> (Option<&Location>, Code, &str) {
         (self.location.as_ref(), self.code, &self.message)
     }

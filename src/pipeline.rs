@@ -12,7 +12,7 @@ use crate::urls::Urls;
 use crate::{outputs, render, theme};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,7 +43,9 @@ pub struct BuildOptions {
     pub tlp: Option<Tlp>,
     /// Overrides the clock (embargoes, warnings), for tests and reproducible builds.
     pub now: Option<chrono::DateTime<chrono::Utc>>,
-    /// Serve mode: pages get the live-reload script and preview banners.
+    /// Serve mode: pages get the live-reload script and preview banners,
+    /// the output keeps crawlers and aggregators out (as with `drafts`), and
+    /// diagnostics of documents it does not publish are withheld.
     pub preview: bool,
     /// Told the name of each stage as it finishes (the progress display).
     pub on_stage: Option<StageHook>,
@@ -132,8 +134,34 @@ pub fn build(options: &BuildOptions) -> Result<Built, Failed> {
     build_into(options, &Sink::memory())
 }
 
-/// Runs every stage; generated files go to `sink` as they are made.
+/// Runs every stage; generated files go to `sink` as they are made. In a
+/// preview, diagnostics about documents it does not publish show only
+/// where they are ([`Diagnostic::withhold`]): serve shows them on every page.
 pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> {
+    let mut withheld = HashSet::new();
+    let mut result = run_stages(options, sink, &mut withheld);
+    let diagnostics = match &mut result {
+        Ok(built) => &mut built.warnings,
+        Err(failed) => &mut failed.diagnostics,
+    };
+    for d in diagnostics {
+        if d.location
+            .as_ref()
+            .is_some_and(|l| withheld.contains(&l.file))
+        {
+            d.withhold();
+        }
+    }
+    result
+}
+
+/// The stages of [`build_into`]; `withheld` gets the documents whose
+/// diagnostics must not quote them.
+fn run_stages(
+    options: &BuildOptions,
+    sink: &Sink,
+    withheld: &mut HashSet<PathBuf>,
+) -> Result<Built, Failed> {
     let mut timer = Timer {
         start: Instant::now(),
         stages: Vec::new(),
@@ -149,6 +177,12 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         .and_then(|t| render::load_templates(t, &config.base_path()));
     timer.lap("config and theme");
 
+    let publication = Publication {
+        drafts: options.drafts,
+        ceiling: config.publish_tlp,
+        now,
+        preview: options.preview,
+    };
     let (found, d) = load::discover(&options.root);
     diagnostics.extend(d);
     timer.lap("discover");
@@ -158,12 +192,13 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     let validated: Vec<Validated> = found
         .documents
         .par_iter()
-        .map(|(abs, rel)| validate_file(abs, rel, &config, now))
+        .map(|(abs, rel)| validate_file(abs, rel, &config, &publication))
         .collect();
     let mut documents = Vec::with_capacity(validated.len());
     let mut invalid = site::Invalid::default();
     for v in validated {
         diagnostics.extend(v.diagnostics);
+        withheld.extend(v.withheld);
         match v.document {
             Some(doc) => documents.push(doc),
             None => {
@@ -196,11 +231,6 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
             diagnostics.extend(e);
             return Err(fail(diagnostics));
         }
-    };
-    let publication = Publication {
-        drafts: options.drafts,
-        ceiling: config.publish_tlp,
-        now,
     };
     let document_count = documents.len();
     // Documents with errors are left out, and the build goes on to the link
@@ -452,13 +482,16 @@ struct Validated {
     diagnostics: Vec<Diagnostic>,
     /// A file that failed validation: its path and the id it declares.
     invalid: Option<(PathBuf, Option<String>)>,
+    /// The file's path, when diagnostics must not quote it
+    /// ([`Publication::may_quote`]).
+    withheld: Option<PathBuf>,
 }
 
 fn validate_file(
     abs: &std::path::Path,
     rel: &std::path::Path,
     config: &Config,
-    now: chrono::DateTime<chrono::Utc>,
+    publication: &Publication,
 ) -> Validated {
     let file = match load::read_source(abs, rel) {
         Ok(file) => file,
@@ -467,10 +500,12 @@ fn validate_file(
                 document: None,
                 diagnostics: vec![d],
                 invalid: None,
-            }
+                // What an unreadable file would publish is unknown.
+                withheld: publication.preview.then(|| rel.to_path_buf()),
+            };
         }
     };
-    let (document, mut diagnostics) = validate::document(&file, config, now);
+    let (document, mut diagnostics) = validate::document(&file, config, publication.now);
     diagnostics.extend(crate::secrets::scan_all(
         std::slice::from_ref(&file),
         &config.secrets.allow,
@@ -478,10 +513,13 @@ fn validate_file(
     let invalid = document
         .is_none()
         .then(|| (file.path.clone(), validate::declared_id(&file)));
+    let withheld = (!publication.may_quote(&file, document.as_ref(), config.default_tlp))
+        .then(|| file.path.clone());
     Validated {
         document,
         diagnostics,
         invalid,
+        withheld,
     }
 }
 

@@ -17,6 +17,16 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use tera::Tera;
 
+/// The Content-Security-Policy of every HTML page seckb makes: theme pages
+/// (templates get it as `content_security_policy`), alias redirects, CSAF
+/// listings and serve's error page. One value, so no page is laxer.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+/// [`CONTENT_SECURITY_POLICY`] as the `<meta>` tag of pages made without a template.
+pub fn content_security_policy_meta() -> String {
+    format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">")
+}
+
 /// A rendered HTML page: its path in the output, the template that made it
 /// (named by the link check when a template link is broken) and its HTML.
 #[derive(Debug)]
@@ -329,6 +339,8 @@ pub struct Shared {
     /// at 100,000 documents), cheaper than looking its URL up and hashing
     /// both keys into a new map.
     term_objects: FxHashMap<&'static str, FxHashMap<String, Value>>,
+    /// False for a build crawlers must stay out of: every page gets `noindex`.
+    indexable: bool,
 }
 
 impl Shared {
@@ -366,6 +378,7 @@ impl Shared {
             fragments: Vec::new(),
             term_urls,
             term_objects,
+            indexable: site.publication.is_indexable(),
         }
     }
 
@@ -488,6 +501,9 @@ impl Shared {
         )
     }
 
+    /// The variables every page has. `noindex` says this page must not be
+    /// indexed (a document above TLP:CLEAR, the 404 page, a redirect); in a
+    /// build crawlers must stay out of, every page says so.
     fn context(
         &self,
         page_kind: &str,
@@ -501,7 +517,8 @@ impl Shared {
         ctx.insert("page_kind", page_kind);
         ctx.insert("title", title);
         ctx.insert("canonical", &canonical);
-        ctx.insert("noindex", &noindex);
+        ctx.insert("noindex", &(noindex || !self.indexable));
+        ctx.insert("content_security_policy", CONTENT_SECURITY_POLICY);
         ctx
     }
 }

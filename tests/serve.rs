@@ -23,6 +23,8 @@ struct Server {
     /// `127.0.0.1:PORT`
     address: String,
     stderr: Receiver<String>,
+    /// Every stderr line read so far.
+    log: Vec<String>,
 }
 
 impl Server {
@@ -51,6 +53,7 @@ impl Server {
             child,
             address: String::new(),
             stderr,
+            log: Vec::new(),
         };
         let line = server.wait_for_line("Serving http://", STARTUP);
         let url = line.trim_start_matches("Serving http://");
@@ -63,13 +66,20 @@ impl Server {
     /// Waits for a stderr line containing `text`, returning it.
     fn wait_for_line(&mut self, text: &str, within: Duration) -> String {
         let deadline = Instant::now() + within;
-        let mut seen = Vec::new();
+        let start = self.log.len();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.stderr.recv_timeout(left) {
-                Ok(line) if line.contains(text) => return line,
-                Ok(line) => seen.push(line),
-                Err(_) => panic!("no line with {text:?} on stderr; saw:\n{}", seen.join("\n")),
+                Ok(line) => {
+                    self.log.push(line.clone());
+                    if line.contains(text) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "no line with {text:?} on stderr; saw:\n{}",
+                    self.log[start..].join("\n")
+                ),
             }
         }
     }
@@ -193,6 +203,17 @@ fn request(address: &str, method: &str, target: &str) -> Response {
     }
 }
 
+/// The Content-Security-Policy meta values of a page.
+fn policies(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector =
+        scraper::Selector::parse("head meta[http-equiv=\"Content-Security-Policy\"]").unwrap();
+    doc.select(&selector)
+        .filter_map(|e| e.value().attr("content"))
+        .map(str::to_string)
+        .collect()
+}
+
 const PAGE: &str = "/kb/incidents/first/";
 const DOC: &str = "content/incidents/2026-01-01-first.md";
 
@@ -255,6 +276,9 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
         id = server.events(PAGE, &id).reload(RELOAD);
     };
     assert_eq!(failed.status, 500);
+    // The error page is held to the same Content-Security-Policy as the site.
+    assert_eq!(policies(&failed.body), policies(&page.body));
+    assert_eq!(policies(&page.body).len(), 1);
     assert!(
         failed
             .body
@@ -278,6 +302,125 @@ fn edits_reload_open_pages_and_errors_show_in_the_browser() {
     assert_eq!(page.status, 200);
     assert_eq!(page.build_id(), id);
     assert!(page.body.contains("Original body zebraone."));
+}
+
+/// Writes `text` to `doc` and waits until the build of it has failed.
+/// Returns what serve printed for it.
+fn fail_with(server: &mut Server, doc: &Path, text: &str) -> String {
+    let start = server.log.len();
+    std::fs::write(doc, text).unwrap();
+    server.wait_for_line("build failed", STARTUP);
+    server.log[start..].join("\n")
+}
+
+/// Writes `text` back to `doc` and waits until the site builds again.
+fn fix_with(server: &mut Server, doc: &Path, text: &str) {
+    std::fs::write(doc, text).unwrap();
+    server.wait_for_line("changed: built", STARTUP);
+}
+
+#[test]
+fn errors_in_documents_the_preview_does_not_publish_show_only_where_they_are() {
+    let site = temp_site("tlp");
+    let mut server = Server::start(site.path(), &[]);
+    // The embargoed incident's note names nothing but its file.
+    let startup = server.log.join("\n");
+    assert!(startup.contains("2026-10-06-embargoed.md"), "{startup}");
+    assert!(!startup.contains("zebraembargo"), "{startup}");
+
+    let incidents = site.path().join("content/incidents");
+    let (red, draft, embargoed, public) = (
+        incidents.join("2026-10-04-red.md"),
+        incidents.join("2026-10-05-draft.md"),
+        incidents.join("2026-10-06-embargoed.md"),
+        incidents.join("2026-10-01-public.md"),
+    );
+    let original = |path: &Path| std::fs::read_to_string(path).unwrap();
+    let unknown_key = |text: &str| text.replacen("\nid: ", "\nseverty: zebrawithheld\nid: ", 1);
+    // Each file, an edit that breaks it, and where the error is.
+    let cases = [
+        // A red incident at the clear ceiling: a wrong key (line 3)...
+        (
+            &red,
+            unknown_key(&original(&red)),
+            "2026-10-04-red.md:3:1",
+            "E0102",
+        ),
+        // ...and front matter that is not YAML, so its TLP is unknown.
+        (
+            &red,
+            original(&red).replace("title: Named", "title: zebrawithheld: Named"),
+            "2026-10-04-red.md:2:",
+            "E0103",
+        ),
+        // A draft without --drafts, an embargo not lifted.
+        (
+            &draft,
+            unknown_key(&original(&draft)),
+            "2026-10-05-draft.md:3:1",
+            "E0102",
+        ),
+        (
+            &embargoed,
+            unknown_key(&original(&embargoed)),
+            "2026-10-06-embargoed.md:3:1",
+            "E0102",
+        ),
+        // A published incident made red by the save that breaks it (the
+        // fast path's re-render of such an edit is tested in serve::quick).
+        (
+            &public,
+            unknown_key(&original(&public)).replacen("\nid: ", "\ntlp: red\nid: ", 1),
+            "2026-10-01-public.md:3:1",
+            "E0102",
+        ),
+    ];
+    for (doc, broken, place, code) in cases {
+        let text = original(doc);
+        let printed = fail_with(&mut server, doc, &broken);
+        let page = server.get("/incidents/public/");
+        assert_eq!(page.status, 500, "{place}");
+        for (what, shown) in [("page", &page.body), ("terminal", &printed)] {
+            assert!(shown.contains(place), "{what} {place}:\n{shown}");
+            assert!(
+                shown.contains(&format!("error[{code}]")),
+                "{what} {place}:\n{shown}"
+            );
+            assert!(
+                shown.contains("not published in this preview"),
+                "{what} {place}:\n{shown}"
+            );
+            for quoted in ["zebrawithheld", "severty", "Named", "zebra"] {
+                assert!(
+                    !shown.contains(quoted),
+                    "{what} {place} quotes {quoted}:\n{shown}"
+                );
+            }
+        }
+        fix_with(&mut server, doc, &text);
+    }
+
+    // A published document's error is shown in full: its line and the message.
+    let text = original(&public);
+    let printed = fail_with(&mut server, &public, &unknown_key(&text));
+    let page = server.get("/incidents/public/");
+    for shown in [&page.body, &printed] {
+        assert!(shown.contains("3 | severty: zebrawithheld"), "{shown}");
+        assert!(shown.contains("unknown key `severty`"), "{shown}");
+    }
+    fix_with(&mut server, &public, &text);
+    drop(server);
+
+    // With --drafts the preview publishes the draft: its error is shown in full.
+    let mut server = Server::start(site.path(), &["--drafts"]);
+    let text = original(&draft);
+    fail_with(&mut server, &draft, &unknown_key(&text));
+    let page = server.get("/incidents/public/");
+    assert!(
+        page.body.contains("3 | severty: zebrawithheld"),
+        "{}",
+        page.body
+    );
 }
 
 #[test]
@@ -342,6 +485,65 @@ fn serves_the_site_under_its_base_path_like_github_pages() {
 }
 
 #[test]
+fn redirects_never_leave_the_server() {
+    let site = temp_site("serve");
+    let server = Server::start(site.path(), &[]);
+    // Extra leading slashes are collapsed: `//kb/incidents` is not the host `kb`.
+    for (target, location) in [
+        ("//kb/incidents", "/kb/incidents/"),
+        ("///kb/incidents", "/kb/incidents/"),
+        ("//kb", "/kb/"),
+        ("////kb", "/kb/"),
+        (
+            "//kb/incidents?next=//evil.com",
+            "/kb/incidents/?next=//evil.com",
+        ),
+    ] {
+        let r = server.get(target);
+        assert_eq!(r.status, 301, "{target}");
+        assert_eq!(r.header("location"), Some(location), "{target}");
+    }
+    // Whatever is asked, a Location resolves, as a browser resolves it, to
+    // this server.
+    let origin = url::Url::parse(&format!("http://{}/kb/", server.address)).unwrap();
+    let targets = [
+        "//evil.com",
+        "///evil.com",
+        "//evil.com/kb/incidents",
+        "/\\evil.com",
+        "/\\/evil.com",
+        "/%5Cevil.com",
+        "/%5C%5Cevil.com",
+        "/%2F%2Fevil.com",
+        "/%2f%2fevil.com",
+        "/%2F/evil.com",
+        "/kb/%2F%2Fevil.com",
+        "/kb//evil.com",
+        "//%2F/kb/incidents",
+        "/%09/evil.com",
+        "/%0A/evil.com",
+        "/%252F%252Fevil.com",
+        "//kb/%2e%2e//evil.com",
+        "///kb",
+        "//kb/incidents/../../evil.com",
+    ];
+    for target in targets {
+        let r = server.get(target);
+        let Some(location) = r.header("location") else {
+            assert!(matches!(r.status, 400 | 404), "{target}: {}", r.status);
+            continue;
+        };
+        let resolved = origin.join(location).unwrap();
+        assert_eq!(resolved.origin(), origin.origin(), "{target} -> {location}");
+        assert!(location.starts_with('/'), "{target} -> {location}");
+        assert!(
+            !location[1..].starts_with(['/', '\\']),
+            "{target} -> {location}"
+        );
+    }
+}
+
+#[test]
 fn traversal_never_leaves_the_built_site() {
     let site = temp_site("serve");
     // A file in the site folder that the build does not publish.
@@ -382,6 +584,26 @@ fn traversal_never_leaves_the_built_site() {
         assert!(!r.body.contains("status: resolved"), "{target}");
     }
     // The server is still up and serving.
+    assert_eq!(server.get("/kb/").status, 200);
+}
+
+#[test]
+fn a_request_head_that_never_finishes_is_cut_off() {
+    let site = temp_site("serve");
+    let server = Server::start(site.path(), &[]);
+    // The server's timeout is 10 s (shorter ones are tested in-process).
+    let mut stream = TcpStream::connect(&server.address).expect("connect");
+    stream.write_all(b"GET /kb/inc").expect("send");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let start = Instant::now();
+    let mut rest = Vec::new();
+    let read = stream.read_to_end(&mut rest);
+    let waited = start.elapsed();
+    let still_open = matches!(&read, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut));
+    assert!(!still_open, "still open after {waited:?}");
+    assert!(waited < Duration::from_secs(20), "closed after {waited:?}");
     assert_eq!(server.get("/kb/").status, 200);
 }
 

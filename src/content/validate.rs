@@ -4,7 +4,7 @@
 use super::frontmatter::{self, RawAffected, RawFrontMatter, RawReference, SplitError};
 use super::{
     slugify, Affected, CvssScore, Date, Document, FaqMeta, IncidentMeta, Kind, Located, Meta,
-    Reference, Severity, SourceFile, Status, TimelineEntry,
+    Reference, Severity, SourceFile, Status, TimelineEntry, Tlp,
 };
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Location};
@@ -271,6 +271,44 @@ pub fn declared_id(file: &SourceFile) -> Option<String> {
             .map(|s| s.trim().to_string()),
         _ => None,
     }
+}
+
+/// What a document's front matter says about its publication.
+#[derive(Debug, Clone, Copy)]
+pub struct Declared {
+    pub tlp: Tlp,
+    pub draft: bool,
+    pub embargo: Option<Date>,
+}
+
+/// What a document that failed validation says about its publication,
+/// read leniently: None unless its front matter parses and each of `tlp`,
+/// `draft` and `embargo` is absent or a value validation would accept.
+pub fn declared_publication(file: &SourceFile, default_tlp: Tlp) -> Option<Declared> {
+    let split = frontmatter::split(&file.text).ok()?;
+    let yaml::Value::Mapping(m) = yaml::parse(split.yaml).ok()? else {
+        return None;
+    };
+    let tlp = match m.get("tlp") {
+        None => default_tlp,
+        Some(v) => {
+            let v = v.as_str()?;
+            Tlp::ALL.into_iter().find(|t| t.as_str() == v)?
+        }
+    };
+    let draft = match m.get("draft") {
+        None => false,
+        Some(v) => v.as_bool()?,
+    };
+    let embargo = match m.get("embargo") {
+        None => None,
+        Some(v) => Some(Date::parse(v.as_str()?).ok()?),
+    };
+    Some(Declared {
+        tlp,
+        draft,
+        embargo,
+    })
 }
 
 fn located_list(at: &Locator, key: &str, items: Option<&[String]>) -> Vec<Located<String>> {

@@ -323,7 +323,13 @@ pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
     }
     output.insert_bytes(format!("{DIR}changes.csv"), csv.into_bytes());
 
-    let public = site.publication.ceiling == Tlp::Clear;
+    // A preview (drafts, serve) is never listed nor mirrored, whatever the
+    // configuration says; the published site follows it, by default when
+    // it is TLP:CLEAR.
+    let publication = &site.publication;
+    let aggregate = |configured: Option<bool>| {
+        !publication.is_preview() && configured.unwrap_or(publication.ceiling == Tlp::Clear)
+    };
     let last_updated = changes.first().map_or_else(
         || "1970-01-01T00:00:00Z".to_string(),
         |(c, _)| c.to_string(),
@@ -332,9 +338,9 @@ pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
         "canonical_url": urls.absolute(&format!("{DIR}provider-metadata.json")),
         "distributions": [{ "directory_url": urls.absolute(DIR) }],
         "last_updated": last_updated,
-        "list_on_CSAF_aggregators": csaf.list_on_aggregators.unwrap_or(public),
+        "list_on_CSAF_aggregators": aggregate(csaf.list_on_aggregators),
         "metadata_version": "2.0",
-        "mirror_on_CSAF_aggregators": csaf.mirror_on_aggregators.unwrap_or(public),
+        "mirror_on_CSAF_aggregators": aggregate(csaf.mirror_on_aggregators),
         "publisher": publisher(csaf),
         "role": csaf.role.unwrap_or_default().as_str(),
     });
@@ -387,8 +393,15 @@ fn listing(site: &Site, dir: &str, entries: &[(String, String)]) -> String {
     let urls = &site.urls;
     let title = format!("Index of {}", urls.path(dir));
     let mut html = format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n<body>\n<h1>{}</h1>\n<p>CSAF 2.0 security incident response documents of <a href=\"{}\">{}</a>.</p>\n<ul>\n",
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n{}\n{}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n<body>\n<h1>{}</h1>\n<p>CSAF 2.0 security incident response documents of <a href=\"{}\">{}</a>.</p>\n<ul>\n",
         escape(&site.config.language),
+        crate::render::content_security_policy_meta(),
+        // Like every page of a build crawlers must stay out of.
+        if site.publication.is_indexable() {
+            ""
+        } else {
+            "<meta name=\"robots\" content=\"noindex\">\n"
+        },
         escape(&title),
         escape(&title),
         escape(urls.base_path()),

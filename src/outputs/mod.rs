@@ -9,7 +9,6 @@ pub mod csaf;
 pub mod feeds;
 pub mod security_txt;
 
-use crate::content::Tlp;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::site::Site;
@@ -74,12 +73,13 @@ pub fn add_all(
     diagnostics
 }
 
-/// A site whose ceiling is above TLP:CLEAR is internal: crawlers stay out.
+/// Crawlers stay out of a site that is internal (its ceiling is above
+/// TLP:CLEAR) or a preview (drafts, serve): see `Publication::is_indexable`.
 fn robots(site: &Site) -> String {
-    let rule = if site.publication.ceiling > Tlp::Clear {
-        "Disallow: /"
-    } else {
+    let rule = if site.publication.is_indexable() {
         "Allow: /"
+    } else {
+        "Disallow: /"
     };
     format!(
         "User-agent: *\n{rule}\n\nSitemap: {}\n",

@@ -2,7 +2,10 @@
 //! diagnostic with its file:line:column, the source line with a caret, and
 //! the help — the terminal's report, in the browser. It carries the reload
 //! script, so saving the fix brings the page back by itself. It is rendered
-//! here, not by the theme, because the theme may be what is broken.
+//! here, not by the theme, because the theme may be what is broken. What a
+//! document the preview does not publish (above its ceiling, a draft without
+//! `--drafts`, under embargo) has wrong arrives withheld: its place and code,
+//! never its text (`pipeline::build_into`, `Diagnostic::withhold`).
 
 use crate::diagnostics::{Diagnostic, Level};
 use crate::highlight::escape;
@@ -15,7 +18,7 @@ pub fn render(diagnostics: &[Diagnostic], base_path: &str) -> String {
     let mut html = String::new();
     let _ = write!(
         html,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{}\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
          <title>Build failed: {errors} error(s) · seckb serve</title>\n{}\n</head>\n\
@@ -23,6 +26,7 @@ pub fn render(diagnostics: &[Diagnostic], base_path: &str) -> String {
          <h1>The site did not build: {errors} error(s)</h1>\n\
          <p>Fix the files below and save; this page reloads by itself. \
          The terminal running <code>seckb serve</code> shows the same report.</p>\n<ol>\n",
+        crate::render::content_security_policy_meta(),
         preview::stylesheet_tag(base_path)
     );
     for d in diagnostics {

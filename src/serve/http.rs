@@ -3,7 +3,8 @@
 //! URLs without `/` redirect, unknown paths get the site's 404 page), and
 //! keeps the live-reload event streams. No request path ever reaches the file
 //! system: paths are looked up in the build's output map, and `..`, `.`,
-//! encoded separators and NUL are refused before that.
+//! encoded separators and NUL are refused before that. A connection that
+//! does not send a request's head in time is closed (see [`serve`]).
 
 use super::Snapshot;
 use crate::output::Content;
@@ -14,18 +15,61 @@ use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 
 type Builds = watch::Receiver<Arc<Snapshot>>;
 
-/// Serves requests on `listener` until the process stops.
-pub async fn serve(listener: std::net::TcpListener, builds: Builds) -> std::io::Result<()> {
+/// How long a connection may take to send the head (request line and
+/// headers) of its next request, from the moment the server waits for it.
+pub const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves requests on `listener` until the process stops. A connection is
+/// closed when the head of a request has not fully arrived `head_timeout`
+/// after the server began to wait for it: on a new connection, that is a
+/// slow sender (slowloris); between requests, an idle keep-alive. An open
+/// event stream is a response being written, not a wait for a request, so
+/// it stays open.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    builds: Builds,
+    head_timeout: Duration,
+) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let app = axum::Router::new().fallback(handle).with_state(builds);
-    axum::serve(listener, app).await
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // A client that went away before it was accepted.
+            Err(e) if is_client_error(&e) => continue,
+            // Out of file descriptors, say: wait for connections to close.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(head_timeout);
+            // An error ends this one connection (a timeout, a reset), nothing else.
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+fn is_client_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    )
 }
 
 /// What a request asks for, decided from the path alone.
@@ -42,7 +86,7 @@ enum Route {
         page: String,
     },
     /// A folder without its `/`, or the base path without it.
-    Redirect(String),
+    Redirect(SamePath),
     NotFound,
     /// `..`, `.`, an encoded `/` or `\`, or NUL in the path.
     BadRequest,
@@ -160,7 +204,7 @@ fn route(snapshot: &Snapshot, raw_path: &str, query: Option<&str>) -> Route {
     let path = format!("/{}", segments.join("/"));
     let base = snapshot.base_path.as_str();
     if format!("{path}/") == base {
-        return Route::Redirect(with_query(&format!("{raw_path}/"), query));
+        return Route::Redirect(SamePath::new(&format!("{raw_path}/"), query));
     }
     let Some(rest) = path.strip_prefix(base) else {
         return Route::NotFound;
@@ -181,16 +225,32 @@ fn route(snapshot: &Snapshot, raw_path: &str, query: Option<&str>) -> Route {
     if output.contains(&key) {
         Route::File(key)
     } else if !key.ends_with("index.html") && output.contains(&format!("{key}/index.html")) {
-        Route::Redirect(with_query(&format!("{raw_path}/"), query))
+        Route::Redirect(SamePath::new(&format!("{raw_path}/"), query))
     } else {
         Route::NotFound
     }
 }
 
-fn with_query(path: &str, query: Option<&str>) -> String {
-    match query {
-        Some(q) => format!("{path}?{q}"),
-        None => path.to_string(),
+/// Where a redirect may point: a path on this server, never another origin.
+/// The one way to make one is [`SamePath::new`], and [`redirect`] takes
+/// nothing else, so no `Location` this server sends can leave it.
+#[derive(Debug, PartialEq, Eq)]
+struct SamePath(String);
+
+impl SamePath {
+    /// `path` (as sent, percent-encoded) and its query as a path that starts
+    /// with exactly one `/`. Browsers read `//host/…` and `/\host/…` as
+    /// another host, and drop tabs and line breaks anywhere in a URL first
+    /// (`/\t/host`), so those go, then every leading `/` and `\` but one.
+    fn new(path: &str, query: Option<&str>) -> SamePath {
+        let kept = |c: &char| !matches!(c, '\t' | '\n' | '\r');
+        let path: String = path.chars().filter(kept).collect();
+        let mut location = format!("/{}", path.trim_start_matches(['/', '\\']));
+        if let Some(query) = query {
+            location.push('?');
+            location.extend(query.chars().filter(kept));
+        }
+        SamePath(location)
     }
 }
 
@@ -280,9 +340,9 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     respond(status, "status.txt", text.as_bytes().to_vec())
 }
 
-fn redirect(location: &str) -> Response {
+fn redirect(location: &SamePath) -> Response {
     let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 moved permanently\n");
-    match HeaderValue::from_str(location) {
+    match HeaderValue::from_str(&location.0) {
         Ok(value) => {
             response.headers_mut().insert(header::LOCATION, value);
             response
@@ -358,12 +418,58 @@ mod tests {
         );
         assert_eq!(
             route(&s, "/kb/incidents", Some("q=1")),
-            Route::Redirect("/kb/incidents/?q=1".into())
+            Route::Redirect(SamePath("/kb/incidents/?q=1".into()))
         );
-        assert_eq!(route(&s, "/kb", None), Route::Redirect("/kb/".into()));
+        assert_eq!(
+            route(&s, "/kb", None),
+            Route::Redirect(SamePath("/kb/".into()))
+        );
         assert_eq!(route(&s, "/", None), Route::NotFound);
         assert_eq!(route(&s, "/index.html", None), Route::NotFound);
         assert_eq!(route(&s, "/kb/nope/", None), Route::NotFound);
+    }
+
+    #[test]
+    fn redirects_stay_on_this_server() {
+        let s = snapshot("/kb/", false);
+        for (path, location) in [
+            ("//kb/incidents", "/kb/incidents/"),
+            ("///kb/incidents", "/kb/incidents/"),
+            ("//kb", "/kb/"),
+            ("////kb", "/kb/"),
+        ] {
+            assert_eq!(
+                route(&s, path, None),
+                Route::Redirect(SamePath(location.into())),
+                "{path}"
+            );
+        }
+        let root = snapshot("/", false);
+        assert_eq!(
+            route(&root, "//incidents", Some("a=//b")),
+            Route::Redirect(SamePath("/incidents/?a=//b".into()))
+        );
+        // Whatever a path holds, the location is a path of this server.
+        for path in [
+            "//evil.com/",
+            "///evil.com",
+            "/\\evil.com",
+            "\\/evil.com",
+            "/\t/evil.com",
+            "/\n\\evil.com",
+            "\r//\\/evil.com",
+            "",
+            "evil.com",
+        ] {
+            let SamePath(location) = SamePath::new(path, None);
+            let mut chars = location.chars();
+            assert_eq!(chars.next(), Some('/'), "{path:?}");
+            assert!(
+                !location.contains(['\t', '\n', '\r'])
+                    && !chars.next().is_some_and(|c| c == '/' || c == '\\'),
+                "{path:?} -> {location:?}"
+            );
+        }
     }
 
     #[test]
@@ -420,6 +526,136 @@ mod tests {
             route(&s, "/style.css", None),
             Route::File("style.css".into())
         );
+    }
+
+    /// A server answering from `snapshot("/kb/", false)` on a free port,
+    /// with a request head timeout of `HEAD`; stopped when dropped.
+    struct Running {
+        address: std::net::SocketAddr,
+        builds: watch::Sender<Arc<Snapshot>>,
+        _runtime: tokio::runtime::Runtime,
+    }
+
+    /// Short, so the tests are quick; the server's default is the same code.
+    const HEAD: Duration = Duration::from_millis(300);
+    /// Long enough for a loaded machine: a closed connection closes well before.
+    const CLOSED_BY: Duration = Duration::from_secs(5);
+
+    fn start() -> Running {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let (builds, receiver) = watch::channel(Arc::new(snapshot("/kb/", false)));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.spawn(serve(listener, receiver, HEAD));
+        Running {
+            address,
+            builds,
+            _runtime: runtime,
+        }
+    }
+
+    /// Reads from `stream` until the server closes it, or `within` passes.
+    /// Returns what was read and how long the close took (None: still open).
+    fn read_until_closed(
+        stream: &mut std::net::TcpStream,
+        within: Duration,
+    ) -> (String, Option<Duration>) {
+        use std::io::{ErrorKind, Read};
+        let start = std::time::Instant::now();
+        let mut text = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let left = within.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                return (String::from_utf8_lossy(&text).into(), None);
+            }
+            stream.set_read_timeout(Some(left)).unwrap();
+            match stream.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => text.extend_from_slice(&buffer[..n]),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                Err(_) => break,
+            }
+        }
+        (String::from_utf8_lossy(&text).into(), Some(start.elapsed()))
+    }
+
+    #[test]
+    fn a_request_head_that_does_not_arrive_in_time_closes_the_connection() {
+        use std::io::Write;
+        let server = start();
+        // Part of a request line, then nothing.
+        let mut stream = std::net::TcpStream::connect(server.address).unwrap();
+        stream.write_all(b"GET /kb/inc").unwrap();
+        let (_, closed) = read_until_closed(&mut stream, CLOSED_BY);
+        let closed = closed.expect("a partial request line was not cut off");
+        assert!(
+            closed >= HEAD / 2,
+            "closed after {closed:?}, before the timeout"
+        );
+
+        // Headers one line at a time, each well inside the timeout: the
+        // deadline is for the whole head, so the connection still closes.
+        let mut stream = std::net::TcpStream::connect(server.address).unwrap();
+        stream.write_all(b"GET /kb/ HTTP/1.1\r\n").unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let dribble = std::thread::spawn(move || {
+            for _ in 0..100 {
+                if writer.write_all(b"X-Slow: 1\r\n").is_err() {
+                    return;
+                }
+                std::thread::sleep(HEAD / 6);
+            }
+        });
+        let (_, closed) = read_until_closed(&mut stream, CLOSED_BY);
+        assert!(
+            closed.is_some(),
+            "a request head sent slowly was not cut off"
+        );
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        dribble.join().unwrap();
+    }
+
+    #[test]
+    fn an_idle_keep_alive_connection_is_closed() {
+        use std::io::Write;
+        let server = start();
+        let mut stream = std::net::TcpStream::connect(server.address).unwrap();
+        // HTTP/1.1 keeps the connection open after the answer by default.
+        stream
+            .write_all(b"GET /kb/style.css HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let (text, closed) = read_until_closed(&mut stream, CLOSED_BY);
+        assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+        assert!(text.ends_with("style.css"), "{text}");
+        assert!(closed.is_some(), "an idle connection stayed open");
+    }
+
+    #[test]
+    fn an_event_stream_outlives_the_request_head_timeout() {
+        use std::io::Write;
+        let server = start();
+        let id = current_id(&server.builds.borrow(), "/kb/");
+        let mut stream = std::net::TcpStream::connect(server.address).unwrap();
+        write!(
+            stream,
+            "GET /kb/__seckb/events?build={id}&page=/kb/ HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        .unwrap();
+        // Several timeouts pass with nothing sent either way: still open.
+        let (head, closed) = read_until_closed(&mut stream, HEAD * 4);
+        assert!(head.contains("text/event-stream"), "{head}");
+        assert_eq!(closed, None, "the event stream was closed: {head}");
+        // And it still carries the reload of the next build.
+        let mut next = snapshot("/kb/", false);
+        next.generation = "g2".into();
+        server.builds.send_replace(Arc::new(next));
+        let (events, _) = read_until_closed(&mut stream, HEAD * 4);
+        assert!(events.contains("event: reload"), "{events}");
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         .build()
         .map_err(|e| serve_error(format!("cannot start the server: {e}")))?;
     runtime
-        .block_on(http::serve(listener, receiver))
+        .block_on(http::serve(listener, receiver, http::REQUEST_HEAD_TIMEOUT))
         .map_err(|e| serve_error(format!("the server stopped: {e}")))
 }
 

@@ -40,18 +40,30 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         let index = site.pages.iter().position(|p| p.doc.source == *path)?;
         let file = match read_source(&options.root.join(path), path) {
             Ok(file) => file,
-            Err(d) => {
+            Err(mut d) => {
+                // What an unreadable file would publish is unknown.
+                d.withhold();
                 errors.push(d);
                 continue;
             }
         };
         let (doc, diagnostics) = validate::document(&file, &site.config, now);
-        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
-        errors.extend(
-            secrets::scan_all(std::slice::from_ref(&file), &site.config.secrets.allow)
-                .into_iter()
-                .filter(Diagnostic::is_error),
-        );
+        let mut found: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .chain(secrets::scan_all(
+                std::slice::from_ref(&file),
+                &site.config.secrets.allow,
+            ))
+            .filter(Diagnostic::is_error)
+            .collect();
+        // The edit may have made the document one this preview does not publish.
+        if !site
+            .publication
+            .may_quote(&file, doc.as_ref(), site.config.default_tlp)
+        {
+            found.iter_mut().for_each(Diagnostic::withhold);
+        }
+        errors.extend(found);
         let Some(doc) = doc else { continue };
         let old = &site.pages[index].doc;
         if doc.front_matter_hash != old.front_matter_hash
@@ -155,4 +167,60 @@ fn is_document(path: &Path) -> bool {
     path.starts_with("content")
         && path.extension().is_some_and(|e| e == "md")
         && path.file_name().is_some_and(|n| n != "_index.md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PUBLIC: &str = "---\ntitle: Public zebraclear\ndate: 2026-01-01\nseverity: low\nstatus: resolved\n---\nBody.\n";
+
+    #[test]
+    fn an_edit_that_unpublishes_a_page_shows_its_errors_only_by_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("seckb.yaml"),
+            "title: T\nbase_url: https://example.org/\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+        let doc = PathBuf::from("content/incidents/2026-01-01-a.md");
+        std::fs::write(root.join(&doc), PUBLIC).unwrap();
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            preview: true,
+            now: chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+                .ok()
+                .map(|d| d.with_timezone(&chrono::Utc)),
+            ..BuildOptions::default()
+        };
+        let mut site = crate::pipeline::build(&options).unwrap().site;
+        let errors = |site: &mut Site, text: &str| {
+            std::fs::write(root.join(&doc), text).unwrap();
+            match rerender(site, &options, std::slice::from_ref(&doc)) {
+                Some(Outcome::Errors(errors)) => errors,
+                _ => panic!("no errors for {text}"),
+            }
+        };
+        // One save makes the page red and breaks it: the error is withheld.
+        let withheld = errors(
+            &mut site,
+            &PUBLIC.replace("severity:", "tlp: red\nseverty:"),
+        );
+        assert!(!withheld.is_empty());
+        for d in &withheld {
+            let location = d.location.as_ref().unwrap();
+            assert_eq!(location.file, doc);
+            assert_eq!((location.line, location.column), (5, 1));
+            assert_eq!(location.source_line, None);
+            assert!(!format!("{d:?}").contains("severty"), "{d:?}");
+        }
+        // Still published: the same error in full.
+        let shown = errors(&mut site, &PUBLIC.replace("severity:", "severty:"));
+        assert!(
+            shown.iter().any(|d| d.message.contains("severty")),
+            "{shown:?}"
+        );
+    }
 }

@@ -544,6 +544,36 @@ fn redirects_never_leave_the_server() {
 }
 
 #[test]
+fn serve_answers_for_the_files_published_pages_use_and_no_others() {
+    let site = temp_site("serve");
+    let incidents = site.path().join("content/incidents");
+    std::fs::write(
+        incidents.join("red.md"),
+        "---\ntitle: Red\ndate: 2026-01-03\nseverity: high\ntlp: red\n---\n![e](red-evidence.png)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        incidents.join("red-evidence.png"),
+        "red-evidence-marker-7e11",
+    )
+    .unwrap();
+    std::fs::write(incidents.join("unused.txt"), "unused-marker-3a05").unwrap();
+    let server = Server::start(site.path(), &[]);
+    assert_eq!(server.get("/kb/guides/diagram.png").status, 200);
+    for target in ["/kb/incidents/red-evidence.png", "/kb/incidents/unused.txt"] {
+        let r = server.get(target);
+        assert_eq!(r.status, 404, "{target}");
+        assert!(!r.body.contains("-marker-"), "{target}");
+    }
+    drop(server);
+    // At a ceiling that publishes the red incident, its file is served.
+    let server = Server::start(site.path(), &["--tlp", "red"]);
+    let r = server.get("/kb/incidents/red-evidence.png");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("red-evidence-marker-7e11"));
+}
+
+#[test]
 fn traversal_never_leaves_the_built_site() {
     let site = temp_site("serve");
     // A file in the site folder that the build does not publish.

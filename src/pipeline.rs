@@ -316,14 +316,24 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     if options.preview {
         crate::preview::add_assets(&mut output);
     }
+    diagnostics.extend(statics_in_owned_folders(&options.root, &theme));
     // Pages colliding with each other are reported by `site::assemble`.
+    diagnostics.extend(replaced_files(
+        &options.root,
+        &theme,
+        &output,
+        pages.iter().map(|(path, _)| path.as_str()),
+    ));
     for (path, content) in pages {
-        if let Some(file @ (Content::Copy(_) | Content::Embedded(_))) = output.get(&path) {
-            diagnostics.push(replaced_file(&options.root, &path, file));
-        }
         output.insert(path, content);
     }
     sink.drain(&mut output);
+    diagnostics.extend(replaced_files(
+        &options.root,
+        &theme,
+        &output,
+        exports.files().map(|(path, _)| path.as_str()),
+    ));
     output.append(exports);
     diagnostics.extend(export_diagnostics);
     let conflicts = output.file_folder_conflicts();
@@ -373,20 +383,61 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     })
 }
 
-/// A generated page would silently replace a file copied from content/ or
-/// static/ (an `index.html` next to documents, say): a collision.
-fn replaced_file(root: &std::path::Path, path: &str, file: &Content) -> Diagnostic {
-    let d = Diagnostic::error(
-        Code::UrlCollision,
-        format!("the page `{path}` would replace a file of the same name"),
-    )
-    .help("rename the file, or the document or folder that makes the page");
-    match file {
-        Content::Copy(source) => d.at(crate::diagnostics::Location::file(
-            source.strip_prefix(root).unwrap_or(source),
-        )),
-        _ => d,
-    }
+/// Files seckb generates (`generated`: pages, feeds, sitemaps, robots.txt,
+/// the search index, the API, CSAF, …, whatever this build made) that a
+/// file copied from content/, static/ or the theme would otherwise replace
+/// or be replaced by: each is a collision, at the copied file.
+fn replaced_files<'a>(
+    root: &std::path::Path,
+    theme: &theme::Theme,
+    output: &Output,
+    generated: impl Iterator<Item = &'a str>,
+) -> Vec<Diagnostic> {
+    generated
+        .filter_map(|path| {
+            let at = match output.get(path)? {
+                Content::Copy(source) => source.strip_prefix(root).unwrap_or(source).to_path_buf(),
+                Content::Embedded(_) => theme.dir.join("static").join(path),
+                Content::Bytes(_) | Content::Written => return None,
+            };
+            Some(
+                Diagnostic::error(
+                    Code::UrlCollision,
+                    format!("{} would take the place of `{path}`, which seckb generates", at.display()),
+                )
+                .at(crate::diagnostics::Location::file(&at))
+                .help(format!("rename or remove the file: seckb writes {path} itself")),
+            )
+        })
+        .collect()
+}
+
+/// Static files (the site's or the theme's) inside a folder seckb
+/// generates (`site::RESERVED`: `api/`, `search/`, `.well-known/`, the
+/// taxonomies): even one that replaces no file of this build would be
+/// published as if seckb had made it (a CSAF advisory, an API record).
+fn statics_in_owned_folders(root: &std::path::Path, theme: &theme::Theme) -> Vec<Diagnostic> {
+    theme
+        .statics
+        .iter()
+        .filter_map(|(path, source)| {
+            let folder = site::RESERVED
+                .iter()
+                .find(|r| r.ends_with('/') && path.starts_with(**r))?;
+            let at = match source {
+                theme::StaticSource::File(file) => file.strip_prefix(root).unwrap_or(file).to_path_buf(),
+                theme::StaticSource::Embedded(_) => theme.dir.join("static").join(path),
+            };
+            Some(
+                Diagnostic::error(
+                    Code::UrlCollision,
+                    format!("{} is inside `{folder}`, which seckb generates", at.display()),
+                )
+                .at(crate::diagnostics::Location::file(&at))
+                .help(format!("move the file elsewhere: only seckb writes below /{folder}")),
+            )
+        })
+        .collect()
 }
 
 /// One document file, validated.

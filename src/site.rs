@@ -138,7 +138,7 @@ pub const TAXONOMIES: [(&str, &str); 4] = [
 ];
 
 /// Site paths seckb itself generates, which no document may take.
-pub const RESERVED: [&str; 11] = [
+pub const RESERVED: [&str; 12] = [
     "tags/",
     "vendors/",
     "severity/",
@@ -150,6 +150,7 @@ pub const RESERVED: [&str; 11] = [
     "atom.xml",
     "sitemap.xml",
     "robots.txt",
+    ".nojekyll",
 ];
 
 #[derive(Debug)]

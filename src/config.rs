@@ -327,9 +327,18 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     if raw.limits.as_ref().is_some_and(|l| l.page_bytes == 0) {
         diagnostics.push(
-            Diagnostic::error(Code::Config, "`limits.page_bytes` is 0: every page would be too large")
-                .at(value_at_path(&[yaml::Segment::Key("limits"), yaml::Segment::Key("page_bytes")]))
-                .help(format!("leave it out for the default, {}", crate::template_env::PAGE_BYTES)),
+            Diagnostic::error(
+                Code::Config,
+                "`limits.page_bytes` is 0: every page would be too large",
+            )
+            .at(value_at_path(&[
+                yaml::Segment::Key("limits"),
+                yaml::Segment::Key("page_bytes"),
+            ]))
+            .help(format!(
+                "leave it out for the default, {}",
+                crate::template_env::PAGE_BYTES
+            )),
         );
     }
     if !diagnostics.is_empty() {

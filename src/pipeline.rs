@@ -316,24 +316,25 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     if options.preview {
         crate::preview::add_assets(&mut output);
     }
-    diagnostics.extend(statics_in_owned_folders(&options.root, &theme));
     // Pages colliding with each other are reported by `site::assemble`.
-    diagnostics.extend(replaced_files(
+    let mut replaced = replaced_files(
         &options.root,
         &theme,
         &output,
         pages.iter().map(|(path, _)| path.as_str()),
-    ));
-    for (path, content) in pages {
-        output.insert(path, content);
-    }
-    sink.drain(&mut output);
-    diagnostics.extend(replaced_files(
+    );
+    replaced.extend(replaced_files(
         &options.root,
         &theme,
         &output,
         exports.files().map(|(path, _)| path.as_str()),
     ));
+    diagnostics.extend(statics_in_owned_folders(&options.root, &theme, &replaced));
+    diagnostics.extend(replaced.into_iter().map(|(_, d)| d));
+    for (path, content) in pages {
+        output.insert(path, content);
+    }
+    sink.drain(&mut output);
     output.append(exports);
     diagnostics.extend(export_diagnostics);
     let conflicts = output.file_folder_conflicts();
@@ -386,13 +387,14 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
 /// Files seckb generates (`generated`: pages, feeds, sitemaps, robots.txt,
 /// the search index, the API, CSAF, …, whatever this build made) that a
 /// file copied from content/, static/ or the theme would otherwise replace
-/// or be replaced by: each is a collision, at the copied file.
+/// or be replaced by: each is a collision, at the copied file. Returns
+/// (output path, diagnostic).
 fn replaced_files<'a>(
     root: &std::path::Path,
     theme: &theme::Theme,
     output: &Output,
     generated: impl Iterator<Item = &'a str>,
-) -> Vec<Diagnostic> {
+) -> Vec<(&'a str, Diagnostic)> {
     generated
         .filter_map(|path| {
             let at = match output.get(path)? {
@@ -400,14 +402,18 @@ fn replaced_files<'a>(
                 Content::Embedded(_) => theme.dir.join("static").join(path),
                 Content::Bytes(_) | Content::Written => return None,
             };
-            Some(
-                Diagnostic::error(
-                    Code::UrlCollision,
-                    format!("{} would take the place of `{path}`, which seckb generates", at.display()),
-                )
-                .at(crate::diagnostics::Location::file(&at))
-                .help(format!("rename or remove the file: seckb writes {path} itself")),
+            let d = Diagnostic::error(
+                Code::UrlCollision,
+                format!(
+                    "{} would take the place of `{path}`, which seckb generates",
+                    at.display()
+                ),
             )
+            .at(crate::diagnostics::Location::file(&at))
+            .help(format!(
+                "rename or remove the file: seckb writes {path} itself"
+            ));
+            Some((path, d))
         })
         .collect()
 }
@@ -416,25 +422,39 @@ fn replaced_files<'a>(
 /// generates (`site::RESERVED`: `api/`, `search/`, `.well-known/`, the
 /// taxonomies): even one that replaces no file of this build would be
 /// published as if seckb had made it (a CSAF advisory, an API record).
-fn statics_in_owned_folders(root: &std::path::Path, theme: &theme::Theme) -> Vec<Diagnostic> {
+/// One that `replaced` reports already is left to that report.
+fn statics_in_owned_folders(
+    root: &std::path::Path,
+    theme: &theme::Theme,
+    replaced: &[(&str, Diagnostic)],
+) -> Vec<Diagnostic> {
+    let reported: std::collections::HashSet<&str> = replaced.iter().map(|(p, _)| *p).collect();
     theme
         .statics
         .iter()
+        .filter(|(path, _)| !reported.contains(path.as_str()))
         .filter_map(|(path, source)| {
             let folder = site::RESERVED
                 .iter()
                 .find(|r| r.ends_with('/') && path.starts_with(**r))?;
             let at = match source {
-                theme::StaticSource::File(file) => file.strip_prefix(root).unwrap_or(file).to_path_buf(),
+                theme::StaticSource::File(file) => {
+                    file.strip_prefix(root).unwrap_or(file).to_path_buf()
+                }
                 theme::StaticSource::Embedded(_) => theme.dir.join("static").join(path),
             };
             Some(
                 Diagnostic::error(
                     Code::UrlCollision,
-                    format!("{} is inside `{folder}`, which seckb generates", at.display()),
+                    format!(
+                        "{} is inside `{folder}`, which seckb generates",
+                        at.display()
+                    ),
                 )
                 .at(crate::diagnostics::Location::file(&at))
-                .help(format!("move the file elsewhere: only seckb writes below /{folder}")),
+                .help(format!(
+                    "move the file elsewhere: only seckb writes below /{folder}"
+                )),
             )
         })
         .collect()

@@ -234,13 +234,15 @@ pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
     let file: PathBuf = theme.template_path(&name);
     let text = text_of(&name);
     // Parse errors carry " --> line:col"; runtime errors name a variable we can find.
-    let position = call.map(|(_, at)| at).or_else(|| full.find("--> ").and_then(|i| {
-        let rest = &full[i + 4..];
-        let mut nums = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
-    }));
+    let position = call.map(|(_, at)| at).or_else(|| {
+        full.find("--> ").and_then(|i| {
+            let rest = &full[i + 4..];
+            let mut nums = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
+        })
+    });
     let position = position.or_else(|| {
         let variable = chain.iter().find_map(|m| quoted_after(m, "`"))?;
         text.lines()
@@ -402,7 +404,14 @@ impl Shared {
             .iter()
             .filter(|f| f.wanted(page) && tera.get_template(f.template).is_ok());
         for fragment in fragments {
-            let rendered = render_capped(tera, theme, fragment.template, &page.url, &ctx, self.page_bytes)?;
+            let rendered = render_capped(
+                tera,
+                theme,
+                fragment.template,
+                &page.url,
+                &ctx,
+                self.page_bytes,
+            )?;
             html.push((fragment.key, rendered.into_boxed_str()));
         }
         Ok(html)
@@ -1023,7 +1032,14 @@ pub fn list_jobs<'a>(
         0,
         Box::new(move || {
             let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
-            render_one(shared, tera, theme, "search.html", "search/index.html".into(), &ctx)
+            render_one(
+                shared,
+                tera,
+                theme,
+                "search.html",
+                "search/index.html".into(),
+                &ctx,
+            )
         }),
     );
     push(
@@ -1043,7 +1059,14 @@ pub fn list_jobs<'a>(
                 let canonical = urls.absolute(&page.doc.path);
                 let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
                 ctx.insert("target", &urls.path(&page.doc.path));
-                render_one(shared, tera, theme, "alias.html", Urls::output_file(alias), &ctx)
+                render_one(
+                    shared,
+                    tera,
+                    theme,
+                    "alias.html",
+                    Urls::output_file(alias),
+                    &ctx,
+                )
             }),
         );
     }

@@ -234,7 +234,10 @@ fn own_depth(text: &str) -> (usize, usize) {
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(1, |l| l.chars().count() + 1);
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(1, |l| l.chars().count() + 1);
     (line, column)
 }
 
@@ -262,9 +265,7 @@ fn scan_tag(text: &str, from: usize, close: &str) -> (usize, usize) {
                 deepest = deepest.max(depth);
             }
             (None, ')' | ']') => depth = depth.saturating_sub(1),
-            (None, '}' | '%') if rest.starts_with(close) => {
-                return (from + i, deepest + operators)
-            }
+            (None, '}' | '%') if rest.starts_with(close) => return (from + i, deepest + operators),
             (None, '}') => depth = depth.saturating_sub(1),
             // Not the whitespace control of `{%-` and `-%}`.
             (None, '-') if i == 0 || rest[1..].starts_with(close) => {}
@@ -457,7 +458,13 @@ pub fn functions_called(ast: &[tera::ast::Node]) -> std::collections::BTreeSet<&
                         stack.push(Item::Expr(condition));
                         stack.extend(body.iter().map(Item::Node));
                     }
-                    stack.extend(conditions.otherwise.iter().flat_map(|(_, b)| b).map(Item::Node));
+                    stack.extend(
+                        conditions
+                            .otherwise
+                            .iter()
+                            .flat_map(|(_, b)| b)
+                            .map(Item::Node),
+                    );
                 }
             },
             Item::Expr(expr) => {

@@ -104,7 +104,9 @@ fn range(args: &HashMap<String, Value>) -> tera::Result<Value> {
     let end = number("end", None)?;
     let step = number("step_by", Some(1))?;
     if step == 0 {
-        return Err(tera::Error::msg("range() received step_by=0: the step must be at least 1"));
+        return Err(tera::Error::msg(
+            "range() received step_by=0: the step must be at least 1",
+        ));
     }
     if start > end {
         return Err(tera::Error::msg(format!(
@@ -189,10 +191,17 @@ impl std::io::Write for Capped {
         let needed = self.bytes.len().saturating_add(buf.len());
         if needed > self.cap {
             self.over = true;
-            return Err(std::io::Error::other("the page is larger than limits.page_bytes"));
+            return Err(std::io::Error::other(
+                "the page is larger than limits.page_bytes",
+            ));
         }
         if needed > self.bytes.capacity() {
-            let grown = self.bytes.capacity().saturating_mul(2).max(needed).min(self.cap);
+            let grown = self
+                .bytes
+                .capacity()
+                .saturating_mul(2)
+                .max(needed)
+                .min(self.cap);
             self.bytes.reserve_exact(grown - self.bytes.len());
         }
         self.bytes.extend_from_slice(buf);
@@ -239,7 +248,10 @@ mod tests {
         ] {
             let t = tera(&format!("{{{{ {call} }}}}"));
             let e = message(render(&t, "t.txt", &Context::new(), 1 << 20).unwrap_err());
-            assert!(e.contains("is not available in seckb templates"), "{call}: {e}");
+            assert!(
+                e.contains("is not available in seckb templates"),
+                "{call}: {e}"
+            );
             assert!(!e.contains("leaked-value"));
         }
     }
@@ -261,7 +273,9 @@ mod tests {
         }
         // Nested loops share one budget: 2,000 × 1,000 numbers would be
         // 2,000,000, so the 999th inner range is refused.
-        let t = tera("{% for i in range(end=2000) %}{% for j in range(end=1000) %}{% endfor %}{% endfor %}");
+        let t = tera(
+            "{% for i in range(end=2000) %}{% for j in range(end=1000) %}{% endfor %}{% endfor %}",
+        );
         let e = message(render(&t, "t.txt", &Context::new(), 1 << 20).unwrap_err());
         assert!(e.contains("(its earlier calls made 1000000)"), "{e}");
         // Each page starts with a whole budget.

@@ -101,7 +101,10 @@ fn read_dir_files(
             return;
         }
         if let Ok(rel) = entry.path().strip_prefix(dir) {
-            out.push((rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf()));
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                entry.path().to_path_buf(),
+            ));
         }
     }));
     out

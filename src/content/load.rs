@@ -127,7 +127,10 @@ pub fn walk(
                     .filter(|p| !p.exists())
                     .and_then(|p| std::fs::read_link(p).ok())
                 {
-                    format!("it is a symlink to {}, which does not exist", target.display())
+                    format!(
+                        "it is a symlink to {}, which does not exist",
+                        target.display()
+                    )
                 } else {
                     e.io_error()
                         .map_or_else(|| e.to_string(), |io| io.to_string())
@@ -164,11 +167,16 @@ pub fn walk(
 fn link_target(root: &Path, canonical_root: &Path, path: &Path) -> Result<(), Diagnostic> {
     let rel = relative(root, path);
     let refuse = |why: String| {
-        Diagnostic::error(Code::Symlink, format!("{} is a symlink {why}", rel.display()))
-            .at(Location::file(&rel))
-            .help("copy the file into the site, or point the link at a file of it")
+        Diagnostic::error(
+            Code::Symlink,
+            format!("{} is a symlink {why}", rel.display()),
+        )
+        .at(Location::file(&rel))
+        .help("copy the file into the site, or point the link at a file of it")
     };
-    let target = path.canonicalize().map_err(|e| refuse(format!("that cannot be followed ({e})")))?;
+    let target = path
+        .canonicalize()
+        .map_err(|e| refuse(format!("that cannot be followed ({e})")))?;
     let Ok(inside) = target.strip_prefix(canonical_root) else {
         return Err(refuse("that leaves the site folder".into()));
     };

@@ -49,8 +49,10 @@ pub const REMOVED: [(&str, &str, &str); 3] = [
 /// loops nest.
 pub const RANGE_NUMBERS: usize = 1_000_000;
 
-/// The default of `limits.page_bytes`: 128 MiB. A list page at 100,000
-/// documents (60,000 incidents in one table) is about 40 MB.
+/// The default of `limits.page_bytes`: 128 MiB. The largest page of a
+/// generated knowledge base (`examples/gen-corpus.rs`), the list of
+/// resolved incidents, is 5.7 MB at 10,000 documents and grows linearly:
+/// about 57 MB at 100,000.
 pub const PAGE_BYTES: u64 = 128 * 1024 * 1024;
 
 thread_local! {

@@ -404,11 +404,15 @@ impl Shared {
             .iter()
             .filter(|f| f.wanted(page) && tera.get_template(f.template).is_ok());
         for fragment in fragments {
+            let what = format!(
+                "the list fragment of {} that macro `{}` of `macros.html` renders",
+                page.url, fragment.macro_name
+            );
             let rendered = render_capped(
                 tera,
                 theme,
-                fragment.template,
-                &page.url,
+                (fragment.template, "macros.html"),
+                &what,
                 &ctx,
                 self.page_bytes,
             )?;
@@ -634,7 +638,15 @@ fn render_one(
     path: String,
     ctx: &tera::Context,
 ) -> Result<RenderedPage, Diagnostic> {
-    let html = render_capped(tera, theme, template, &path, ctx, shared.page_bytes)?;
+    let what = format!("the page `{path}` that template `{template}` renders");
+    let html = render_capped(
+        tera,
+        theme,
+        (template, template),
+        &what,
+        ctx,
+        shared.page_bytes,
+    )?;
     Ok(RenderedPage {
         path,
         template,
@@ -642,13 +654,15 @@ fn render_one(
     })
 }
 
-/// Renders `template` for the page at `page` within `page_bytes` (and the
-/// other bounds of `template_env::render`).
+/// Renders `template` within `page_bytes` (and the other bounds of
+/// `template_env::render`). Past `page_bytes`, the error says `what` was
+/// too large, at the file of template `blame` (the theme file behind
+/// `template`).
 fn render_capped(
     tera: &Tera,
     theme: &Theme,
-    template: &str,
-    page: &str,
+    (template, blame): (&str, &str),
+    what: &str,
     ctx: &tera::Context,
     page_bytes: usize,
 ) -> Result<String, Diagnostic> {
@@ -658,10 +672,10 @@ fn render_capped(
         Failure::TooLarge => Diagnostic::error(
             Code::Template,
             format!(
-                "the page `{page}` that template `{template}` renders is larger than {page_bytes} bytes, the most a page may be (`limits.page_bytes`)"
+                "{what} is larger than {page_bytes} bytes, the most a page may be (`limits.page_bytes`)"
             ),
         )
-        .at(Location::file(&theme.template_path(template)))
+        .at(Location::file(&theme.template_path(blame)))
         .help("does a loop of the template (or of one it includes) write without end? A site whose pages are really this large raises `limits: { page_bytes: … }` in seckb.yaml"),
     })
 }

@@ -329,7 +329,12 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         &output,
         exports.files().map(|(path, _)| path.as_str()),
     ));
-    diagnostics.extend(statics_in_owned_folders(&options.root, &theme, &replaced));
+    diagnostics.extend(copies_in_owned_folders(
+        &options.root,
+        &theme,
+        &site.assets,
+        &replaced,
+    ));
     diagnostics.extend(replaced.into_iter().map(|(_, d)| d));
     for (path, content) in pages {
         output.insert(path, content);
@@ -418,31 +423,36 @@ fn replaced_files<'a>(
         .collect()
 }
 
-/// Static files (the site's or the theme's) inside a folder seckb
-/// generates (`site::RESERVED`: `api/`, `search/`, `.well-known/`, the
-/// taxonomies): even one that replaces no file of this build would be
-/// published as if seckb had made it (a CSAF advisory, an API record).
-/// One that `replaced` reports already is left to that report.
-fn statics_in_owned_folders(
+/// Files copied from static/ (the site's or the theme's) or content/ into
+/// a folder seckb generates (`site::RESERVED`: `api/`, `search/`,
+/// `.well-known/`, the taxonomies): even one that replaces no file of this
+/// build would be published as if seckb had made it (a CSAF advisory, an
+/// API record). One that `replaced` reports already is left to that report.
+fn copies_in_owned_folders(
     root: &std::path::Path,
     theme: &theme::Theme,
+    assets: &[crate::content::Asset],
     replaced: &[(&str, Diagnostic)],
 ) -> Vec<Diagnostic> {
     let reported: std::collections::HashSet<&str> = replaced.iter().map(|(p, _)| *p).collect();
-    theme
-        .statics
+    let relative = |file: &std::path::Path| file.strip_prefix(root).unwrap_or(file).to_path_buf();
+    let statics = theme.statics.iter().map(|(path, source)| {
+        let at = match source {
+            theme::StaticSource::File(file) => relative(file),
+            theme::StaticSource::Embedded(_) => theme.dir.join("static").join(path),
+        };
+        (path.as_str(), at)
+    });
+    let assets = assets
         .iter()
-        .filter(|(path, _)| !reported.contains(path.as_str()))
-        .filter_map(|(path, source)| {
+        .map(|a| (a.path.as_str(), relative(&a.source)));
+    statics
+        .chain(assets)
+        .filter(|(path, _)| !reported.contains(path))
+        .filter_map(|(path, at)| {
             let folder = site::RESERVED
                 .iter()
                 .find(|r| r.ends_with('/') && path.starts_with(**r))?;
-            let at = match source {
-                theme::StaticSource::File(file) => {
-                    file.strip_prefix(root).unwrap_or(file).to_path_buf()
-                }
-                theme::StaticSource::Embedded(_) => theme.dir.join("static").join(path),
-            };
             Some(
                 Diagnostic::error(
                     Code::UrlCollision,

@@ -120,6 +120,36 @@ pub struct Secrets {
     pub allow: Vec<String>,
 }
 
+/// `limits:`: bounds of the build that a site may move.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// The most bytes one rendered page may have (default 128 MiB): a
+    /// template that writes without end fails the build (E0500) instead of
+    /// taking all memory.
+    #[serde(default = "default_page_bytes")]
+    pub page_bytes: u64,
+}
+
+fn default_page_bytes() -> u64 {
+    crate::template_env::PAGE_BYTES
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            page_bytes: default_page_bytes(),
+        }
+    }
+}
+
+impl Limits {
+    /// `page_bytes` as a length in memory.
+    pub fn page_bytes(&self) -> usize {
+        usize::try_from(self.page_bytes).unwrap_or(usize::MAX)
+    }
+}
+
 /// `seckb.yaml` as written; every key optional so each can be checked alone.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +167,7 @@ pub struct RawConfig {
     pub secrets: Option<Secrets>,
     pub cname: Option<String>,
     pub author: Option<String>,
+    pub limits: Option<Limits>,
     pub extra: Option<serde_json::Value>,
 }
 
@@ -159,6 +190,7 @@ pub struct Config {
     pub secrets: Secrets,
     pub cname: Option<String>,
     pub author: String,
+    pub limits: Limits,
     pub extra: serde_json::Value,
 }
 
@@ -294,6 +326,22 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .help("a folder name under themes/, letters, digits, `-` and `_`"),
         );
     }
+    if raw.limits.as_ref().is_some_and(|l| l.page_bytes == 0) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::Config,
+                "`limits.page_bytes` is 0: every page would be too large",
+            )
+            .at(value_at_path(&[
+                yaml::Segment::Key("limits"),
+                yaml::Segment::Key("page_bytes"),
+            ]))
+            .help(format!(
+                "leave it out for the default, {}",
+                crate::template_env::PAGE_BYTES
+            )),
+        );
+    }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -312,6 +360,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         secrets: raw.secrets.unwrap_or_default(),
         cname: raw.cname,
         author: raw.author.unwrap_or_else(|| title.clone()),
+        limits: raw.limits.unwrap_or_default(),
         title,
         extra: raw
             .extra

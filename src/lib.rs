@@ -28,6 +28,7 @@ pub mod secrets;
 pub mod serve;
 pub mod site;
 pub mod template_check;
+pub mod template_env;
 pub mod theme;
 pub mod urls;
 pub mod write;

@@ -344,10 +344,26 @@ fn run_stages(
         crate::preview::add_assets(&mut output);
     }
     // Pages colliding with each other are reported by `site::assemble`.
+    let mut replaced = replaced_files(
+        &options.root,
+        &theme,
+        &output,
+        pages.iter().map(|(path, _)| path.as_str()),
+    );
+    replaced.extend(replaced_files(
+        &options.root,
+        &theme,
+        &output,
+        exports.files().map(|(path, _)| path.as_str()),
+    ));
+    diagnostics.extend(copies_in_owned_folders(
+        &options.root,
+        &theme,
+        &site.assets,
+        &replaced,
+    ));
+    diagnostics.extend(replaced.into_iter().map(|(_, d)| d));
     for (path, content) in pages {
-        if let Some(file @ (Content::Copy(_) | Content::Embedded(_))) = output.get(&path) {
-            diagnostics.push(replaced_file(&options.root, &path, file));
-        }
         output.insert(path, content);
     }
     sink.drain(&mut output);
@@ -424,7 +440,11 @@ fn add_attachments(
     let named = linkcheck::named_files(pages, urls, site.urls.base_path());
     let (published, mut diagnostics) =
         crate::attachments::publish(root, &site.assets, &named, &site.links.documents);
-    for asset in published {
+    // A file in a folder seckb generates is reported by `copies_in_owned_folders`.
+    for asset in published
+        .into_iter()
+        .filter(|a| generated_folder(&a.path).is_none())
+    {
         match output.get(&asset.path) {
             Some(other) => diagnostics.push(attachment_in_the_way(root, asset, other)),
             None => output.insert(asset.path.clone(), Content::Copy(asset.source.clone())),
@@ -460,20 +480,91 @@ fn attachment_in_the_way(
     .help("rename or move the file")
 }
 
-/// A generated page would silently replace a file copied from content/ or
-/// static/ (an `index.html` next to documents, say): a collision.
-fn replaced_file(root: &std::path::Path, path: &str, file: &Content) -> Diagnostic {
-    let d = Diagnostic::error(
-        Code::UrlCollision,
-        format!("the page `{path}` would replace a file of the same name"),
-    )
-    .help("rename the file, or the document or folder that makes the page");
-    match file {
-        Content::Copy(source) => d.at(crate::diagnostics::Location::file(
-            source.strip_prefix(root).unwrap_or(source),
-        )),
-        _ => d,
-    }
+/// Files seckb generates (`generated`: pages, feeds, sitemaps, robots.txt,
+/// the search index, the API, CSAF, …, whatever this build made) that a
+/// file copied from content/, static/ or the theme would otherwise replace
+/// or be replaced by: each is a collision, at the copied file. Returns
+/// (output path, diagnostic).
+fn replaced_files<'a>(
+    root: &std::path::Path,
+    theme: &theme::Theme,
+    output: &Output,
+    generated: impl Iterator<Item = &'a str>,
+) -> Vec<(&'a str, Diagnostic)> {
+    generated
+        .filter_map(|path| {
+            let at = match output.get(path)? {
+                Content::Copy(source) => source.strip_prefix(root).unwrap_or(source).to_path_buf(),
+                Content::Embedded(_) => theme.dir.join("static").join(path),
+                Content::Bytes(_) | Content::Written => return None,
+            };
+            let d = Diagnostic::error(
+                Code::UrlCollision,
+                format!(
+                    "{} would take the place of `{path}`, which seckb generates",
+                    at.display()
+                ),
+            )
+            .at(crate::diagnostics::Location::file(&at))
+            .help(format!(
+                "rename or remove the file: seckb writes {path} itself"
+            ));
+            Some((path, d))
+        })
+        .collect()
+}
+
+/// The folder seckb generates (`site::RESERVED`) that `path` is inside, if any.
+fn generated_folder(path: &str) -> Option<&'static str> {
+    site::RESERVED
+        .iter()
+        .copied()
+        .find(|r| r.ends_with('/') && path.starts_with(r))
+}
+
+/// Files copied from static/ (the site's or the theme's) or content/ into
+/// a folder seckb generates (`site::RESERVED`: `api/`, `search/`,
+/// `.well-known/`, the taxonomies): even one that replaces no file of this
+/// build would be published as if seckb had made it (a CSAF advisory, an
+/// API record). One that `replaced` reports already is left to that report.
+fn copies_in_owned_folders(
+    root: &std::path::Path,
+    theme: &theme::Theme,
+    assets: &[crate::content::Asset],
+    replaced: &[(&str, Diagnostic)],
+) -> Vec<Diagnostic> {
+    let reported: std::collections::HashSet<&str> = replaced.iter().map(|(p, _)| *p).collect();
+    let relative = |file: &std::path::Path| file.strip_prefix(root).unwrap_or(file).to_path_buf();
+    let statics = theme.statics.iter().map(|(path, source)| {
+        let at = match source {
+            theme::StaticSource::File(file) => relative(file),
+            theme::StaticSource::Embedded(_) => theme.dir.join("static").join(path),
+        };
+        (path.as_str(), at)
+    });
+    let assets = assets
+        .iter()
+        .map(|a| (a.path.as_str(), relative(&a.source)));
+    statics
+        .chain(assets)
+        .filter(|(path, _)| !reported.contains(path))
+        .filter_map(|(path, at)| {
+            let folder = generated_folder(path)?;
+            Some(
+                Diagnostic::error(
+                    Code::UrlCollision,
+                    format!(
+                        "{} is inside `{folder}`, which seckb generates",
+                        at.display()
+                    ),
+                )
+                .at(crate::diagnostics::Location::file(&at))
+                .help(format!(
+                    "move the file elsewhere: only seckb writes below /{folder}"
+                )),
+            )
+        })
+        .collect()
 }
 
 /// One document file, validated.

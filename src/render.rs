@@ -13,7 +13,7 @@ use crate::urls::Urls;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use tera::Tera;
 
@@ -39,6 +39,7 @@ pub struct RenderedPage {
 /// Loads templates and registers seckb's template functions.
 pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
+    crate::template_env::register(&mut tera, base_path);
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which only makes URLs harder to read.
     tera.set_escape_fn(crate::highlight::escape);
@@ -54,6 +55,10 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
         .collect();
     if let Err(e) = tera.add_raw_templates(templates) {
         return Err(vec![template_error(theme, &e)]);
+    }
+    let refused = crate::template_check::calls(theme, &tera);
+    if !refused.is_empty() {
+        return Err(refused);
     }
     let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
         .iter()
@@ -88,17 +93,6 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
             }
         }
     }
-    let base = base_path.to_string();
-    tera.register_function("url", move |args: &HashMap<String, Value>| {
-        let path = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("url() needs a `path` argument"))?;
-        Ok(Value::String(format!(
-            "{base}{}",
-            path.trim_start_matches('/')
-        )))
-    });
     Ok(tera)
 }
 
@@ -219,24 +213,45 @@ pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
         source = s.source();
     }
     let full = chain.join("\n");
-    let name = chain
+    let names: Vec<&str> = chain
         .iter()
-        .find_map(|m| quoted_after(m, "'").filter(|n| n.ends_with(".html") || n.ends_with(".xml")))
-        .unwrap_or_default();
+        .flat_map(|m| m.split('\'').skip(1).step_by(2))
+        .filter(|n| n.ends_with(".html") || n.ends_with(".xml"))
+        .collect();
+    let text_of = |name: &str| {
+        theme
+            .templates
+            .iter()
+            .find(|t| t.name == name)
+            .map_or("", |t| t.text.as_str())
+    };
+    // A function that failed is located at its call, in the first template
+    // named that makes one (Tera names the page's template first, then the
+    // one the error happened in).
+    let call = chain.iter().find_map(|m| {
+        let function = m.strip_prefix("Function call '")?.split('\'').next()?;
+        names.iter().find_map(|&name| {
+            let text = text_of(name);
+            let offset = *crate::template_check::find_calls(text, function).first()?;
+            Some((name, crate::template_check::line_column(text, offset)))
+        })
+    });
+    let name = call
+        .map(|(name, _)| name)
+        .or_else(|| names.first().copied())
+        .unwrap_or_default()
+        .to_string();
     let file: PathBuf = theme.template_path(&name);
-    let text = theme
-        .templates
-        .iter()
-        .find(|t| t.name == name)
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
+    let text = text_of(&name);
     // Parse errors carry " --> line:col"; runtime errors name a variable we can find.
-    let position = full.find("--> ").and_then(|i| {
-        let rest = &full[i + 4..];
-        let mut nums = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
+    let position = call.map(|(_, at)| at).or_else(|| {
+        full.find("--> ").and_then(|i| {
+            let rest = &full[i + 4..];
+            let mut nums = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
+        })
     });
     let position = position.or_else(|| {
         let variable = chain.iter().find_map(|m| quoted_after(m, "`"))?;
@@ -341,6 +356,8 @@ pub struct Shared {
     term_objects: FxHashMap<&'static str, FxHashMap<String, Value>>,
     /// False for a build crawlers must stay out of: every page gets `noindex`.
     indexable: bool,
+    /// `limits.page_bytes`: the most one page (or list fragment) may be.
+    page_bytes: usize,
 }
 
 impl Shared {
@@ -379,6 +396,7 @@ impl Shared {
             term_urls,
             term_objects,
             indexable: site.publication.is_indexable(),
+            page_bytes: site.config.limits.page_bytes(),
         }
     }
 
@@ -399,9 +417,18 @@ impl Shared {
             .iter()
             .filter(|f| f.wanted(page) && tera.get_template(f.template).is_ok());
         for fragment in fragments {
-            let rendered = tera
-                .render(fragment.template, &ctx)
-                .map_err(|e| template_error(theme, &e))?;
+            let what = format!(
+                "the list fragment of {} that macro `{}` of `macros.html` renders",
+                page.url, fragment.macro_name
+            );
+            let rendered = render_capped(
+                tera,
+                theme,
+                (fragment.template, "macros.html"),
+                &what,
+                &ctx,
+                self.page_bytes,
+            )?;
             html.push((fragment.key, rendered.into_boxed_str()));
         }
         Ok(html)
@@ -621,19 +648,52 @@ fn page_json(site: &Site, shared: &Shared, index: usize, body: &Body) -> Value {
 }
 
 fn render_one(
+    shared: &Shared,
     tera: &Tera,
     theme: &Theme,
     template: &'static str,
     path: String,
     ctx: &tera::Context,
 ) -> Result<RenderedPage, Diagnostic> {
-    let html = tera
-        .render(template, ctx)
-        .map_err(|e| template_error(theme, &e))?;
+    let what = format!("the page `{path}` that template `{template}` renders");
+    let html = render_capped(
+        tera,
+        theme,
+        (template, template),
+        &what,
+        ctx,
+        shared.page_bytes,
+    )?;
     Ok(RenderedPage {
         path,
         template,
         html,
+    })
+}
+
+/// Renders `template` within `page_bytes` (and the other bounds of
+/// `template_env::render`). Past `page_bytes`, the error says `what` was
+/// too large, at the file of template `blame` (the theme file behind
+/// `template`).
+fn render_capped(
+    tera: &Tera,
+    theme: &Theme,
+    (template, blame): (&str, &str),
+    what: &str,
+    ctx: &tera::Context,
+    page_bytes: usize,
+) -> Result<String, Diagnostic> {
+    use crate::template_env::Failure;
+    crate::template_env::render(tera, template, ctx, page_bytes).map_err(|failure| match failure {
+        Failure::Tera(e) => template_error(theme, &e),
+        Failure::TooLarge => Diagnostic::error(
+            Code::Template,
+            format!(
+                "{what} is larger than {page_bytes} bytes, the most a page may be (`limits.page_bytes`)"
+            ),
+        )
+        .at(Location::file(&theme.template_path(blame)))
+        .help("does a loop of the template (or of one it includes) write without end? A site whose pages are really this large raises `limits: { page_bytes: … }` in seckb.yaml"),
     })
 }
 
@@ -642,6 +702,7 @@ fn render_one(
 /// and at 100,000 documents dropping 60,000 incidents' summaries took 77 ms
 /// on one core, 40 ms on two.
 fn render_list(
+    shared: &Shared,
     tera: &Tera,
     theme: &Theme,
     template: &'static str,
@@ -649,7 +710,7 @@ fn render_list(
     mut ctx: tera::Context,
     key: &str,
 ) -> RenderResult {
-    let page = render_one(tera, theme, template, path, &ctx);
+    let page = render_one(shared, tera, theme, template, path, &ctx);
     if let Some(Value::Object(mut list)) = ctx.remove(key) {
         if let Some(Value::Array(pages)) = list.remove("pages") {
             pages.into_par_iter().with_min_len(1_000).for_each(drop);
@@ -692,6 +753,7 @@ fn render_document(
     );
     insert_owned(&mut ctx, "page", page_json(site, shared, index, body));
     render_one(
+        shared,
         tera,
         theme,
         template,
@@ -925,7 +987,7 @@ pub fn list_jobs<'a>(
                     ),
                 );
                 let path = Urls::output_file(&list.path);
-                render_list(tera, theme, "section.html", path, ctx, "section")
+                render_list(shared, tera, theme, "section.html", path, ctx, "section")
             }),
         );
     }
@@ -945,6 +1007,7 @@ pub fn list_jobs<'a>(
                     shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
                 ctx.insert("taxonomy", &*t);
                 render_one(
+                    shared,
                     tera,
                     theme,
                     "taxonomy.html",
@@ -973,7 +1036,7 @@ pub fn list_jobs<'a>(
                         ),
                     );
                     let file = Urls::output_file(&path);
-                    render_list(tera, theme, "term.html", file, ctx, "term")
+                    render_list(shared, tera, theme, "term.html", file, ctx, "term")
                 }),
             );
         }
@@ -993,21 +1056,28 @@ pub fn list_jobs<'a>(
         Box::new(move || {
             let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
             insert_owned(&mut ctx, "home", home_json(site, theme, shared));
-            render_one(tera, theme, "index.html", "index.html".into(), &ctx)
+            render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
         }),
     );
     push(
         0,
         Box::new(move || {
             let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
-            render_one(tera, theme, "search.html", "search/index.html".into(), &ctx)
+            render_one(
+                shared,
+                tera,
+                theme,
+                "search.html",
+                "search/index.html".into(),
+                &ctx,
+            )
         }),
     );
     push(
         0,
         Box::new(move || {
             let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
-            render_one(tera, theme, "404.html", "404.html".into(), &ctx)
+            render_one(shared, tera, theme, "404.html", "404.html".into(), &ctx)
         }),
     );
     for (alias, target) in &site.aliases {
@@ -1020,7 +1090,14 @@ pub fn list_jobs<'a>(
                 let canonical = urls.absolute(&page.doc.path);
                 let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
                 ctx.insert("target", &urls.path(&page.doc.path));
-                render_one(tera, theme, "alias.html", Urls::output_file(alias), &ctx)
+                render_one(
+                    shared,
+                    tera,
+                    theme,
+                    "alias.html",
+                    Urls::output_file(alias),
+                    &ctx,
+                )
             }),
         );
     }

@@ -182,7 +182,7 @@ pub const TAXONOMIES: [(&str, &str); 4] = [
 ];
 
 /// Site paths seckb itself generates, which no document may take.
-pub const RESERVED: [&str; 11] = [
+pub const RESERVED: [&str; 12] = [
     "tags/",
     "vendors/",
     "severity/",
@@ -194,6 +194,7 @@ pub const RESERVED: [&str; 11] = [
     "atom.xml",
     "sitemap.xml",
     "robots.txt",
+    ".nojekyll",
 ];
 
 #[derive(Debug)]

@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 
 /// The deepest a page's templates may nest: `if`/`for`/`block`/`macro`/
 /// `filter` blocks and brackets inside tags, counted through includes,
-/// imports and `extends` (one level per step). The default theme needs 12.
+/// imports and `extends` (one level per step), and binary operators inside
+/// tags. The default theme needs 18.
 pub const MAX_DEPTH: usize = 64;
 
 /// Template text without its `{# … #}` comments, which Tera ignores.
@@ -137,10 +138,40 @@ pub fn find_cycle(edges: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
     None
 }
 
-/// Where a template nests deepest on its own: the depth and its byte offset.
-fn own_depth(text: &str) -> (usize, usize) {
+/// A `{{ … }}` or `{% … %}` tag of a template, outside comments and raw
+/// blocks.
+struct Tag<'t> {
+    /// The byte offset of its `{`.
+    start: usize,
+    /// The byte offset of its code, after the opening delimiter.
+    code_start: usize,
+    /// Its code, between the delimiters.
+    code: &'t str,
+    /// A `{% … %}` statement (not a `{{ … }}` expression).
+    statement: bool,
+    /// The deepest bracket nesting in its code.
+    brackets: usize,
+}
+
+impl Tag<'_> {
+    /// The first word of a statement (`if`, `endfor`, …); empty for an
+    /// expression.
+    fn keyword(&self) -> &str {
+        if !self.statement {
+            return "";
+        }
+        self.code
+            .trim_matches(|c: char| c == '-' || c.is_whitespace())
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+    }
+}
+
+/// Every tag of `text`, in order: what Tera reads as code.
+fn tags(text: &str) -> Vec<Tag<'_>> {
     let bytes = text.as_bytes();
-    let (mut blocks, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    let mut out = Vec::new();
     let mut i = 0;
     while let Some(start) = text[i..].find('{').map(|s| s + i) {
         let close = match bytes.get(start + 1) {
@@ -159,44 +190,72 @@ fn own_depth(text: &str) -> (usize, usize) {
         };
         let (code_end, brackets) = scan_tag(text, start + 2, close);
         let end = (code_end + close.len()).min(text.len());
-        let code = text
-            .get(start + 2..code_end)
-            .unwrap_or_default()
-            .trim_matches(|c: char| c == '-' || c.is_whitespace());
-        let keyword = code.split_whitespace().next().unwrap_or_default();
-        if close == "%}" {
-            match keyword {
-                "if" | "for" | "block" | "macro" | "filter" => blocks += 1,
-                "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => {
-                    blocks = blocks.saturating_sub(1)
-                }
-                "raw" => {
-                    // Nothing inside a raw block is template code.
-                    let rest = &text[end..];
-                    i = rest
-                        .find("endraw")
-                        .and_then(|e| rest[e..].find("%}").map(|c| end + e + c + 2))
-                        .unwrap_or(text.len());
-                    continue;
-                }
-                _ => {}
-            }
+        let tag = Tag {
+            start,
+            code_start: start + 2,
+            code: text.get(start + 2..code_end).unwrap_or_default(),
+            statement: close == "%}",
+            brackets,
+        };
+        if tag.keyword() == "raw" {
+            // Nothing inside a raw block is template code.
+            let rest = &text[end..];
+            i = rest
+                .find("endraw")
+                .and_then(|e| rest[e..].find("%}").map(|c| end + e + c + 2))
+                .unwrap_or(text.len());
+            continue;
         }
-        if blocks + brackets > deepest {
-            (deepest, at) = (blocks + brackets, start);
-        }
+        out.push(tag);
         i = end;
+    }
+    out
+}
+
+/// Where a template nests deepest on its own: the depth and its byte offset.
+fn own_depth(text: &str) -> (usize, usize) {
+    let (mut blocks, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    for tag in tags(text) {
+        match tag.keyword() {
+            "if" | "for" | "block" | "macro" | "filter" => blocks += 1,
+            "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => {
+                blocks = blocks.saturating_sub(1)
+            }
+            _ => {}
+        }
+        if blocks + tag.brackets > deepest {
+            (deepest, at) = (blocks + tag.brackets, tag.start);
+        }
     }
     (deepest, at)
 }
 
+/// The 1-based line and column of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(1, |l| l.chars().count() + 1);
+    (line, column)
+}
+
 /// Scans a tag's code from `from` to its `close` delimiter, outside string
 /// literals. Returns the offset of the delimiter (the end of the text when
-/// there is none) and the deepest bracket nesting inside the tag.
+/// there is none) and how deep the tag nests: its deepest bracket nesting
+/// plus its binary operators. Tera builds `1 + 1 + …` and `a and b and …`
+/// as a tree one level deeper per operator, and parses, renders and drops
+/// it recursively (100,000 of them overflowed the stack); `~` and filters
+/// make flat lists and are not counted.
 fn scan_tag(text: &str, from: usize, close: &str) -> (usize, usize) {
-    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut depth, mut deepest, mut operators) = (0usize, 0usize, 0usize);
     let mut quote: Option<char> = None;
-    for (i, c) in text[from..].char_indices() {
+    let mut previous = ' ';
+    let code = &text[from..];
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    for (i, c) in code.char_indices() {
+        let rest = &code[i..];
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
@@ -206,13 +265,25 @@ fn scan_tag(text: &str, from: usize, close: &str) -> (usize, usize) {
                 deepest = deepest.max(depth);
             }
             (None, ')' | ']') => depth = depth.saturating_sub(1),
-            (None, '}') if text[from + i..].starts_with(close) => return (from + i, deepest),
+            (None, '}' | '%') if rest.starts_with(close) => return (from + i, deepest + operators),
             (None, '}') => depth = depth.saturating_sub(1),
-            (None, '%') if text[from + i..].starts_with(close) => return (from + i, deepest),
+            // Not the whitespace control of `{%-` and `-%}`.
+            (None, '-') if i == 0 || rest[1..].starts_with(close) => {}
+            (None, '+' | '-' | '*' | '/' | '%' | '<' | '>' | '!') => operators += 1,
+            (None, '=') if rest[1..].starts_with('=') && !"=!<>".contains(previous) => {
+                operators += 1
+            }
+            (None, 'a' | 'o') if !word(previous) => {
+                let after = |w: &str| rest.strip_prefix(w).filter(|r| !r.starts_with(word));
+                if after("and").or_else(|| after("or")).is_some() {
+                    operators += 1;
+                }
+            }
             _ => {}
         }
+        previous = c;
     }
-    (text.len(), deepest)
+    (text.len(), deepest + operators)
 }
 
 /// Each template's nesting plus the deepest of what it includes, imports or
@@ -282,11 +353,7 @@ fn too_deep(theme: &Theme) -> Vec<Diagnostic> {
             continue;
         }
         let offset = own.get(t.name.as_str()).map_or(0, |(_, at)| *at);
-        let line = t.text[..offset].matches('\n').count() + 1;
-        let column = t.text[..offset]
-            .rsplit('\n')
-            .next()
-            .map_or(1, |l| l.chars().count() + 1);
+        let (line, column) = line_column(&t.text, offset);
         out.push(
             Diagnostic::error(
                 Code::Template,
@@ -300,6 +367,188 @@ fn too_deep(theme: &Theme) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// Calls of functions a template cannot make, one diagnostic at each: the
+/// builtins of Tera that read the machine (`template_env::REMOVED`, with
+/// why) and names no function has (Tera would say so only when a page
+/// reaches the call). Made over what Tera parsed, so a name in a string, a
+/// comment or a raw block is no call; the text only locates the call.
+pub fn calls(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
+    use crate::template_env::{not_available, FUNCTIONS, REMOVED};
+    let mut out = Vec::new();
+    for t in &theme.templates {
+        let Ok(parsed) = tera.get_template(&t.name) else {
+            continue;
+        };
+        for name in functions_called(&parsed.ast) {
+            if FUNCTIONS.contains(&name) {
+                continue;
+            }
+            let (message, help) = match REMOVED.iter().find(|(n, ..)| *n == name) {
+                Some((n, why, instead)) => (not_available(n, why), instead.to_string()),
+                None => (
+                    format!("there is no template function `{name}()`"),
+                    format!(
+                        "the functions are {}(); a filter is written `value | {name}`",
+                        FUNCTIONS.join("(), ")
+                    ),
+                ),
+            };
+            let error = || Diagnostic::error(Code::Template, message.clone()).help(help.clone());
+            let sites = find_calls(&t.text, name);
+            if sites.is_empty() {
+                out.push(error().at(Location::file(&t.path)));
+            }
+            for offset in sites {
+                let (line, column) = line_column(&t.text, offset);
+                out.push(error().at(Location::in_text(&t.path, &t.text, line, column)));
+            }
+        }
+    }
+    out
+}
+
+/// The name of every function `ast` calls, wherever the call is: output
+/// tags, `set`, conditions, loop containers, arguments of filters, tests,
+/// functions and macros, macro argument defaults, array items, and the
+/// bodies of blocks, loops, `if`s, filter sections and macros. Walked with
+/// an explicit stack (an expression such as `1 + 1 + …` nests without
+/// brackets). Every node kind is matched by name, so a Tera whose AST grows
+/// a kind does not compile until this walk knows it.
+pub fn functions_called(ast: &[tera::ast::Node]) -> std::collections::BTreeSet<&str> {
+    use tera::ast::{Expr, ExprVal, Node};
+    enum Item<'a> {
+        Node(&'a Node),
+        Expr(&'a Expr),
+        Val(&'a ExprVal),
+    }
+    let mut names = std::collections::BTreeSet::new();
+    let mut stack: Vec<Item> = ast.iter().map(Item::Node).collect();
+    while let Some(item) = stack.pop() {
+        match item {
+            Item::Node(node) => match node {
+                Node::Super
+                | Node::Text(_)
+                | Node::Extends(..)
+                | Node::Include(..)
+                | Node::ImportMacro(..)
+                | Node::Raw(..)
+                | Node::Break(_)
+                | Node::Continue(_)
+                | Node::Comment(..) => {}
+                Node::VariableBlock(_, expr) => stack.push(Item::Expr(expr)),
+                Node::MacroDefinition(_, definition, _) => {
+                    stack.extend(definition.args.values().flatten().map(Item::Expr));
+                    stack.extend(definition.body.iter().map(Item::Node));
+                }
+                Node::Set(_, set) => stack.push(Item::Expr(&set.value)),
+                Node::FilterSection(_, section, _) => {
+                    stack.extend(section.filter.args.values().map(Item::Expr));
+                    stack.extend(section.body.iter().map(Item::Node));
+                }
+                Node::Block(_, block, _) => stack.extend(block.body.iter().map(Item::Node)),
+                Node::Forloop(_, forloop, _) => {
+                    stack.push(Item::Expr(&forloop.container));
+                    stack.extend(forloop.body.iter().map(Item::Node));
+                    stack.extend(forloop.empty_body.iter().flatten().map(Item::Node));
+                }
+                Node::If(conditions, _) => {
+                    for (_, condition, body) in &conditions.conditions {
+                        stack.push(Item::Expr(condition));
+                        stack.extend(body.iter().map(Item::Node));
+                    }
+                    stack.extend(
+                        conditions
+                            .otherwise
+                            .iter()
+                            .flat_map(|(_, b)| b)
+                            .map(Item::Node),
+                    );
+                }
+            },
+            Item::Expr(expr) => {
+                stack.push(Item::Val(&expr.val));
+                for filter in &expr.filters {
+                    stack.extend(filter.args.values().map(Item::Expr));
+                }
+            }
+            Item::Val(value) => match value {
+                ExprVal::String(_)
+                | ExprVal::Int(_)
+                | ExprVal::Float(_)
+                | ExprVal::Bool(_)
+                | ExprVal::Ident(_) => {}
+                ExprVal::Math(math) => {
+                    stack.push(Item::Expr(&math.lhs));
+                    stack.push(Item::Expr(&math.rhs));
+                }
+                ExprVal::Logic(logic) => {
+                    stack.push(Item::Expr(&logic.lhs));
+                    stack.push(Item::Expr(&logic.rhs));
+                }
+                ExprVal::In(within) => {
+                    stack.push(Item::Expr(&within.lhs));
+                    stack.push(Item::Expr(&within.rhs));
+                }
+                ExprVal::Test(test) => stack.extend(test.args.iter().map(Item::Expr)),
+                ExprVal::MacroCall(call) => stack.extend(call.args.values().map(Item::Expr)),
+                ExprVal::FunctionCall(call) => {
+                    names.insert(call.name.as_str());
+                    stack.extend(call.args.values().map(Item::Expr));
+                }
+                ExprVal::Array(items) => stack.extend(items.iter().map(Item::Expr)),
+                ExprVal::StringConcat(concat) => stack.extend(concat.values.iter().map(Item::Val)),
+            },
+        }
+    }
+    names
+}
+
+/// The byte offsets in `text` where a function `name` is called: `name(`
+/// in a tag's code, outside strings, and not a filter (`| name(`), a test
+/// (`is name(`), a macro (`ns::name(`, `macro name(`) or a filter section
+/// (`filter name(`).
+pub fn find_calls(text: &str, name: &str) -> Vec<usize> {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    for tag in tags(text) {
+        let code = tag.code;
+        let mut quote: Option<char> = None;
+        let mut previous: Option<char> = None;
+        for (i, c) in code.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'' | '`') => quote = Some(c),
+                (None, _) if code[i..].starts_with(name) && !previous.is_some_and(word) => {
+                    let after = &code[i + name.len()..];
+                    let called = !after.starts_with(word) && after.trim_start().starts_with('(');
+                    if called && !is_other_call(&code[..i]) {
+                        out.push(tag.code_start + i);
+                    }
+                }
+                _ => {}
+            }
+            previous = Some(c);
+        }
+    }
+    out
+}
+
+/// Whether a name after `before` (the code up to it) is a filter, test or
+/// macro rather than a function.
+fn is_other_call(before: &str) -> bool {
+    let before = before.trim_end();
+    if before.ends_with('|') || before.ends_with("::") || before.ends_with('.') {
+        return true;
+    }
+    let mut words = before.rsplit(|c: char| c.is_whitespace());
+    match words.next() {
+        Some("is" | "macro" | "filter") => true,
+        Some("not") => words.find(|w| !w.is_empty()) == Some("is"),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -321,6 +570,49 @@ mod tests {
                 .collect(),
             statics: Default::default(),
         }
+    }
+
+    /// The functions a template calls, as Tera parses it.
+    fn called(template: &str) -> Vec<String> {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template("t.html", template).unwrap();
+        let parsed = tera.get_template("t.html").unwrap();
+        functions_called(&parsed.ast)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn calls_are_found_in_every_kind_of_node() {
+        // f0 … f24 each in one place a function call can be.
+        let template = r#"{{ f0() }}{{ x | default(value=f1()) }}
+{% macro m(a=1) %}{{ f3() }}{% endmacro m %}{{ x | first | slice(end=f2()) }}
+{% set a = f4() %}{% set_global b = [f5(), 1] %}
+{% if f6() %}{{ f7() }}{% elif f8() %}{{ f9() }}{% else %}{{ f10() }}{% endif %}
+{% for i in f11() %}{{ f12() }}{% else %}{{ f13() }}{% endfor %}
+{% filter upper(x=f14()) %}{{ f15() }}{% endfilter %}
+{% block b %}{{ f16() }}{% endblock b %}
+{{ x is containing(f17()) }}{{ self::m(a=f18()) }}{{ f19() ~ "s" }}
+{{ f20() in [1] }}{{ 1 + f21() * 2 }}{{ f22() and not f23() }}{{ f24(a=range(end=1)) }}"#;
+        let mut expected: Vec<String> = (0..25).map(|i| format!("f{i}")).collect();
+        expected.push("range".into());
+        expected.sort();
+        assert_eq!(called(template), expected);
+        // Strings, comments and raw blocks hold no call.
+        assert!(called("{# f() #}{% raw %}{{ f() }}{% endraw %}{{ \"f()\" }}").is_empty());
+    }
+
+    #[test]
+    fn call_sites_skip_filters_tests_macros_and_strings() {
+        let text = "{{ x | g(a=1) }}{{ x is g(1) }}{{ x is not g(1) }}{{ m::g() }}\n\
+                    {% macro g() %}{% endmacro %}{% filter g() %}{% endfilter %}{{ \"g()\" }}\n\
+                    {{ not g() }}{# g() #}{{ g ( ) }}{{ gg() }}";
+        let sites: Vec<(usize, usize)> = find_calls(text, "g")
+            .into_iter()
+            .map(|o| line_column(text, o))
+            .collect();
+        assert_eq!(sites, [(3, 8), (3, 26)]);
     }
 
     #[test]
@@ -406,6 +698,13 @@ mod tests {
             "{% endif %}".repeat(100)
         );
         assert_eq!(own_depth(&deep), (100, 99 * 13));
+        // Binary operators nest too, outside strings; `~`, `=`, filters and
+        // whitespace control do not.
+        assert_eq!(own_depth("{%- set a = 1 + 2 * 3 -%}").0, 2);
+        assert_eq!(own_depth("{{ a == b and c != d or not e <= f }}").0, 5);
+        assert_eq!(own_depth("{{ \"1 + 1\" ~ band ~ order | upper }}").0, 0);
+        let chain = format!("{{{{ {}1 }}}}", "1 + ".repeat(100_000));
+        assert_eq!(own_depth(&chain).0, 100_000);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! default theme when the site has no such folder), each overridable by the
 //! site's own `templates/` and `static/`.
 
-use crate::content::load::is_ignored_name;
+use crate::content::load::{is_ignored_name, walk};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -76,26 +76,45 @@ impl Theme {
     }
 }
 
-fn read_dir_files(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
+/// The files under `dir` as (path below `dir`, path to read), through the
+/// site's one walk (`content::load::walk`: symlinks out of the site are
+/// errors). Hidden files and editor leftovers are skipped, except where
+/// `dir` is a `static/` folder and the name is one seckb writes at the top
+/// of the site (`.nojekyll`, `.well-known/`): such a file is kept for the
+/// build to refuse, not dropped unseen.
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    statics: bool,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;
     }
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-        .flatten()
-    {
-        if entry.file_type().is_file() {
-            if let Ok(rel) = entry.path().strip_prefix(dir) {
-                let abs = entry.path().to_path_buf();
-                let _ = root;
-                out.push((rel.to_string_lossy().replace('\\', "/"), abs));
-            }
+    let keep = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        !is_ignored_name(&name) || (statics && e.depth() == 1 && is_generated_top_name(&name))
+    };
+    errors.extend(walk(root, dir, keep, |entry| {
+        if !entry.file_type().is_file() {
+            return;
         }
-    }
+        if let Ok(rel) = entry.path().strip_prefix(dir) {
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                entry.path().to_path_buf(),
+            ));
+        }
+    }));
     out
+}
+
+/// Whether a hidden name at the top of the output is one seckb writes.
+fn is_generated_top_name(name: &str) -> bool {
+    crate::site::RESERVED
+        .iter()
+        .any(|r| r.starts_with('.') && r.trim_end_matches('/') == name)
 }
 
 /// Loads the theme named in the config, then the site's overrides.
@@ -118,7 +137,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         };
     if abs.is_dir() {
-        for (rel, file) in read_dir_files(root, &abs.join("templates")) {
+        for (rel, file) in read_dir_files(root, &abs.join("templates"), false, &mut errors) {
             match std::fs::read(&file) {
                 Ok(bytes) => add_template(
                     rel.clone(),
@@ -132,7 +151,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 ),
             }
         }
-        for (rel, file) in read_dir_files(root, &abs.join("static")) {
+        for (rel, file) in read_dir_files(root, &abs.join("static"), true, &mut errors) {
             statics.insert(rel, StaticSource::File(file));
         }
     } else if name == "default" {
@@ -154,7 +173,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         .at(Location::file(Path::new(crate::config::CONFIG_FILE)))
         .help("set `theme: default` or add the theme under themes/")]);
     }
-    for (rel, file) in read_dir_files(root, &root.join("templates")) {
+    for (rel, file) in read_dir_files(root, &root.join("templates"), false, &mut errors) {
         match std::fs::read(&file) {
             Ok(bytes) => add_template(
                 rel.clone(),
@@ -168,7 +187,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             ),
         }
     }
-    for (rel, file) in read_dir_files(root, &root.join("static")) {
+    for (rel, file) in read_dir_files(root, &root.join("static"), true, &mut errors) {
         statics.insert(rel, StaticSource::File(file));
     }
     if !errors.is_empty() {

@@ -84,6 +84,42 @@ impl Site {
         (out.status.code().unwrap_or(-1), diags)
     }
 
+    /// `seckb check --format json` with at most 1 GiB of address space
+    /// (`ulimit -v`), which must end within 10 s: the exit code and each
+    /// diagnostic with its message.
+    fn check_bounded(&self) -> (i32, Vec<(Diag, String)>) {
+        let bin = assert_cmd::cargo::cargo_bin("seckb");
+        let start = std::time::Instant::now();
+        let out = std::process::Command::new("sh")
+            .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
+            .arg(bin)
+            .arg("--root")
+            .arg(self.root())
+            .args(["check", "--format", "json", "--now", NOW])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run seckb");
+        let took = start.elapsed();
+        assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+        let text = stderr(&out);
+        assert!(!text.contains("panicked"), "seckb panicked:\n{text}");
+        assert!(!text.contains("memory allocation"), "over 1 GiB:\n{text}");
+        let diags = stdout(&out)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+                let d = Diag {
+                    code: v["code"].as_str().unwrap_or_default().into(),
+                    file: v["file"].as_str().unwrap_or_default().into(),
+                    line: v["line"].as_u64().unwrap_or(0),
+                    column: v["column"].as_u64().unwrap_or(0),
+                };
+                (d, v["message"].as_str().unwrap_or_default().to_string())
+            })
+            .collect();
+        (out.status.code().unwrap_or(-1), diags)
+    }
+
     /// Asserts that `check` fails with exactly `expected`.
     fn fails_with(&self, expected: &[Diag]) {
         let (code, diags) = self.check();
@@ -699,6 +735,102 @@ fn a_file_name_without_latin_letters_needs_a_slug() {
     assert!(s.builds().join("incidents/nihongo/index.html").is_file());
 }
 
+/// Builds the site at `root` in memory at the fixed clock.
+fn build_in_memory(root: &Path) -> Result<seckb::Built, seckb::Failed> {
+    seckb::build(&seckb::BuildOptions {
+        root: root.to_path_buf(),
+        now: chrono::DateTime::parse_from_rfc3339(NOW)
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc)),
+        ..seckb::BuildOptions::default()
+    })
+}
+
+#[test]
+fn static_files_cannot_replace_any_file_seckb_generates() {
+    // Every export there is: CSAF, security.txt, CNAME, feeds, the API.
+    let site = temp_site("exports");
+    let config = std::fs::read_to_string(site.path().join("seckb.yaml")).unwrap();
+    std::fs::write(
+        site.path().join("seckb.yaml"),
+        format!("{config}cname: kb.example.org\n"),
+    )
+    .unwrap();
+    let built = build_in_memory(site.path()).expect("the exports fixture builds");
+    // What this build generates, as opposed to what it copies.
+    let generated: Vec<String> = built
+        .output
+        .files()
+        .filter(|(_, c)| matches!(c, seckb::output::Content::Bytes(_)))
+        .map(|(p, _)| p.clone())
+        .collect();
+    for expected in [
+        "robots.txt",
+        "sitemap.xml",
+        "atom.xml",
+        ".nojekyll",
+        "CNAME",
+        "404.html",
+        "syntax.css",
+        "index.html",
+        "search/index.html",
+        ".well-known/security.txt",
+        ".well-known/csaf/provider-metadata.json",
+    ] {
+        assert!(
+            generated.iter().any(|p| p == expected),
+            "{expected} not generated"
+        );
+    }
+    assert!(generated.iter().any(|p| p.starts_with("api/")));
+    // A static file on every one of them, and in seckb's folders beside them.
+    let owned = [
+        "api/extra.json",
+        "search/x.js",
+        ".well-known/extra.txt",
+        "tags/x.txt",
+    ];
+    for path in generated.iter().map(String::as_str).chain(owned) {
+        let file = site.path().join("static").join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, "impostor").unwrap();
+    }
+    // Overriding the theme's own static files stays allowed.
+    std::fs::write(site.path().join("static/style.css"), "/* mine */").unwrap();
+    let failed = build_in_memory(site.path()).expect_err("impostors are refused");
+    let mut refused: Vec<String> = Vec::new();
+    for d in failed.diagnostics.iter().filter(|d| d.is_error()) {
+        assert_eq!(d.code, seckb::diagnostics::Code::UrlCollision, "{d:?}");
+        let file = d.location.as_ref().expect("located").file.to_string_lossy();
+        refused.push(file.into_owned());
+    }
+    let mut expected: Vec<String> = generated
+        .iter()
+        .map(String::as_str)
+        .chain(owned)
+        .map(|p| format!("static/{p}"))
+        .collect();
+    refused.sort();
+    expected.sort();
+    assert_eq!(refused, expected, "one error per file");
+}
+
+#[test]
+fn a_theme_cannot_ship_a_file_seckb_generates() {
+    let s = Site::new();
+    s.file("seckb.yaml", format!("{CONFIG}theme: mine\n"));
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    copy_dir(&repo().join("themes/default"), &s.path("themes/mine"));
+    s.file("themes/mine/static/robots.txt", "User-agent: *\nAllow: /\n");
+    s.file("themes/mine/static/api/extra.json", "{}");
+    s.file("themes/mine/static/.nojekyll", "");
+    s.fails_with(&[
+        diag("E0201", "themes/mine/static/.nojekyll", 0, 0),
+        diag("E0201", "themes/mine/static/api/extra.json", 0, 0),
+        diag("E0201", "themes/mine/static/robots.txt", 0, 0),
+    ]);
+}
+
 #[test]
 fn two_file_names_on_one_url() {
     let s = Site::new();
@@ -913,6 +1045,148 @@ fn a_dangling_symlink_is_reported() {
     s.fails_with(&[diag("E0001", "content/guides/gone.md", 0, 0)]);
 }
 
+#[cfg(unix)]
+#[test]
+fn symlinks_in_static_templates_and_the_theme_inside_the_site_are_followed() {
+    use std::os::unix::fs::symlink;
+    let s = Site::new();
+    s.file("seckb.yaml", format!("{CONFIG}theme: mine\n"));
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    // The theme: the built-in one, one template and one static file
+    // through links.
+    for folder in ["templates", "static"] {
+        let builtin = repo().join("themes/default").join(folder);
+        for entry in std::fs::read_dir(&builtin).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().into_string().unwrap();
+            if name != "page.html" && name != "style.css" {
+                let copy = format!("themes/mine/{folder}/{name}");
+                s.file(&copy, std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    s.file(
+        "shared/theme-page.html",
+        "{% extends \"base.html\" %}{% block content %}THEME LINKED{% endblock %}",
+    );
+    symlink(
+        "../../../shared/theme-page.html",
+        s.path("themes/mine/templates/page.html"),
+    )
+    .unwrap();
+    s.file("shared/theme.css", "/* theme static */");
+    symlink(
+        s.path("shared/theme.css"),
+        s.path("themes/mine/static/style.css"),
+    )
+    .unwrap();
+    // The site: a linked static file, a linked static folder, a linked template.
+    s.file("shared/logo.svg", "<svg/>");
+    s.file("shared/docs/manual.txt", "manual");
+    std::fs::create_dir_all(s.path("static")).unwrap();
+    symlink("../shared/logo.svg", s.path("static/logo.svg")).unwrap();
+    symlink(s.path("shared/docs"), s.path("static/docs")).unwrap();
+    s.file(
+        "shared/site-faq.html",
+        "{% extends \"base.html\" %}{% block content %}SITE LINKED{% endblock %}",
+    );
+    std::fs::create_dir_all(s.path("templates")).unwrap();
+    symlink("../shared/site-faq.html", s.path("templates/page.html")).unwrap();
+    let out = s.builds();
+    assert_eq!(
+        std::fs::read_to_string(out.join("logo.svg")).unwrap(),
+        "<svg/>"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("docs/manual.txt")).unwrap(),
+        "manual"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("style.css")).unwrap(),
+        "/* theme static */"
+    );
+    // The site's template wins over the theme's, both through links.
+    let html = std::fs::read_to_string(out.join("guides/g/index.html")).unwrap();
+    assert!(html.contains("SITE LINKED") && !html.contains("THEME LINKED"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_static_templates_and_the_theme_leaving_the_site_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("token.txt"), "OUTSIDE-SECRET").unwrap();
+    std::fs::write(outside.path().join("base.html"), "OUTSIDE-SECRET").unwrap();
+    std::fs::create_dir(outside.path().join("tree")).unwrap();
+    std::os::unix::fs::symlink("/", outside.path().join("tree/root")).unwrap();
+    let s = Site::new();
+    s.file("seckb.yaml", format!("{CONFIG}theme: mine\n"));
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(".env", "CI_TOKEN=x\n");
+    std::fs::create_dir_all(s.path("static")).unwrap();
+    std::fs::create_dir_all(s.path("templates")).unwrap();
+    std::fs::create_dir_all(s.path("themes/mine/templates")).unwrap();
+    symlink(outside.path().join("token.txt"), s.path("static/token.txt")).unwrap();
+    symlink(outside.path(), s.path("static/folder")).unwrap();
+    symlink("../.env", s.path("static/env.txt")).unwrap();
+    symlink("/nonexistent/gone.css", s.path("static/gone.css")).unwrap();
+    symlink(
+        outside.path().join("base.html"),
+        s.path("templates/base.html"),
+    )
+    .unwrap();
+    symlink("missing.html", s.path("templates/gone.html")).unwrap();
+    symlink(
+        outside.path().join("base.html"),
+        s.path("themes/mine/templates/page.html"),
+    )
+    .unwrap();
+    // A theme's whole static folder outside the site.
+    symlink(outside.path(), s.path("themes/mine/static")).unwrap();
+    // One error each; nothing below a linked folder outside is read.
+    s.fails_with(&[
+        diag("E0004", "static/env.txt", 0, 0),
+        diag("E0004", "static/folder", 0, 0),
+        diag("E0001", "static/gone.css", 0, 0),
+        diag("E0004", "static/token.txt", 0, 0),
+        diag("E0004", "templates/base.html", 0, 0),
+        diag("E0001", "templates/gone.html", 0, 0),
+        diag("E0004", "themes/mine/static", 0, 0),
+        diag("E0004", "themes/mine/templates/page.html", 0, 0),
+    ]);
+    assert!(!s.path("public").exists());
+}
+
+/// A link from static/ or templates/ into content/, to seckb.yaml or into
+/// public/ would publish restricted documents or an earlier build as they
+/// are: refused, however the link is written.
+#[cfg(unix)]
+#[test]
+fn symlinks_from_static_and_templates_into_content_config_or_output_are_refused() {
+    use std::os::unix::fs::symlink;
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(
+        "content/incidents/red.md",
+        incident("Red", "tlp: red\n", "RED-BODY-MARKER\n"),
+    );
+    s.file("public/internal/index.html", "<p>an internal build</p>");
+    std::fs::create_dir_all(s.path("static")).unwrap();
+    std::fs::create_dir_all(s.path("templates")).unwrap();
+    symlink("../content/incidents/red.md", s.path("static/red.md")).unwrap();
+    symlink(s.path("content/incidents"), s.path("static/incidents-copy")).unwrap();
+    symlink("../seckb.yaml", s.path("static/config.yaml")).unwrap();
+    symlink("../public/internal", s.path("static/internal")).unwrap();
+    symlink("../content/guides/g.md", s.path("templates/page.html")).unwrap();
+    s.fails_with(&[
+        diag("E0004", "static/config.yaml", 0, 0),
+        diag("E0004", "static/incidents-copy", 0, 0),
+        diag("E0004", "static/internal", 0, 0),
+        diag("E0004", "static/red.md", 0, 0),
+        diag("E0004", "templates/page.html", 0, 0),
+    ]);
+}
+
 /// True when this process can read files whatever their permissions (root,
 /// or CAP_DAC_OVERRIDE), as CI containers do.
 #[cfg(unix)]
@@ -1117,6 +1391,134 @@ fn a_theme_that_does_not_exist() {
     s.file("seckb.yaml", format!("{CONFIG}theme: nope\n"));
     s.file("content/guides/g.md", page("G", "", "x\n"));
     s.fails_with(&[diag("E0002", "seckb.yaml", 0, 0)]);
+}
+
+/// A site whose `page.html` has `body` as its content block, on line 3.
+fn site_with_page_template(body: &str) -> Site {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file(
+        "templates/page.html",
+        format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{body}\n{{% endblock %}}\n"),
+    );
+    s
+}
+
+#[test]
+fn a_loop_over_a_hundred_million_numbers_stops_at_its_range_call() {
+    // Tera's own range() built all 100,000,000 numbers (gigabytes) before
+    // the loop started, writing nothing.
+    let s = site_with_page_template("  {% for i in range(end=100000000) %}{% endfor %}");
+    let (code, diags) = s.check_bounded();
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].0, diag("E0500", "templates/page.html", 3, 15));
+    assert!(
+        diags[0].1.contains("range() would make 100000000 numbers"),
+        "{}",
+        diags[0].1
+    );
+}
+
+#[test]
+fn nested_loops_over_ranges_share_one_budget() {
+    // 10,000,000,000 iterations writing nothing: the budget of range()
+    // numbers per page ends it at the ninth inner call.
+    let s = site_with_page_template(
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let (code, diags) = s.check_bounded();
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].0, diag("E0500", "templates/page.html", 3, 13));
+    assert!(
+        diags[0]
+            .1
+            .contains("all its calls together (its earlier calls made 1000000)"),
+        "{}",
+        diags[0].1
+    );
+    let s = site_with_page_template("{% for i in range(end=3, step_by=0) %}{% endfor %}");
+    let (_, diags) = s.check_bounded();
+    assert_eq!(diags[0].0, diag("E0500", "templates/page.html", 3, 13));
+}
+
+#[test]
+fn a_template_writing_without_end_stops_at_the_page_cap() {
+    // 100,000 × 1 KB would be 100 MB more than the page may be.
+    let s = site_with_page_template(&format!(
+        "{{% for i in range(end=200000) %}}{}{{% endfor %}}",
+        "x".repeat(1000)
+    ));
+    let (code, diags) = s.check_bounded();
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].0, diag("E0500", "templates/page.html", 0, 0));
+    assert_eq!(
+        diags[0].1,
+        "the page `guides/g/index.html` that template `page.html` renders is larger than 134217728 bytes, the most a page may be (`limits.page_bytes`)"
+    );
+}
+
+#[test]
+fn the_page_cap_is_configurable_and_checked() {
+    // Every page of the default theme is over 1,000 bytes; the first of them
+    // in the output's order is named.
+    let s = site_with_page_template("{{ page.content | safe }}");
+    s.file(
+        "seckb.yaml",
+        format!("{CONFIG}limits:\n  page_bytes: 1000\n"),
+    );
+    let (code, diags) = s.check_bounded();
+    assert_eq!(code, 1);
+    assert!(!diags.is_empty());
+    assert!(
+        diags
+            .iter()
+            .all(|(d, m)| d.code == "E0500" && m.contains("larger than 1000 bytes")),
+        "{diags:?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|(d, m)| d.file == "templates/page.html" && m.contains("`guides/g/index.html`")),
+        "{diags:?}"
+    );
+    // Large enough, the same site builds.
+    s.file(
+        "seckb.yaml",
+        format!("{CONFIG}limits: {{ page_bytes: 1000000 }}\n"),
+    );
+    s.builds();
+    s.file("seckb.yaml", format!("{CONFIG}limits:\n  page_bytes: 0\n"));
+    s.fails_with(&[diag("E0002", "seckb.yaml", 4, 15)]);
+    // A type error inside a mapping of seckb.yaml is located at its key.
+    s.file(
+        "seckb.yaml",
+        format!("{CONFIG}limits:\n  page_bytes: lots\n"),
+    );
+    s.fails_with(&[diag("E0002", "seckb.yaml", 3, 1)]);
+    s.file(
+        "seckb.yaml",
+        format!("{CONFIG}limits:\n  page_size: 1000\n"),
+    );
+    s.fails_with(&[diag("E0002", "seckb.yaml", 4, 3)]);
+}
+
+#[test]
+fn a_hundred_thousand_operators_in_one_tag_are_refused() {
+    // Tera parses `1 + 1 + …` as a tree one level deeper per operator and
+    // overflowed the stack on it.
+    for chain in [
+        "1 + ".repeat(100_000) + "1",
+        "true and ".repeat(100_000) + "true",
+    ] {
+        let s = site_with_page_template(&format!("{{{{ {chain} }}}}"));
+        let (code, diags) = s.check_bounded();
+        assert_eq!(code, 1);
+        let found: Vec<&Diag> = diags.iter().map(|(d, _)| d).collect();
+        assert_eq!(found, [&diag("E0500", "templates/page.html", 3, 1)]);
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -518,3 +518,132 @@ fn the_repository_itself_holds_no_key_shaped_string() {
     }
     assert!(findings.is_empty(), "{}", findings.join("\n"));
 }
+
+/// A value only the build machine's environment holds.
+const CANARY: &str = "envcanary-4c1d-not-in-any-file";
+
+/// A site in a temporary folder with one guide, one incident and `templates`.
+fn site_with_templates(templates: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("seckb.yaml", "title: T\nbase_url: https://example.org/\n");
+    write("content/guides/g.md", "---\ntitle: G\n---\nText.\n");
+    write(
+        "content/incidents/i.md",
+        "---\ntitle: I\ndate: 2026-01-01\nseverity: low\nstatus: resolved\n---\nText.\n",
+    );
+    for (name, text) in templates {
+        write(&format!("templates/{name}"), text);
+    }
+    dir
+}
+
+fn build_in_memory(root: &Path) -> Result<seckb::Built, seckb::Failed> {
+    seckb::build(&seckb::BuildOptions {
+        root: root.to_path_buf(),
+        now: chrono::DateTime::parse_from_rfc3339(NOW)
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc)),
+        ..seckb::BuildOptions::default()
+    })
+}
+
+#[test]
+fn templates_cannot_read_the_environment() {
+    std::env::set_var("SECKB_TEST_CANARY", CANARY);
+    // get_env wherever an expression can be: output, filter argument, set,
+    // condition, loop, macro body, and a partial the page includes.
+    let page = "{% import \"m.html\" as m %}{% extends \"base.html\" %}\n\
+                {% block content %}{% include \"partial.html\" %}\n\
+                <p>{{ get_env(name=\"SECKB_TEST_CANARY\") }}</p>{{ m::leak() }}\n\
+                {% set t = \"x\" | replace(from=\"x\", to=get_env(name=\"SECKB_TEST_CANARY\")) %}{{ t }}\n\
+                {% if get_env(name=\"SECKB_TEST_CANARY\", default=\"\") %}y{% endif %}\n\
+                {% for c in [get_env(name=\"SECKB_TEST_CANARY\")] %}{{ c }}{% endfor %}{% endblock %}\n";
+    let site = site_with_templates(&[
+        ("page.html", page),
+        ("partial.html", "<i>{{ get_env(name=\"SECKB_TEST_CANARY\") | upper }}</i>\n"),
+        ("m.html", "{% macro leak() %}\n  {{ get_env(name=\"SECKB_TEST_CANARY\") }}\n{% endmacro leak %}\n"),
+    ]);
+    let failed = build_in_memory(site.path()).expect_err("get_env is refused");
+    let mut found: Vec<(String, usize, usize)> = failed
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code, seckb::diagnostics::Code::Template);
+            assert!(
+                d.message.starts_with("`get_env()` is not available in seckb templates: it reads the build machine's environment"),
+                "{}",
+                d.message
+            );
+            assert!(!d.message.contains(CANARY));
+            let at = d.location.as_ref().expect("located");
+            (at.file.to_string_lossy().into_owned(), at.line, at.column)
+        })
+        .collect();
+    found.sort();
+    let expected = [
+        ("templates/m.html", 2, 6),
+        ("templates/page.html", 3, 7),
+        ("templates/page.html", 4, 39),
+        ("templates/page.html", 5, 7),
+        ("templates/page.html", 6, 14),
+        ("templates/partial.html", 1, 7),
+    ];
+    let expected: Vec<(String, usize, usize)> = expected
+        .iter()
+        .map(|(f, l, c)| (f.to_string(), *l, *c))
+        .collect();
+    assert_eq!(found, expected);
+
+    // The command line fails the same way and writes nothing.
+    let out = site.path().join("public");
+    let r = assert_cmd::Command::cargo_bin("seckb")
+        .unwrap()
+        .arg("--root")
+        .arg(site.path())
+        .args(["build", "--now", NOW, "--output", out.to_str().unwrap()])
+        .env("SECKB_TEST_CANARY", CANARY)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        stderr(&r).contains("--> templates/page.html:3:7"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(!stderr(&r).contains(CANARY));
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_environment_reaches_no_output_file() {
+    std::env::set_var("SECKB_TEST_CANARY", CANARY);
+    // get_env only in a comment, a string and a raw block: no call.
+    let page = "{% extends \"base.html\" %}{% block content %}{# get_env(name=\"SECKB_TEST_CANARY\") #}\
+                {{ \"get_env(name='SECKB_TEST_CANARY')\" }}{% raw %}{{ get_env(name=\"SECKB_TEST_CANARY\") }}{% endraw %}\
+                {{ page.content | safe }}{% endblock %}";
+    let site = site_with_templates(&[("page.html", page)]);
+    let built = build_in_memory(site.path()).expect("no call, no error");
+    let mut files = 0;
+    for (path, content) in built.output.files() {
+        let bytes = content.bytes().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(CANARY),
+            "{path} holds the environment's value"
+        );
+        files += 1;
+    }
+    assert!(files > 20);
+    let html = built
+        .output
+        .get("guides/g/index.html")
+        .unwrap()
+        .bytes()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&html).contains("{{ get_env(name=\"SECKB_TEST_CANARY\") }}"));
+}

@@ -47,57 +47,10 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
         );
         return (found, diagnostics);
     }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut markdown = Vec::new();
-    let mut walker = walkdir::WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    while let Some(entry) = walker.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
-                let message = if e.loop_ancestor().is_some() {
-                    "symlink loop".to_string()
-                } else {
-                    e.io_error()
-                        .map_or_else(|| e.to_string(), |io| io.to_string())
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::Io,
-                        format!("cannot read {}: {message}", path.display()),
-                    )
-                    .at(Location::file(&path)),
-                );
-                continue;
-            }
-        };
+    let keep = |e: &walkdir::DirEntry| !is_ignored_name(&e.file_name().to_string_lossy());
+    let d = walk(root, &content, keep, |entry| {
         let rel = relative(root, entry.path());
-        if entry.path_is_symlink() {
-            let target = entry.path().canonicalize();
-            if !target
-                .as_ref()
-                .is_ok_and(|t| t.starts_with(&canonical_root))
-            {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::Symlink,
-                        format!("{} is a symlink that leaves the site folder", rel.display()),
-                    )
-                    .at(Location::file(&rel))
-                    .help("copy the file into the site, or point the link inside it"),
-                );
-                // Nothing below a linked folder outside the site is read (a
-                // link to /usr would otherwise walk all of it).
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
-            }
-        }
         let under_content = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         if entry.depth() == 1 && entry.file_type().is_dir() {
             found
@@ -105,7 +58,7 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
                 .push(under_content.to_string_lossy().into_owned());
         }
         if !entry.file_type().is_file() {
-            continue;
+            return;
         }
         let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
         if is_markdown && entry.file_name() == "_index.md" {
@@ -118,7 +71,8 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
                 path: under_content.to_string_lossy().replace('\\', "/"),
             });
         }
-    }
+    });
+    diagnostics.extend(d);
     let read: Vec<Result<SourceFile, Diagnostic>> = markdown
         .par_iter()
         .map(|(abs, rel)| read_source(abs, rel))
@@ -137,6 +91,148 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
         }
     }
     (found, diagnostics)
+}
+
+/// Visits every file and folder under `dir` (itself first), in sorted
+/// order, that `keep` keeps (a folder it does not keep is not entered);
+/// returns a diagnostic for each that cannot be read. Symlinks are followed when
+/// their target is a file or folder of the site (under `root`, and not
+/// below a hidden or ignored name such as `.git/` or `.env`, which no walk
+/// reads); any other is an error (E0004) and is not read, nor anything
+/// below it. A link to nothing and a loop of links are errors (E0001).
+/// `content/`, `static/`, `templates/` and the theme's folders are all
+/// read through this one walk.
+pub fn walk(
+    root: &Path,
+    dir: &Path,
+    keep: impl Fn(&walkdir::DirEntry) -> bool,
+    mut visit: impl FnMut(walkdir::DirEntry),
+) -> Vec<Diagnostic> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let sources = LinkSources::of(&canonical_root, dir, root);
+    let mut diagnostics = Vec::new();
+    let mut walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || keep(e));
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                let message = if e.loop_ancestor().is_some() {
+                    "symlink loop".to_string()
+                } else if let Some(target) = e
+                    .path()
+                    .filter(|p| !p.exists())
+                    .and_then(|p| std::fs::read_link(p).ok())
+                {
+                    format!(
+                        "it is a symlink to {}, which does not exist",
+                        target.display()
+                    )
+                } else {
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string())
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::Io,
+                        format!("cannot read {}: {message}", path.display()),
+                    )
+                    .at(Location::file(&path)),
+                );
+                continue;
+            }
+        };
+        // The folder walked may itself be reached through a link.
+        if entry.path_is_symlink() || entry.depth() == 0 {
+            if let Err(d) = link_target(root, &canonical_root, &sources, entry.path()) {
+                diagnostics.push(d);
+                // Nothing below a linked folder outside the site is read (a
+                // link to /usr would otherwise walk all of it).
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        visit(entry);
+    }
+    diagnostics
+}
+
+/// Where the links of one walk may not point, although inside the site.
+/// `static/`, `templates/` and theme files are published (or rendered) as
+/// they are, so a link from them into `content/`, to `seckb.yaml` or into
+/// the default output folder `public/` (an earlier build, perhaps at a
+/// higher TLP) would publish drafts and restricted documents past every
+/// publication rule. `content/` links may point anywhere in the site: what
+/// they reach is a document or attachment like any other.
+struct LinkSources {
+    /// Empty for a walk of `content/`.
+    denied: Vec<PathBuf>,
+}
+
+impl LinkSources {
+    fn of(canonical_root: &Path, dir: &Path, root: &Path) -> LinkSources {
+        let denied = if dir == root.join("content") {
+            Vec::new()
+        } else {
+            ["content", "seckb.yaml", "public"]
+                .iter()
+                .map(|f| canonical_root.join(f))
+                .collect()
+        };
+        LinkSources { denied }
+    }
+
+    fn allows(&self, target: &Path) -> bool {
+        !self.denied.iter().any(|d| target.starts_with(d))
+    }
+}
+
+/// Checks that `path` resolves to a file or folder of the site: inside
+/// `canonical_root`, below no hidden or ignored name, and in a folder the
+/// walk's links may reach ([`LinkSources`]).
+fn link_target(
+    root: &Path,
+    canonical_root: &Path,
+    sources: &LinkSources,
+    path: &Path,
+) -> Result<(), Diagnostic> {
+    let rel = relative(root, path);
+    let refuse = |why: String| {
+        Diagnostic::error(
+            Code::Symlink,
+            format!("{} is a symlink {why}", rel.display()),
+        )
+        .at(Location::file(&rel))
+        .help("copy the file into the site, or point the link at a file of it")
+    };
+    let target = path
+        .canonicalize()
+        .map_err(|e| refuse(format!("that cannot be followed ({e})")))?;
+    let Ok(inside) = target.strip_prefix(canonical_root) else {
+        return Err(refuse("that leaves the site folder".into()));
+    };
+    let hidden = inside
+        .components()
+        .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()));
+    if hidden {
+        return Err(refuse(format!(
+            "to {}, a hidden or ignored path that seckb does not read",
+            inside.display()
+        )));
+    }
+    if !sources.allows(&target) {
+        return Err(refuse(format!(
+            "to {}: content/, seckb.yaml and public/ are published only by the rules of a build, never copied as they are",
+            inside.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Reads a Markdown file as UTF-8, dropping a BOM and normalising CRLF.

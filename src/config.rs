@@ -234,20 +234,23 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let file = Path::new(CONFIG_FILE);
     let at = |line, column| Location::in_text(file, text, line, column);
     let value = yaml::parse(text).map_err(|e| {
-        vec![
-            Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
-                .at(at(e.line, e.column)),
-        ]
+        let d = match e.kind {
+            yaml::ParseErrorKind::TooDeep => Diagnostic::error(Code::NestingTooDeep, e.message)
+                .help("flatten the structure; seckb.yaml needs only a few levels"),
+            yaml::ParseErrorKind::Syntax => {
+                Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
+            }
+        };
+        vec![d.at(at(e.line, e.column))]
     })?;
     let allowed = yaml::struct_fields::<RawConfig>();
     let (raw, errors) = yaml::typed::<RawConfig>(text, value, allowed);
     let mut diagnostics: Vec<Diagnostic> = errors
         .into_iter()
         .map(|e| {
-            let code = if e.unknown_key {
-                Code::UnknownKey
-            } else {
-                Code::Config
+            let code = match e.kind {
+                yaml::FieldErrorKind::UnknownKey => Code::UnknownKey,
+                _ => Code::Config,
             };
             Diagnostic::error(code, e.message)
                 .at(at(e.line, e.column))

@@ -149,10 +149,13 @@ fn read_front_matter<'a>(
             .help("end the front matter with a line holding only `---`"),
     })?;
     let at = Locator::new(path, text, &split);
-    let value = yaml::parse(split.yaml).map_err(|e| {
-        Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
+    let value = yaml::parse(split.yaml).map_err(|e| match e.kind {
+        yaml::ParseErrorKind::TooDeep => Diagnostic::error(Code::NestingTooDeep, format!("front matter {}", e.message))
             .at(at.line(e.line, e.column))
-            .help("check indentation (spaces, not tabs) and quote values that contain `: ` or start with a special character")
+            .help("flatten the structure; free-form data under `extra:` nests the same way"),
+        yaml::ParseErrorKind::Syntax => Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
+            .at(at.line(e.line, e.column))
+            .help("check indentation (spaces, not tabs) and quote values that contain `: ` or start with a special character"),
     })?;
     Ok((split, at, value))
 }
@@ -162,10 +165,10 @@ fn field_diagnostics(at: &Locator, errors: Vec<yaml::FieldError>) -> Vec<Diagnos
     errors
         .into_iter()
         .map(|e| {
-            let code = if e.unknown_key {
-                Code::UnknownKey
-            } else {
-                Code::WrongType
+            let code = match e.kind {
+                yaml::FieldErrorKind::UnknownKey => Code::UnknownKey,
+                yaml::FieldErrorKind::WrongType => Code::WrongType,
+                yaml::FieldErrorKind::NoValue => Code::MissingField,
             };
             Diagnostic::error(code, e.message)
                 .at(at.line(e.line, e.column))

@@ -354,13 +354,14 @@ fn check_exports(
                 );
             }
         }
-        if chrono::DateTime::parse_from_rfc3339(txt.expires.trim()).is_err() {
+        let expires = crate::content::Date::parse(&txt.expires);
+        if !expires.as_ref().is_ok_and(|d| d.has_time) {
+            let why = expires.err().unwrap_or_else(|| {
+                format!("`{}` is not an RFC 3339 date-time", txt.expires.trim())
+            });
             error(
                 &[Key("security_txt"), Key("expires")],
-                format!(
-                    "`security_txt.expires` `{}` is not an RFC 3339 date-time",
-                    txt.expires
-                ),
+                format!("`security_txt.expires`: {why}"),
                 "for example 2027-11-29T00:00:00Z, less than a year ahead",
             );
         }

@@ -485,6 +485,23 @@ impl<'a> Index<'a> {
 /// belong to top-level `key` (its own line included), for errors that name a
 /// value but not its path (an unknown nested field, an unknown variant).
 pub fn find_in_key(text: &str, key: &str, needle: &str) -> Option<(usize, usize)> {
+    find_in_block(text, key, |line| find_word(line, needle))
+}
+
+/// Finds `value` written whole as a scalar (a list entry, a value, an item
+/// of a flow list, quoted or not) in the lines of top-level `key`: `C` is
+/// not found in `[C++]`, nor `Acme` in `- Acme Corp`.
+pub fn find_scalar_in_key(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    find_in_block(text, key, |line| find_scalar(line, value))
+}
+
+/// The first line of top-level `key`'s block where `find` finds a byte
+/// offset, as a 1-based line and column (in characters).
+fn find_in_block(
+    text: &str,
+    key: &str,
+    find: impl Fn(&str) -> Option<usize>,
+) -> Option<(usize, usize)> {
     let start = locate(text, &[Segment::Key(key)]);
     let mut in_block = false;
     for (i, raw) in text.lines().enumerate() {
@@ -495,12 +512,24 @@ pub fn find_in_key(text: &str, key: &str, needle: &str) -> Option<(usize, usize)
             break;
         }
         if in_block {
-            if let Some(col) = find_word(raw, needle) {
-                return Some((number, col + 1));
+            if let Some(offset) = find(raw) {
+                return Some((number, raw[..offset].chars().count() + 1));
             }
         }
     }
     None
+}
+
+fn find_scalar(line: &str, value: &str) -> Option<usize> {
+    if value.is_empty() {
+        return None;
+    }
+    line.match_indices(value).map(|(i, _)| i).find(|&i| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + value.len()..].trim_start_matches([' ', '\t']);
+        before.is_none_or(|c| " \t[{,\"'".contains(c))
+            && (after.is_empty() || after.starts_with([',', ']', '}', '"', '\'', '#']))
+    })
 }
 
 fn find_word(haystack: &str, needle: &str) -> Option<usize> {
@@ -577,6 +606,21 @@ mod tests {
         assert_eq!(find_in_key(DOC, "severity", "critcal"), Some((2, 11)));
         assert_eq!(find_in_key(DOC, "timeline", "second"), Some((7, 12)));
         assert_eq!(find_in_key(DOC, "timeline", "Acme"), None);
+    }
+
+    #[test]
+    fn finds_a_whole_scalar_inside_a_key_block() {
+        let doc =
+            "tags: [C++, \"C\", C#]\naffected:\n  - Acme Corp\n  - vendor: 'Acme'\nthird: [Acme]\n";
+        assert_eq!(find_scalar_in_key(doc, "tags", "C++"), Some((1, 8)));
+        assert_eq!(find_scalar_in_key(doc, "tags", "C"), Some((1, 14)));
+        assert_eq!(find_scalar_in_key(doc, "tags", "C#"), Some((1, 18)));
+        assert_eq!(find_scalar_in_key(doc, "affected", "Acme"), Some((4, 14)));
+        assert_eq!(
+            find_scalar_in_key(doc, "affected", "Acme Corp"),
+            Some((3, 5))
+        );
+        assert_eq!(find_scalar_in_key(doc, "tags", "Acme"), None);
     }
 
     #[test]
@@ -767,8 +811,8 @@ fn path_name(path: &[Part]) -> String {
     name
 }
 
-/// The error for a refused value of top-level `key` at `path`: a null at
-/// its place (the `- ` of a list entry), a wide integer at its digits.
+/// The error for a refused value of top-level `key` at `path`, at the place
+/// of its value (just past `key:` or `-` when there is none).
 fn refused_error<T: DeserializeOwned>(
     index: &Index,
     key: &Value,
@@ -786,17 +830,14 @@ fn refused_error<T: DeserializeOwned>(
     let name = path_name(path);
     match what {
         Refused::Null => {
-            let (column, help) = match path.last() {
-                Some(Part::Index(_)) => (pos.key_column, "write a value or delete the entry"),
-                _ => (
-                    pos.value_column,
-                    "write a value, or delete the line: an empty value does not mean the default",
-                ),
+            let help = match path.last() {
+                Some(Part::Index(_)) => "write a value or delete the entry",
+                _ => "write a value, or delete the line: an empty value does not mean the default",
             };
             FieldError {
                 kind: FieldErrorKind::NoValue,
                 line: pos.line,
-                column,
+                column: pos.value_column,
                 message: format!("`{name}` has no value"),
                 help: Some(format!("{help} (quote `null` or `~` meant as text)")),
             }

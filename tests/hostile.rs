@@ -277,7 +277,10 @@ fn a_hundred_thousand_unclosed_brackets_in_front_matter_fail_fast() {
         "content/guides/deep.md",
         format!("---\ntitle: Deep\nextra: {}\n---\n", "{a: ".repeat(100_000)),
     );
-    fails_fast_with(&s, &[diag("E0304", "content/guides/deep.md", 3, 8 + 4 * 63)]);
+    fails_fast_with(
+        &s,
+        &[diag("E0304", "content/guides/deep.md", 3, 8 + 4 * 63)],
+    );
 }
 
 #[test]
@@ -297,13 +300,21 @@ fn block_nesting_by_markers_and_indentation_is_refused() {
     // 100,000 sequences in one line: `- - - …`.
     s.file(
         "content/guides/items.md",
-        format!("---\ntitle: Items\nextra:\n  {}x\n---\n", "- ".repeat(100_000)),
+        format!(
+            "---\ntitle: Items\nextra:\n  {}x\n---\n",
+            "- ".repeat(100_000)
+        ),
     );
     // Levels: the top mapping, then one per `- ` from column 3.
-    fails_fast_with(&s, &[diag("E0304", "content/guides/items.md", 4, 3 + 2 * 63)]);
+    fails_fast_with(
+        &s,
+        &[diag("E0304", "content/guides/items.md", 4, 3 + 2 * 63)],
+    );
     // 2,000 mappings under `extra`, each key indented one more than the last:
     // the key on line 4 is level 2, the one on line 67 (column 65) level 65.
-    let keys: String = (1..=2000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let keys: String = (1..=2000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
     s.file("content/guides/items.md", page("Items", "", "x\n"));
     s.file("seckb.yaml", format!("{CONFIG}extra:\n{keys}"));
     fails_fast_with(&s, &[diag("E0304", "seckb.yaml", 67, 65)]);
@@ -340,7 +351,11 @@ fn an_integer_wider_than_64_bits_is_a_type_error_at_its_value() {
     // Past 128 bits YAML reads a float, still a type error at the value.
     s.file(
         "content/incidents/big.md",
-        incident("Big", &format!("records_affected: 1{}\n", "0".repeat(60)), ""),
+        incident(
+            "Big",
+            &format!("records_affected: 1{}\n", "0".repeat(60)),
+            "",
+        ),
     );
     s.fails_with(&[diag("E0104", "content/incidents/big.md", 6, 19)]);
 }

@@ -468,7 +468,12 @@ mod tests {
             let e = Date::parse(outside).unwrap_err();
             assert!(e.contains("years 1 to 9999"), "{outside}: {e}");
         }
-        for inside in ["9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01", "0001-01-01T00:00:00-01:00"] {
+        for inside in [
+            "9999-12-31T23:59:59Z",
+            "9999-12-31",
+            "0001-01-01",
+            "0001-01-01T00:00:00-01:00",
+        ] {
             assert!(Date::parse(inside).is_ok(), "{inside}");
         }
         assert_eq!(

@@ -263,6 +263,25 @@ pub fn document(
     (doc, v.diagnostics)
 }
 
+/// Where `value` is written in the first of `keys` of a document's front
+/// matter that holds it (else at the first key), for problems only the
+/// whole site shows (two terms on one URL). Reads `doc.text`, which holds the
+/// front matter until the site is assembled.
+pub fn value_location(doc: &Document, keys: &[&str], value: &str) -> Location {
+    let Ok(split) = frontmatter::split(&doc.text) else {
+        return Location::file(&doc.source);
+    };
+    let (line, column) = keys
+        .iter()
+        .find_map(|k| yaml::find_scalar_in_key(split.yaml, k, value))
+        .unwrap_or_else(|| {
+            let key = keys.first().copied().unwrap_or_default();
+            let p = yaml::locate(split.yaml, &[Segment::Key(key)]);
+            (p.line, p.value_column)
+        });
+    Location::in_text(&doc.source, &doc.text, line + split.yaml_line - 1, column)
+}
+
 /// The `id:` a document declares, read leniently from a document that failed
 /// validation (so references to it are not reported as unresolved too).
 pub fn declared_id(file: &SourceFile) -> Option<String> {
@@ -386,7 +405,7 @@ impl Validator<'_> {
                 );
             }
         }
-        let tags = self.strings(raw.tags.as_deref(), "tags");
+        let tags = self.terms(raw.tags.as_deref(), "tags");
         let aliases = self.aliases(raw.aliases.as_deref());
         Meta {
             title,
@@ -413,48 +432,67 @@ impl Validator<'_> {
 
     /// Non-empty strings, trimmed.
     fn strings(&mut self, items: Option<&[String]>, key: &str) -> Vec<String> {
+        self.list(items, key, false)
+    }
+
+    /// Non-empty taxonomy terms, trimmed, each with a URL slug.
+    fn terms(&mut self, items: Option<&[String]>, key: &str) -> Vec<String> {
+        self.list(items, key, true)
+    }
+
+    fn list(&mut self, items: Option<&[String]>, key: &str, terms: bool) -> Vec<String> {
         let mut out = Vec::new();
         for (i, s) in items.unwrap_or_default().iter().enumerate() {
             let s = s.trim();
+            let path = [Segment::Key(key), Segment::Index(i)];
             if s.is_empty() {
                 self.error(
                     Code::InvalidValue,
                     format!("empty entry in `{key}`"),
-                    &[Segment::Key(key), Segment::Index(i)],
+                    &path,
                     None,
                 );
             } else {
+                if terms {
+                    self.term(s, &path);
+                }
                 out.push(s.to_string());
             }
         }
         out
     }
 
+    /// A taxonomy term (a tag or vendor) must have letters or digits to
+    /// make its page's URL from: `!!!` would be `/tags//`, the list itself.
+    fn term(&mut self, name: &str, path: &[Segment]) {
+        if slugify(name).is_empty() {
+            let message = if name.is_empty() {
+                "empty vendor name".to_string()
+            } else {
+                format!("`{name}` has no letter or digit to make its term page's URL from")
+            };
+            self.error(
+                Code::InvalidValue,
+                message,
+                path,
+                Some("a term's page is named by its letters and digits, such as /tags/c-plus-plus/ for `C plus plus`".into()),
+            );
+        }
+    }
+
     fn aliases(&mut self, items: Option<&[String]>) -> Vec<Located<String>> {
         let mut out = Vec::new();
         for (i, a) in items.unwrap_or_default().iter().enumerate() {
             let path = [Segment::Key("aliases"), Segment::Index(i)];
-            let trimmed = a.trim().trim_matches('/');
-            let bad = trimmed.is_empty()
-                || trimmed.contains("..")
-                || trimmed.contains("//")
-                || trimmed.contains(['?', '#', '\\', ' ', '"', '<', '>'])
-                || a.contains("://");
-            if bad {
-                self.error(
+            match crate::urls::alias_path(a) {
+                Ok(normalized) => out.push(self.at.located(normalized, &path)),
+                Err(why) => self.error(
                     Code::InvalidValue,
-                    format!("invalid alias `{a}`"),
+                    format!("invalid alias: {why}"),
                     &path,
                     Some("an alias is a site path such as /advisories/2026/old-name/".into()),
-                );
-                continue;
+                ),
             }
-            let normalized = if trimmed.ends_with(".html") {
-                trimmed.to_string()
-            } else {
-                format!("{trimmed}/")
-            };
-            out.push(self.at.located(normalized, &path));
         }
         out
     }
@@ -550,19 +588,33 @@ impl Validator<'_> {
             .as_deref()
             .unwrap_or_default()
             .iter()
-            .map(|a| match a {
-                RawAffected::Vendor(v) => Affected {
-                    vendor: v.trim().to_string(),
-                    product: None,
-                    versions: None,
-                },
-                RawAffected::Detailed(d) => Affected {
-                    vendor: d.vendor.trim().to_string(),
-                    product: d.product.clone(),
-                    versions: d.versions.clone(),
-                },
+            .enumerate()
+            .map(|(i, a)| {
+                let affected = match a {
+                    RawAffected::Vendor(v) => Affected {
+                        vendor: v.trim().to_string(),
+                        product: None,
+                        versions: None,
+                    },
+                    RawAffected::Detailed(d) => Affected {
+                        vendor: d.vendor.trim().to_string(),
+                        product: d.product.clone(),
+                        versions: d.versions.clone(),
+                    },
+                };
+                let vendor = match a {
+                    RawAffected::Vendor(_) => None,
+                    RawAffected::Detailed(_) => Some(Segment::Key("vendor")),
+                };
+                let path: Vec<Segment> = [Segment::Key("affected"), Segment::Index(i)]
+                    .into_iter()
+                    .chain(vendor)
+                    .collect();
+                self.term(&affected.vendor, &path);
+                affected
             })
             .collect();
+        let third_parties = self.terms(raw.third_parties.as_deref(), "third_parties");
         let timeline = self.timeline(raw);
         let references = self.references(raw);
         IncidentMeta {
@@ -571,7 +623,7 @@ impl Validator<'_> {
             cvss: cvss.map(|(c, _)| c),
             status,
             affected,
-            third_parties: self.strings(raw.third_parties.as_deref(), "third_parties"),
+            third_parties,
             cves,
             cwes,
             data_exposed: self.strings(raw.data_exposed.as_deref(), "data_exposed"),
@@ -708,7 +760,7 @@ impl Validator<'_> {
                     ],
                 ),
             };
-            match check_external_url(url) {
+            match crate::urls::check_external(url) {
                 Ok(()) => out.push(Reference {
                     title,
                     url: url.trim().to_string(),
@@ -722,24 +774,6 @@ impl Validator<'_> {
             }
         }
         out
-    }
-}
-
-/// An external link must be a well-formed absolute http(s) URL.
-pub fn check_external_url(text: &str) -> Result<(), String> {
-    let text = text.trim();
-    match url::Url::parse(text) {
-        Ok(u)
-            if (u.scheme() == "https" || u.scheme() == "http")
-                && u.host_str().is_some_and(|h| !h.is_empty()) =>
-        {
-            Ok(())
-        }
-        Ok(u) => Err(format!(
-            "`{text}` uses the `{}` scheme; only http and https are allowed",
-            u.scheme()
-        )),
-        Err(e) => Err(format!("`{text}` is not a valid URL ({e})")),
     }
 }
 
@@ -774,15 +808,6 @@ mod tests {
             slug_from_path(Path::new("content/faq/2026-11-09-.md")),
             "2026-11-09"
         );
-    }
-
-    #[test]
-    fn external_urls_must_be_http() {
-        assert!(check_external_url("https://example.com/a").is_ok());
-        assert!(check_external_url("javascript:alert(1)").is_err());
-        assert!(check_external_url("data:text/html,x").is_err());
-        assert!(check_external_url("https://").is_err());
-        assert!(check_external_url("not a url").is_err());
     }
 }
 

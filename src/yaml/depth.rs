@@ -459,4 +459,3 @@ mod tests {
         assert!(depth_ok("%YAML 1.2\n---\ntitle: x\n...\n"));
     }
 }
-

@@ -714,7 +714,7 @@ pub fn typed<T: DeserializeOwned>(
             continue;
         }
         let mut found = Vec::new();
-        let mut path = vec![Part::Key(name.clone())];
+        let mut path = vec![Place::Key(&key)];
         refused(&value, &mut path, name != FREE_FORM_KEY, &mut found);
         if found.is_empty() {
             known.insert(key, value);
@@ -753,6 +753,13 @@ enum Part {
     Index(usize),
 }
 
+/// A step of the path `refused` walks: a key as the mapping holds it.
+#[derive(Debug, Clone, Copy)]
+enum Place<'v> {
+    Key(&'v Value),
+    Index(usize),
+}
+
 /// A value no key may hold.
 #[derive(Debug)]
 enum Refused {
@@ -763,30 +770,40 @@ enum Refused {
 }
 
 /// Collects, below `path`, every null (when `nulls`) and every integer wider
-/// than 64 bits in `value`. The depth is bounded by `depth::MAX_DEPTH`.
-fn refused(
-    value: &Value,
-    path: &mut Vec<Part>,
+/// than 64 bits in `value`. The path is named only for what is found: most
+/// documents have nothing to report. The depth is bounded by
+/// `depth::MAX_DEPTH`.
+fn refused<'v>(
+    value: &'v Value,
+    path: &mut Vec<Place<'v>>,
     nulls: bool,
     found: &mut Vec<(Vec<Part>, Refused)>,
 ) {
+    let named = |path: &[Place]| -> Vec<Part> {
+        path.iter()
+            .map(|place| match place {
+                Place::Key(k) => Part::Key(key_text(k).unwrap_or_default()),
+                Place::Index(i) => Part::Index(*i),
+            })
+            .collect()
+    };
     match value {
-        Value::Null if nulls => found.push((path.clone(), Refused::Null)),
+        Value::Null if nulls => found.push((named(path), Refused::Null)),
         Value::Tagged(t) if t.tag == WIDE_INTEGER => {
             let digits = t.value.as_str().unwrap_or_default().to_string();
-            found.push((path.clone(), Refused::Wide(digits)));
+            found.push((named(path), Refused::Wide(digits)));
         }
         Value::Tagged(t) => refused(&t.value, path, nulls, found),
         Value::Sequence(items) => {
             for (i, item) in items.iter().enumerate() {
-                path.push(Part::Index(i));
+                path.push(Place::Index(i));
                 refused(item, path, nulls, found);
                 path.pop();
             }
         }
         Value::Mapping(m) => {
             for (k, v) in m {
-                path.push(Part::Key(key_text(k).unwrap_or_default()));
+                path.push(Place::Key(k));
                 refused(v, path, nulls, found);
                 path.pop();
             }

@@ -212,12 +212,25 @@ pub fn base_path_of(base_url: &str) -> String {
     }
 }
 
-/// Normalises a base URL: must be absolute http(s); gets a trailing `/`.
+/// Normalises a base URL: an absolute http(s) URL with a host and nothing
+/// that every page would carry but should not: credentials, a query or
+/// fragment, or a character no URL may hold (`check_characters`; a quote is
+/// refused too). Gets a trailing `/`.
 pub fn normalize_base_url(text: &str) -> Result<String, String> {
-    let parsed = url::Url::parse(text.trim())
-        .map_err(|e| format!("`{text}` is not an absolute URL ({e})"))?;
+    let text = text.trim();
+    crate::urls::check_characters(text)?;
+    if text.contains('\'') {
+        return Err(format!("`{text}` holds a quote"));
+    }
+    let parsed =
+        url::Url::parse(text).map_err(|e| format!("`{text}` is not an absolute URL ({e})"))?;
     if parsed.scheme() != "http" && parsed.scheme() != "https" {
         return Err(format!("`{text}` must be an http:// or https:// URL"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!(
+            "`{text}` holds a user name or password, which every page would publish"
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(format!("`{text}` must not have a query or fragment"));
@@ -267,20 +280,23 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let file = Path::new(CONFIG_FILE);
     let at = |line, column| Location::in_text(file, text, line, column);
     let value = yaml::parse(text).map_err(|e| {
-        vec![
-            Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
-                .at(at(e.line, e.column)),
-        ]
+        let d = match e.kind {
+            yaml::ParseErrorKind::TooDeep => Diagnostic::error(Code::NestingTooDeep, e.message)
+                .help("flatten the structure; seckb.yaml needs only a few levels"),
+            yaml::ParseErrorKind::Syntax => {
+                Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
+            }
+        };
+        vec![d.at(at(e.line, e.column))]
     })?;
     let allowed = yaml::struct_fields::<RawConfig>();
     let (raw, errors) = yaml::typed::<RawConfig>(text, value, allowed);
     let mut diagnostics: Vec<Diagnostic> = errors
         .into_iter()
         .map(|e| {
-            let code = if e.unknown_key {
-                Code::UnknownKey
-            } else {
-                Code::Config
+            let code = match e.kind {
+                yaml::FieldErrorKind::UnknownKey => Code::UnknownKey,
+                _ => Code::Config,
             };
             Diagnostic::error(code, e.message)
                 .at(at(e.line, e.column))
@@ -314,6 +330,13 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
                 String::new()
             }
         };
+    if let Some(Err(m)) = raw.cname.as_deref().map(crate::urls::check_hostname) {
+        diagnostics.push(
+            Diagnostic::error(Code::Config, format!("`cname`: {m}"))
+                .at(value_at("cname"))
+                .help("the custom domain alone, in lower case, such as advisories.acme.example"),
+        );
+    }
     let theme = raw.theme.unwrap_or_else(|| "default".into());
     if theme.is_empty()
         || !theme
@@ -401,13 +424,14 @@ fn check_exports(
                 );
             }
         }
-        if chrono::DateTime::parse_from_rfc3339(txt.expires.trim()).is_err() {
+        let expires = crate::content::Date::parse(&txt.expires);
+        if !expires.as_ref().is_ok_and(|d| d.has_time) {
+            let why = expires.err().unwrap_or_else(|| {
+                format!("`{}` is not an RFC 3339 date-time", txt.expires.trim())
+            });
             error(
                 &[Key("security_txt"), Key("expires")],
-                format!(
-                    "`security_txt.expires` `{}` is not an RFC 3339 date-time",
-                    txt.expires
-                ),
+                format!("`security_txt.expires`: {why}"),
                 "for example 2027-11-29T00:00:00Z, less than a year ahead",
             );
         }
@@ -450,7 +474,7 @@ fn check_exports(
                 "the name of the organisation that publishes the advisories",
             );
         }
-        if let Err(m) = crate::content::validate::check_external_url(&csaf.publisher.namespace) {
+        if let Err(m) = crate::urls::check_external(&csaf.publisher.namespace) {
             error(
                 &[Key("csaf"), Key("publisher"), Key("namespace")],
                 m,
@@ -469,12 +493,15 @@ fn is_language_tag(tag: &str) -> bool {
     fits(primary, char::is_ascii_alphabetic) && parts.all(|p| fits(p, char::is_ascii_alphanumeric))
 }
 
-/// A URI with one of `schemes` (RFC 9116 allows only https for web URIs).
+/// A URI with one of `schemes` (RFC 9116 allows only https for web URIs);
+/// an https URI is also an external link as `urls::check_external` takes one.
 fn security_txt_uri(text: &str, schemes: &[&str]) -> Result<(), String> {
-    if text.chars().any(char::is_control) {
-        return Err(format!("{text:?} holds a line break or control character"));
-    }
-    match url::Url::parse(text.trim()) {
+    let text = text.trim();
+    crate::urls::check_characters(text)?;
+    match url::Url::parse(text) {
+        Ok(u) if u.scheme() == "https" && schemes.contains(&"https") => {
+            crate::urls::check_external(text)
+        }
         Ok(u) if schemes.contains(&u.scheme()) => Ok(()),
         Ok(u) => Err(format!(
             "`{text}` uses the `{}` scheme; security.txt allows {} here",

@@ -11,9 +11,16 @@ use std::collections::BTreeSet;
 
 const KINDS: [Kind; 3] = [Kind::Incident, Kind::Faq, Kind::Page];
 
-/// The schemars schema of `RawFrontMatter`, as JSON.
+/// The schemars schema of `RawFrontMatter`, as JSON. Its keys are optional
+/// but never null: the parser refuses a key written with no value
+/// (`yaml::typed`), so the schema allows no `null` either (but in `extra`).
 fn generated() -> Value {
-    serde_json::to_value(schemars::schema_for!(RawFrontMatter)).unwrap_or(Value::Null)
+    let settings =
+        schemars::gen::SchemaSettings::draft07().with(|s| s.option_add_null_type = false);
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<RawFrontMatter>();
+    serde_json::to_value(schema).unwrap_or(Value::Null)
 }
 
 fn describe(kind: Kind) -> (String, String) {

@@ -620,7 +620,7 @@ pub fn assemble(
             }
         })
         .collect();
-    let taxonomies = build_taxonomies(&pages);
+    let taxonomies = build_taxonomies(&pages, &mut diagnostics);
 
     let site = Site {
         config,
@@ -743,7 +743,58 @@ pub fn render_body(
     (body, diagnostics)
 }
 
-fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
+/// Whether two names are one term: the same words, ignoring case, so
+/// `Acme` and `ACME` share a page while `C++` and `C#` (both `c`) do not.
+/// Asked for every tag and vendor of every page: it allocates nothing.
+pub fn same_term(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let words = |s| {
+        str::split_whitespace(s)
+            .flat_map(|w: &str| w.chars().flat_map(char::to_lowercase).chain([' ']))
+    };
+    words(a).eq(words(b))
+}
+
+/// The front matter keys a taxonomy's terms are written under.
+fn term_keys(taxonomy: &str) -> &'static [&'static str] {
+    match taxonomy {
+        "tags" => &["tags"],
+        "vendors" => &["affected", "third_parties"],
+        _ => &[],
+    }
+}
+
+/// Two names of a taxonomy that are not one term (`same_term`) but would
+/// share a page: an error at the later one (in site order), naming the first
+/// and where it is written. Only published pages are compared, so no
+/// excluded document is named.
+fn term_collision(
+    taxonomy: &str,
+    slug: &str,
+    (first, first_page): (&str, &Page),
+    (name, page): (&str, &Page),
+) -> Diagnostic {
+    let keys = term_keys(taxonomy);
+    let singular = taxonomy.trim_end_matches('s');
+    let there = crate::content::validate::value_location(&first_page.doc, keys, first);
+    Diagnostic::error(
+        Code::UrlCollision,
+        format!(
+            "{singular} `{name}` maps to /{taxonomy}/{slug}/, the page of {singular} `{first}` ({}:{}:{})",
+            there.file.display(),
+            there.line,
+            there.column
+        ),
+    )
+    .at(crate::content::validate::value_location(&page.doc, keys, name))
+    .help(format!(
+        "write both the same way, or rename one: a {singular}'s URL keeps only its letters and digits"
+    ))
+}
+
+fn build_taxonomies(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
     // Each page's place newest first across the whole site, so a term's
     // pages sort by a number: compared where they lie in memory, the
     // 800,000 entries of every term at 100,000 documents took 62 ms, 28
@@ -759,14 +810,30 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
         .map(|(name, title)| {
             // slug → (display name, pages)
             let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+            // Names reported as colliding, by slug: each is reported once.
+            let mut collided: FxHashMap<String, Vec<String>> = FxHashMap::default();
             let mut add = |value: &str, i: usize| {
-                let slug = crate::content::slugify(value);
-                if slug.is_empty() {
+                // Validation refused names without a slug.
+                let entry = terms
+                    .entry(crate::content::slugify(value))
+                    .or_insert_with(|| (value.to_string(), Vec::new()));
+                if !same_term(&entry.0, value) {
+                    let slug = crate::content::slugify(value);
+                    let seen = collided.entry(slug.clone()).or_default();
+                    if let Some(&first) = entry.1.first() {
+                        if !seen.iter().any(|n| same_term(n, value)) {
+                            seen.push(value.to_string());
+                            let first = (entry.0.as_str(), &pages[first]);
+                            diagnostics.push(term_collision(
+                                name,
+                                &slug,
+                                first,
+                                (value, &pages[i]),
+                            ));
+                        }
+                    }
                     return;
                 }
-                let entry = terms
-                    .entry(slug)
-                    .or_insert_with(|| (value.to_string(), Vec::new()));
                 // Pages come in order: a repeat can only be the last one.
                 if entry.1.last() != Some(&i) {
                     entry.1.push(i);
@@ -897,5 +964,15 @@ mod tests {
         assert!(quotes(build, "title: x\ntlp: red\n"));
         // A missing `tlp` is the site's default.
         assert!(!preview(false).may_quote(&file("title: x\n"), None, Tlp::Green));
+    }
+
+    #[test]
+    fn terms_are_the_same_words_in_any_case() {
+        assert!(same_term("Acme Corp", "ACME  corp"));
+        assert!(same_term("Élan", "élan"));
+        assert!(!same_term("C++", "C#"));
+        assert!(!same_term("Acme Corp", "Acme-Corp"));
+        assert!(!same_term("Acme Corp", "AcmeCorp"));
+        assert!(!same_term("Acme", "Acme Corp"));
     }
 }

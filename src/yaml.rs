@@ -5,53 +5,211 @@
 //! back to a line and column of the source text. YAML parsers drop positions
 //! once a value is built; authors need them in every error message.
 
-use serde::de::DeserializeOwned;
+pub mod depth;
+
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::Deserialize;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use serde_yaml::{Mapping, Value};
 
-/// A YAML syntax error with its 1-based position in the parsed text.
+/// Why YAML text was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// Not YAML (or beyond the parser's own limits: alias expansion).
+    Syntax,
+    /// Nested deeper than `depth::MAX_DEPTH`, found before parsing.
+    TooDeep,
+}
+
+/// YAML text that cannot be read, with the 1-based position of the problem.
 #[derive(Debug)]
-pub struct SyntaxError {
+pub struct ParseError {
+    pub kind: ParseErrorKind,
     pub message: String,
     pub line: usize,
     pub column: usize,
 }
 
-/// Parses YAML text into a generic value. Aliases are expanded with the
-/// crate's built-in limits, so an alias bomb fails instead of exhausting memory.
-pub fn parse(text: &str) -> Result<Value, SyntaxError> {
-    serde_yaml::from_str::<Value>(text).map_err(|e| {
-        let (mut line, mut column) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((1, 1));
-        // An error found at the end of the text (an unclosed bracket or quote)
-        // belongs to the last line that has content.
-        let last = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .last();
-        if let Some((i, l)) = last.filter(|(i, _)| line > i + 1) {
-            line = i + 1;
-            column = l.trim_end().chars().count().max(1);
+/// Parses YAML text into a generic value. The nesting depth is bounded
+/// before the parser runs (see `depth`); aliases are expanded with the
+/// crate's built-in limits, so an alias bomb fails instead of exhausting
+/// memory. An integer wider than 64 bits is kept, marked, for `typed` to
+/// report at its place as a type error.
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    if let Err(deep) = depth::check(text) {
+        return Err(ParseError {
+            kind: ParseErrorKind::TooDeep,
+            message: format!(
+                "YAML nested more than {} levels deep (`[`, `{{`, indentation and `- ` together)",
+                depth::MAX_DEPTH
+            ),
+            line: deep.line,
+            column: deep.column,
+        });
+    }
+    serde_yaml::from_str::<Loaded>(text)
+        .map(|l| l.0)
+        .map_err(|e| syntax_error(text, &e))
+}
+
+/// A serde_yaml error as a positioned `ParseError`.
+fn syntax_error(text: &str, e: &serde_yaml::Error) -> ParseError {
+    let (mut line, mut column) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    // An error found at the end of the text (an unclosed bracket or quote)
+    // belongs to the last line that has content.
+    let last = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .last();
+    if let Some((i, l)) = last.filter(|(i, _)| line > i + 1) {
+        line = i + 1;
+        column = l.trim_end().chars().count().max(1);
+    }
+    let message = strip_position(&e.to_string());
+    // serde_yaml reports a duplicate key at the start of its mapping: point
+    // at the second occurrence, which is the line to delete or rename.
+    let repeat = duplicate_key(&message).and_then(|k| second_occurrence(text, line, &k));
+    if let Some(repeat) = repeat {
+        (line, column) = repeat;
+    }
+    ParseError {
+        kind: ParseErrorKind::Syntax,
+        message,
+        line,
+        column,
+    }
+}
+
+/// The tag `parse` gives an integer wider than 64 bits (its digits as a
+/// string): serde_yaml's `Value` has no room for one, and its own visitor
+/// fails the whole text with a syntax error.
+const WIDE_INTEGER: &str = "seckb-integer-wider-than-64-bits";
+
+/// A `Value` built as serde_yaml builds one, except for wide integers.
+struct Loaded(Value);
+
+impl<'de> Deserialize<'de> for Loaded {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Loaded, D::Error> {
+        deserializer.deserialize_any(LoadedVisitor).map(Loaded)
+    }
+}
+
+struct LoadedVisitor;
+
+fn wide_integer(digits: String) -> Value {
+    Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+        tag: serde_yaml::value::Tag::new(WIDE_INTEGER),
+        value: Value::String(digits),
+    }))
+}
+
+impl<'de> Visitor<'de> for LoadedVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::Number(u.into()))
+    }
+
+    /// serde_yaml calls the 128-bit visits only past the 64-bit range.
+    fn visit_i128<E>(self, i: i128) -> Result<Value, E> {
+        Ok(wide_integer(i.to_string()))
+    }
+
+    fn visit_u128<E>(self, u: u128) -> Result<Value, E> {
+        Ok(wide_integer(u.to_string()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        Ok(Value::Number(f.into()))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Loaded::deserialize(deserializer).map(|l| l.0)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Loaded(item)) = seq.next_element()? {
+            items.push(item);
         }
-        let message = strip_position(&e.to_string());
-        // serde_yaml reports a duplicate key at the start of its mapping: point
-        // at the second occurrence, which is the line to delete or rename.
-        let repeat = duplicate_key(&message).and_then(|k| second_occurrence(text, line, &k));
-        if let Some(repeat) = repeat {
-            (line, column) = repeat;
+        Ok(Value::Sequence(items))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde_yaml::mapping::Entry;
+        let mut mapping = Mapping::new();
+        while let Some(Loaded(key)) = map.next_key()? {
+            let Loaded(value) = map.next_value()?;
+            match mapping.entry(key) {
+                Entry::Occupied(e) => {
+                    return Err(de::Error::custom(duplicate_message(e.key())));
+                }
+                Entry::Vacant(e) => {
+                    e.insert(value);
+                }
+            }
         }
-        SyntaxError {
-            message,
-            line,
-            column,
+        Ok(Value::Mapping(mapping))
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use de::VariantAccess;
+        let (tag, contents): (String, _) = data.variant()?;
+        if tag.is_empty() {
+            return Err(de::Error::custom("empty YAML tag is not allowed"));
         }
-    })
+        let Loaded(value) = contents.newtype_variant()?;
+        Ok(Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new(tag),
+            value,
+        })))
+    }
+}
+
+/// serde_yaml's message for a repeated key, which `duplicate_key` reads back.
+fn duplicate_message(key: &Value) -> String {
+    match key {
+        Value::Null => "duplicate entry with null key".into(),
+        Value::Bool(b) => format!("duplicate entry with key `{b}`"),
+        Value::Number(n) => format!("duplicate entry with key {n}"),
+        Value::String(s) => format!("duplicate entry with key {s:?}"),
+        _ => "duplicate entry in YAML map".into(),
+    }
 }
 
 /// The key named by serde_yaml's "[path: ]duplicate entry with key \"k\"" message.
@@ -327,6 +485,23 @@ impl<'a> Index<'a> {
 /// belong to top-level `key` (its own line included), for errors that name a
 /// value but not its path (an unknown nested field, an unknown variant).
 pub fn find_in_key(text: &str, key: &str, needle: &str) -> Option<(usize, usize)> {
+    find_in_block(text, key, |line| find_word(line, needle))
+}
+
+/// Finds `value` written whole as a scalar (a list entry, a value, an item
+/// of a flow list, quoted or not) in the lines of top-level `key`: `C` is
+/// not found in `[C++]`, nor `Acme` in `- Acme Corp`.
+pub fn find_scalar_in_key(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    find_in_block(text, key, |line| find_scalar(line, value))
+}
+
+/// The first line of top-level `key`'s block where `find` finds a byte
+/// offset, as a 1-based line and column (in characters).
+fn find_in_block(
+    text: &str,
+    key: &str,
+    find: impl Fn(&str) -> Option<usize>,
+) -> Option<(usize, usize)> {
     let start = locate(text, &[Segment::Key(key)]);
     let mut in_block = false;
     for (i, raw) in text.lines().enumerate() {
@@ -337,12 +512,24 @@ pub fn find_in_key(text: &str, key: &str, needle: &str) -> Option<(usize, usize)
             break;
         }
         if in_block {
-            if let Some(col) = find_word(raw, needle) {
-                return Some((number, col + 1));
+            if let Some(offset) = find(raw) {
+                return Some((number, raw[..offset].chars().count() + 1));
             }
         }
     }
     None
+}
+
+fn find_scalar(line: &str, value: &str) -> Option<usize> {
+    if value.is_empty() {
+        return None;
+    }
+    line.match_indices(value).map(|(i, _)| i).find(|&i| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + value.len()..].trim_start_matches([' ', '\t']);
+        before.is_none_or(|c| " \t[{,\"'".contains(c))
+            && (after.is_empty() || after.starts_with([',', ']', '}', '"', '\'', '#']))
+    })
 }
 
 fn find_word(haystack: &str, needle: &str) -> Option<usize> {
@@ -422,6 +609,21 @@ mod tests {
     }
 
     #[test]
+    fn finds_a_whole_scalar_inside_a_key_block() {
+        let doc =
+            "tags: [C++, \"C\", C#]\naffected:\n  - Acme Corp\n  - vendor: 'Acme'\nthird: [Acme]\n";
+        assert_eq!(find_scalar_in_key(doc, "tags", "C++"), Some((1, 8)));
+        assert_eq!(find_scalar_in_key(doc, "tags", "C"), Some((1, 14)));
+        assert_eq!(find_scalar_in_key(doc, "tags", "C#"), Some((1, 18)));
+        assert_eq!(find_scalar_in_key(doc, "affected", "Acme"), Some((4, 14)));
+        assert_eq!(
+            find_scalar_in_key(doc, "affected", "Acme Corp"),
+            Some((3, 5))
+        );
+        assert_eq!(find_scalar_in_key(doc, "tags", "Acme"), None);
+    }
+
+    #[test]
     fn duplicate_keys_point_at_the_repeat() {
         let e = parse("title: A\ndate: 2026-01-01\ntitle: B\n").unwrap_err();
         assert_eq!(e.message, "duplicate entry with key \"title\"");
@@ -433,25 +635,46 @@ mod tests {
     #[test]
     fn syntax_errors_carry_positions() {
         let e = parse("title: [unclosed\n").unwrap_err();
+        assert_eq!(e.kind, ParseErrorKind::Syntax);
         assert!(e.line >= 1);
         assert!(!e.message.contains(" at line "));
     }
 }
 
+/// What is wrong with one key of a mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldErrorKind {
+    /// A key the struct does not have.
+    UnknownKey,
+    /// A value of the wrong type (or an integer wider than 64 bits).
+    WrongType,
+    /// A key with no value (`tlp:`, `tlp: ~`).
+    NoValue,
+}
+
 /// A problem with one key of a mapping, positioned in the source text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub unknown_key: bool,
+    pub kind: FieldErrorKind,
     pub line: usize,
     pub column: usize,
     pub message: String,
     pub help: Option<String>,
 }
 
+/// The key whose value is free-form data (front matter and seckb.yaml):
+/// null values are allowed inside it.
+pub const FREE_FORM_KEY: &str = "extra";
+
 /// Deserializes a mapping into `T`, reporting every unknown key (with a "did
-/// you mean" among `allowed`) and every ill-typed value, each at its position in
-/// `text`. `T` must accept any subset of its keys (all fields optional), so each
-/// key can be checked on its own when the whole mapping does not deserialize.
+/// you mean" among `allowed`), every key or list entry with no value, and
+/// every ill-typed value, each at its position in `text`. `T` must accept
+/// any subset of its keys (all fields optional), so each key can be checked
+/// on its own when the whole mapping does not deserialize.
+///
+/// A null is an error rather than "not given": `tlp:` left empty must not
+/// quietly publish at the default level. Only under `FREE_FORM_KEY` is a null
+/// data like any other.
 pub fn typed<T: DeserializeOwned>(
     text: &str,
     value: Value,
@@ -462,7 +685,7 @@ pub fn typed<T: DeserializeOwned>(
         Value::Mapping(m) => m,
         _ => {
             let error = FieldError {
-                unknown_key: false,
+                kind: FieldErrorKind::WrongType,
                 line: 1,
                 column: 1,
                 message: "expected a mapping of `key: value` lines".into(),
@@ -476,21 +699,31 @@ pub fn typed<T: DeserializeOwned>(
     let index = Index::new(text);
     for (key, value) in mapping {
         let name = key_text(&key).unwrap_or_default();
-        if allowed.contains(&name.as_str()) {
+        if !allowed.contains(&name.as_str()) {
+            let pos = index.locate(&[Segment::Key(&name)]);
+            let help = crate::diagnostics::did_you_mean(&name, allowed.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some("free-form data goes under `extra:`".to_string()));
+            errors.push(FieldError {
+                kind: FieldErrorKind::UnknownKey,
+                line: pos.line,
+                column: pos.key_column,
+                message: format!("unknown key `{name}`"),
+                help,
+            });
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut path = vec![Place::Key(&key)];
+        refused(&value, &mut path, name != FREE_FORM_KEY, &mut found);
+        if found.is_empty() {
             known.insert(key, value);
             continue;
         }
-        let pos = index.locate(&[Segment::Key(&name)]);
-        let help = crate::diagnostics::did_you_mean(&name, allowed.iter().copied())
-            .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| Some("free-form data goes under `extra:`".to_string()));
-        errors.push(FieldError {
-            unknown_key: true,
-            line: pos.line,
-            column: pos.key_column,
-            message: format!("unknown key `{name}`"),
-            help,
-        });
+        // The key is not deserialized: its refused values are its errors.
+        for (path, what) in found {
+            errors.push(refused_error::<T>(&index, &key, &path, what));
+        }
     }
     match from_value::<T>(Value::Mapping(known.clone())) {
         Ok(t) if errors.is_empty() => (Some(t), errors),
@@ -498,15 +731,192 @@ pub fn typed<T: DeserializeOwned>(
         Err(_) => {
             for (key, value) in known {
                 let name = key_text(&key).unwrap_or_default();
-                let mut single = Mapping::new();
-                single.insert(key, value);
-                if let Err(message) = from_value::<T>(Value::Mapping(single)) {
+                if let Err(message) = from_value::<T>(single(key, value)) {
                     errors.push(field_type_error(text, &name, message));
                 }
             }
             (None, errors)
         }
     }
+}
+
+fn single(key: Value, value: Value) -> Value {
+    let mut mapping = Mapping::new();
+    mapping.insert(key, value);
+    Value::Mapping(mapping)
+}
+
+/// One step of a path found while walking a value.
+#[derive(Debug, Clone)]
+enum Part {
+    Key(String),
+    Index(usize),
+}
+
+/// A step of the path `refused` walks: a key as the mapping holds it.
+#[derive(Debug, Clone, Copy)]
+enum Place<'v> {
+    Key(&'v Value),
+    Index(usize),
+}
+
+/// A value no key may hold.
+#[derive(Debug)]
+enum Refused {
+    /// A null: a key or list entry written with no value.
+    Null,
+    /// An integer wider than 64 bits, by its digits.
+    Wide(String),
+}
+
+/// Collects, below `path`, every null (when `nulls`) and every integer wider
+/// than 64 bits in `value`. The path is named only for what is found: most
+/// documents have nothing to report. The depth is bounded by
+/// `depth::MAX_DEPTH`.
+fn refused<'v>(
+    value: &'v Value,
+    path: &mut Vec<Place<'v>>,
+    nulls: bool,
+    found: &mut Vec<(Vec<Part>, Refused)>,
+) {
+    let named = |path: &[Place]| -> Vec<Part> {
+        path.iter()
+            .map(|place| match place {
+                Place::Key(k) => Part::Key(key_text(k).unwrap_or_default()),
+                Place::Index(i) => Part::Index(*i),
+            })
+            .collect()
+    };
+    match value {
+        Value::Null if nulls => found.push((named(path), Refused::Null)),
+        Value::Tagged(t) if t.tag == WIDE_INTEGER => {
+            let digits = t.value.as_str().unwrap_or_default().to_string();
+            found.push((named(path), Refused::Wide(digits)));
+        }
+        Value::Tagged(t) => refused(&t.value, path, nulls, found),
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Place::Index(i));
+                refused(item, path, nulls, found);
+                path.pop();
+            }
+        }
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                path.push(Place::Key(k));
+                refused(v, path, nulls, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `timeline[2].date`: a path as the author would name it.
+fn path_name(path: &[Part]) -> String {
+    let mut name = String::new();
+    for part in path {
+        match part {
+            Part::Key(k) if name.is_empty() => name.push_str(k),
+            Part::Key(k) => {
+                name.push('.');
+                name.push_str(k);
+            }
+            Part::Index(i) => name.push_str(&format!("[{i}]")),
+        }
+    }
+    name
+}
+
+/// The error for a refused value of top-level `key` at `path`, at the place
+/// of its value (just past `key:` or `-` when there is none).
+fn refused_error<T: DeserializeOwned>(
+    index: &Index,
+    key: &Value,
+    path: &[Part],
+    what: Refused,
+) -> FieldError {
+    let segments: Vec<Segment> = path
+        .iter()
+        .map(|p| match p {
+            Part::Key(k) => Segment::Key(k),
+            Part::Index(i) => Segment::Index(*i),
+        })
+        .collect();
+    let pos = index.locate(&segments);
+    let name = path_name(path);
+    match what {
+        Refused::Null => {
+            let help = match path.last() {
+                Some(Part::Index(_)) => "write a value or delete the entry",
+                _ => "write a value, or delete the line: an empty value does not mean the default",
+            };
+            FieldError {
+                kind: FieldErrorKind::NoValue,
+                line: pos.line,
+                column: pos.value_column,
+                message: format!("`{name}` has no value"),
+                help: Some(format!("{help} (quote `null` or `~` meant as text)")),
+            }
+        }
+        Refused::Wide(digits) => FieldError {
+            kind: FieldErrorKind::WrongType,
+            line: pos.line,
+            column: pos.value_column,
+            message: match path {
+                [_] => wide_integer_message::<T>(key, &name, &digits),
+                _ => format!("`{name}`: the integer {digits} does not fit in 64 bits"),
+            },
+            help: Some("quote the number if it is meant as text".into()),
+        },
+    }
+}
+
+/// What top-level `key` of `T` expected, for an integer wider than 64 bits
+/// written there: the range of integers it takes, found by trying the edges
+/// of each integer type, or what it takes instead of an integer.
+fn wide_integer_message<T: DeserializeOwned>(key: &Value, name: &str, digits: &str) -> String {
+    let takes = |n: Value| from_value::<T>(single(key.clone(), n)).is_ok();
+    let zero = from_value::<T>(single(key.clone(), Value::from(0)));
+    if let Err(message) = zero {
+        let message = message.replace("integer `0`", &format!("integer `{digits}`"));
+        return format!("`{name}`: {message}");
+    }
+    let lows = [i64::MIN, i32::MIN.into(), i16::MIN.into(), i8::MIN.into()];
+    let low = lows.into_iter().find(|&n| takes(n.into())).unwrap_or(0);
+    let highs = [
+        u64::MAX,
+        i64::MAX.unsigned_abs(),
+        u32::MAX.into(),
+        i32::MAX.unsigned_abs().into(),
+        u16::MAX.into(),
+        i16::MAX.unsigned_abs().into(),
+        u8::MAX.into(),
+    ];
+    let high = highs.into_iter().find(|&n| takes(n.into())).unwrap_or(0);
+    format!("`{name}`: expected an integer between {low} and {high}, found {digits}")
+}
+
+/// serde's names of integer types, as the ranges an author can act on.
+fn integer_ranges(message: &str) -> String {
+    let ranges: [(&str, String); 8] = [
+        ("u64", format!("0 and {}", u64::MAX)),
+        ("u32", format!("0 and {}", u32::MAX)),
+        ("u16", format!("0 and {}", u16::MAX)),
+        ("u8", format!("0 and {}", u8::MAX)),
+        ("i64", format!("{} and {}", i64::MIN, i64::MAX)),
+        ("i32", format!("{} and {}", i32::MIN, i32::MAX)),
+        ("i16", format!("{} and {}", i16::MIN, i16::MAX)),
+        ("i8", format!("{} and {}", i8::MIN, i8::MAX)),
+    ];
+    for (name, range) in ranges {
+        let serde_name = format!("expected {name}");
+        if message.ends_with(&serde_name) {
+            let start = message.len() - serde_name.len();
+            return format!("{}expected an integer between {range}", &message[..start]);
+        }
+    }
+    message.to_string()
 }
 
 /// Turns a deserializer message about `key` into a positioned error, pointing
@@ -527,9 +937,9 @@ fn field_type_error(text: &str, key: &str, message: String) -> FieldError {
             (line, column) = (l, c);
         }
     }
-    let message = format!("`{key}`: {message}");
+    let message = format!("`{key}`: {}", integer_ranges(&message));
     FieldError {
-        unknown_key: false,
+        kind: FieldErrorKind::WrongType,
         line,
         column,
         message,

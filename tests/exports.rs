@@ -452,6 +452,8 @@ fn every_demo_document_validates_against_seckb_schema_and_a_wrong_field_fails() 
         ("cves: [CVE-26-1]", "malformed CVE"),
         ("date: 9 November", "not a date"),
         ("records_affected: many", "not an integer"),
+        ("tlp:", "a key with no value"),
+        ("tags: [a, ~]", "a list entry with no value"),
         (
             "timeline: [{date: 2026-01-02, what: x}]",
             "timeline entry without `event`",

@@ -159,23 +159,38 @@ pub struct Date {
 }
 
 impl Date {
+    /// The years a date may fall in, in UTC: RFC 3339, Atom, sitemaps and
+    /// CSAF write four-digit years, and a date-time near either end moves
+    /// out of them when converted (`9999-12-31T23:59:59-23:59` is in 10000).
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
-        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-            return Ok(Date {
+        let date = if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+            Date {
                 instant: dt.with_timezone(&Utc),
                 has_time: true,
-            });
+            }
+        } else {
+            match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) if text.len() == 10 => Date {
+                    instant: d.and_time(NaiveTime::MIN).and_utc(),
+                    has_time: false,
+                },
+                _ => return Err(format!(
+                    "`{text}` is not a valid date: expected YYYY-MM-DD or an RFC 3339 date-time such as 2026-11-09T14:30:00Z"
+                )),
+            }
+        };
+        if !Date::YEARS.contains(&date.year()) {
+            return Err(format!(
+                "`{text}` is in the year {} in UTC: dates must fall in the years {} to {}",
+                date.year(),
+                Date::YEARS.start(),
+                Date::YEARS.end()
+            ));
         }
-        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) if text.len() == 10 => Ok(Date {
-                instant: d.and_time(NaiveTime::MIN).and_utc(),
-                has_time: false,
-            }),
-            _ => Err(format!(
-                "`{text}` is not a valid date: expected YYYY-MM-DD or an RFC 3339 date-time such as 2026-11-09T14:30:00Z"
-            )),
-        }
+        Ok(date)
     }
 
     /// `YYYY-MM-DD`, the form lists and pages show.
@@ -440,6 +455,31 @@ mod tests {
         assert!(Date::parse("2026-1-9").is_err());
         let d = Date::parse("2026-11-09T23:30:00-02:00").map(|d| d.rfc3339());
         assert_eq!(d, Ok("2026-11-10T01:30:00Z".into()));
+    }
+
+    #[test]
+    fn dates_stay_in_four_digit_years_in_utc() {
+        for outside in [
+            "9999-12-31T23:59:59-23:59",
+            "0001-01-01T00:00:00+00:01",
+            "0000-06-01",
+            "0000-06-01T00:00:00Z",
+        ] {
+            let e = Date::parse(outside).unwrap_err();
+            assert!(e.contains("years 1 to 9999"), "{outside}: {e}");
+        }
+        for inside in [
+            "9999-12-31T23:59:59Z",
+            "9999-12-31",
+            "0001-01-01",
+            "0001-01-01T00:00:00-01:00",
+        ] {
+            assert!(Date::parse(inside).is_ok(), "{inside}");
+        }
+        assert_eq!(
+            Date::parse("9999-12-31T00:00:00+00:00").map(|d| d.rfc3339()),
+            Ok("9999-12-31T00:00:00Z".into())
+        );
     }
 
     #[test]

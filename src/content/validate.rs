@@ -149,10 +149,13 @@ fn read_front_matter<'a>(
             .help("end the front matter with a line holding only `---`"),
     })?;
     let at = Locator::new(path, text, &split);
-    let value = yaml::parse(split.yaml).map_err(|e| {
-        Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
+    let value = yaml::parse(split.yaml).map_err(|e| match e.kind {
+        yaml::ParseErrorKind::TooDeep => Diagnostic::error(Code::NestingTooDeep, format!("front matter {}", e.message))
             .at(at.line(e.line, e.column))
-            .help("check indentation (spaces, not tabs) and quote values that contain `: ` or start with a special character")
+            .help("flatten the structure; free-form data under `extra:` nests the same way"),
+        yaml::ParseErrorKind::Syntax => Diagnostic::error(Code::YamlSyntax, format!("invalid YAML in front matter: {}", e.message))
+            .at(at.line(e.line, e.column))
+            .help("check indentation (spaces, not tabs) and quote values that contain `: ` or start with a special character"),
     })?;
     Ok((split, at, value))
 }
@@ -162,10 +165,10 @@ fn field_diagnostics(at: &Locator, errors: Vec<yaml::FieldError>) -> Vec<Diagnos
     errors
         .into_iter()
         .map(|e| {
-            let code = if e.unknown_key {
-                Code::UnknownKey
-            } else {
-                Code::WrongType
+            let code = match e.kind {
+                yaml::FieldErrorKind::UnknownKey => Code::UnknownKey,
+                yaml::FieldErrorKind::WrongType => Code::WrongType,
+                yaml::FieldErrorKind::NoValue => Code::MissingField,
             };
             Diagnostic::error(code, e.message)
                 .at(at.line(e.line, e.column))
@@ -258,6 +261,25 @@ pub fn document(
         faq,
     });
     (doc, v.diagnostics)
+}
+
+/// Where `value` is written in the first of `keys` of a document's front
+/// matter that holds it (else at the first key), for problems only the
+/// whole site shows (two terms on one URL). Reads `doc.text`, which holds the
+/// front matter until the site is assembled.
+pub fn value_location(doc: &Document, keys: &[&str], value: &str) -> Location {
+    let Ok(split) = frontmatter::split(&doc.text) else {
+        return Location::file(&doc.source);
+    };
+    let (line, column) = keys
+        .iter()
+        .find_map(|k| yaml::find_scalar_in_key(split.yaml, k, value))
+        .unwrap_or_else(|| {
+            let key = keys.first().copied().unwrap_or_default();
+            let p = yaml::locate(split.yaml, &[Segment::Key(key)]);
+            (p.line, p.value_column)
+        });
+    Location::in_text(&doc.source, &doc.text, line + split.yaml_line - 1, column)
 }
 
 /// The `id:` a document declares, read leniently from a document that failed
@@ -421,7 +443,7 @@ impl Validator<'_> {
                 );
             }
         }
-        let tags = self.strings(raw.tags.as_deref(), "tags");
+        let tags = self.terms(raw.tags.as_deref(), "tags");
         let aliases = self.aliases(raw.aliases.as_deref());
         Meta {
             title,
@@ -448,48 +470,67 @@ impl Validator<'_> {
 
     /// Non-empty strings, trimmed.
     fn strings(&mut self, items: Option<&[String]>, key: &str) -> Vec<String> {
+        self.list(items, key, false)
+    }
+
+    /// Non-empty taxonomy terms, trimmed, each with a URL slug.
+    fn terms(&mut self, items: Option<&[String]>, key: &str) -> Vec<String> {
+        self.list(items, key, true)
+    }
+
+    fn list(&mut self, items: Option<&[String]>, key: &str, terms: bool) -> Vec<String> {
         let mut out = Vec::new();
         for (i, s) in items.unwrap_or_default().iter().enumerate() {
             let s = s.trim();
+            let path = [Segment::Key(key), Segment::Index(i)];
             if s.is_empty() {
                 self.error(
                     Code::InvalidValue,
                     format!("empty entry in `{key}`"),
-                    &[Segment::Key(key), Segment::Index(i)],
+                    &path,
                     None,
                 );
             } else {
+                if terms {
+                    self.term(s, &path);
+                }
                 out.push(s.to_string());
             }
         }
         out
     }
 
+    /// A taxonomy term (a tag or vendor) must have letters or digits to
+    /// make its page's URL from: `!!!` would be `/tags//`, the list itself.
+    fn term(&mut self, name: &str, path: &[Segment]) {
+        if slugify(name).is_empty() {
+            let message = if name.is_empty() {
+                "empty vendor name".to_string()
+            } else {
+                format!("`{name}` has no letter or digit to make its term page's URL from")
+            };
+            self.error(
+                Code::InvalidValue,
+                message,
+                path,
+                Some("a term's page is named by its letters and digits, such as /tags/c-plus-plus/ for `C plus plus`".into()),
+            );
+        }
+    }
+
     fn aliases(&mut self, items: Option<&[String]>) -> Vec<Located<String>> {
         let mut out = Vec::new();
         for (i, a) in items.unwrap_or_default().iter().enumerate() {
             let path = [Segment::Key("aliases"), Segment::Index(i)];
-            let trimmed = a.trim().trim_matches('/');
-            let bad = trimmed.is_empty()
-                || trimmed.contains("..")
-                || trimmed.contains("//")
-                || trimmed.contains(['?', '#', '\\', ' ', '"', '<', '>'])
-                || a.contains("://");
-            if bad {
-                self.error(
+            match crate::urls::alias_path(a) {
+                Ok(normalized) => out.push(self.at.located(normalized, &path)),
+                Err(why) => self.error(
                     Code::InvalidValue,
-                    format!("invalid alias `{a}`"),
+                    format!("invalid alias: {why}"),
                     &path,
                     Some("an alias is a site path such as /advisories/2026/old-name/".into()),
-                );
-                continue;
+                ),
             }
-            let normalized = if trimmed.ends_with(".html") {
-                trimmed.to_string()
-            } else {
-                format!("{trimmed}/")
-            };
-            out.push(self.at.located(normalized, &path));
         }
         out
     }
@@ -585,19 +626,33 @@ impl Validator<'_> {
             .as_deref()
             .unwrap_or_default()
             .iter()
-            .map(|a| match a {
-                RawAffected::Vendor(v) => Affected {
-                    vendor: v.trim().to_string(),
-                    product: None,
-                    versions: None,
-                },
-                RawAffected::Detailed(d) => Affected {
-                    vendor: d.vendor.trim().to_string(),
-                    product: d.product.clone(),
-                    versions: d.versions.clone(),
-                },
+            .enumerate()
+            .map(|(i, a)| {
+                let affected = match a {
+                    RawAffected::Vendor(v) => Affected {
+                        vendor: v.trim().to_string(),
+                        product: None,
+                        versions: None,
+                    },
+                    RawAffected::Detailed(d) => Affected {
+                        vendor: d.vendor.trim().to_string(),
+                        product: d.product.clone(),
+                        versions: d.versions.clone(),
+                    },
+                };
+                let vendor = match a {
+                    RawAffected::Vendor(_) => None,
+                    RawAffected::Detailed(_) => Some(Segment::Key("vendor")),
+                };
+                let path: Vec<Segment> = [Segment::Key("affected"), Segment::Index(i)]
+                    .into_iter()
+                    .chain(vendor)
+                    .collect();
+                self.term(&affected.vendor, &path);
+                affected
             })
             .collect();
+        let third_parties = self.terms(raw.third_parties.as_deref(), "third_parties");
         let timeline = self.timeline(raw);
         let references = self.references(raw);
         IncidentMeta {
@@ -606,7 +661,7 @@ impl Validator<'_> {
             cvss: cvss.map(|(c, _)| c),
             status,
             affected,
-            third_parties: self.strings(raw.third_parties.as_deref(), "third_parties"),
+            third_parties,
             cves,
             cwes,
             data_exposed: self.strings(raw.data_exposed.as_deref(), "data_exposed"),
@@ -743,7 +798,7 @@ impl Validator<'_> {
                     ],
                 ),
             };
-            match check_external_url(url) {
+            match crate::urls::check_external(url) {
                 Ok(()) => out.push(Reference {
                     title,
                     url: url.trim().to_string(),
@@ -757,24 +812,6 @@ impl Validator<'_> {
             }
         }
         out
-    }
-}
-
-/// An external link must be a well-formed absolute http(s) URL.
-pub fn check_external_url(text: &str) -> Result<(), String> {
-    let text = text.trim();
-    match url::Url::parse(text) {
-        Ok(u)
-            if (u.scheme() == "https" || u.scheme() == "http")
-                && u.host_str().is_some_and(|h| !h.is_empty()) =>
-        {
-            Ok(())
-        }
-        Ok(u) => Err(format!(
-            "`{text}` uses the `{}` scheme; only http and https are allowed",
-            u.scheme()
-        )),
-        Err(e) => Err(format!("`{text}` is not a valid URL ({e})")),
     }
 }
 
@@ -809,15 +846,6 @@ mod tests {
             slug_from_path(Path::new("content/faq/2026-11-09-.md")),
             "2026-11-09"
         );
-    }
-
-    #[test]
-    fn external_urls_must_be_http() {
-        assert!(check_external_url("https://example.com/a").is_ok());
-        assert!(check_external_url("javascript:alert(1)").is_err());
-        assert!(check_external_url("data:text/html,x").is_err());
-        assert!(check_external_url("https://").is_err());
-        assert!(check_external_url("not a url").is_err());
     }
 }
 

@@ -158,7 +158,10 @@ fn has_terms<S: AsRef<str>>(site: &Site, taxonomy: &str, names: &[S]) -> bool {
     };
     names.iter().all(|name| {
         let slug = crate::content::slugify(name.as_ref());
-        taxonomy.terms.iter().any(|term| term.slug == slug)
+        taxonomy
+            .terms
+            .iter()
+            .any(|term| term.slug == slug && crate::site::same_term(&term.name, name.as_ref()))
     })
 }
 

@@ -147,6 +147,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         .as_ref()
         .map_err(Clone::clone)
         .and_then(|t| render::load_templates(t, &config.base_path()));
+    let mut scanned = scan_site_sources(&options.root, &config, theme.as_ref().ok());
     timer.lap("config and theme");
 
     let (found, d) = load::discover(&options.root);
@@ -164,6 +165,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     let mut invalid = site::Invalid::default();
     for v in validated {
         diagnostics.extend(v.diagnostics);
+        scanned.fingerprints.extend(v.secrets);
         match v.document {
             Some(doc) => documents.push(doc),
             None => {
@@ -317,15 +319,30 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         crate::preview::add_assets(&mut output);
     }
     // Pages colliding with each other are reported by `site::assemble`.
-    for (path, content) in pages {
-        if let Some(file @ (Content::Copy(_) | Content::Embedded(_))) = output.get(&path) {
-            diagnostics.push(replaced_file(&options.root, &path, file));
+    for (path, _) in &pages {
+        if let Some(file @ (Content::Copy(_) | Content::Embedded(_))) = output.get(path) {
+            diagnostics.push(replaced_file(&options.root, path, file));
         }
+    }
+    // The copied files are scanned for secrets (and the built-in ones
+    // written) before the pages join them: pages were scanned as they were
+    // made, and the exports as they were drained.
+    sink.drain(&mut output);
+    for (path, content) in pages {
         output.insert(path, content);
     }
-    sink.drain(&mut output);
     output.append(exports);
     diagnostics.extend(export_diagnostics);
+    let (spotted, unreadable) = sink.secrets().take();
+    diagnostics.extend(crate::secrets::output_errors(
+        spotted,
+        unreadable,
+        &options.root,
+        &site.config.secrets.allow,
+        &scanned.fingerprints,
+        &made_from(&site),
+    ));
+    diagnostics.append(&mut scanned.diagnostics);
     let conflicts = output.file_folder_conflicts();
     let write_failures = sink.failures();
     if conflicts.is_empty() {
@@ -393,6 +410,8 @@ fn replaced_file(root: &std::path::Path, path: &str, file: &Content) -> Diagnost
 struct Validated {
     document: Option<Document>,
     diagnostics: Vec<Diagnostic>,
+    /// The fingerprints of the secrets found in it, allowed or not.
+    secrets: std::collections::HashSet<String>,
     /// A file that failed validation: its path and the id it declares.
     invalid: Option<(PathBuf, Option<String>)>,
 }
@@ -409,22 +428,66 @@ fn validate_file(
             return Validated {
                 document: None,
                 diagnostics: vec![d],
+                secrets: Default::default(),
                 invalid: None,
             }
         }
     };
     let (document, mut diagnostics) = validate::document(&file, config, now);
-    diagnostics.extend(crate::secrets::scan_all(
-        std::slice::from_ref(&file),
+    let scanned = crate::secrets::check_source(
+        &file.path,
+        file.text.as_bytes(),
+        crate::secrets::Format::Markdown,
         &config.secrets.allow,
-    ));
+    );
+    diagnostics.extend(scanned.diagnostics);
     let invalid = document
         .is_none()
         .then(|| (file.path.clone(), validate::declared_id(&file)));
     Validated {
         document,
         diagnostics,
+        secrets: scanned.fingerprints,
         invalid,
+    }
+}
+
+/// Scans the sources besides documents for secrets: seckb.yaml and every
+/// template (read as HTML: what they print is in every page they make).
+fn scan_site_sources(
+    root: &std::path::Path,
+    config: &Config,
+    theme: Option<&theme::Theme>,
+) -> crate::secrets::Checked {
+    let allow = &config.secrets.allow;
+    let mut scanned = match std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
+        Ok(text) => crate::secrets::check_config(&text, allow),
+        Err(_) => crate::secrets::Checked::default(),
+    };
+    for template in theme.map_or(&[][..], |t| &t.templates) {
+        scanned.extend(crate::secrets::check_source(
+            &template.path,
+            template.text.as_bytes(),
+            crate::secrets::Format::Html,
+            allow,
+        ));
+    }
+    scanned
+}
+
+/// The document a generated page shows, by output path (for the secret
+/// scan's message), through a table made on the first call.
+fn made_from(site: &Site) -> impl Fn(&str) -> Option<PathBuf> + '_ {
+    let table = std::sync::OnceLock::new();
+    move |page: &str| {
+        let pages: &HashMap<String, usize> = table.get_or_init(|| {
+            site.pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Urls::output_file(&p.doc.path), i))
+                .collect()
+        });
+        pages.get(page).map(|&i| site.pages[i].doc.source.clone())
     }
 }
 

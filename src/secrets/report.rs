@@ -1,0 +1,502 @@
+//! From findings to diagnostics. Sources are reported where they are
+//! written; the build's output is watched as it is made ([`Watch`]), and
+//! what it shows that no source holds is reported at the output file.
+
+use super::{fingerprint, is_binary, mask, scan_as, Finding, Format, SNIFF};
+use crate::config::CONFIG_FILE;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::yaml;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// What scanning sources found: an error for each finding not allowed, and
+/// the fingerprint of every finding (allowed or not), so that the output's
+/// copy of a source's secret is not reported a second time.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub fingerprints: HashSet<String>,
+}
+
+impl Checked {
+    pub fn extend(&mut self, other: Checked) {
+        self.diagnostics.extend(other.diagnostics);
+        self.fingerprints.extend(other.fingerprints);
+    }
+}
+
+/// A finding and where it is, its line shown masked.
+struct Placed {
+    finding: Finding,
+    location: Location,
+}
+
+/// Locates each finding of `text` in `file`. `line` and `column` are the
+/// lines before `text` in the file and the characters before it on its
+/// first line (a file scanned in pieces). Every finding on a shown line is
+/// masked, so no line shows another secret in clear.
+fn place(file: &Path, text: &[u8], findings: Vec<Finding>, line: usize, column: usize) -> Vec<Placed> {
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text).collect();
+    let spans: Vec<(usize, usize, String)> = findings
+        .iter()
+        .map(|f| (f.offset, f.end.max(f.offset + 1), mask(&f.secret)))
+        .collect();
+    findings
+        .into_iter()
+        .map(|finding| {
+            let index = newlines.partition_point(|&n| n < finding.offset);
+            let start = index.checked_sub(1).map_or(0, |i| newlines[i] + 1);
+            let end = newlines.get(index).copied().unwrap_or(text.len());
+            let before = String::from_utf8_lossy(&text[start..finding.offset.min(end)]);
+            let mut col = before.chars().count() + 1;
+            if index == 0 {
+                col += column;
+            }
+            let shown = masked_line(text, start, end, &spans);
+            let location = Location::showing(file, line + index + 1, col, &shown);
+            Placed { finding, location }
+        })
+        .collect()
+}
+
+/// `text[start..end]` with each of `spans` in it replaced by its mask.
+fn masked_line(text: &[u8], start: usize, end: usize, spans: &[(usize, usize, String)]) -> String {
+    let mut shown = String::new();
+    let mut at = start;
+    let mut inside: Vec<&(usize, usize, String)> = spans
+        .iter()
+        .filter(|(s, e, _)| *s < end && start < *e)
+        .collect();
+    inside.sort_by_key(|(s, _, _)| *s);
+    for (s, e, masked) in inside {
+        let s = (*s).max(start);
+        if s < at {
+            continue;
+        }
+        shown.push_str(&String::from_utf8_lossy(&text[at..s]));
+        shown.push_str(masked);
+        at = (*e).min(end).max(s);
+    }
+    shown.push_str(&String::from_utf8_lossy(&text[at..end]));
+    shown.trim_end_matches('\r').to_string()
+}
+
+fn allowed(allow: &[String], secret: &str) -> bool {
+    allow.contains(&fingerprint(secret))
+}
+
+/// The error for a finding in a file as written.
+fn source_error(placed: Placed) -> Diagnostic {
+    let f = &placed.finding;
+    Diagnostic::error(Code::Secret, format!("possible {} `{}`", f.rule, mask(&f.secret)))
+        .at(placed.location)
+        .help(format!(
+            "revoke it if it is real, and redact it (e.g. `sk-...XXXX`); if it is a reviewed false positive, add `{}` to `secrets.allow` in seckb.yaml",
+            fingerprint(&f.secret)
+        ))
+}
+
+/// Scans one source file (`file` as reported, relative to the site root).
+pub fn check_source(file: &Path, text: &[u8], format: Format, allow: &[String]) -> Checked {
+    let findings = scan_as(text, format);
+    if findings.is_empty() {
+        return Checked::default();
+    }
+    let fingerprints = findings.iter().map(|f| fingerprint(&f.secret)).collect();
+    let diagnostics = place(file, text, findings, 0, 0)
+        .into_iter()
+        .filter(|p| !allowed(allow, &p.finding.secret))
+        .map(source_error)
+        .collect();
+    Checked {
+        diagnostics,
+        fingerprints,
+    }
+}
+
+/// Scans `seckb.yaml`: as written (with entities and markup read, as a
+/// template printing a value with `| safe` shows it), then each string
+/// value as YAML reads it (`"\x41KIA…"`, a line continued with `\`),
+/// reported at its key's line.
+pub fn check_config(text: &str, allow: &[String]) -> Checked {
+    let file = Path::new(CONFIG_FILE);
+    let mut checked = check_source(file, text.as_bytes(), Format::Html, allow);
+    let Ok(value) = yaml::parse(text) else {
+        return checked;
+    };
+    let mut values = Vec::new();
+    strings(&value, &mut Vec::new(), &mut values);
+    let index = yaml::Index::new(text);
+    for (path, value) in values {
+        for finding in scan_as(value.as_bytes(), Format::Html) {
+            let print = fingerprint(&finding.secret);
+            if !checked.fingerprints.insert(print) || allowed(allow, &finding.secret) {
+                continue;
+            }
+            let segments: Vec<yaml::Segment> = path
+                .iter()
+                .map(|step| match step {
+                    Step::Key(k) => yaml::Segment::Key(k),
+                    Step::Index(i) => yaml::Segment::Index(*i),
+                })
+                .collect();
+            let at = index.locate(&segments);
+            // The value as written holds the secret in some spelling: only
+            // the key is shown, then the mask.
+            let key: String = text
+                .lines()
+                .nth(at.line.saturating_sub(1))
+                .unwrap_or("")
+                .chars()
+                .take(at.value_column.saturating_sub(1))
+                .collect();
+            let shown = format!("{key}{}", mask(&finding.secret));
+            let location = Location::showing(file, at.line, at.value_column, &shown);
+            checked
+                .diagnostics
+                .push(source_error(Placed { finding, location }));
+        }
+    }
+    checked
+}
+
+/// One step of a path into a YAML value, owned.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Every string scalar under `value`, with its path.
+fn strings(value: &yaml::Value, path: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String)>) {
+    match value {
+        yaml::Value::String(s) => out.push((
+            path.iter()
+                .map(|s| match s {
+                    Step::Key(k) => Step::Key(k.clone()),
+                    Step::Index(i) => Step::Index(*i),
+                })
+                .collect(),
+            s.clone(),
+        )),
+        yaml::Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                strings(item, path, out);
+                path.pop();
+            }
+        }
+        yaml::Value::Mapping(map) => {
+            for (key, item) in map {
+                path.push(Step::Key(yaml::key_text(key).unwrap_or_default()));
+                strings(item, path, out);
+                path.pop();
+            }
+        }
+        yaml::Value::Tagged(tagged) => strings(&tagged.value, path, out),
+        _ => {}
+    }
+}
+
+/// Where an output finding was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A file the build made (a page, a feed, the search index …), by
+    /// its output path.
+    Generated,
+    /// A file copied as it is (an attachment, a static or theme file), by
+    /// its source path.
+    Copied,
+}
+
+/// A finding in the output, located.
+#[derive(Debug)]
+pub struct Spotted {
+    pub origin: Origin,
+    pub rule: &'static str,
+    pub secret: String,
+    pub location: Location,
+}
+
+/// The secret scan of a build's output: every file the build hands to its
+/// [`crate::output::Sink`] is scanned there, on the thread that made it.
+#[derive(Debug, Default)]
+pub struct Watch {
+    spotted: Mutex<Vec<Spotted>>,
+    /// Copied files that could not be read, so were not scanned.
+    unreadable: Mutex<Vec<(PathBuf, String)>>,
+}
+
+/// Pieces of a file scanned alone: a streamed file or a large copy is
+/// never whole in memory.
+const BLOCK: usize = 4 << 20;
+/// A piece is cut at a line end; a line longer than this is cut inside.
+const LONG_LINE: usize = 16 << 20;
+/// Bytes scanned twice where a long line is cut, so a secret across the
+/// cut is found whole.
+const OVERLAP: usize = 4096;
+
+impl Watch {
+    /// Scans a file the build made, whole; `path` is its output path.
+    pub fn generated(&self, path: &str, bytes: &[u8]) {
+        let findings = scan_as(bytes, Format::of_path(path));
+        if !findings.is_empty() {
+            let placed = place(Path::new(path), bytes, findings, 0, 0);
+            self.keep(Origin::Generated, placed);
+        }
+    }
+
+    /// Scans a file copied to output path `path` from `source`, unless its
+    /// first bytes show it is binary. It is read in pieces.
+    pub fn copied(&self, path: &str, source: &Path) {
+        if let Err(e) = self.try_copied(path, source) {
+            if let Ok(mut list) = self.unreadable.lock() {
+                list.push((source.to_path_buf(), e.to_string()));
+            }
+        }
+    }
+
+    fn try_copied(&self, path: &str, source: &Path) -> std::io::Result<()> {
+        let mut file = std::fs::File::open(source)?;
+        let mut buf = vec![0u8; BLOCK.min(1 << 20)];
+        let mut scan = Piecewise::new(self, Origin::Copied, source.to_path_buf(), Format::of_path(path));
+        let mut first = true;
+        loop {
+            let n = read_full(&mut file, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if first && is_binary(&buf[..n.min(SNIFF)]) {
+                return Ok(());
+            }
+            first = false;
+            scan.push(&buf[..n]);
+        }
+        scan.finish();
+        Ok(())
+    }
+
+    /// A file made piece by piece at output path `path`.
+    pub fn stream(&self, path: &str) -> Piecewise<'_> {
+        Piecewise::new(self, Origin::Generated, PathBuf::from(path), Format::of_path(path))
+    }
+
+    fn keep(&self, origin: Origin, placed: Vec<Placed>) {
+        if let Ok(mut spotted) = self.spotted.lock() {
+            spotted.extend(placed.into_iter().map(|p| Spotted {
+                origin,
+                rule: p.finding.rule,
+                secret: p.finding.secret,
+                location: p.location,
+            }));
+        }
+    }
+
+    /// Everything seen so far (the watch is left empty).
+    pub fn take(&self) -> (Vec<Spotted>, Vec<(PathBuf, String)>) {
+        let spotted = self.spotted.lock().map(|mut s| std::mem::take(&mut *s));
+        let unreadable = self.unreadable.lock().map(|mut u| std::mem::take(&mut *u));
+        (spotted.unwrap_or_default(), unreadable.unwrap_or_default())
+    }
+}
+
+/// Fills `buf` as far as the file goes; the number of bytes read.
+fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// A file scanned piece by piece as it is written or read: pieces end at
+/// a line end (in markup, before a tag or comment left open at it), so a
+/// reader's text is the same as the whole file's unless a tag spans more
+/// than a piece (4 MiB) — a limit the docs state.
+pub struct Piecewise<'w> {
+    watch: &'w Watch,
+    origin: Origin,
+    file: PathBuf,
+    format: Format,
+    pending: Vec<u8>,
+    /// Lines before `pending`, and characters before it on its first line.
+    line: usize,
+    column: usize,
+    /// Where `pending` starts in the file, and what was reported, by
+    /// (fingerprint, offset): the pieces of a cut long line overlap.
+    offset: usize,
+    seen: HashSet<(String, usize)>,
+}
+
+impl<'w> Piecewise<'w> {
+    fn new(watch: &'w Watch, origin: Origin, file: PathBuf, format: Format) -> Piecewise<'w> {
+        Piecewise {
+            watch,
+            origin,
+            file,
+            format,
+            pending: Vec::new(),
+            line: 0,
+            column: 0,
+            offset: 0,
+            seen: HashSet::new(),
+        }
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= BLOCK {
+            self.flush(false);
+        }
+    }
+
+    /// Scans what is left.
+    pub fn finish(mut self) {
+        self.flush(true);
+    }
+
+    fn flush(&mut self, last: bool) {
+        let (cut, keep_from) = match self.cut() {
+            _ if last => (self.pending.len(), self.pending.len()),
+            Some(cut) => (cut, cut),
+            None if self.pending.len() >= LONG_LINE => {
+                (self.pending.len(), self.pending.len() - OVERLAP)
+            }
+            None => return,
+        };
+        let pending = std::mem::take(&mut self.pending);
+        self.scan(&pending[..cut]);
+        self.advance(&pending[..keep_from]);
+        self.pending = pending[keep_from..].to_vec();
+    }
+
+    /// Where the pending bytes may be cut: after the last line end, or
+    /// before the line of a tag left open at it.
+    fn cut(&self) -> Option<usize> {
+        let bytes = &self.pending;
+        let newline = memchr::memrchr(b'\n', bytes)?;
+        if matches!(self.format, Format::Text | Format::Json) {
+            return Some(newline + 1);
+        }
+        let open = memchr::memrchr(b'<', &bytes[..newline]);
+        let close = memchr::memrchr(b'>', &bytes[..newline]);
+        match open {
+            Some(lt) if close.is_none_or(|gt| gt < lt) => {
+                match memchr::memrchr(b'\n', &bytes[..lt]) {
+                    Some(n) => Some(n + 1),
+                    None => Some(newline + 1),
+                }
+            }
+            _ => Some(newline + 1),
+        }
+    }
+
+    fn scan(&mut self, piece: &[u8]) {
+        let (offset, seen) = (self.offset, &mut self.seen);
+        let findings: Vec<Finding> = scan_as(piece, self.format)
+            .into_iter()
+            .filter(|f| seen.insert((fingerprint(&f.secret), offset + f.offset)))
+            .collect();
+        if !findings.is_empty() {
+            let placed = place(&self.file, piece, findings, self.line, self.column);
+            self.watch.keep(self.origin, placed);
+        }
+    }
+
+    /// Moves the start of the pending bytes past `consumed`.
+    fn advance(&mut self, consumed: &[u8]) {
+        self.offset += consumed.len();
+        match memchr::memrchr(b'\n', consumed) {
+            Some(n) => {
+                self.line += memchr::memchr_iter(b'\n', consumed).count();
+                self.column = String::from_utf8_lossy(&consumed[n + 1..]).chars().count();
+            }
+            None => self.column += String::from_utf8_lossy(consumed).chars().count(),
+        }
+    }
+}
+
+/// The errors for what the output showed: a copied file's findings where
+/// they are (`root` is stripped from its path); a generated file's only
+/// when no source holds the secret (`sources`: their fingerprints), once
+/// per secret, at the first file that shows it. `made_from` names the
+/// document a generated page is rendered from, if any.
+pub fn output_errors(
+    spotted: Vec<Spotted>,
+    unreadable: Vec<(PathBuf, String)>,
+    root: &Path,
+    allow: &[String],
+    sources: &HashSet<String>,
+    made_from: &dyn Fn(&str) -> Option<PathBuf>,
+) -> Vec<Diagnostic> {
+    let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let mut errors: Vec<Diagnostic> = unreadable
+        .into_iter()
+        .map(|(file, e)| {
+            Diagnostic::error(
+                Code::Io,
+                format!("cannot read {} to scan it for secrets: {e}", relative(&file).display()),
+            )
+            .at(Location::file(&relative(&file)))
+        })
+        .collect();
+    let mut generated: BTreeMap<String, Vec<Spotted>> = BTreeMap::new();
+    for mut s in spotted {
+        if allowed(allow, &s.secret) {
+            continue;
+        }
+        match s.origin {
+            Origin::Copied => {
+                s.location.file = relative(&s.location.file);
+                errors.push(spotted_error(s, String::new()));
+            }
+            Origin::Generated => {
+                let print = fingerprint(&s.secret);
+                if !sources.contains(&print) {
+                    generated.entry(print).or_default().push(s);
+                }
+            }
+        }
+    }
+    for (_, mut seen) in generated {
+        seen.sort_by(|a, b| a.location.cmp(&b.location));
+        let files: HashSet<&Path> = seen.iter().map(|s| s.location.file.as_path()).collect();
+        let others = files.len() - 1;
+        let first = seen.swap_remove(0);
+        let page = first.location.file.to_string_lossy().into_owned();
+        let mut why = String::from(
+            "no source file holds it as written: a template, a seckb.yaml value or the markup around it (an entity, a comment, emphasis or a tag that joins it) makes it",
+        );
+        if let Some(doc) = made_from(&page) {
+            why.push_str(&format!("; this page is made from {}", doc.display()));
+        }
+        if others > 0 {
+            why.push_str(&format!("; {others} other generated files show it too"));
+        }
+        errors.push(spotted_error(first, format!("{why}. ")));
+    }
+    errors
+}
+
+/// The error for a finding in the output; `why` starts the help.
+fn spotted_error(s: Spotted, why: String) -> Diagnostic {
+    let what = match s.origin {
+        Origin::Copied => String::new(),
+        Origin::Generated => " in a generated file".to_string(),
+    };
+    Diagnostic::error(
+        Code::Secret,
+        format!("possible {} `{}`{what}", s.rule, mask(&s.secret)),
+    )
+    .at(s.location)
+    .help(format!(
+        "{why}Revoke it if it is real, and remove or redact it (e.g. `sk-...XXXX`); if it is a reviewed false positive, add `{}` to `secrets.allow` in seckb.yaml",
+        fingerprint(&s.secret)
+    ))
+}

@@ -162,19 +162,22 @@ impl Sink {
     /// [`Sink::put`] or [`Sink::stream`], exactly once.
     pub fn drain(&self, output: &mut Output) {
         use rayon::prelude::*;
-        output.files.par_iter_mut().for_each(|(path, content)| match content {
-            Content::Bytes(_) | Content::Embedded(_) => {
-                if let Ok(bytes) = content.bytes() {
-                    self.secrets.generated(path, &bytes);
-                    if !self.keeps() {
-                        let bytes = bytes.into_owned();
-                        *content = self.write(path, bytes);
+        output
+            .files
+            .par_iter_mut()
+            .for_each(|(path, content)| match content {
+                Content::Bytes(_) | Content::Embedded(_) => {
+                    if let Ok(bytes) = content.bytes() {
+                        self.secrets.generated(path, &bytes);
+                        if !self.keeps() {
+                            let bytes = bytes.into_owned();
+                            *content = self.write(path, bytes);
+                        }
                     }
                 }
-            }
-            Content::Copy(source) => self.secrets.copied(path, source),
-            Content::Written => {}
-        });
+                Content::Copy(source) => self.secrets.copied(path, source),
+                Content::Written => {}
+            });
     }
 
     /// The secret scan of the files handed over so far.

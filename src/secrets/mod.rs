@@ -23,7 +23,9 @@ mod report;
 mod rules;
 
 pub use reader::Format;
-pub use report::{check_config, check_source, output_errors, Checked, Origin, Piecewise, Spotted, Watch};
+pub use report::{
+    check_config, check_source, output_errors, Checked, Origin, Piecewise, Spotted, Watch,
+};
 
 /// One finding: which rule, where (byte offsets in the scanned bytes as
 /// written) and the secret as a reader sees it.
@@ -70,7 +72,8 @@ pub fn scan_as(raw: &[u8], format: Format) -> Vec<Finding> {
     for hit in hits {
         let (offset, end) = mapped.source(hit.start, hit.end);
         let secret = String::from_utf8_lossy(&text[hit.start..hit.end]).into_owned();
-        let same = |f: &Finding| f.secret == secret && f.offset < end.max(offset + 1) && offset < f.end;
+        let same =
+            |f: &Finding| f.secret == secret && f.offset < end.max(offset + 1) && offset < f.end;
         if !found.iter().any(same) {
             found.push(Finding {
                 rule: hit.rule,

@@ -508,10 +508,14 @@ fn named(name: &[u8], semicolon: bool) -> Option<&'static [u8]> {
         b"verbar" | b"vert" | b"VerticalLine" => Some(b"|"),
         b"rcub" | b"rbrace" => Some(b"}"),
         b"fjlig" => Some(b"fj"),
-        b"ZeroWidthSpace" | b"NegativeVeryThinSpace" | b"NegativeThinSpace"
-        | b"NegativeMediumSpace" | b"NegativeThickSpace" | b"zwj" | b"zwnj" | b"NoBreak" => {
-            Some(b"")
-        }
+        b"ZeroWidthSpace"
+        | b"NegativeVeryThinSpace"
+        | b"NegativeThinSpace"
+        | b"NegativeMediumSpace"
+        | b"NegativeThickSpace"
+        | b"zwj"
+        | b"zwnj"
+        | b"NoBreak" => Some(b""),
         _ => None,
     })
 }
@@ -529,7 +533,12 @@ fn json(input: &[u8], mapped: bool) -> Layer {
                 out.copy(input, copied, at);
                 let mut buf = [0u8; 4];
                 let bytes: &[u8] = match decoded {
-                    Some(c) if !matches!(c, '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') => {
+                    Some(c)
+                        if !matches!(
+                            c,
+                            '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+                        ) =>
+                    {
                         c.encode_utf8(&mut buf).as_bytes()
                     }
                     _ => b"",

@@ -12,12 +12,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// What scanning sources found: an error for each finding not allowed, and
-/// the fingerprint of every finding (allowed or not), so that the output's
-/// copy of a source's secret is not reported a second time.
+/// every finding (allowed or not) by [`known`], so that the output's copy
+/// of a source's secret is not reported a second time.
 #[derive(Debug, Default)]
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub fingerprints: HashSet<String>,
+}
+
+/// How a source's secret is recognised in the output: by the fingerprint
+/// of its lower-case form, since the search index holds words lower-cased.
+pub fn known(secret: &str) -> String {
+    fingerprint(&secret.to_lowercase())
 }
 
 impl Checked {
@@ -37,7 +43,13 @@ struct Placed {
 /// lines before `text` in the file and the characters before it on its
 /// first line (a file scanned in pieces). Every finding on a shown line is
 /// masked, so no line shows another secret in clear.
-fn place(file: &Path, text: &[u8], findings: Vec<Finding>, line: usize, column: usize) -> Vec<Placed> {
+fn place(
+    file: &Path,
+    text: &[u8],
+    findings: Vec<Finding>,
+    line: usize,
+    column: usize,
+) -> Vec<Placed> {
     let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text).collect();
     let spans: Vec<(usize, usize, String)> = findings
         .iter()
@@ -104,7 +116,7 @@ pub fn check_source(file: &Path, text: &[u8], format: Format, allow: &[String]) 
     if findings.is_empty() {
         return Checked::default();
     }
-    let fingerprints = findings.iter().map(|f| fingerprint(&f.secret)).collect();
+    let fingerprints = findings.iter().map(|f| known(&f.secret)).collect();
     let diagnostics = place(file, text, findings, 0, 0)
         .into_iter()
         .filter(|p| !allowed(allow, &p.finding.secret))
@@ -131,8 +143,9 @@ pub fn check_config(text: &str, allow: &[String]) -> Checked {
     let index = yaml::Index::new(text);
     for (path, value) in values {
         for finding in scan_as(value.as_bytes(), Format::Html) {
-            let print = fingerprint(&finding.secret);
-            if !checked.fingerprints.insert(print) || allowed(allow, &finding.secret) {
+            if !checked.fingerprints.insert(known(&finding.secret))
+                || allowed(allow, &finding.secret)
+            {
                 continue;
             }
             let segments: Vec<yaml::Segment> = path
@@ -260,7 +273,12 @@ impl Watch {
     fn try_copied(&self, path: &str, source: &Path) -> std::io::Result<()> {
         let mut file = std::fs::File::open(source)?;
         let mut buf = vec![0u8; BLOCK.min(1 << 20)];
-        let mut scan = Piecewise::new(self, Origin::Copied, source.to_path_buf(), Format::of_path(path));
+        let mut scan = Piecewise::new(
+            self,
+            Origin::Copied,
+            source.to_path_buf(),
+            Format::of_path(path),
+        );
         let mut first = true;
         loop {
             let n = read_full(&mut file, &mut buf)?;
@@ -279,7 +297,12 @@ impl Watch {
 
     /// A file made piece by piece at output path `path`.
     pub fn stream(&self, path: &str) -> Piecewise<'_> {
-        Piecewise::new(self, Origin::Generated, PathBuf::from(path), Format::of_path(path))
+        Piecewise::new(
+            self,
+            Origin::Generated,
+            PathBuf::from(path),
+            Format::of_path(path),
+        )
     }
 
     fn keep(&self, origin: Origin, placed: Vec<Placed>) {
@@ -424,7 +447,7 @@ impl<'w> Piecewise<'w> {
 
 /// The errors for what the output showed: a copied file's findings where
 /// they are (`root` is stripped from its path); a generated file's only
-/// when no source holds the secret (`sources`: their fingerprints), once
+/// when no source holds the secret (`sources`: theirs by [`known`]), once
 /// per secret, at the first file that shows it. `made_from` names the
 /// document a generated page is rendered from, if any.
 pub fn output_errors(
@@ -441,7 +464,10 @@ pub fn output_errors(
         .map(|(file, e)| {
             Diagnostic::error(
                 Code::Io,
-                format!("cannot read {} to scan it for secrets: {e}", relative(&file).display()),
+                format!(
+                    "cannot read {} to scan it for secrets: {e}",
+                    relative(&file).display()
+                ),
             )
             .at(Location::file(&relative(&file)))
         })
@@ -457,7 +483,7 @@ pub fn output_errors(
                 errors.push(spotted_error(s, String::new()));
             }
             Origin::Generated => {
-                let print = fingerprint(&s.secret);
+                let print = known(&s.secret);
                 if !sources.contains(&print) {
                     generated.entry(print).or_default().push(s);
                 }

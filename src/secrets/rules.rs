@@ -337,7 +337,11 @@ pub fn find(text: &[u8]) -> Vec<Hit> {
         for &r in &m.rules_of[anchor.pattern().as_usize()] {
             let rule = &RULES[r];
             if let Some(hit) = try_rule(rule, &m.patterns[r], text, at) {
-                covered = if hit.generic { hit.start } else { hit.whole_end };
+                covered = if hit.generic {
+                    hit.start
+                } else {
+                    hit.whole_end
+                };
                 hits.push(hit);
                 break;
             }
@@ -386,12 +390,15 @@ fn try_rule(rule: &Rule, pattern: &Regex, text: &[u8], at: usize) -> Option<Hit>
         Check::Random => looks_random(value),
         Check::Token => {
             let body = value.split_once(['-', '_']).map_or(value, |(_, b)| b);
-            entropy(body) >= 3.0 && body.bytes().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            entropy(body) >= 3.0
+                && body
+                    .bytes()
+                    .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
         }
         Check::Assigned => {
             entropy(value) >= 3.5
                 && value.bytes().any(|b| b.is_ascii_digit())
-                && !looks_like_path(value)
+                && !looks_like_reference(value)
         }
     };
     if !passes || looks_redacted(value) {
@@ -438,10 +445,11 @@ fn looks_random(s: &str) -> bool {
     entropy(s) >= 3.0 && ((digit && (upper || lower)) || (upper && lower && s.len() >= 32))
 }
 
-/// A file path or URL assigned to a key (`PWD=/home/ci/build-2024`,
-/// `token_url=https://…`): not a credential.
-fn looks_like_path(value: &str) -> bool {
-    value.starts_with(['/', '~', '.']) || value.contains("://")
+/// A file path, URL or piece of code assigned to a key
+/// (`PWD=/home/ci/build-2024`, `token_url=https://…`, `secret:
+/// String::from_utf8(…)`): a reference to a value, not a credential.
+fn looks_like_reference(value: &str) -> bool {
+    value.starts_with(['/', '~', '.']) || ["://", "::", "(", "->"].iter().any(|w| value.contains(w))
 }
 
 /// Redacted values and placeholders are fine to publish: `sk-...XXXX`,

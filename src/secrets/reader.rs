@@ -176,7 +176,7 @@ pub fn render(raw: &[u8], format: Format, mapped: bool) -> Rendering {
         layers.last().map_or(raw, |l| l.text.as_slice())
     }
     let mut layers: Vec<Layer> = Vec::new();
-    let markup = |text: &[u8]| memchr::memchr3(b'<', b'&', 0xE2, text).is_some();
+    let markup = |text: &[u8]| memchr::memchr2(b'<', b'&', text).is_some() || has_invisible(text);
     match format {
         Format::Text => {}
         Format::Markdown => {
@@ -339,6 +339,11 @@ fn append_decoded(out: &mut Builder, input: &[u8], from: usize, to: usize) {
     out.copy(input, copied, to);
 }
 
+/// Whether `text` holds a character [`invisible`] drops.
+fn has_invisible(text: &[u8]) -> bool {
+    memchr::memchr_iter(0xE2, text).any(|at| invisible(text, at).is_some())
+}
+
 /// Zero-width space, non-joiner, joiner and word joiner (U+200B–U+200D,
 /// U+2060) at `at`: invisible, so a reader joins the text around them.
 fn invisible(input: &[u8], at: usize) -> Option<usize> {
@@ -387,20 +392,19 @@ fn tag(input: &[u8], at: usize, attributes: &mut Vec<(usize, usize)>) -> Option<
 /// quoted values skipped; None when it never ends (then `<` was text).
 fn tag_end(input: &[u8], from: usize, attributes: &mut Vec<(usize, usize)>) -> Option<usize> {
     let mut i = from;
-    while i < input.len() {
+    loop {
+        i += memchr::memchr3(b'>', b'"', b'\'', input.get(i..)?)?;
         match input[i] {
             b'>' => return Some(i + 1),
-            quote @ (b'"' | b'\'') => {
+            quote => {
                 let close = i + 1 + memchr::memchr(quote, &input[i + 1..])?;
                 if memchr::memchr(b'&', &input[i + 1..close]).is_some() {
                     attributes.push((i + 1, close));
                 }
                 i = close + 1;
             }
-            _ => i += 1,
         }
     }
-    None
 }
 
 /// The character reference at `input[at] == '&'`: where it ends and what it

@@ -165,7 +165,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
     let mut invalid = site::Invalid::default();
     for v in validated {
         diagnostics.extend(v.diagnostics);
-        scanned.fingerprints.extend(v.secrets);
+        scanned.known.extend(v.secrets);
         match v.document {
             Some(doc) => documents.push(doc),
             None => {
@@ -339,7 +339,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         unreadable,
         &options.root,
         &site.config.secrets.allow,
-        &scanned.fingerprints,
+        &scanned.known,
         &made_from(&site),
     ));
     diagnostics.append(&mut scanned.diagnostics);
@@ -410,8 +410,8 @@ fn replaced_file(root: &std::path::Path, path: &str, file: &Content) -> Diagnost
 struct Validated {
     document: Option<Document>,
     diagnostics: Vec<Diagnostic>,
-    /// The fingerprints of the secrets found in it, allowed or not.
-    secrets: std::collections::HashSet<String>,
+    /// The secrets found in it, allowed or not.
+    secrets: crate::secrets::Known,
     /// A file that failed validation: its path and the id it declares.
     invalid: Option<(PathBuf, Option<String>)>,
 }
@@ -437,7 +437,9 @@ fn validate_file(
     let scanned = crate::secrets::check_source(
         &file.path,
         file.text.as_bytes(),
-        crate::secrets::Format::Markdown,
+        // As written: what its Markdown joins is found on its page, and
+        // located here then (`secrets::output_errors`).
+        crate::secrets::Format::Text,
         &config.secrets.allow,
     );
     diagnostics.extend(scanned.diagnostics);
@@ -447,7 +449,7 @@ fn validate_file(
     Validated {
         document,
         diagnostics,
-        secrets: scanned.fingerprints,
+        secrets: scanned.known,
         invalid,
     }
 }

@@ -355,7 +355,7 @@ fn look_alikes() -> Vec<String> {
         "password: correct horse battery staple".into(),
         "token: 3f2a9c1".into(),
         "Stripe test keys start with sk_test_ and are harmless.".into(),
-        ["aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfi", "CYEXAMPLEKEY"].concat(),
+        ["aws_secret_access", "_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"].concat(),
         "sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709, commit=da39a3ee5e6b4b0d3255bfef95601890afd80709".into(),
         ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", &random(43, BASE64, 31), " ops@example"].concat(),
         "Authorization: Bearer <your-token>".into(),
@@ -805,7 +805,7 @@ fn a_key_split_by_markdown_or_escaped_in_front_matter_is_found() {
     let (file, _, _, text) = one_secret_error(site.path(), &key);
     assert_eq!(file, "guides/guide/index.html", "{text}");
     assert!(
-        text.contains("this page is made from content/guides/guide.md"),
+        text.contains("the page is made from content/guides/guide.md"),
         "{text}"
     );
 }

@@ -24,7 +24,7 @@ mod rules;
 
 pub use reader::Format;
 pub use report::{
-    check_config, check_source, output_errors, Checked, Origin, Piecewise, Spotted, Watch,
+    check_config, check_source, output_errors, Checked, Known, Origin, Piecewise, Spotted, Watch,
 };
 
 /// One finding: which rule, where (byte offsets in the scanned bytes as
@@ -46,7 +46,8 @@ pub fn scan(text: &str) -> Vec<Finding> {
 /// Finds secrets in `raw`, read as written and as a reader of `format` sees
 /// it; a secret found both ways at one place is one finding.
 pub fn scan_as(raw: &[u8], format: Format) -> Vec<Finding> {
-    let mut found: Vec<Finding> = rules::find(raw)
+    let mut misses = Vec::new();
+    let mut found: Vec<Finding> = rules::find_noting(raw, &mut misses)
         .into_iter()
         .map(|h| Finding {
             rule: h.rule,
@@ -55,25 +56,51 @@ pub fn scan_as(raw: &[u8], format: Format) -> Vec<Finding> {
             secret: String::from_utf8_lossy(&raw[h.start..h.end]).into_owned(),
         })
         .collect();
-    let rendering = reader::render(raw, format, false);
+    let before = found.len();
+    match format {
+        Format::Text => {}
+        // Read where the reader's text can differ (most of a build's output).
+        Format::Html | Format::Json => {
+            for (from, to) in reader::windows(raw, format, &misses) {
+                read_rendered(&raw[from..to], format, from, &mut found);
+            }
+        }
+        Format::Xml | Format::Markdown => read_rendered(raw, format, 0, &mut found),
+    }
+    if found.len() > before {
+        found.sort_by_key(|f| (f.offset, f.end));
+    }
+    found
+}
+
+/// Adds to `found` what the reader's text of `piece` (at `base` in the
+/// scanned bytes) shows and the bytes as written did not.
+fn read_rendered(piece: &[u8], format: Format, base: usize, found: &mut Vec<Finding>) {
+    let rendering = reader::render(piece, format, false);
     let Some(text) = rendering.text() else {
-        return found;
+        return;
     };
     let hits = rules::find(text);
     if hits.is_empty() {
-        return found;
+        return;
     }
     // Rendered again with its map (the same text), now that something is
     // to be located.
-    let mapped = reader::render(raw, format, true);
+    let mapped = reader::render(piece, format, true);
     let Some(text) = mapped.text() else {
-        return found;
+        return;
     };
     for hit in hits {
-        let (offset, end) = mapped.source(hit.start, hit.end);
+        let (from, to) = mapped.source(hit.start, hit.end);
+        let (offset, end) = (base + from, base + to);
         let secret = String::from_utf8_lossy(&text[hit.start..hit.end]).into_owned();
-        let same =
-            |f: &Finding| f.secret == secret && f.offset < end.max(offset + 1) && offset < f.end;
+        // The same finding: overlapping, one secret holding the other (the
+        // reader's text may run a key on into text a tag ended).
+        let same = |f: &Finding| {
+            f.offset < end.max(offset + 1)
+                && offset < f.end
+                && (f.secret.contains(&secret) || secret.contains(&f.secret))
+        };
         if !found.iter().any(same) {
             found.push(Finding {
                 rule: hit.rule,
@@ -83,8 +110,6 @@ pub fn scan_as(raw: &[u8], format: Format) -> Vec<Finding> {
             });
         }
     }
-    found.sort_by_key(|f| (f.offset, f.end));
-    found
 }
 
 /// Whether a file whose first bytes are `head` (up to 8 KiB) is binary: a

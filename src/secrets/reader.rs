@@ -8,6 +8,11 @@
 //!
 //! A rendering may keep a map back to the bytes as written, so a finding in
 //! it is located, and masked, where it is in the file.
+//!
+//! HTML and JSON, most of a build's output, are rendered only where the
+//! reader's text can differ in a way that matters ([`windows`]): around
+//! each join, and where a key's value is behind markup. Rendering every
+//! page whole was the largest part of the scan.
 
 use std::borrow::Cow;
 
@@ -209,6 +214,131 @@ pub fn render(raw: &[u8], format: Format, mapped: bool) -> Rendering {
         }
     }
     Rendering { layers }
+}
+
+/// How far around a join the reader's text is read: a key longer than this
+/// that markup splits far from its start is not joined (the docs say so).
+pub const REACH: usize = 1024;
+
+/// A byte a key can hold: where two of them meet across vanishing markup,
+/// the reader's text may hold a key the bytes as written do not.
+fn key_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.' | b'~')
+}
+
+/// The spans of `raw` (HTML or JSON) whose reader's text may hold a key
+/// the bytes as written do not show whole: around each join — markup that
+/// vanishes (an inline tag, a comment, an invisible character) between two
+/// key characters, or a reference or escape that decodes to a key
+/// character or to nothing — and from each of `misses` (where a key's
+/// value, a token after `Bearer` or a private key header has markup in its
+/// way: a table cell, `&quot;`). Each reaches [`REACH`] bytes around, out
+/// to a line end or tag edge; overlapping spans are merged.
+pub fn windows(raw: &[u8], format: Format, misses: &[usize]) -> Vec<(usize, usize)> {
+    let json = format == Format::Json;
+    let mut spans: Vec<(usize, usize)> = joins(raw, json)
+        .into_iter()
+        .map(|p| (p.saturating_sub(REACH), p + REACH))
+        .chain(misses.iter().map(|&m| (m.saturating_sub(64), m + REACH)))
+        .map(|(from, to)| widen(raw, from, to.min(raw.len())))
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (from, to) in spans {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    merged
+}
+
+/// `from..to` widened to start after a line end or `>` and end before one
+/// or a `<` (within 256 bytes), so a span does not begin inside a tag.
+fn widen(raw: &[u8], from: usize, to: usize) -> (usize, usize) {
+    let back = from.saturating_sub(256);
+    let from = memchr::memrchr2(b'\n', b'>', &raw[back..from]).map_or(back, |i| back + i + 1);
+    let ahead = raw.len().min(to + 256);
+    let to = memchr::memchr2(b'\n', b'<', &raw[to..ahead]).map_or(ahead, |i| to + i);
+    (from, to)
+}
+
+/// Where joins are in `raw`. Only markup right after a key character can
+/// start one, so most tags are passed over unread: a page is one pass of
+/// `memchr`, not a parse.
+fn joins(raw: &[u8], json: bool) -> Vec<usize> {
+    let mut points = Vec::new();
+    let mut i = 0;
+    loop {
+        let rest = &raw[i..];
+        let found = if json {
+            memchr::memchr3(b'\\', b'<', b'&', rest)
+        } else {
+            memchr::memchr3(b'<', b'&', 0xE2, rest)
+        };
+        let Some(p) = found else {
+            break;
+        };
+        let at = i + p;
+        let (end, joined) = vanishing(raw, at, json);
+        if joined {
+            points.push(at);
+        }
+        i = end.max(at + 1);
+    }
+    if json {
+        // Raw invisible characters, which JSON does not escape.
+        points.extend(memchr::memchr_iter(0xE2, raw).filter(|&at| {
+            invisible(raw, at).is_some() && at > 0 && key_char(raw[at - 1])
+        }));
+        points.sort_unstable();
+    }
+    points
+}
+
+/// Whether the markup at `at` joins: where the run of what a reader drops
+/// there ends, and whether key characters meet across it (or it decodes to
+/// one). A tag is read only after a key character.
+fn vanishing(raw: &[u8], at: usize, json: bool) -> (usize, bool) {
+    let left = at > 0 && key_char(raw[at - 1]);
+    let mut scratch = Vec::new();
+    let mut i = at;
+    loop {
+        match raw.get(i) {
+            Some(b'<') if left => match tag(raw, i, &mut scratch) {
+                Some((end, false)) => i = end,
+                _ => return (i + 1, false),
+            },
+            Some(b'&') => match entity(raw, i) {
+                Some((end, decoded)) if decoded.is_empty() => i = end,
+                Some((end, decoded)) => {
+                    return (end, decoded.len() == 1 && key_char(decoded[0]))
+                }
+                None => return (i + 1, false),
+            },
+            Some(b'\\') if json => match escape(raw, i) {
+                Some((end, None)) => i = end,
+                Some((end, Some(c))) if is_invisible(c) => i = end,
+                // Escaped markup, which the HTML inside the string drops.
+                Some((end, Some('<' | '&'))) => return (end, left),
+                Some((end, Some(c))) => return (end, c.is_ascii() && key_char(c as u8)),
+                None => return (i + 1, false),
+            },
+            Some(0xE2) if left => match invisible(raw, i) {
+                Some(end) => i = end,
+                None => return (i + 1, false),
+            },
+            _ => break,
+        }
+    }
+    let right = raw.get(i).is_some_and(|&b| key_char(b));
+    (i, i > at && left && right)
+}
+
+/// Characters a reader does not see: soft hyphen, zero-width space,
+/// non-joiner and joiner, word joiner, byte order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Tags a browser renders without a gap between the text around them.
@@ -447,7 +577,7 @@ fn entity(input: &[u8], at: usize) -> Option<(usize, Cow<'static, [u8]>)> {
             .unwrap_or('\u{FFFD}');
         let decoded: Cow<[u8]> = match c {
             // Invisible: a reader joins the text around it.
-            '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Cow::Borrowed(b""),
+            c if is_invisible(c) => Cow::Borrowed(b""),
             '\u{A0}' => Cow::Borrowed(b" "),
             c => Cow::Owned(c.to_string().into_bytes()),
         };
@@ -537,14 +667,7 @@ fn json(input: &[u8], mapped: bool) -> Layer {
                 out.copy(input, copied, at);
                 let mut buf = [0u8; 4];
                 let bytes: &[u8] = match decoded {
-                    Some(c)
-                        if !matches!(
-                            c,
-                            '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
-                        ) =>
-                    {
-                        c.encode_utf8(&mut buf).as_bytes()
-                    }
+                    Some(c) if !is_invisible(c) => c.encode_utf8(&mut buf).as_bytes(),
                     _ => b"",
                 };
                 out.replace(bytes, at, end);

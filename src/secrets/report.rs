@@ -6,31 +6,59 @@ use super::{fingerprint, is_binary, mask, scan_as, Finding, Format, SNIFF};
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::yaml;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// What scanning sources found: an error for each finding not allowed, and
-/// every finding (allowed or not) by [`known`], so that the output's copy
-/// of a source's secret is not reported a second time.
+/// every secret found (allowed or not), so that the output's copy of a
+/// source's secret is not reported a second time.
 #[derive(Debug, Default)]
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
-    pub fingerprints: HashSet<String>,
-}
-
-/// How a source's secret is recognised in the output: by the fingerprint
-/// of its lower-case form, since the search index holds words lower-cased.
-pub fn known(secret: &str) -> String {
-    fingerprint(&secret.to_lowercase())
+    pub known: Known,
 }
 
 impl Checked {
     pub fn extend(&mut self, other: Checked) {
         self.diagnostics.extend(other.diagnostics);
-        self.fingerprints.extend(other.fingerprints);
+        self.known.extend(other.known);
     }
+}
+
+/// Secrets the sources hold, lower-cased (the search index holds words
+/// lower-cased). The output may show one run on into the text after it, or
+/// cut short, where markup ended or split it (`<code>ghp_…</code>s`): such a
+/// secret counts as the source's too.
+#[derive(Debug, Default, Clone)]
+pub struct Known(BTreeSet<String>);
+
+impl Known {
+    /// Adds `secret`; whether it was new.
+    pub fn insert(&mut self, secret: &str) -> bool {
+        self.0.insert(secret.to_lowercase())
+    }
+
+    pub fn extend(&mut self, other: Known) {
+        self.0.extend(other.0);
+    }
+
+    /// Whether `secret` is known, or a known one run on or cut short.
+    pub fn holds(&self, secret: &str) -> bool {
+        related(&self.0, &secret.to_lowercase())
+    }
+}
+
+/// Whether `set` holds `secret` (lower-cased), a start of it (8 characters
+/// or more), or a secret it starts.
+fn related(set: &BTreeSet<String>, secret: &str) -> bool {
+    set.contains(secret)
+        || (8..secret.len()).any(|n| secret.is_char_boundary(n) && set.contains(&secret[..n]))
+        || set
+            .range::<str, _>((std::ops::Bound::Included(secret), std::ops::Bound::Unbounded))
+            .next()
+            .is_some_and(|k| k.starts_with(secret))
 }
 
 /// A finding and where it is, its line shown masked.
@@ -116,16 +144,16 @@ pub fn check_source(file: &Path, text: &[u8], format: Format, allow: &[String]) 
     if findings.is_empty() {
         return Checked::default();
     }
-    let fingerprints = findings.iter().map(|f| known(&f.secret)).collect();
+    let mut known = Known::default();
+    for f in &findings {
+        known.insert(&f.secret);
+    }
     let diagnostics = place(file, text, findings, 0, 0)
         .into_iter()
         .filter(|p| !allowed(allow, &p.finding.secret))
         .map(source_error)
         .collect();
-    Checked {
-        diagnostics,
-        fingerprints,
-    }
+    Checked { diagnostics, known }
 }
 
 /// Scans `seckb.yaml`: as written (with entities and markup read, as a
@@ -143,7 +171,7 @@ pub fn check_config(text: &str, allow: &[String]) -> Checked {
     let index = yaml::Index::new(text);
     for (path, value) in values {
         for finding in scan_as(value.as_bytes(), Format::Html) {
-            if !checked.fingerprints.insert(known(&finding.secret))
+            if !checked.known.insert(&finding.secret)
                 || allowed(allow, &finding.secret)
             {
                 continue;
@@ -447,15 +475,17 @@ impl<'w> Piecewise<'w> {
 
 /// The errors for what the output showed: a copied file's findings where
 /// they are (`root` is stripped from its path); a generated file's only
-/// when no source holds the secret (`sources`: theirs by [`known`]), once
-/// per secret, at the first file that shows it. `made_from` names the
-/// document a generated page is rendered from, if any.
+/// when no source holds the secret ([`Known`]), once per secret. A secret
+/// on the page of a document whose Markdown, read as a reader sees it,
+/// joins it (emphasis, entities, comments) is reported in that document
+/// (`made_from` names the document of a page); any other at the first
+/// output file that shows it.
 pub fn output_errors(
     spotted: Vec<Spotted>,
     unreadable: Vec<(PathBuf, String)>,
     root: &Path,
     allow: &[String],
-    sources: &HashSet<String>,
+    sources: &Known,
     made_from: &dyn Fn(&str) -> Option<PathBuf>,
 ) -> Vec<Diagnostic> {
     let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
@@ -482,25 +512,33 @@ pub fn output_errors(
                 s.location.file = relative(&s.location.file);
                 errors.push(spotted_error(s, String::new()));
             }
-            Origin::Generated => {
-                let print = known(&s.secret);
-                if !sources.contains(&print) {
-                    generated.entry(print).or_default().push(s);
-                }
-            }
+            Origin::Generated if sources.holds(&s.secret) => {}
+            Origin::Generated => generated.entry(s.secret.to_lowercase()).or_default().push(s),
         }
     }
-    for (_, mut seen) in generated {
+    let mut documents = Documents::default();
+    for (secret, mut seen) in generated {
         seen.sort_by(|a, b| a.location.cmp(&b.location));
-        let files: HashSet<&Path> = seen.iter().map(|s| s.location.file.as_path()).collect();
-        let others = files.len() - 1;
+        let pages: Vec<String> = seen
+            .iter()
+            .map(|s| s.location.file.to_string_lossy().into_owned())
+            .collect();
+        let from = pages.iter().find_map(|page| made_from(page));
+        if let Some(doc) = &from {
+            if let Some(found) = documents.holding(root, doc, &secret) {
+                if !allowed(allow, &found.finding.secret) {
+                    errors.push(source_error(found));
+                }
+                continue;
+            }
+        }
+        let others = pages.iter().collect::<HashSet<_>>().len() - 1;
         let first = seen.swap_remove(0);
-        let page = first.location.file.to_string_lossy().into_owned();
         let mut why = String::from(
             "no source file holds it as written: a template, a seckb.yaml value or the markup around it (an entity, a comment, emphasis or a tag that joins it) makes it",
         );
-        if let Some(doc) = made_from(&page) {
-            why.push_str(&format!("; this page is made from {}", doc.display()));
+        if let Some(doc) = from {
+            why.push_str(&format!("; the page is made from {}", doc.display()));
         }
         if others > 0 {
             why.push_str(&format!("; {others} other generated files show it too"));
@@ -508,6 +546,31 @@ pub fn output_errors(
         errors.push(spotted_error(first, format!("{why}. ")));
     }
     errors
+}
+
+/// Documents read again as a reader sees their Markdown, to locate there a
+/// secret their pages show joined: only for secrets the output alone
+/// showed, so a build reads no document twice otherwise.
+#[derive(Default)]
+struct Documents {
+    findings: HashMap<PathBuf, Vec<Placed>>,
+}
+
+impl Documents {
+    /// The finding of `secret` (lower-cased, or a secret related to it) in
+    /// document `doc`, taken out.
+    fn holding(&mut self, root: &Path, doc: &Path, secret: &str) -> Option<Placed> {
+        let findings = self.findings.entry(doc.to_path_buf()).or_insert_with(|| {
+            let text = std::fs::read(root.join(doc)).unwrap_or_default();
+            let found = scan_as(&text, Format::Markdown);
+            place(doc, &text, found, 0, 0)
+        });
+        let one: BTreeSet<String> = [secret.to_string()].into();
+        let at = findings
+            .iter()
+            .position(|p| related(&one, &p.finding.secret.to_lowercase()))?;
+        Some(findings.remove(at))
+    }
 }
 
 /// The error for a finding in the output; `why` starts the help.

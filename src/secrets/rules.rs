@@ -8,8 +8,10 @@
 //! 10,000 documents), which decides the anchors: matched case-sensitively
 //! (a case-insensitive automaton has no SIMD prefilter, and was 3.5 times
 //! slower), and at most 32 of them (more need the "fat" prefilter, half as
-//! fast). A key name is anchored past its first letter, so one spelling
-//! finds `token`, `Token` and `accessToken`, and a second `TOKEN`.
+//! fast), whose first three bytes are rare in HTML (`ssw` of `password`,
+//! not `ass` as in every `class=`). A key name is anchored past its first
+//! letter, so one spelling finds `token`, `Token` and `accessToken`, and a
+//! second `TOKEN`.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
@@ -213,7 +215,7 @@ const RULES: &[Rule] = &[
     Rule {
         name: "credential assignment",
         anchors: &[
-            "p|assw", "P|ASSW", "s|ecret", "S|ECRET", "t|oken", "T|OKEN", "pwd", "PWD", "api",
+            "pa|ssw", "PA|SSW", "s|ecret", "S|ECRET", "t|oken", "T|OKEN", "pwd", "PWD", "api",
             "API", "Api",
         ],
         pattern: concat!(
@@ -334,6 +336,14 @@ impl Before {
 
 /// Every shape in `text`, in order of position.
 pub fn find(text: &[u8]) -> Vec<Hit> {
+    find_noting(text, &mut Vec::new())
+}
+
+/// [`find`], noting in `misses` where a shape that may span markup (a key
+/// and its value, `Bearer` and its token, a private key header) failed
+/// with markup (`<`, `&`, `\\`) in its way: the reader's text may show it
+/// whole there ([`super::reader::windows`]).
+pub fn find_noting(text: &[u8], misses: &mut Vec<usize>) -> Vec<Hit> {
     let Some(m) = matcher() else {
         return Vec::new();
     };
@@ -350,15 +360,22 @@ pub fn find(text: &[u8]) -> Vec<Hit> {
             continue;
         }
         for &r in &m.rules_of[index] {
-            let rule = &RULES[r];
-            if let Some(hit) = try_rule(rule, &m.patterns[r], text, at, anchor.end()) {
-                covered = if hit.generic {
-                    hit.start
-                } else {
-                    hit.whole_end
-                };
-                hits.push(hit);
-                break;
+            match try_rule(&RULES[r], &m.patterns[r], text, at, anchor.end()) {
+                Tried::Hit(hit) => {
+                    covered = if hit.generic {
+                        hit.start
+                    } else {
+                        hit.whole_end
+                    };
+                    hits.push(hit);
+                    break;
+                }
+                Tried::Miss => {
+                    if misses.last() != Some(&at) {
+                        misses.push(at);
+                    }
+                }
+                Tried::Nothing => {}
             }
         }
     }
@@ -393,14 +410,32 @@ fn drop_shadowed(hits: Vec<Hit>) -> Vec<Hit> {
     kept
 }
 
-/// Whether the key name whose anchor ends at `from` is assigned a value:
-/// the rest of the name, a closing quote, spaces, then `:` or `=`. Most
-/// `password`s and `token`s of a security write-up are prose and fail this
-/// before the regex runs (a loose test: the regex decides).
-fn assigned_after(text: &[u8], from: usize) -> bool {
+/// Where a key name whose anchor ends at `from` is assigned a value.
+enum Assigned {
+    /// Prose: no separator follows.
+    No,
+    /// Markup (a tag, a reference, an escape) stands where the separator
+    /// would.
+    Markup,
+    /// The value starts here, past the separator, spaces and a quote.
+    At(usize),
+}
+
+/// Whether markup starts at `i`: what the reader's text may remove.
+fn markup_at(text: &[u8], i: usize) -> bool {
+    matches!(text.get(i), Some(b'<' | b'&' | b'\\'))
+}
+
+/// The rest of the key name (with spaces where `spaced`, as in `AWS Secret
+/// Access Key`), a closing quote, spaces, then `:`, `=`, `:=` or `=>`.
+/// Most `password`s and `token`s of a security write-up are prose and end
+/// here, before the regex runs (a loose test: the regex decides).
+fn assignment(text: &[u8], from: usize, spaced: bool) -> Assigned {
     let limit = text.len().min(from + 32);
     let mut i = from;
-    while i < limit && (text[i].is_ascii_alphabetic() || matches!(text[i], b'_' | b'-' | b'.' | b' ')) {
+    while i < limit
+        && (text[i].is_ascii_alphabetic() || matches!(text[i], b'_' | b'-') || (spaced && text[i] == b' '))
+    {
         i += 1;
     }
     // `aws configure`'s `AWS Secret Access Key [****ABCD]:`
@@ -408,33 +443,88 @@ fn assigned_after(text: &[u8], from: usize) -> bool {
         let end = text.len().min(i + 42);
         match memchr::memchr(b']', &text[i..end]) {
             Some(close) => i += close + 1,
-            None => return false,
+            None => return Assigned::No,
         }
     }
     if matches!(text.get(i), Some(b'"' | b'\'')) {
         i += 1;
     }
-    while text.get(i).is_some_and(u8::is_ascii_whitespace) {
-        i += 1;
+    let skip_space = |mut i: usize| {
+        while text.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    i = skip_space(i);
+    match text.get(i) {
+        Some(b':' | b'=') => {
+            i += 1;
+            if matches!(text.get(i), Some(b'=' | b'>')) {
+                i += 1;
+            }
+            i = skip_space(i);
+            if matches!(text.get(i), Some(b'"' | b'\'')) {
+                i += 1;
+            }
+            Assigned::At(i)
+        }
+        _ if markup_at(text, i) => Assigned::Markup,
+        _ => Assigned::No,
     }
-    matches!(text.get(i), Some(b':' | b'='))
+}
+
+/// What trying a shape at an anchor found.
+enum Tried {
+    Hit(Hit),
+    /// Not here as written, but markup is in the way ([`find_noting`]).
+    Miss,
+    Nothing,
 }
 
 /// The shape `rule` at `at` (its anchor ends at `anchor_end`), if it is
 /// there and passes its checks.
-fn try_rule(rule: &Rule, pattern: &Regex, text: &[u8], at: usize, anchor_end: usize) -> Option<Hit> {
+fn try_rule(rule: &Rule, pattern: &Regex, text: &[u8], at: usize, anchor_end: usize) -> Tried {
     if !rule.before.allows(text, at) {
-        return None;
+        return Tried::Nothing;
     }
-    let cheap = match rule.before {
-        Before::Key => assigned_after(text, anchor_end),
+    // Where markup would hide a value: a shape failing on the bytes as
+    // written with markup there is a miss.
+    let value_at = match rule.before {
+        Before::Key => match assignment(text, anchor_end, rule.name == "AWS secret access key") {
+            Assigned::At(i) => Some(i),
+            Assigned::Markup => return Tried::Miss,
+            Assigned::No => return Tried::Nothing,
+        },
         // `Bearer` and its token, or prose.
-        _ if rule.generic => text.get(anchor_end).is_some_and(u8::is_ascii_whitespace),
-        _ => true,
+        _ if rule.generic => {
+            if !text.get(anchor_end).is_some_and(u8::is_ascii_whitespace) {
+                return Tried::Nothing;
+            }
+            Some(anchor_end + 1)
+        }
+        _ => None,
     };
-    if !cheap {
-        return None;
+    let missed = || {
+        let markup = match (value_at, rule.before) {
+            (Some(i), _) => (i..i + 8).any(|i| markup_at(text, i)),
+            // A private key header split by markup.
+            (None, Before::Any) => (at..at + 48).any(|i| markup_at(text, i)),
+            (None, _) => false,
+        };
+        if markup {
+            Tried::Miss
+        } else {
+            Tried::Nothing
+        }
+    };
+    match check(rule, pattern, text, at) {
+        Some(hit) => Tried::Hit(hit),
+        None => missed(),
     }
+}
+
+/// The shape `rule` matched at `at` and passing its checks, if it is.
+fn check(rule: &Rule, pattern: &Regex, text: &[u8], at: usize) -> Option<Hit> {
     let caps = pattern.captures(&text[at..])?;
     let whole = caps.get(0)?;
     let secret = caps.get(1).unwrap_or(whole);

@@ -37,7 +37,7 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     let mut errors = Vec::new();
     let mut edits = Vec::new();
     // The secrets the edited files hold, so their pages do not report them again.
-    let mut sources = std::collections::HashSet::new();
+    let mut sources = secrets::Known::default();
     for path in changed {
         let index = site.pages.iter().position(|p| p.doc.source == *path)?;
         let file = match read_source(&options.root.join(path), path) {
@@ -52,11 +52,11 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         let scanned = secrets::check_source(
             &file.path,
             file.text.as_bytes(),
-            secrets::Format::Markdown,
+            secrets::Format::Text,
             &site.config.secrets.allow,
         );
         errors.extend(scanned.diagnostics);
-        sources.extend(scanned.fingerprints);
+        sources.extend(scanned.known);
         let Some(doc) = doc else { continue };
         let old = &site.pages[index].doc;
         if doc.front_matter_hash != old.front_matter_hash

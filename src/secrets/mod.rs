@@ -56,26 +56,34 @@ pub fn scan_as(raw: &[u8], format: Format) -> Vec<Finding> {
             secret: String::from_utf8_lossy(&raw[h.start..h.end]).into_owned(),
         })
         .collect();
-    let before = found.len();
+    let mut read = Vec::new();
     match format {
         Format::Text => {}
         // Read where the reader's text can differ (most of a build's output).
         Format::Html | Format::Json => {
             for (from, to) in reader::windows(raw, format, &misses) {
-                read_rendered(&raw[from..to], format, from, &mut found);
+                read_rendered(&raw[from..to], format, from, &found, &mut read);
             }
         }
-        Format::Xml | Format::Markdown => read_rendered(raw, format, 0, &mut found),
+        Format::Xml | Format::Markdown => read_rendered(raw, format, 0, &found, &mut read),
     }
-    if found.len() > before {
+    if !read.is_empty() {
+        found.append(&mut read);
         found.sort_by_key(|f| (f.offset, f.end));
     }
     found
 }
 
-/// Adds to `found` what the reader's text of `piece` (at `base` in the
-/// scanned bytes) shows and the bytes as written did not.
-fn read_rendered(piece: &[u8], format: Format, base: usize, found: &mut Vec<Finding>) {
+/// Adds to `read` what the reader's text of `piece` (at `base` in the
+/// scanned bytes) shows and the bytes as written (`found`, in order of
+/// offset) did not.
+fn read_rendered(
+    piece: &[u8],
+    format: Format,
+    base: usize,
+    found: &[Finding],
+    read: &mut Vec<Finding>,
+) {
     let rendering = reader::render(piece, format, false);
     let Some(text) = rendering.text() else {
         return;
@@ -95,14 +103,22 @@ fn read_rendered(piece: &[u8], format: Format, base: usize, found: &mut Vec<Find
         let (offset, end) = (base + from, base + to);
         let secret = String::from_utf8_lossy(&text[hit.start..hit.end]).into_owned();
         // The same finding: overlapping, one secret holding the other (the
-        // reader's text may run a key on into text a tag ended).
+        // reader's text may run a key on into text a tag ended). Findings
+        // as written barely overlap: those ending after `offset` are the
+        // last few starting before `end`.
         let same = |f: &Finding| {
             f.offset < end.max(offset + 1)
                 && offset < f.end
                 && (f.secret.contains(&secret) || secret.contains(&f.secret))
         };
-        if !found.iter().any(same) {
-            found.push(Finding {
+        let before_end = found.partition_point(|f| f.offset < end.max(offset + 1));
+        let known = found[..before_end]
+            .iter()
+            .rev()
+            .take_while(|f| f.end > offset)
+            .any(same);
+        if !known {
+            read.push(Finding {
                 rule: hit.rule,
                 offset,
                 end,

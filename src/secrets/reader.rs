@@ -288,9 +288,10 @@ fn joins(raw: &[u8], json: bool) -> Vec<usize> {
     }
     if json {
         // Raw invisible characters, which JSON does not escape.
-        points.extend(memchr::memchr_iter(0xE2, raw).filter(|&at| {
-            invisible(raw, at).is_some() && at > 0 && key_char(raw[at - 1])
-        }));
+        points.extend(
+            memchr::memchr_iter(0xE2, raw)
+                .filter(|&at| invisible(raw, at).is_some() && at > 0 && key_char(raw[at - 1])),
+        );
         points.sort_unstable();
     }
     points
@@ -311,9 +312,7 @@ fn vanishing(raw: &[u8], at: usize, json: bool) -> (usize, bool) {
             },
             Some(b'&') => match entity(raw, i) {
                 Some((end, decoded)) if decoded.is_empty() => i = end,
-                Some((end, decoded)) => {
-                    return (end, decoded.len() == 1 && key_char(decoded[0]))
-                }
+                Some((end, decoded)) => return (end, decoded.len() == 1 && key_char(decoded[0])),
                 None => return (i + 1, false),
             },
             Some(b'\\') if json => match escape(raw, i) {
@@ -338,7 +337,10 @@ fn vanishing(raw: &[u8], at: usize, json: bool) -> (usize, bool) {
 /// Characters a reader does not see: soft hyphen, zero-width space,
 /// non-joiner and joiner, word joiner, byte order mark.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 /// Tags a browser renders without a gap between the text around them.
@@ -395,7 +397,8 @@ fn html(input: &[u8], markdown: bool, mapped: bool) -> Layer {
     let mut attributes: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     let mut copied = 0;
-    while let Some(found) = next_special(input, i, markdown) {
+    let mut next = Next::new(markdown);
+    while let Some(found) = next.from(input, i) {
         let at = found;
         let (skip_to, replacement): (usize, Cow<[u8]>) = match input[at] {
             b'&' => match entity(input, at) {
@@ -434,19 +437,45 @@ fn html(input: &[u8], markdown: bool, mapped: bool) -> Layer {
     out.finish()
 }
 
-/// The next byte from `from` that may start markup: `<`, `&`, a zero-width
+/// The next byte that may start markup: `<`, `&`, a zero-width
 /// character's first byte, and in Markdown the emphasis and code marks.
-fn next_special(input: &[u8], from: usize, markdown: bool) -> Option<usize> {
-    let rest = input.get(from..)?;
-    let markup = memchr::memchr3(b'<', b'&', 0xE2, rest);
-    let marks = if markdown {
-        memchr::memchr3(b'*', b'`', b'~', rest)
-    } else {
-        None
-    };
-    match (markup, marks) {
-        (Some(a), Some(b)) => Some(from + a.min(b)),
-        (a, b) => a.or(b).map(|x| from + x),
+/// Each kind's next position is kept until passed, so text without marks
+/// is not searched to its end again at every tag (quadratic).
+struct Next {
+    markup: Option<Option<usize>>,
+    marks: Option<Option<usize>>,
+}
+
+impl Next {
+    fn new(markdown: bool) -> Next {
+        Next {
+            markup: None,
+            marks: if markdown { None } else { Some(None) },
+        }
+    }
+
+    fn from(&mut self, input: &[u8], from: usize) -> Option<usize> {
+        let find = |cached: &mut Option<Option<usize>>, search: &dyn Fn(&[u8]) -> Option<usize>| {
+            match *cached {
+                Some(Some(at)) if at >= from => Some(at),
+                Some(None) => None,
+                _ => {
+                    let found = input.get(from..).and_then(search).map(|p| from + p);
+                    *cached = Some(found);
+                    found
+                }
+            }
+        };
+        let markup = find(&mut self.markup, &|rest| {
+            memchr::memchr3(b'<', b'&', 0xE2, rest)
+        });
+        let marks = find(&mut self.marks, &|rest| {
+            memchr::memchr3(b'*', b'`', b'~', rest)
+        });
+        match (markup, marks) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
 

@@ -56,7 +56,10 @@ fn related(set: &BTreeSet<String>, secret: &str) -> bool {
     set.contains(secret)
         || (8..secret.len()).any(|n| secret.is_char_boundary(n) && set.contains(&secret[..n]))
         || set
-            .range::<str, _>((std::ops::Bound::Included(secret), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(secret),
+                std::ops::Bound::Unbounded,
+            ))
             .next()
             .is_some_and(|k| k.starts_with(secret))
 }
@@ -67,10 +70,11 @@ struct Placed {
     location: Location,
 }
 
-/// Locates each finding of `text` in `file`. `line` and `column` are the
-/// lines before `text` in the file and the characters before it on its
-/// first line (a file scanned in pieces). Every finding on a shown line is
-/// masked, so no line shows another secret in clear.
+/// Locates each finding of `text` in `file` (`findings` in order of
+/// offset). `line` and `column` are the lines before `text` in the file and
+/// the characters before it on its first line (a file scanned in pieces).
+/// Every finding on a shown line is masked, so no line shows another secret
+/// in clear; a line is masked once however many findings it holds.
 fn place(
     file: &Path,
     text: &[u8],
@@ -83,34 +87,49 @@ fn place(
         .iter()
         .map(|f| (f.offset, f.end.max(f.offset + 1), mask(&f.secret)))
         .collect();
+    let mut shown: Option<(usize, String)> = None;
+    // The last column counted, as (line, offset, column): columns of the
+    // findings on one long line are counted on from the one before.
+    let mut counted: Option<(usize, usize, usize)> = None;
     findings
         .into_iter()
         .map(|finding| {
             let index = newlines.partition_point(|&n| n < finding.offset);
             let start = index.checked_sub(1).map_or(0, |i| newlines[i] + 1);
             let end = newlines.get(index).copied().unwrap_or(text.len());
-            let before = String::from_utf8_lossy(&text[start..finding.offset.min(end)]);
-            let mut col = before.chars().count() + 1;
-            if index == 0 {
-                col += column;
-            }
-            let shown = masked_line(text, start, end, &spans);
-            let location = Location::showing(file, line + index + 1, col, &shown);
+            let offset = finding.offset.min(end);
+            let (from, chars) = match counted {
+                Some((i, at, col)) if i == index && at <= offset => (at, col),
+                _ => (start, if index == 0 { column + 1 } else { 1 }),
+            };
+            let col = chars + String::from_utf8_lossy(&text[from..offset]).chars().count();
+            counted = Some((index, offset, col));
+            let masked = match &shown {
+                Some((i, masked)) if *i == index => masked,
+                _ => {
+                    &shown
+                        .insert((index, masked_line(text, start, end, &spans)))
+                        .1
+                }
+            };
+            let location = Location::showing(file, line + index + 1, col, masked);
             Placed { finding, location }
         })
         .collect()
 }
 
-/// `text[start..end]` with each of `spans` in it replaced by its mask.
+/// `text[start..end]` with each of `spans` (in order of start) in it
+/// replaced by its mask.
 fn masked_line(text: &[u8], start: usize, end: usize, spans: &[(usize, usize, String)]) -> String {
+    // The spans starting in the line, and any running into it from before.
+    let mut first = spans.partition_point(|(s, _, _)| *s < start);
+    while first > 0 && spans[first - 1].1 > start {
+        first -= 1;
+    }
+    let last = spans.partition_point(|(s, _, _)| *s < end);
     let mut shown = String::new();
     let mut at = start;
-    let mut inside: Vec<&(usize, usize, String)> = spans
-        .iter()
-        .filter(|(s, e, _)| *s < end && start < *e)
-        .collect();
-    inside.sort_by_key(|(s, _, _)| *s);
-    for (s, e, masked) in inside {
+    for (s, e, masked) in &spans[first..last.max(first)] {
         let s = (*s).max(start);
         if s < at {
             continue;
@@ -171,9 +190,7 @@ pub fn check_config(text: &str, allow: &[String]) -> Checked {
     let index = yaml::Index::new(text);
     for (path, value) in values {
         for finding in scan_as(value.as_bytes(), Format::Html) {
-            if !checked.known.insert(&finding.secret)
-                || allowed(allow, &finding.secret)
-            {
+            if !checked.known.insert(&finding.secret) || allowed(allow, &finding.secret) {
                 continue;
             }
             let segments: Vec<yaml::Segment> = path
@@ -513,7 +530,10 @@ pub fn output_errors(
                 errors.push(spotted_error(s, String::new()));
             }
             Origin::Generated if sources.holds(&s.secret) => {}
-            Origin::Generated => generated.entry(s.secret.to_lowercase()).or_default().push(s),
+            Origin::Generated => generated
+                .entry(s.secret.to_lowercase())
+                .or_default()
+                .push(s),
         }
     }
     let mut documents = Documents::default();

@@ -322,7 +322,8 @@ impl Before {
             Before::Word => !is_word(prev),
             Before::Key => {
                 let glued = |word: &str| {
-                    at >= word.len() && text[at - word.len()..at].eq_ignore_ascii_case(word.as_bytes())
+                    at >= word.len()
+                        && text[at - word.len()..at].eq_ignore_ascii_case(word.as_bytes())
                 };
                 !prev.is_ascii_alphanumeric()
                     || (!prev.is_ascii_uppercase()
@@ -351,6 +352,10 @@ pub fn find_noting(text: &[u8], misses: &mut Vec<usize>) -> Vec<Hit> {
     // Anchors inside a specific match belong to it; inside an assignment's
     // value they may start a specific shape, which then replaces it.
     let mut covered = 0;
+    // Per rule, where the bytes it last read end: it is not tried again
+    // before, so `eyJeyJeyJ…` or `sk-sk-sk-…` is read once, not once per
+    // anchor (quadratic).
+    let mut read = vec![0usize; RULES.len()];
     for anchor in m.anchors.find_iter(text) {
         let index = anchor.pattern().as_usize();
         let Some(at) = anchor.start().checked_sub(m.back[index]) else {
@@ -360,7 +365,12 @@ pub fn find_noting(text: &[u8], misses: &mut Vec<usize>) -> Vec<Hit> {
             continue;
         }
         for &r in &m.rules_of[index] {
-            match try_rule(&RULES[r], &m.patterns[r], text, at, anchor.end()) {
+            if at < read[r] {
+                continue;
+            }
+            let (tried, until) = try_rule(&RULES[r], &m.patterns[r], text, at, anchor.end());
+            read[r] = until.max(at + 1);
+            match tried {
                 Tried::Hit(hit) => {
                     covered = if hit.generic {
                         hit.start
@@ -434,7 +444,9 @@ fn assignment(text: &[u8], from: usize, spaced: bool) -> Assigned {
     let limit = text.len().min(from + 32);
     let mut i = from;
     while i < limit
-        && (text[i].is_ascii_alphabetic() || matches!(text[i], b'_' | b'-') || (spaced && text[i] == b' '))
+        && (text[i].is_ascii_alphabetic()
+            || matches!(text[i], b'_' | b'-')
+            || (spaced && text[i] == b' '))
     {
         i += 1;
     }
@@ -482,23 +494,29 @@ enum Tried {
 }
 
 /// The shape `rule` at `at` (its anchor ends at `anchor_end`), if it is
-/// there and passes its checks.
-fn try_rule(rule: &Rule, pattern: &Regex, text: &[u8], at: usize, anchor_end: usize) -> Tried {
+/// there and passes its checks, and where the bytes read end.
+fn try_rule(
+    rule: &Rule,
+    pattern: &Regex,
+    text: &[u8],
+    at: usize,
+    anchor_end: usize,
+) -> (Tried, usize) {
     if !rule.before.allows(text, at) {
-        return Tried::Nothing;
+        return (Tried::Nothing, at);
     }
     // Where markup would hide a value: a shape failing on the bytes as
     // written with markup there is a miss.
     let value_at = match rule.before {
         Before::Key => match assignment(text, anchor_end, rule.name == "AWS secret access key") {
             Assigned::At(i) => Some(i),
-            Assigned::Markup => return Tried::Miss,
-            Assigned::No => return Tried::Nothing,
+            Assigned::Markup => return (Tried::Miss, at),
+            Assigned::No => return (Tried::Nothing, at),
         },
         // `Bearer` and its token, or prose.
         _ if rule.generic => {
             if !text.get(anchor_end).is_some_and(u8::is_ascii_whitespace) {
-                return Tried::Nothing;
+                return (Tried::Nothing, at);
             }
             Some(anchor_end + 1)
         }
@@ -518,19 +536,40 @@ fn try_rule(rule: &Rule, pattern: &Regex, text: &[u8], at: usize, anchor_end: us
         }
     };
     match check(rule, pattern, text, at) {
-        Some(hit) => Tried::Hit(hit),
-        None => missed(),
+        Ok(hit) => {
+            let until = hit.whole_end;
+            (Tried::Hit(hit), until)
+        }
+        Err(until) => (missed(), until),
     }
 }
 
-/// The shape `rule` matched at `at` and passing its checks, if it is.
-fn check(rule: &Rule, pattern: &Regex, text: &[u8], at: usize) -> Option<Hit> {
-    let caps = pattern.captures(&text[at..])?;
-    let whole = caps.get(0)?;
+/// The longest a shape is read: a longer key is cut here (and a page of
+/// one repeated anchor costs this much per anchor at most).
+const LONGEST: usize = 64 * 1024;
+
+/// The shape `rule` matched at `at` and passing its checks, or where the
+/// bytes it read end: a match failing its checks, or the run of key
+/// characters the regex read before it failed.
+fn check(rule: &Rule, pattern: &Regex, text: &[u8], at: usize) -> Result<Hit, usize> {
+    let hay = &text[at..text.len().min(at + LONGEST)];
+    let Some(caps) = pattern.captures(hay) else {
+        let run = hay
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+            .unwrap_or(hay.len());
+        return Err(at + run);
+    };
+    let Some(whole) = caps.get(0) else {
+        return Err(at + 1);
+    };
+    let failed = Err(at + whole.end());
     let secret = caps.get(1).unwrap_or(whole);
     let mut start = at + secret.start();
     let end = at + secret.end();
-    let value = std::str::from_utf8(&text[start..end]).ok()?;
+    let Ok(value) = std::str::from_utf8(&text[start..end]) else {
+        return failed;
+    };
     let passes = match rule.check {
         Check::Shape => true,
         Check::Random => looks_random(value),
@@ -548,14 +587,14 @@ fn check(rule: &Rule, pattern: &Regex, text: &[u8], at: usize) -> Option<Hit> {
         }
     };
     if !passes || looks_redacted(value) {
-        return None;
+        return failed;
     }
     if let Some(lead) = rule.lead {
         if text[..start].ends_with(lead.as_bytes()) {
             start -= lead.len();
         }
     }
-    Some(Hit {
+    Ok(Hit {
         rule: rule.name,
         start,
         end,

@@ -122,12 +122,36 @@ fn new_token_shapes_are_found() {
             "credential assignment",
             django.clone(),
         ),
-        (format!("authtoken: {django}"), "credential assignment", django.clone()),
-        (format!("?accesstoken={django}&x=1"), "credential assignment", django.clone()),
-        (format!("const accessToken = '{django}';"), "credential assignment", django.clone()),
-        (format!("curl -H 'X-Api-Key: {django}'"), "credential assignment", django.clone()),
-        (format!("API_KEY={django}"), "credential assignment", django.clone()),
-        (format!("PASSWORD: {django}"), "credential assignment", django.clone()),
+        (
+            format!("authtoken: {django}"),
+            "credential assignment",
+            django.clone(),
+        ),
+        (
+            format!("?accesstoken={django}&x=1"),
+            "credential assignment",
+            django.clone(),
+        ),
+        (
+            format!("const accessToken = '{django}';"),
+            "credential assignment",
+            django.clone(),
+        ),
+        (
+            format!("curl -H 'X-Api-Key: {django}'"),
+            "credential assignment",
+            django.clone(),
+        ),
+        (
+            format!("API_KEY={django}"),
+            "credential assignment",
+            django.clone(),
+        ),
+        (
+            format!("PASSWORD: {django}"),
+            "credential assignment",
+            django.clone(),
+        ),
     ];
     for (line, rule, secret) in cases {
         assert_eq!(one(&line, Format::Text), (rule, secret), "{line}");
@@ -253,13 +277,31 @@ fn values_behind_markup_are_read_as_the_reader_sees_them() {
     let header = ["-----BEGIN RSA PRI", "VATE KEY-----"].concat();
     let cases = [
         // A table of credentials: a key in one cell, its value in the next.
-        (format!("<table><tr><td>password:</td><td>{value}</td></tr></table>"), value.clone()),
-        (format!("<p>password=&quot;{value}&quot;</p>"), value.clone()),
-        (format!("<p>password: <code>{value}</code></p>"), value.clone()),
-        (format!("<pre>Authorization: Bearer <span class=\"s\">{value}</span></pre>"), value.clone()),
-        (format!("<p>{}<b></b>{}</p>", &header[..11], &header[11..]), header.clone()),
+        (
+            format!("<table><tr><td>password:</td><td>{value}</td></tr></table>"),
+            value.clone(),
+        ),
+        (
+            format!("<p>password=&quot;{value}&quot;</p>"),
+            value.clone(),
+        ),
+        (
+            format!("<p>password: <code>{value}</code></p>"),
+            value.clone(),
+        ),
+        (
+            format!("<pre>Authorization: Bearer <span class=\"s\">{value}</span></pre>"),
+            value.clone(),
+        ),
+        (
+            format!("<p>{}<b></b>{}</p>", &header[..11], &header[11..]),
+            header.clone(),
+        ),
         // Split near the end of a long token, far from its anchor.
-        (format!("<pre>{jwt_head}<span></span>{jwt_tail}</pre>"), jwt.clone()),
+        (
+            format!("<pre>{jwt_head}<span></span>{jwt_tail}</pre>"),
+            jwt.clone(),
+        ),
     ];
     for (text, secret) in cases {
         let found = scan_as(text.as_bytes(), Format::Html);
@@ -476,3 +518,29 @@ fn output_findings_repeating_a_source_are_reported_once_there() {
 }
 
 use std::path::{Path, PathBuf};
+
+#[test]
+fn hostile_runs_are_scanned_in_linear_time() {
+    let key = aws_key_id(70);
+    let runs = [
+        "eyJ".repeat(400_000),
+        "sk-".repeat(400_000),
+        "password=".repeat(150_000),
+        "Authorization: Bearer ".repeat(60_000),
+        "-----BEGIN A ".repeat(100_000),
+        "A<b></b>".repeat(150_000),
+        "&#65;".repeat(250_000),
+        "<td>password:</td>".repeat(70_000),
+        format!("{key} ").repeat(60_000),
+    ];
+    for run in &runs {
+        for format in [Format::Html, Format::Json, Format::Markdown] {
+            let started = std::time::Instant::now();
+            let found = scan_as(run.as_bytes(), format);
+            let elapsed = started.elapsed();
+            assert!(elapsed.as_secs() < 5, "{:?} for {}…", elapsed, &run[..20]);
+            let checked = check_source(Path::new("x"), run.as_bytes(), format, &[]);
+            assert_eq!(checked.diagnostics.len(), found.len());
+        }
+    }
+}

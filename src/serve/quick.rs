@@ -86,11 +86,13 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     // The pages are scanned as the full build scans them: a template or
     // the Markdown around a key may show what no source holds whole.
     let watch = secrets::Watch::default();
+    let mut made_from = std::collections::HashMap::new();
     for (index, body) in bodies {
         match render::render_document_page(site, &tera, &theme, index, &body) {
             Ok(mut page) => {
                 decorator.apply(&mut page);
                 watch.generated(&page.path, page.html.as_bytes());
+                made_from.insert(page.path.clone(), site.pages[index].doc.source.clone());
                 pages.push((page.path, page.html.into_bytes()));
             }
             Err(d) => return Some(Outcome::Errors(vec![d])),
@@ -104,7 +106,7 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         &options.root,
         &site.config.secrets.allow,
         &sources,
-        &|_| None,
+        &|page| made_from.get(page).cloned(),
     );
     if !found.is_empty() {
         return Some(Outcome::Errors(found));

@@ -148,6 +148,7 @@ impl Sink {
     /// Renames a file written earlier (a no-op for a memory sink, whose
     /// files move with their contents).
     pub fn rename(&self, from: &str, to: &str) {
+        self.secrets.renamed(from, to);
         let Some(folder) = &self.folder else {
             return;
         };

@@ -284,6 +284,9 @@ pub struct Watch {
     spotted: Mutex<Vec<Spotted>>,
     /// Copied files that could not be read, so were not scanned.
     unreadable: Mutex<Vec<(PathBuf, String)>>,
+    /// Files renamed after they were scanned (the search index's
+    /// documents), from → to, kept only once something was spotted.
+    renamed: Mutex<Vec<(String, String)>>,
 }
 
 /// Pieces of a file scanned alone: a streamed file or a large copy is
@@ -317,23 +320,25 @@ impl Watch {
 
     fn try_copied(&self, path: &str, source: &Path) -> std::io::Result<()> {
         let mut file = std::fs::File::open(source)?;
-        let mut buf = vec![0u8; BLOCK.min(1 << 20)];
+        // Only the first bytes of a binary file are read.
+        let mut head = [0u8; SNIFF];
+        let n = read_full(&mut file, &mut head)?;
+        if is_binary(&head[..n]) {
+            return Ok(());
+        }
         let mut scan = Piecewise::new(
             self,
             Origin::Copied,
             source.to_path_buf(),
             Format::of_path(path),
         );
-        let mut first = true;
+        scan.push(&head[..n]);
+        let mut buf = vec![0u8; 1 << 20];
         loop {
             let n = read_full(&mut file, &mut buf)?;
             if n == 0 {
                 break;
             }
-            if first && is_binary(&buf[..n.min(SNIFF)]) {
-                return Ok(());
-            }
-            first = false;
             scan.push(&buf[..n]);
         }
         scan.finish();
@@ -361,11 +366,35 @@ impl Watch {
         }
     }
 
-    /// Everything seen so far (the watch is left empty).
+    /// The generated file at `from` is now at `to`: a finding in it is
+    /// reported there.
+    pub fn renamed(&self, from: &str, to: &str) {
+        if self.spotted.lock().is_ok_and(|s| s.is_empty()) {
+            return;
+        }
+        if let Ok(mut renamed) = self.renamed.lock() {
+            renamed.push((from.to_string(), to.to_string()));
+        }
+    }
+
+    /// Everything seen so far, at the files' final paths (the watch is
+    /// left empty).
     pub fn take(&self) -> (Vec<Spotted>, Vec<(PathBuf, String)>) {
         let spotted = self.spotted.lock().map(|mut s| std::mem::take(&mut *s));
         let unreadable = self.unreadable.lock().map(|mut u| std::mem::take(&mut *u));
-        (spotted.unwrap_or_default(), unreadable.unwrap_or_default())
+        let renamed = self.renamed.lock().map(|mut r| std::mem::take(&mut *r));
+        let mut spotted = spotted.unwrap_or_default();
+        let renamed: HashMap<PathBuf, PathBuf> = renamed
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(from, to)| (PathBuf::from(from), PathBuf::from(to)))
+            .collect();
+        for s in spotted.iter_mut().filter(|s| s.origin == Origin::Generated) {
+            if let Some(to) = renamed.get(&s.location.file) {
+                s.location.file = to.clone();
+            }
+        }
+        (spotted, unreadable.unwrap_or_default())
     }
 }
 

@@ -544,3 +544,18 @@ fn hostile_runs_are_scanned_in_linear_time() {
         }
     }
 }
+
+#[test]
+fn a_finding_in_a_renamed_file_is_reported_at_its_final_path() {
+    let watch = Watch::default();
+    let key = aws_key_id(80);
+    watch.renamed("search/docs/tmp-0-0.json", "search/docs/0.json");
+    watch.generated(
+        "search/docs/tmp-1-0.json",
+        format!("{{\"t\": \"{key}\"}}").as_bytes(),
+    );
+    watch.renamed("search/docs/tmp-1-0.json", "search/docs/1.json");
+    let (spotted, _) = watch.take();
+    assert_eq!(spotted.len(), 1);
+    assert_eq!(spotted[0].location.file, Path::new("search/docs/1.json"));
+}

@@ -148,6 +148,7 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         .map_err(Clone::clone)
         .and_then(|t| render::load_templates(t, &config.base_path()));
     let mut scanned = scan_site_sources(&options.root, &config, theme.as_ref().ok());
+    diagnostics.append(&mut scanned.diagnostics);
     timer.lap("config and theme");
 
     let (found, d) = load::discover(&options.root);
@@ -342,7 +343,6 @@ pub fn build_into(options: &BuildOptions, sink: &Sink) -> Result<Built, Failed> 
         &scanned.known,
         &made_from(&site),
     ));
-    diagnostics.append(&mut scanned.diagnostics);
     let conflicts = output.file_folder_conflicts();
     let write_failures = sink.failures();
     if conflicts.is_empty() {

@@ -522,23 +522,24 @@ use std::path::{Path, PathBuf};
 #[test]
 fn hostile_runs_are_scanned_in_linear_time() {
     let key = aws_key_id(70);
+    // About 600 KB each: read once per anchor, any of them takes minutes.
     let runs = [
-        "eyJ".repeat(400_000),
-        "sk-".repeat(400_000),
-        "password=".repeat(150_000),
-        "Authorization: Bearer ".repeat(60_000),
-        "-----BEGIN A ".repeat(100_000),
-        "A<b></b>".repeat(150_000),
-        "&#65;".repeat(250_000),
-        "<td>password:</td>".repeat(70_000),
-        format!("{key} ").repeat(60_000),
+        "eyJ".repeat(200_000),
+        "sk-".repeat(200_000),
+        "password=".repeat(70_000),
+        "Authorization: Bearer ".repeat(30_000),
+        "-----BEGIN A ".repeat(50_000),
+        "A<b></b>".repeat(75_000),
+        "&#65;".repeat(120_000),
+        "<td>password:</td>".repeat(35_000),
+        format!("{key} ").repeat(30_000),
     ];
     for run in &runs {
         for format in [Format::Html, Format::Json, Format::Markdown] {
             let started = std::time::Instant::now();
             let found = scan_as(run.as_bytes(), format);
             let elapsed = started.elapsed();
-            assert!(elapsed.as_secs() < 5, "{:?} for {}…", elapsed, &run[..20]);
+            assert!(elapsed.as_secs() < 2, "{:?} for {}…", elapsed, &run[..20]);
             let checked = check_source(Path::new("x"), run.as_bytes(), format, &[]);
             assert_eq!(checked.diagnostics.len(), found.len());
         }

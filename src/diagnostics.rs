@@ -128,6 +128,17 @@ impl Location {
         }
     }
 
+    /// Points at `line:column` of `file`, showing `text` as its line (the
+    /// secret scan masks a line before it is shown).
+    pub fn showing(file: &Path, line: usize, column: usize, text: &str) -> Location {
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+            source_line: shown_line(text, column),
+        }
+    }
+
     /// A whole file, without a line.
     pub fn file(file: &Path) -> Location {
         Location {

@@ -55,12 +55,18 @@ impl From<&StaticSource> for Content {
 /// (at 100,000 documents that is gigabytes); `serve`, `check` and tests keep
 /// them. A failed write is remembered, not fatal on the spot: the build
 /// reports it only when no collision explains it.
+///
+/// Every file of the output passes through here, so here it is scanned for
+/// secrets (on the thread that made it): pages and search documents in
+/// [`Sink::put`], streamed files in [`Stream`], the rest of the output in
+/// [`Sink::drain`] (copied files read from their sources).
 #[derive(Debug, Default)]
 pub struct Sink {
     folder: Option<PathBuf>,
     /// `seckb check`: files are dropped once made (their paths are kept).
     discard: bool,
     failures: std::sync::Mutex<Vec<String>>,
+    secrets: crate::secrets::Watch,
 }
 
 impl Sink {
@@ -90,9 +96,15 @@ impl Sink {
         self.folder.is_none() && !self.discard
     }
 
-    /// Takes the file at output path `path`; returns what the output map
-    /// holds for it.
+    /// Takes the file at output path `path`, scanned for secrets; returns
+    /// what the output map holds for it.
     pub fn put(&self, path: &str, bytes: Vec<u8>) -> Content {
+        self.secrets.generated(path, &bytes);
+        self.write(path, bytes)
+    }
+
+    /// [`Sink::put`] of a file already scanned.
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Content {
         if self.discard {
             return Content::Written;
         }
@@ -123,6 +135,7 @@ impl Sink {
             sink: self,
             path: path.to_string(),
             target,
+            scan: self.secrets.stream(path),
         }
     }
 
@@ -135,6 +148,7 @@ impl Sink {
     /// Renames a file written earlier (a no-op for a memory sink, whose
     /// files move with their contents).
     pub fn rename(&self, from: &str, to: &str) {
+        self.secrets.renamed(from, to);
         let Some(folder) = &self.folder else {
             return;
         };
@@ -143,20 +157,33 @@ impl Sink {
         }
     }
 
-    /// Moves every in-memory file of `output` into the folder (the exports,
-    /// made in memory); a no-op for a memory sink.
+    /// Scans every file of `output` for secrets, copied ones from their
+    /// sources, and moves the in-memory ones into the folder (a memory
+    /// sink keeps them). Each file must come here, or through
+    /// [`Sink::put`] or [`Sink::stream`], exactly once.
     pub fn drain(&self, output: &mut Output) {
-        if self.keeps() {
-            return;
-        }
         use rayon::prelude::*;
-        output.files.par_iter_mut().for_each(|(path, content)| {
-            if let Content::Bytes(_) | Content::Embedded(_) = content {
-                if let Ok(bytes) = content.bytes().map(Cow::into_owned) {
-                    *content = self.put(path, bytes);
+        output
+            .files
+            .par_iter_mut()
+            .for_each(|(path, content)| match content {
+                Content::Bytes(_) | Content::Embedded(_) => {
+                    if let Ok(bytes) = content.bytes() {
+                        self.secrets.generated(path, &bytes);
+                        if !self.keeps() {
+                            let bytes = bytes.into_owned();
+                            *content = self.write(path, bytes);
+                        }
+                    }
                 }
-            }
-        });
+                Content::Copy(source) => self.secrets.copied(path, source),
+                Content::Written => {}
+            });
+    }
+
+    /// The secret scan of the files handed over so far.
+    pub fn secrets(&self) -> &crate::secrets::Watch {
+        &self.secrets
     }
 
     /// The writes that failed, as `path: error`.
@@ -174,11 +201,12 @@ fn create(folder: &Path, path: &str) -> std::io::Result<std::fs::File> {
     std::fs::File::create(target)
 }
 
-/// A file being written by [`Sink::stream`].
+/// A file being written by [`Sink::stream`], and scanned as it goes.
 pub struct Stream<'a> {
     sink: &'a Sink,
     path: String,
     target: Target,
+    scan: crate::secrets::Piecewise<'a>,
 }
 
 /// Where a [`Stream`] goes: memory, an open file, or nowhere (`seckb
@@ -191,6 +219,7 @@ enum Target {
 
 impl Stream<'_> {
     pub fn push(&mut self, text: &str) {
+        self.scan.push(text.as_bytes());
         match &mut self.target {
             Target::Memory(bytes) => bytes.extend_from_slice(text.as_bytes()),
             Target::File(file) => {
@@ -205,6 +234,7 @@ impl Stream<'_> {
 
     /// Closes the file; returns what the output map holds for it.
     pub fn finish(self) -> (String, Content) {
+        self.scan.finish();
         match self.target {
             Target::Memory(bytes) => (self.path, Content::Bytes(bytes)),
             Target::File(mut file) => {

@@ -175,6 +175,8 @@ fn run_stages(
         .as_ref()
         .map_err(Clone::clone)
         .and_then(|t| render::load_templates(t, &config.base_path()));
+    let mut scanned = scan_site_sources(&options.root, &config, theme.as_ref().ok());
+    diagnostics.append(&mut scanned.diagnostics);
     timer.lap("config and theme");
 
     let publication = Publication {
@@ -199,6 +201,7 @@ fn run_stages(
     for v in validated {
         diagnostics.extend(v.diagnostics);
         withheld.extend(v.withheld);
+        scanned.known.extend(v.secrets);
         match v.document {
             Some(doc) => documents.push(doc),
             None => {
@@ -363,19 +366,29 @@ fn run_stages(
         &replaced,
     ));
     diagnostics.extend(replaced.into_iter().map(|(_, d)| d));
+    // The copied files are scanned for secrets (and the built-in ones
+    // written) before the pages join them: pages were scanned as they were
+    // made, and the exports as they were drained.
+    sink.drain(&mut output);
     for (path, content) in pages {
         output.insert(path, content);
     }
-    sink.drain(&mut output);
     output.append(exports);
     diagnostics.extend(export_diagnostics);
     let link_urls = linkcheck::read_rest(&output, &mut page_links, &link_urls);
-    diagnostics.extend(add_attachments(
+    let (mut attachments, d) =
+        used_attachments(&options.root, &site, &page_links, &link_urls, &output);
+    diagnostics.extend(d);
+    sink.drain(&mut attachments);
+    output.append(attachments);
+    let (spotted, unreadable) = sink.secrets().take();
+    diagnostics.extend(crate::secrets::output_errors(
+        spotted,
+        unreadable,
         &options.root,
-        &site,
-        &page_links,
-        &link_urls,
-        &mut output,
+        &site.config.secrets.allow,
+        &scanned.known,
+        &made_from(&site),
     ));
     let conflicts = output.file_folder_conflicts();
     let write_failures = sink.failures();
@@ -424,18 +437,20 @@ fn run_stages(
     })
 }
 
-/// Copies the files next to documents that the pages link to or embed
-/// into `output` ([`crate::attachments`]); returns collisions and a
-/// warning for each file no document uses.
-fn add_attachments(
+/// The files next to documents that the pages link to or embed
+/// ([`crate::attachments`]), as an output of their own for the sink to
+/// scan; and collisions with `output`, and a warning for each file no
+/// document uses.
+fn used_attachments(
     root: &std::path::Path,
     site: &Site,
     pages: &[linkcheck::PageLinks],
     urls: &crate::interner::Table,
-    output: &mut Output,
-) -> Vec<Diagnostic> {
+    output: &Output,
+) -> (Output, Vec<Diagnostic>) {
+    let mut attachments = Output::default();
     if site.assets.is_empty() {
-        return Vec::new();
+        return (attachments, Vec::new());
     }
     let named = linkcheck::named_files(pages, urls, site.urls.base_path());
     let (published, mut diagnostics) =
@@ -447,10 +462,10 @@ fn add_attachments(
     {
         match output.get(&asset.path) {
             Some(other) => diagnostics.push(attachment_in_the_way(root, asset, other)),
-            None => output.insert(asset.path.clone(), Content::Copy(asset.source.clone())),
+            None => attachments.insert(asset.path.clone(), Content::Copy(asset.source.clone())),
         }
     }
-    diagnostics
+    (attachments, diagnostics)
 }
 
 /// A file next to documents has the output path of another file: a page,
@@ -571,6 +586,8 @@ fn copies_in_owned_folders(
 struct Validated {
     document: Option<Document>,
     diagnostics: Vec<Diagnostic>,
+    /// The secrets found in it, allowed or not.
+    secrets: crate::secrets::Known,
     /// A file that failed validation: its path and the id it declares.
     invalid: Option<(PathBuf, Option<String>)>,
     /// The file's path, when diagnostics must not quote it
@@ -590,6 +607,7 @@ fn validate_file(
             return Validated {
                 document: None,
                 diagnostics: vec![d],
+                secrets: Default::default(),
                 invalid: None,
                 // What an unreadable file would publish is unknown.
                 withheld: publication.preview.then(|| rel.to_path_buf()),
@@ -597,10 +615,15 @@ fn validate_file(
         }
     };
     let (document, mut diagnostics) = validate::document(&file, config, publication.now);
-    diagnostics.extend(crate::secrets::scan_all(
-        std::slice::from_ref(&file),
+    let scanned = crate::secrets::check_source(
+        &file.path,
+        file.text.as_bytes(),
+        // As written: what its Markdown joins is found on its page, and
+        // located here then (`secrets::output_errors`).
+        crate::secrets::Format::Text,
         &config.secrets.allow,
-    ));
+    );
+    diagnostics.extend(scanned.diagnostics);
     let invalid = document
         .is_none()
         .then(|| (file.path.clone(), validate::declared_id(&file)));
@@ -609,8 +632,48 @@ fn validate_file(
     Validated {
         document,
         diagnostics,
+        secrets: scanned.known,
         invalid,
         withheld,
+    }
+}
+
+/// Scans the sources besides documents for secrets: seckb.yaml and every
+/// template (read as HTML: what they print is in every page they make).
+fn scan_site_sources(
+    root: &std::path::Path,
+    config: &Config,
+    theme: Option<&theme::Theme>,
+) -> crate::secrets::Checked {
+    let allow = &config.secrets.allow;
+    let mut scanned = match std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
+        Ok(text) => crate::secrets::check_config(&text, allow),
+        Err(_) => crate::secrets::Checked::default(),
+    };
+    for template in theme.map_or(&[][..], |t| &t.templates) {
+        scanned.extend(crate::secrets::check_source(
+            &template.path,
+            template.text.as_bytes(),
+            crate::secrets::Format::Html,
+            allow,
+        ));
+    }
+    scanned
+}
+
+/// The document a generated page shows, by output path (for the secret
+/// scan's message), through a table made on the first call.
+fn made_from(site: &Site) -> impl Fn(&str) -> Option<PathBuf> + '_ {
+    let table = std::sync::OnceLock::new();
+    move |page: &str| {
+        let pages: &HashMap<String, usize> = table.get_or_init(|| {
+            site.pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Urls::output_file(&p.doc.path), i))
+                .collect()
+        });
+        pages.get(page).map(|&i| site.pages[i].doc.source.clone())
     }
 }
 

@@ -221,6 +221,7 @@ fn random(len: usize, alphabet: &str, seed: u64) -> String {
 
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const BASE64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// (rule the scanner should name, text containing the secret, the secret).
 fn secret_samples() -> Vec<(&'static str, String)> {
@@ -317,6 +318,24 @@ fn secret_samples() -> Vec<(&'static str, String)> {
             "credential assignment",
             p(&["api", "_key: ", &random(32, ALNUM, 24)]),
         ),
+        (
+            "AWS secret access key",
+            p(&["aws_secret", "_access_key = ", &random(40, BASE64, 25)]),
+        ),
+        (
+            "AWS secret access key",
+            p(&["AWS_SECRET", "_ACCESS_KEY=", &random(40, BASE64, 26)]),
+        ),
+        (
+            "credential assignment",
+            p(&["secret", "_key: ", &random(50, BASE64, 27)]),
+        ),
+        (
+            "bearer token",
+            p(&["Authorization: Bea", "rer ", &random(40, ALNUM, 28)]),
+        ),
+        ("GitLab token", p(&["gl", "pat-", &random(20, ALNUM, 29)])),
+        ("npm token", p(&["np", "m_", &random(36, ALNUM, 30)])),
     ]
 }
 
@@ -336,6 +355,13 @@ fn look_alikes() -> Vec<String> {
         "password: correct horse battery staple".into(),
         "token: 3f2a9c1".into(),
         "Stripe test keys start with sk_test_ and are harmless.".into(),
+        ["aws_secret_access", "_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"].concat(),
+        "sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709, commit=da39a3ee5e6b4b0d3255bfef95601890afd80709".into(),
+        ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", &random(43, BASE64, 31), " ops@example"].concat(),
+        "Authorization: Bearer <your-token>".into(),
+        "Authorization: Bearer ${TOKEN}".into(),
+        "token: xxxxxxxxxxxxxxxxxxxxxxxx".into(),
+        "npm_config_cache=/home/ci/.npm npm_package_version=1.2.3".into(),
     ]
 }
 
@@ -503,11 +529,17 @@ fn the_repository_itself_holds_no_key_shaped_string() {
     let walker = walkdir::WalkDir::new(repo())
         .into_iter()
         .filter_entry(|e| !skip.contains(&e.file_name().to_string_lossy().as_ref()));
+    // As a build reads a copied file: binary files skipped by their first
+    // bytes, the rest as written and as their readers see them.
     for entry in walker.flatten().filter(|e| e.file_type().is_file()) {
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+        let Ok(bytes) = std::fs::read(entry.path()) else {
             continue;
         };
-        for f in seckb::secrets::scan(&text) {
+        if seckb::secrets::is_binary(&bytes[..bytes.len().min(seckb::secrets::SNIFF)]) {
+            continue;
+        }
+        let format = seckb::secrets::Format::of_path(&entry.path().to_string_lossy());
+        for f in seckb::secrets::scan_as(&bytes, format) {
             findings.push(format!(
                 "{}: {} {}",
                 entry.path().display(),
@@ -517,6 +549,281 @@ fn the_repository_itself_holds_no_key_shaped_string() {
         }
     }
     assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+/// A small site in a temporary folder: a guide that links to its attachment
+/// `evidence.txt`, with `files` (path, contents) written over it.
+fn secret_site(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let base: [(&str, Vec<u8>); 3] = [
+        (
+            "seckb.yaml",
+            b"title: Secrets\nbase_url: https://example.org/\n".to_vec(),
+        ),
+        (
+            "content/guides/guide.md",
+            b"---\ntitle: Guide\n---\nSee [the gateway log](evidence.txt).\n".to_vec(),
+        ),
+        ("content/guides/evidence.txt", b"GET /health 200\n".to_vec()),
+    ];
+    for (path, bytes) in base.iter().chain(files) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+/// Builds `site` in memory and returns its secret errors, as
+/// (file, line, column, rendered diagnostics).
+fn secret_errors(site: &Path) -> Vec<(String, usize, usize, String)> {
+    let options = seckb::BuildOptions {
+        root: site.to_path_buf(),
+        now: Some(NOW.parse().unwrap()),
+        ..seckb::BuildOptions::default()
+    };
+    let Err(failed) = seckb::build(&options) else {
+        return Vec::new();
+    };
+    failed
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            assert_eq!(d.code.id().0, "E0400", "{d:?}");
+            let text = seckb::diagnostics::render(
+                std::slice::from_ref(d),
+                seckb::diagnostics::Format::Human,
+                false,
+            );
+            let l = d.location.clone().unwrap();
+            (
+                l.file.to_string_lossy().into_owned(),
+                l.line,
+                l.column,
+                text,
+            )
+        })
+        .collect()
+}
+
+/// The one error of a build of `site`, which must not show `secret`.
+fn one_secret_error(site: &Path, secret: &str) -> (String, usize, usize, String) {
+    let mut errors = secret_errors(site);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let error = errors.remove(0);
+    assert!(!error.3.contains(secret), "shown whole:\n{}", error.3);
+    assert!(
+        !error.3.contains(&secret[6..]),
+        "shown in part:\n{}",
+        error.3
+    );
+    error
+}
+
+fn aws_key(seed: u64) -> String {
+    ["AK", "IA", &random(16, UPPER, seed)].concat()
+}
+
+#[test]
+fn a_secret_in_an_attachment_fails_the_build_at_its_line() {
+    let key = aws_key(200);
+    let site = secret_site(&[(
+        "content/guides/evidence.txt",
+        format!("GET /health 200\nauth with {key}\n").into_bytes(),
+    )]);
+    let (file, line, column, text) = one_secret_error(site.path(), &key);
+    assert_eq!(
+        (file.as_str(), line, column),
+        ("content/guides/evidence.txt", 2, 11),
+        "{text}"
+    );
+    assert!(
+        text.contains("error[E0400]: possible AWS access key id"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_secret_in_a_static_file_fails_the_build_even_when_markup_splits_it() {
+    let key = aws_key(201);
+    let (head, tail) = key.split_at(4);
+    for (name, body) in [
+        ("static/notes.txt", format!("notes\n\n  {key}\n")),
+        (
+            "static/help.html",
+            format!("<p>\n  key: {head}<!-- x -->{tail}</p>\n"),
+        ),
+        (
+            "static/data.json",
+            format!("{{\n\"k\": \"\\u0041{}\"}}\n", &key[1..]),
+        ),
+        (
+            "static/logo.svg",
+            format!("<svg>\n<title>&#65;{}</title></svg>\n", &key[1..]),
+        ),
+    ] {
+        let site = secret_site(&[(name, body.clone().into_bytes())]);
+        let (file, line, _, text) = one_secret_error(site.path(), &key);
+        assert_eq!(
+            (file.as_str(), line),
+            (name, if name.ends_with("txt") { 3 } else { 2 }),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_binary_file_holding_key_shaped_bytes_is_skipped() {
+    let key = aws_key(202);
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(format!(" {key} ").as_bytes());
+    let mut latin1 = b"caf\xe9 ".to_vec();
+    latin1.extend_from_slice(key.as_bytes());
+    let site = secret_site(&[
+        ("static/logo.png", png),
+        ("content/guides/evidence.txt", latin1),
+    ]);
+    assert_eq!(secret_errors(site.path()), vec![]);
+}
+
+#[test]
+fn a_secret_in_a_config_value_fails_the_build_at_its_line() {
+    let key = aws_key(203);
+    // As written, and escaped so that only YAML's reading of it is the key.
+    for (config, line, column) in [
+        (
+            format!(
+                "title: Secrets\nbase_url: https://example.org/\ndescription: Rotate {key} now\n"
+            ),
+            3,
+            21,
+        ),
+        (
+            format!(
+                "title: Secrets\nbase_url: https://example.org/\nextra:\n  banner: \"\\x41{}\"\n",
+                &key[1..]
+            ),
+            4,
+            11,
+        ),
+    ] {
+        let site = secret_site(&[("seckb.yaml", config.into_bytes())]);
+        let (file, l, c, text) = one_secret_error(site.path(), &key);
+        assert_eq!(
+            (file.as_str(), l, c),
+            ("seckb.yaml", line, column),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_in_a_template_fails_the_build_at_the_template() {
+    let key = aws_key(204);
+    let (head, tail) = key.split_at(4);
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    for inserted in [key.clone(), format!("{head}<span></span>{tail}")] {
+        let template = base.replacen("<body", &format!("<p>{inserted}</p>\n<body"), 1);
+        let line = template.lines().position(|l| l.contains(head)).unwrap() + 1;
+        let site = secret_site(&[("templates/base.html", template.into_bytes())]);
+        let (file, l, c, text) = one_secret_error(site.path(), &key);
+        assert_eq!(
+            (file.as_str(), l, c),
+            ("templates/base.html", line, 4),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_only_the_rendered_output_shows_is_reported_at_the_output_file() {
+    let key = aws_key(205);
+    // Two config values a template joins: no source holds the key whole.
+    let config = format!(
+        "title: Secrets\nbase_url: https://example.org/\nextra:\n  a: \"{}\"\n  b: \"{}\"\n",
+        &key[..4],
+        &key[4..]
+    );
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    let template = base.replacen(
+        "<body",
+        "<!-- {{ config.extra.a }}{{ config.extra.b }} -->\n<body",
+        1,
+    );
+    let site = secret_site(&[
+        ("seckb.yaml", config.into_bytes()),
+        ("templates/base.html", template.into_bytes()),
+    ]);
+    let (file, _, _, text) = one_secret_error(site.path(), &key);
+    assert!(file.ends_with(".html"), "{text}");
+    assert!(text.contains("in a generated file"), "{text}");
+    assert!(text.contains("other generated files show it too"), "{text}");
+    // Allowed by its fingerprint, the build passes.
+    let fingerprint = seckb::secrets::fingerprint(&key);
+    let config = std::fs::read_to_string(site.path().join("seckb.yaml")).unwrap();
+    std::fs::write(
+        site.path().join("seckb.yaml"),
+        format!("{config}secrets:\n  allow: [\"{fingerprint}\"]\n"),
+    )
+    .unwrap();
+    assert_eq!(secret_errors(site.path()), vec![]);
+}
+
+#[test]
+fn a_key_split_by_markdown_or_escaped_in_front_matter_is_found() {
+    let key = aws_key(206);
+    let (head, tail) = key.split_at(4);
+    // Joined by emphasis and entities in Markdown: found in the source.
+    for body in [
+        format!("Key {head}**{tail}** leaked.\n"),
+        format!("Key &#65;{} leaked.\n", &key[1..]),
+        format!("Key {head}<!-- -->{tail} leaked.\n"),
+    ] {
+        let site = secret_site(&[(
+            "content/guides/guide.md",
+            format!("---\ntitle: Guide\n---\nSee [the gateway log](evidence.txt).\n\n{body}")
+                .into_bytes(),
+        )]);
+        let (file, line, column, text) = one_secret_error(site.path(), &key);
+        assert_eq!(
+            (file.as_str(), line, column),
+            ("content/guides/guide.md", 6, 5),
+            "{text}"
+        );
+    }
+    // Escaped in YAML front matter: only the output holds it, and the
+    // error names the document the page is made from.
+    let site = secret_site(&[(
+        "content/guides/guide.md",
+        format!(
+            "---\ntitle: \"Key \\x41{}\"\n---\nSee [the gateway log](evidence.txt).\n",
+            &key[1..]
+        )
+        .into_bytes(),
+    )]);
+    let (file, _, _, text) = one_secret_error(site.path(), &key);
+    assert_eq!(file, "guides/guide/index.html", "{text}");
+    assert!(
+        text.contains("the page is made from content/guides/guide.md"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failed_secret_scan_writes_nothing() {
+    let key = aws_key(207);
+    let site = secret_site(&[("static/notes.txt", format!("{key}\n").into_bytes())]);
+    let out = site.path().join("out");
+    let r = seckb(site.path(), &["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        stderr(&r).contains("--> static/notes.txt:1:1"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(!stderr(&r).contains(&key));
+    assert!(!out.exists());
 }
 
 /// A value only the build machine's environment holds.

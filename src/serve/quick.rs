@@ -36,6 +36,8 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     let now = options.now.unwrap_or_else(chrono::Utc::now);
     let mut errors = Vec::new();
     let mut edits = Vec::new();
+    // The secrets the edited files hold, so their pages do not report them again.
+    let mut sources = secrets::Known::default();
     for path in changed {
         let index = site.pages.iter().position(|p| p.doc.source == *path)?;
         let file = match read_source(&options.root.join(path), path) {
@@ -48,13 +50,17 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
             }
         };
         let (doc, diagnostics) = validate::document(&file, &site.config, now);
+        let scanned = secrets::check_source(
+            &file.path,
+            file.text.as_bytes(),
+            secrets::Format::Text,
+            &site.config.secrets.allow,
+        );
+        sources.extend(scanned.known);
         let mut found: Vec<Diagnostic> = diagnostics
             .into_iter()
-            .chain(secrets::scan_all(
-                std::slice::from_ref(&file),
-                &site.config.secrets.allow,
-            ))
             .filter(Diagnostic::is_error)
+            .chain(scanned.diagnostics)
             .collect();
         // The edit may have made the document one this preview does not publish.
         if !site
@@ -90,15 +96,33 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     }
     let decorator = preview::Decorator::new(site);
     let mut pages = Vec::with_capacity(bodies.len());
+    // The pages are scanned as the full build scans them: a template or
+    // the Markdown around a key may show what no source holds whole.
+    let watch = secrets::Watch::default();
+    let mut made_from = std::collections::HashMap::new();
     for (index, body) in bodies {
         match render::render_document_page(site, &tera, &theme, index, &body) {
             Ok(mut page) => {
                 decorator.apply(&mut page);
+                watch.generated(&page.path, page.html.as_bytes());
+                made_from.insert(page.path.clone(), site.pages[index].doc.source.clone());
                 pages.push((page.path, page.html.into_bytes()));
             }
             Err(d) => return Some(Outcome::Errors(vec![d])),
         }
         site.pages[index].summary = body.summary;
+    }
+    let (spotted, unreadable) = watch.take();
+    let found = secrets::output_errors(
+        spotted,
+        unreadable,
+        &options.root,
+        &site.config.secrets.allow,
+        &sources,
+        &|page| made_from.get(page).cloned(),
+    );
+    if !found.is_empty() {
+        return Some(Outcome::Errors(found));
     }
     Some(Outcome::Pages(pages))
 }

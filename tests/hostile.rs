@@ -827,17 +827,6 @@ fn a_file_name_without_latin_letters_needs_a_slug() {
     assert!(s.builds().join("incidents/nihongo/index.html").is_file());
 }
 
-/// Builds the site at `root` in memory at the fixed clock.
-fn build_in_memory(root: &Path) -> Result<seckb::Built, seckb::Failed> {
-    seckb::build(&seckb::BuildOptions {
-        root: root.to_path_buf(),
-        now: chrono::DateTime::parse_from_rfc3339(NOW)
-            .ok()
-            .map(|d| d.with_timezone(&chrono::Utc)),
-        ..seckb::BuildOptions::default()
-    })
-}
-
 #[test]
 fn static_files_cannot_replace_any_file_seckb_generates() {
     // Every export there is: CSAF, security.txt, CNAME, feeds, the API.

@@ -849,16 +849,6 @@ fn site_with_templates(templates: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-fn build_in_memory(root: &Path) -> Result<seckb::Built, seckb::Failed> {
-    seckb::build(&seckb::BuildOptions {
-        root: root.to_path_buf(),
-        now: chrono::DateTime::parse_from_rfc3339(NOW)
-            .ok()
-            .map(|d| d.with_timezone(&chrono::Utc)),
-        ..seckb::BuildOptions::default()
-    })
-}
-
 #[test]
 fn templates_cannot_read_the_environment() {
     std::env::set_var("SECKB_TEST_CANARY", CANARY);

@@ -18,6 +18,17 @@ pub fn fixture(name: &str) -> PathBuf {
 /// A fixed clock, so warnings and embargoes do not depend on the day tests run.
 pub const NOW: &str = "2026-11-29T12:00:00Z";
 
+/// Builds the site at `root` in memory at the fixed clock.
+pub fn build_in_memory(root: &Path) -> Result<seckb::Built, seckb::Failed> {
+    seckb::build(&seckb::BuildOptions {
+        root: root.to_path_buf(),
+        now: chrono::DateTime::parse_from_rfc3339(NOW)
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc)),
+        ..seckb::BuildOptions::default()
+    })
+}
+
 /// Runs `seckb` with `args` and the fixed clock where the command takes one.
 pub fn seckb(root: &Path, args: &[&str]) -> Output {
     let mut cmd = assert_cmd::Command::cargo_bin("seckb").expect("binary");

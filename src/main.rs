@@ -90,7 +90,7 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// Override base_url from seckb.yaml.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
         #[command(flatten)]
         publish: PublishArgs,
@@ -138,6 +138,12 @@ enum SchemaKind {
 
 fn parse_tlp(s: &str) -> Result<Tlp, String> {
     s.parse()
+}
+
+/// A bad `--base-url` is a usage error (exit 2), checked by the same rule
+/// as `base_url` in seckb.yaml.
+fn parse_base_url(s: &str) -> Result<String, String> {
+    seckb::config::normalize_base_url(s)
 }
 
 fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

@@ -798,3 +798,58 @@ fn the_incident_list_filters_and_links_only_what_its_published_incidents_have() 
         ["critical", "high", "medium", "low"]
     );
 }
+
+/// Mistakes on the command line are usage errors (exit 2) that build
+/// nothing; mistakes in the site are content errors (exit 1).
+#[test]
+fn usage_errors_exit_2_and_build_nothing() {
+    let site = temp_site("publish");
+    let out = site.path().join("public");
+    let out_arg = out.to_str().unwrap();
+    for args in [
+        vec![
+            "build",
+            "--base-url",
+            "ftp://example.org/",
+            "--output",
+            out_arg,
+        ],
+        vec![
+            "build",
+            "--base-url",
+            "https://user:pw@example.org/",
+            "--output",
+            out_arg,
+        ],
+        vec![
+            "build",
+            "--base-url",
+            "https://example.org/\"x",
+            "--output",
+            out_arg,
+        ],
+        vec!["build", "--tlp", "purple", "--output", out_arg],
+        vec!["check", "--tlp", "amber+loose"],
+        vec!["check", "--format", "yaml"],
+    ] {
+        let result = seckb(site.path(), &args);
+        assert_eq!(
+            result.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&result)
+        );
+        assert!(!out.exists(), "{args:?} wrote the output");
+    }
+    std::fs::write(
+        site.path().join("seckb.yaml"),
+        "title: T\nbase_url: ftp://example.org/\n",
+    )
+    .unwrap();
+    let result = seckb(site.path(), &["build", "--output", out_arg]);
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "a bad base_url in seckb.yaml is content"
+    );
+}

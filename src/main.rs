@@ -136,6 +136,49 @@ enum SchemaKind {
     Page,
 }
 
+/// When each build stage finished, for `-v`: told by the stage hook, so
+/// the stages of a failed build (or a check) are timed as well.
+#[derive(Clone)]
+struct StageTimes {
+    start: std::time::Instant,
+    finished: std::sync::Arc<std::sync::Mutex<Vec<(&'static str, std::time::Instant)>>>,
+}
+
+impl StageTimes {
+    fn start() -> StageTimes {
+        StageTimes {
+            start: std::time::Instant::now(),
+            finished: Default::default(),
+        }
+    }
+
+    /// A hook that notes each stage, then tells `then`.
+    fn hook(&self, then: Option<seckb::pipeline::StageHook>) -> seckb::pipeline::StageHook {
+        let times = self.clone();
+        seckb::pipeline::StageHook::new(move |stage| {
+            if let Ok(mut finished) = times.finished.lock() {
+                finished.push((stage, std::time::Instant::now()));
+            }
+            if let Some(then) = &then {
+                then.call(stage);
+            }
+        })
+    }
+
+    /// One line per finished stage: its name and how long it took.
+    fn print(&self) {
+        let Ok(finished) = self.finished.lock() else {
+            return;
+        };
+        let mut previous = self.start;
+        for (stage, at) in finished.iter() {
+            let ms = at.duration_since(previous).as_secs_f64() * 1000.0;
+            eprintln!("  {stage:<32} {ms:>8.1} ms");
+            previous = *at;
+        }
+    }
+}
+
 fn parse_tlp(s: &str) -> Result<Tlp, String> {
     s.parse()
 }
@@ -211,15 +254,19 @@ fn main() -> ExitCode {
             publish,
         } => {
             let progress = seckb::progress::Progress::start(cli.quiet);
+            let times = StageTimes::start();
             let options = BuildOptions {
                 output,
                 base_url,
-                on_stage: Some(progress.hook()),
+                on_stage: Some(times.hook(Some(progress.hook()))),
                 ..options(&publish)
             };
             let start = std::time::Instant::now();
             let result = seckb::build_and_write(&options);
             progress.finish();
+            if cli.verbose && !cli.quiet {
+                times.print();
+            }
             match result {
                 Ok(built) => {
                     if !cli.quiet {
@@ -227,11 +274,6 @@ fn main() -> ExitCode {
                             "{}",
                             diagnostics::render(&built.warnings, Format::Human, color)
                         );
-                        if cli.verbose {
-                            for (stage, time) in &built.stats.stages {
-                                eprintln!("  {stage:<32} {:>8.1} ms", time.as_secs_f64() * 1000.0);
-                            }
-                        }
                         eprintln!(
                             "Built {} documents into {} pages ({} files) in {:.2} s",
                             built.stats.documents,
@@ -279,10 +321,18 @@ fn main() -> ExitCode {
         } => {
             // Nothing is written or kept: the pages are only checked.
             let sink = seckb::output::Sink::discard();
-            let diagnostics = match seckb::pipeline::build_into(&options(&publish), &sink) {
+            let times = StageTimes::start();
+            let options = BuildOptions {
+                on_stage: Some(times.hook(None)),
+                ..options(&publish)
+            };
+            let diagnostics = match seckb::pipeline::build_into(&options, &sink) {
                 Ok(built) => built.warnings,
                 Err(failed) => failed.diagnostics,
             };
+            if cli.verbose && !cli.quiet {
+                times.print();
+            }
             let text = diagnostics::render(&diagnostics, format, color && format == Format::Human);
             match format {
                 Format::Human => eprint!("{text}"),

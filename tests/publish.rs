@@ -853,3 +853,41 @@ fn usage_errors_exit_2_and_build_nothing() {
         "a bad base_url in seckb.yaml is content"
     );
 }
+
+/// `-v` times every stage the build ran, for `check` as for `build`, and
+/// for a check that fails too.
+#[test]
+fn verbose_check_and_build_print_stage_timings() {
+    let site = temp_site("publish");
+    let out = site.path().join("public");
+    let stage_lines = |args: &[&str]| {
+        let result = seckb(site.path(), args);
+        let text = stderr(&result);
+        let stages: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("  ") && l.ends_with(" ms"))
+            .map(|l| l.trim().split("  ").next().unwrap_or("").to_string())
+            .collect();
+        (result.status.code(), stages)
+    };
+    let (code, check) = stage_lines(&["-v", "check"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(check.first().map(String::as_str), Some("config and theme"));
+    assert_eq!(check.last().map(String::as_str), Some("link check"));
+    let (code, build) = stage_lines(&["-v", "build", "--output", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(build, check);
+    let (_, quiet) = stage_lines(&["check"]);
+    assert!(quiet.is_empty(), "{quiet:?}");
+    // A failing check times the stages it ran.
+    let doc = site.path().join("content/incidents/2026-01-01-first.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(
+        &doc,
+        text.replace("../guides/handbook.md#keys", "../guides/missing.md"),
+    )
+    .unwrap();
+    let (code, failed) = stage_lines(&["-v", "check"]);
+    assert_eq!(code, Some(1));
+    assert!(failed.len() >= 4, "{failed:?}");
+}

@@ -122,7 +122,31 @@ fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
         Component::Normal(name) => is_ignored_name(&name.to_string_lossy()),
         _ => true,
     });
-    (!ignored).then(|| relative.to_path_buf())
+    let temporary = relative
+        .file_name()
+        .is_some_and(|name| is_editor_temporary(&name.to_string_lossy()));
+    (!ignored && !temporary).then(|| relative.to_path_buf())
+}
+
+/// Files that editors and tools create for a moment while they save, beside
+/// the file saved, besides the hidden and backup names discovery skips:
+/// `sed -i`'s `sedXXXXXX`, vim's write probe `4913` (and the numbers after
+/// it), JetBrains' `___jb_tmp___`/`___jb_old___`, Kate's `.kate-swp`,
+/// Chromium's `.crswap` (a file of the site named like them, such as
+/// `sedentary` without an extension, is seen at the next full rebuild).
+/// They come and go within one save, so a change to
+/// one is no change to the site; the rename onto the document is. The build
+/// itself still reads such a file if it finds one: it is then an unused
+/// attachment, never published.
+fn is_editor_temporary(name: &str) -> bool {
+    let sed = name
+        .strip_prefix("sed")
+        .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let vim_probe = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
+    sed || vim_probe
+        || ["___jb_tmp___", "___jb_old___", ".kate-swp", ".crswap"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
 }
 
 #[cfg(test)]
@@ -146,6 +170,46 @@ mod tests {
         assert!(!yes("content/.git/index"));
         assert!(!yes("templates/#base.html#"));
         assert!(relevant(root, Path::new("/elsewhere/seckb.yaml")).is_none());
+        // Files editors create for a moment while saving.
+        for temporary in [
+            "content/incidents/sedAb12xZ",
+            "content/incidents/4913",
+            "content/faq/5036",
+            "templates/base.html___jb_tmp___",
+            "content/a.md___jb_old___",
+            "content/incidents/a.md.kate-swp",
+            "static/app.js.crswap",
+            "content/incidents/.a.md.swp",
+            "content/incidents/a.md~",
+        ] {
+            assert!(!yes(temporary), "{temporary}");
+        }
+        // Names that only look alike are the site's.
+        for real in [
+            "content/incidents/sedation.md",
+            "content/incidents/sed12345",
+            "static/2026.css",
+            "content/incidents/4913.md",
+        ] {
+            assert!(yes(real), "{real}");
+        }
+    }
+
+    /// `sed -i` writes `sedXXXXXX` beside the file and renames it over the
+    /// file: the batch names the document alone.
+    #[test]
+    fn sed_in_place_is_one_batch_naming_the_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+        let doc = root.join("content/incidents/a.md");
+        std::fs::write(&doc, "old").unwrap();
+        let mut watcher = Watcher::new(&root).unwrap();
+        let temp = root.join("content/incidents/sedQ3xZ9a");
+        std::fs::write(&temp, "new").unwrap();
+        std::fs::rename(&temp, &doc).unwrap();
+        let batch = watcher.next_batch().unwrap();
+        assert_eq!(batch, vec![PathBuf::from("content/incidents/a.md")]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use crate::content::{self, Kind};
 use crate::diagnostics::{Code, Diagnostic, Location};
+use chrono::Datelike;
 use std::path::{Path, PathBuf};
 
 /// The workflow `init` writes, with `{{seckb_version}}` still in it.
@@ -187,7 +188,7 @@ pub fn new_document(
     let text = template
         .replace("{{title}}", &crate::yaml::quoted(title))
         .replace("{{date}}", &date)
-        .replace("{{year}}", &today.format("%Y").to_string());
+        .replace("{{id}}", &next_free_id(root, today.year()));
     let io = |e: std::io::Error| {
         Diagnostic::error(
             Code::Io,
@@ -204,6 +205,65 @@ pub fn new_document(
         .map_err(io)?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
     Ok(relative)
+}
+
+/// The id `seckb new incident` suggests: one the site does not use yet,
+/// in the site's own pattern. Ids of the form `PREFIX-YEAR-NUMBER` found
+/// in the front matter of every document under `content/` give the prefix
+/// (the one most used) and the number's width; the number follows the
+/// highest of this year's. Without any, `INC-YEAR-0001`.
+fn next_free_id(root: &Path, year: i32) -> String {
+    let mut used = std::collections::BTreeSet::new();
+    let mut prefixes: std::collections::BTreeMap<String, usize> = Default::default();
+    for entry in walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+    {
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let Ok(file) = crate::content::load::read_source(entry.path(), rel) else {
+            continue;
+        };
+        let Some(id) = crate::content::validate::declared_id(&file) else {
+            continue;
+        };
+        if let Some((prefix, _, _)) = split_id(&id) {
+            *prefixes.entry(prefix.to_string()).or_default() += 1;
+        }
+        used.insert(id);
+    }
+    let prefix = prefixes
+        .iter()
+        .max_by_key(|(_, count)| **count)
+        .map_or("INC", |(prefix, _)| prefix.as_str());
+    let width = used
+        .iter()
+        .filter_map(|id| split_id(id))
+        .filter(|(p, _, _)| *p == prefix)
+        .map(|(_, _, n)| n.len())
+        .max()
+        .unwrap_or(4);
+    let highest = used
+        .iter()
+        .filter_map(|id| split_id(id))
+        .filter(|(p, y, _)| *p == prefix && *y == year)
+        .filter_map(|(_, _, n)| n.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    (highest + 1..)
+        .map(|n| format!("{prefix}-{year}-{n:0width$}"))
+        .find(|id| !used.contains(id))
+        .unwrap_or_else(|| format!("{prefix}-{year}-{}", highest + 1))
+}
+
+/// `ACME-2026-0042` as (`ACME`, 2026, `0042`).
+fn split_id(id: &str) -> Option<(&str, i32, &str)> {
+    let (rest, number) = id.rsplit_once('-')?;
+    let (prefix, year) = rest.rsplit_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(number) && year.len() == 4 && digits(year) && !prefix.is_empty())
+        .then(|| Some((prefix, year.parse().ok()?, number)))
+        .flatten()
 }
 
 /// Checks a `--section` for a page: a plain folder name that makes pages.
@@ -250,6 +310,44 @@ fn same_url(folder: &Path, slug: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn site_with_ids(ids: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let incidents = dir.path().join("content/incidents");
+        std::fs::create_dir_all(&incidents).unwrap();
+        for (i, id) in ids.iter().enumerate() {
+            std::fs::write(
+                incidents.join(format!("{i}.md")),
+                format!("---\ntitle: T{i}\nid: {id}\n---\n"),
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn new_suggests_the_next_free_id_in_the_sites_pattern() {
+        let cases: [(&[&str], &str); 5] = [
+            (&[], "INC-2026-0001"),
+            (
+                &["INC-2026-0007", "INC-2026-0002", "INC-2025-0100"],
+                "INC-2026-0008",
+            ),
+            (&["INC-2025-0100"], "INC-2026-0001"),
+            (
+                &["ACME-SA-2026-017", "ACME-SA-2026-003", "INC-2026-0099"],
+                "ACME-SA-2026-018",
+            ),
+            (&["INC-2026-9999"], "INC-2026-10000"),
+        ];
+        for (ids, expected) in cases {
+            let site = site_with_ids(ids);
+            assert_eq!(next_free_id(site.path(), 2026), expected, "{ids:?}");
+        }
+        assert_eq!(split_id("ACME-SA-2026-017"), Some(("ACME-SA", 2026, "017")));
+        assert_eq!(split_id("INC-26-1"), None);
+        assert_eq!(split_id("2026-0001"), None);
+    }
 
     #[test]
     fn the_sample_configuration_names_every_option() {

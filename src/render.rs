@@ -236,8 +236,15 @@ pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
             Some((name, crate::template_check::line_column(text, offset)))
         })
     });
+    // Tera names the page's template first and the one that went wrong
+    // after "error happened in": blame that one, where the mistake is.
+    let happened_in = chain.iter().find_map(|m| {
+        let after = m.split("error happened in '").nth(1)?;
+        after.split('\'').next()
+    });
     let name = call
         .map(|(name, _)| name)
+        .or(happened_in)
         .or_else(|| names.first().copied())
         .unwrap_or_default()
         .to_string();
@@ -259,6 +266,13 @@ pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
             .enumerate()
             .find_map(|(i, l)| l.find(&variable).map(|c| (i + 1, c + 1)))
     });
+    // One mistake in a template that many page templates extend or include
+    // is one error: what names the page's template is left out.
+    let chain: Vec<String> = chain
+        .iter()
+        .filter(|m| !m.starts_with("Failed to render '"))
+        .map(|m| without_rendering_note(m))
+        .collect();
     let detail = chain.last().cloned().unwrap_or_default();
     let message = format!(
         "template error in `{name}`: {}",
@@ -268,15 +282,31 @@ pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
         Some((line, column)) => Location::in_text(&file, text, line, column),
         None => Location::file(&file),
     };
-    Diagnostic::error(Code::Template, message)
-        .at(location)
-        .help(
+    let d = Diagnostic::error(Code::Template, message).at(location);
+    // The causes before the last, which the message already says.
+    match chain.len() {
+        0 | 1 => d,
+        _ => d.help(
             chain
                 .iter()
                 .map(|m| m.trim().replace('\n', " "))
                 .collect::<Vec<_>>()
                 .join(": "),
-        )
+        ),
+    }
+}
+
+/// `message` without Tera's " while rendering 'x.html'" (the page's
+/// template, not where the mistake is).
+fn without_rendering_note(message: &str) -> String {
+    match message.find(" while rendering '") {
+        Some(start) => {
+            let rest = &message[start + " while rendering '".len()..];
+            let end = rest.find('\'').map_or(rest.len(), |e| e + 1);
+            format!("{}{}", &message[..start], &rest[end..])
+        }
+        None => message.to_string(),
+    }
 }
 
 fn quoted_after(message: &str, quote: &str) -> Option<String> {

@@ -1443,6 +1443,34 @@ fn a_template_syntax_error() {
     s.fails_with(&[diag("E0500", "templates/page.html", 4, 1)]);
 }
 
+/// A mistake in a template that every page template extends is one error,
+/// at its line in that template: not one per page template, and not blamed
+/// on the theme's page templates.
+#[test]
+fn a_runtime_error_in_an_extended_template_is_blamed_on_it_once() {
+    let s = Site::new();
+    s.file("content/guides/g.md", page("G", "", "x\n"));
+    s.file("content/incidents/i.md", incident("I", "", "x\n"));
+    s.file(
+        "content/faq/f.md",
+        "---\ntitle: F\ndate: 2026-01-01\n---\n## Q?\n\nA.\n",
+    );
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    let mut lines: Vec<&str> = base.lines().collect();
+    lines.insert(4, "<p>{{ nosuch.field | upper }}</p>");
+    s.file("templates/base.html", lines.join("\n"));
+    let (code, diags) = s.check_with_messages();
+    assert_eq!(code, 1);
+    assert_eq!(
+        diags,
+        [(
+            diag("E0500", "templates/base.html", 5, 7),
+            "template error in `base.html`: Variable `nosuch.field` not found in context"
+                .to_string()
+        )]
+    );
+}
+
 #[test]
 fn a_theme_missing_a_template() {
     let s = Site::new();

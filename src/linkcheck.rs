@@ -372,25 +372,64 @@ impl Targets<'_> {
             target_file(path, page, self.base_path, self.files).map(Cow::Owned)
         };
         match (&target, fragment) {
-            (None, _) => Some((
-                Code::BrokenLink,
-                format!("broken link `{url}`: no such page or file in the output"),
-            )),
+            (None, _) => {
+                let hint = looks_like_host(path).then(|| {
+                    format!("; `{path}` looks like a web address without its scheme: write `https://{path}`")
+                });
+                Some((
+                    Code::BrokenLink,
+                    format!(
+                        "broken link `{url}`: no such page or file in the output{}",
+                        hint.unwrap_or_default()
+                    ),
+                ))
+            }
             (Some(t), Some(f)) if !f.is_empty() && t.ends_with(".html") => {
-                let has = self
-                    .pages
-                    .get(t.as_ref())
-                    .is_some_and(|p| p.has_anchor(&percent_decode(f)));
-                (!has).then(|| {
-                    (
-                        Code::BrokenAnchor,
-                        format!("broken anchor `{url}`: /{t} has no element with id `{f}`"),
-                    )
-                })
+                let page = self.pages.get(t.as_ref());
+                let wanted = percent_decode(f);
+                if page.is_some_and(|p| p.has_anchor(&wanted)) {
+                    return None;
+                }
+                let hint = page
+                    .and_then(|p| crate::diagnostics::did_you_mean(&wanted, p.anchors.split('\0')))
+                    .map(|a| format!("; did you mean `#{a}`?"))
+                    .unwrap_or_default();
+                Some((
+                    Code::BrokenAnchor,
+                    format!("broken anchor `{url}`: /{t} has no element with id `{f}`{hint}"),
+                ))
             }
             _ => None,
         }
     }
+}
+
+/// True for a relative URL that starts with what reads as a host name
+/// (`github.com/x`, `www.example.org`): a web address whose `https://` was
+/// left out, as imported content often has, not a path of the site.
+fn looks_like_host(path: &str) -> bool {
+    const FILES: [&str; 14] = [
+        "html", "htm", "md", "png", "jpg", "jpeg", "gif", "svg", "pdf", "txt", "json", "xml",
+        "css", "js",
+    ];
+    if path.starts_with(['/', '.']) {
+        return false;
+    }
+    let (host, rest) = path.split_once('/').unwrap_or((path, ""));
+    let labels: Vec<&str> = host.split('.').collect();
+    let Some(last) = labels.last() else {
+        return false;
+    };
+    let plain_labels = labels
+        .iter()
+        .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let tld = (2..=24).contains(&last.len())
+        && last.bytes().all(|b| b.is_ascii_alphabetic())
+        && !FILES.contains(&last.to_ascii_lowercase().as_str());
+    labels.len() >= 2
+        && plain_labels
+        && tld
+        && (host.starts_with("www.") || !rest.is_empty() || labels.len() >= 3)
 }
 
 /// A content file made ready to locate many broken links: its Markdown
@@ -533,6 +572,71 @@ mod tests {
         assert!(messages.iter().any(|m| m.contains("`/kb/a/#nope`")));
         assert!(messages.iter().any(|m| m.contains("`/kb/missing/`")));
         assert!(messages.iter().any(|m| m.contains("`/elsewhere/`")));
+    }
+
+    #[test]
+    fn host_names_without_a_scheme_are_told_from_paths() {
+        for host in [
+            "github.com/x",
+            "www.example.org",
+            "docs.example.co.uk",
+            "nvd.nist.gov/vuln",
+        ] {
+            assert!(looks_like_host(host), "{host}");
+        }
+        for path in [
+            "diagram.png",
+            "faq/keys.md",
+            "report.pdf",
+            "../x.html",
+            "notes.txt",
+            "a/b/c",
+            "v1.2/notes",
+        ] {
+            assert!(!looks_like_host(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn broken_anchors_and_scheme_less_addresses_get_a_suggestion() {
+        let mut out = Output::default();
+        out.insert_bytes(
+            "index.html",
+            br##"<a href="/faq/#was-my-key-exposed">a</a><a href="github.com/acme/sdk">g</a><a href="/faq/#zzz">z</a>"##.to_vec(),
+        );
+        out.insert_bytes(
+            "faq/index.html",
+            br##"<h2 id="was-my-api-key-exposed">Q</h2><h2 id="how-do-i-rotate">R</h2>"##.to_vec(),
+        );
+        let theme = Theme {
+            dir: "themes/default".into(),
+            templates: Vec::new(),
+            statics: Default::default(),
+        };
+        let mut pages = Vec::new();
+        let urls = read_rest(&out, &mut pages, &Interner::default());
+        let d = check(&out, pages, &urls, "/", &|_| None, &theme);
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(d.len(), 3, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`/faq/#was-my-key-exposed`")
+                    && m.contains("; did you mean `#was-my-api-key-exposed`?")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`/faq/#zzz`") && !m.contains("did you mean")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("write `https://github.com/acme/sdk`")),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -680,6 +680,30 @@ pub fn typed<T: DeserializeOwned>(
     value: Value,
     allowed: &[&str],
 ) -> (Option<T>, Vec<FieldError>) {
+    let typed = typed_partially::<T>(text, value, allowed);
+    let whole = typed.errors.is_empty().then_some(typed.value).flatten();
+    (whole, typed.errors)
+}
+
+/// What [`typed_partially`] makes of a mapping.
+pub struct Partial<T> {
+    /// `T` of the keys that are known and well typed (None only when the
+    /// text is no mapping).
+    pub value: Option<T>,
+    pub errors: Vec<FieldError>,
+    /// Known keys left out of `value` for their errors: a check of a
+    /// missing key must not report one of them a second time.
+    pub failed: Vec<String>,
+}
+
+/// [`typed`], keeping what is good: the value holds every known key whose
+/// value is well typed, so the checks after typing can run on those and
+/// one run reports every mistake of a file.
+pub fn typed_partially<T: DeserializeOwned>(
+    text: &str,
+    value: Value,
+    allowed: &[&str],
+) -> Partial<T> {
     let mapping = match value {
         Value::Null => Mapping::new(),
         Value::Mapping(m) => m,
@@ -691,17 +715,26 @@ pub fn typed<T: DeserializeOwned>(
                 message: "expected a mapping of `key: value` lines".into(),
                 help: None,
             };
-            return (None, vec![error]);
+            return Partial {
+                value: None,
+                errors: vec![error],
+                failed: Vec::new(),
+            };
         }
     };
     let mut errors = Vec::new();
+    let mut failed = Vec::new();
     let mut known = Mapping::new();
     let index = Index::new(text);
     for (key, value) in mapping {
         let name = key_text(&key).unwrap_or_default();
         if !allowed.contains(&name.as_str()) {
             let pos = index.locate(&[Segment::Key(&name)]);
-            let help = crate::diagnostics::did_you_mean(&name, allowed.iter().copied())
+            let meant = crate::diagnostics::did_you_mean(&name, allowed.iter().copied());
+            // `severty:` is `severity` misspelt, not missing: a check for a
+            // missing `severity` would report the one mistake twice.
+            failed.extend(meant.map(str::to_string));
+            let help = meant
                 .map(|s| format!("did you mean `{s}`?"))
                 .or_else(|| Some("free-form data goes under `extra:`".to_string()));
             errors.push(FieldError {
@@ -724,19 +757,31 @@ pub fn typed<T: DeserializeOwned>(
         for (path, what) in found {
             errors.push(refused_error::<T>(&index, &key, &path, what));
         }
+        failed.push(name);
     }
-    match from_value::<T>(Value::Mapping(known.clone())) {
-        Ok(t) if errors.is_empty() => (Some(t), errors),
-        Ok(_) => (None, errors),
+    let value = match from_value::<T>(Value::Mapping(known.clone())) {
+        Ok(t) => Some(t),
         Err(_) => {
+            let mut good = Mapping::new();
             for (key, value) in known {
                 let name = key_text(&key).unwrap_or_default();
-                if let Err(message) = from_value::<T>(single(key, value)) {
-                    errors.push(field_type_error(text, &name, message));
+                match from_value::<T>(single(key.clone(), value.clone())) {
+                    Ok(_) => {
+                        good.insert(key, value);
+                    }
+                    Err(message) => {
+                        errors.push(field_type_error(text, &name, message));
+                        failed.push(name);
+                    }
                 }
             }
-            (None, errors)
+            from_value::<T>(Value::Mapping(good)).ok()
         }
+    };
+    Partial {
+        value,
+        errors,
+        failed,
     }
 }
 
@@ -937,9 +982,16 @@ fn field_type_error(text: &str, key: &str, message: String) -> FieldError {
             (line, column) = (l, c);
         }
     }
+    // A misspelt key inside an entry (`affected: - vendr:`) is an unknown
+    // key like one at the top.
+    let kind = if message.contains("unknown field `") {
+        FieldErrorKind::UnknownKey
+    } else {
+        FieldErrorKind::WrongType
+    };
     let message = format!("`{key}`: {}", integer_ranges(&message));
     FieldError {
-        kind: FieldErrorKind::WrongType,
+        kind,
         line,
         column,
         message,

@@ -208,7 +208,7 @@ fn crlf_line_endings_build_and_errors_keep_their_lines() {
     assert!(!html.contains('\r'));
     s.file(
         "content/incidents/crlf.md",
-        "\u{feff}---\r\ntitle: A\r\ndate: 2026-01-01\r\nseverity: loww\r\n---\r\n",
+        "\u{feff}---\r\ntitle: A\r\ndate: 2026-01-01\r\nseverity: loww\r\nstatus: resolved\r\n---\r\n",
     );
     s.fails_with(&[diag("E0104", "content/incidents/crlf.md", 4, 11)]);
 }
@@ -527,7 +527,7 @@ fn terminal_escape_sequences_in_content_are_not_printed_raw() {
     // raw escape in the body line shown under the message.
     s.file(
         "content/incidents/esc.md",
-        "---\ntitle: A\ndate: 2026-01-01\nseverity: \"\\e]0;pwned\\a\\e[2J\"\n---\n",
+        "---\ntitle: A\ndate: 2026-01-01\nseverity: \"\\e]0;pwned\\a\\e[2J\"\nstatus: resolved\n---\n",
     );
     s.file(
         "content/guides/esc.md",
@@ -1611,7 +1611,8 @@ fn the_page_cap_is_configurable_and_checked() {
         "seckb.yaml",
         format!("{CONFIG}limits:\n  page_size: 1000\n"),
     );
-    s.fails_with(&[diag("E0002", "seckb.yaml", 4, 3)]);
+    // A misspelt key inside a mapping is an unknown key, as at the top.
+    s.fails_with(&[diag("E0102", "seckb.yaml", 4, 3)]);
 }
 
 #[test]
@@ -1801,4 +1802,79 @@ fn links_that_climb_out_of_the_site_or_run_script() {
         diag("E0302", "content/guides/links.md", 6, 1),
         diag("E0300", "content/guides/links.md", 8, 1),
     ]);
+}
+
+// ---------------------------------------------------------------------------
+// Every mistake in one run
+
+/// One incident with eleven independent front-matter mistakes (a bad date,
+/// two misspelt enum values, a misspelt key, two misspelt nested keys, three
+/// bad identifiers in two lists, a negative count, a timeline out of order):
+/// one `check` reports each at its value, and nothing else. The human format
+/// of that run is pinned.
+#[test]
+fn every_front_matter_mistake_of_a_file_is_reported_in_one_run() {
+    let s = Site::new();
+    copy_dir(&fixture("mistakes"), s.root());
+    let file = "content/incidents/2026-11-01-mistakes.md";
+    let at = |code, line, column| diag(code, file, line, column);
+    s.fails_with(&[
+        at("E0107", 5, 10),
+        at("E0104", 6, 11),
+        at("E0102", 7, 1),
+        at("E0104", 8, 6),
+        at("E0109", 9, 8),
+        at("E0109", 9, 36),
+        at("E0109", 10, 16),
+        at("E0104", 11, 19),
+        at("E0102", 13, 5),
+        at("E0102", 15, 5),
+        at("E0108", 19, 11),
+    ]);
+    let out = seckb(s.root(), &["check"]);
+    insta::assert_snapshot!(stderr(&out));
+    // Fixed, the same file checks clean: no mistake hid another.
+    let path = s.path(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let fixed = [
+        ("2026-13-03", "2026-11-03"),
+        ("critcal", "critical"),
+        ("stauts", "status"),
+        ("purple", "amber"),
+        ("CVE-2026-1,", "CVE-2026-1234,"),
+        ("cve-x", "CVE-2026-54321"),
+        ("CWE-x", "CWE-89"),
+        (": -5", ": 5"),
+        ("vendr", "vendor"),
+        ("link", "url"),
+        (
+            "2026-11-05\n    event: later",
+            "2026-11-01\n    event: later",
+        ),
+    ]
+    .iter()
+    .fold(text, |t, (from, to)| t.replacen(from, to, 1));
+    std::fs::write(&path, fixed).unwrap();
+    let (code, diags) = s.check();
+    assert_eq!((code, diags), (0, Vec::new()));
+}
+
+/// No diagnostic of any fixture site names a Rust or serde type.
+#[test]
+fn no_diagnostic_names_a_rust_type() {
+    let fixtures = std::fs::read_dir(repo().join("tests/fixtures")).unwrap();
+    let mut seen = 0;
+    for entry in fixtures
+        .flatten()
+        .filter(|e| e.path().join("seckb.yaml").is_file())
+    {
+        let out = seckb(&entry.path(), &["check", "--format", "json"]);
+        for line in stdout(&out).lines() {
+            seen += 1;
+            for word in ["Raw", "enum", "variant of", "serde", "struct "] {
+                assert!(!line.contains(word), "{}: {line}", entry.path().display());
+            }
+        }
+    }
+    assert!(seen >= 20, "only {seen} diagnostics checked");
 }

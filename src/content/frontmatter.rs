@@ -52,11 +52,47 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 }
 
 /// An entry of `affected`: a vendor name, or a vendor with product and versions.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum RawAffected {
     Vendor(String),
     Detailed(RawAffectedDetail),
+}
+
+impl<'de> Deserialize<'de> for RawAffected {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text_or_mapping(
+            d,
+            RawAffected::Vendor,
+            RawAffected::Detailed,
+            "a vendor name, or a mapping of `vendor`, `product` and `versions`",
+        )
+    }
+}
+
+/// Text, or a mapping of fixed keys, told apart by the value's YAML type:
+/// a mistake inside the mapping is then reported as itself (an unknown key
+/// with its "did you mean", a missing `vendor`) rather than as serde's
+/// "data did not match any variant of untagged enum", which names a Rust
+/// type and says nothing of the mistake.
+fn text_or_mapping<'de, D, T, M>(
+    d: D,
+    text: impl FnOnce(String) -> T,
+    mapping: impl FnOnce(M) -> T,
+    expecting: &str,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    M: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    match crate::yaml::Value::deserialize(d)? {
+        crate::yaml::Value::String(s) => Ok(text(s)),
+        value @ crate::yaml::Value::Mapping(_) => crate::yaml::from_value(value)
+            .map(mapping)
+            .map_err(D::Error::custom),
+        _ => Err(D::Error::custom(format!("expected {expecting}"))),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -78,11 +114,22 @@ pub struct RawTimelineEntry {
 }
 
 /// A reference: a URL, or a URL with a title. http(s) only.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum RawReference {
     Url(String),
     Titled(RawTitledReference),
+}
+
+impl<'de> Deserialize<'de> for RawReference {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text_or_mapping(
+            d,
+            RawReference::Url,
+            RawReference::Titled,
+            "a URL, or a mapping of `title` and `url`",
+        )
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -36,6 +36,8 @@ struct Locator<'a> {
     /// Built once per file: a long list is located in one pass, and each
     /// of thousands of errors copies its line without scanning the file.
     yaml: yaml::Index<'a>,
+    /// The front matter's YAML, for values found by their text.
+    yaml_text: &'a str,
     lines: LineIndex,
     yaml_line: usize,
 }
@@ -46,6 +48,7 @@ impl<'a> Locator<'a> {
             file,
             text,
             yaml: yaml::Index::new(split.yaml),
+            yaml_text: split.yaml,
             lines: LineIndex::new(text),
             yaml_line: split.yaml_line,
         }
@@ -59,6 +62,16 @@ impl<'a> Locator<'a> {
     fn value(&self, path: &[Segment]) -> Location {
         let p = self.yaml.locate(path);
         self.line(p.line, p.value_column)
+    }
+
+    /// Entry `index` of list `key`, whose text is `value`: found by its
+    /// text, so each item of a flow list (`cves: [a, b]`) is located at its
+    /// own column, not at the list's start.
+    fn item(&self, key: &str, index: usize, value: &str) -> Location {
+        match yaml::find_scalar_in_key(self.yaml_text, key, value) {
+            Some((line, column)) => self.line(line, column),
+            None => self.value(&[Segment::Key(key), Segment::Index(index)]),
+        }
     }
 
     fn key(&self, path: &[Segment]) -> Location {
@@ -216,14 +229,17 @@ pub fn document(
         }
     }
     let every = yaml::struct_fields::<RawFrontMatter>();
-    let (raw, errors) = yaml::typed::<RawFrontMatter>(split.yaml, value, every);
-    diagnostics.extend(field_diagnostics(&at, errors));
-    let Some(raw) = raw else {
+    // The keys that are well typed are checked even when others are not,
+    // so one run reports every mistake of the file.
+    let typed = yaml::typed_partially::<RawFrontMatter>(split.yaml, value, every);
+    diagnostics.extend(field_diagnostics(&at, typed.errors));
+    let Some(raw) = typed.value else {
         return (None, diagnostics);
     };
     let mut v = Validator {
         at: &at,
         diagnostics,
+        failed: typed.failed,
     };
     let meta = v.meta(&raw, kind, config);
     let incident = (kind == Kind::Incident).then(|| v.incident(&raw, meta.date, now));
@@ -350,9 +366,17 @@ fn located_list(at: &Locator, key: &str, items: Option<&[String]>) -> Vec<Locate
 struct Validator<'a> {
     at: &'a Locator<'a>,
     diagnostics: Vec<Diagnostic>,
+    /// Keys given with a value of the wrong type, already reported: they
+    /// are not missing, and what depends on them is not checked.
+    failed: Vec<String>,
 }
 
 impl Validator<'_> {
+    /// Whether `key` was given but could not be read (reported already).
+    fn failed(&self, key: &str) -> bool {
+        self.failed.iter().any(|k| k == key)
+    }
+
     fn error(&mut self, code: Code, message: String, path: &[Segment], help: Option<String>) {
         self.diagnostics.push(
             Diagnostic::error(code, message)
@@ -378,7 +402,7 @@ impl Validator<'_> {
             .map(str::trim)
             .unwrap_or_default()
             .to_string();
-        if title.is_empty() {
+        if title.is_empty() && !self.failed("title") {
             let message = if raw.title.is_some() {
                 "`title` is empty"
             } else {
@@ -396,7 +420,7 @@ impl Validator<'_> {
             );
         }
         let date = self.date(raw.date.as_deref(), &[Segment::Key("date")]);
-        if raw.date.is_none() && kind != Kind::Page {
+        if raw.date.is_none() && kind != Kind::Page && !self.failed("date") {
             self.diagnostics.push(
                 Diagnostic::error(
                     Code::MissingField,
@@ -563,19 +587,21 @@ impl Validator<'_> {
             (Some(s), _) => s,
             (None, Some((_, rating))) => *rating,
             (None, None) => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        Code::MissingField,
-                        "missing `severity` (or a `cvss` vector)",
-                    )
-                    .at(at.line(1, 1))
-                    .help("add `severity: low | medium | high | critical`"),
-                );
+                if !self.failed("severity") && !self.failed("cvss") {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Code::MissingField,
+                            "missing `severity` (or a `cvss` vector)",
+                        )
+                        .at(at.line(1, 1))
+                        .help("add `severity: low | medium | high | critical`"),
+                    );
+                }
                 Severity::Low
             }
         };
         let status = raw.status.unwrap_or(Status::Investigating);
-        if status == Status::Investigating {
+        if status == Status::Investigating && !self.failed("status") {
             if let Some(d) = date {
                 let days = (now - d.instant).num_days();
                 if days > 30 {
@@ -718,11 +744,13 @@ impl Validator<'_> {
             if pattern.is_match(s) {
                 out.push(s.to_string());
             } else {
-                self.error(
-                    Code::InvalidIdentifier,
-                    format!("`{s}` is not a valid entry for `{key}`"),
-                    &[Segment::Key(key), Segment::Index(i)],
-                    Some(format!("expected {expected}")),
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidIdentifier,
+                        format!("`{s}` is not a valid entry for `{key}`"),
+                    )
+                    .at(self.at.item(key, i, s))
+                    .help(format!("expected {expected}")),
                 );
             }
         }

@@ -361,7 +361,14 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
     }
     if let Some(help) = &d.help {
         let help = printable(help);
-        let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {help}");
+        // `=` stands under the gutter's `|`, however wide the line number.
+        let gutter = d
+            .location
+            .as_ref()
+            .filter(|loc| loc.source_line.is_some())
+            .map_or(1, |loc| loc.line.to_string().len());
+        let pad = " ".repeat(gutter);
+        let _ = writeln!(out, "{pad} {blue}={reset} {bold}help{reset}: {help}");
     }
     out.push('\n');
 }
@@ -465,6 +472,20 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_help_line_stands_under_the_gutter_at_any_line_number_width() {
+        for line in [7, 42, 1234] {
+            let text = "x\n".repeat(line);
+            let d = Diagnostic::error(Code::InvalidValue, "bad")
+                .at(Location::in_text(Path::new("a.md"), &text, line, 1))
+                .help("fix it");
+            let out = render(&[d], Format::Human, false);
+            let bar = out.lines().find(|l| l.ends_with(" |")).unwrap();
+            let help = out.lines().find(|l| l.contains("= help")).unwrap();
+            assert_eq!(bar.find('|'), help.find('='), "{out}");
+        }
+    }
 
     #[test]
     fn did_you_mean_finds_close_words_only() {

@@ -554,19 +554,24 @@ mod tests {
         assert_eq!(unescape("a&amp;b&quot;"), "a&b\"");
     }
 
-    #[test]
-    fn broken_links_and_anchors_are_found() {
-        let mut out = Output::default();
-        out.insert_bytes("index.html", br##"<a href="/kb/a/">a</a><a href="/kb/a/#x">x</a><a href="/kb/a/#nope">n</a><a href="/kb/missing/">m</a><a href="/elsewhere/">e</a><a href="#top">t</a><h1 id="top">"##.to_vec());
-        out.insert_bytes("a/index.html", br##"<p id="x">"##.to_vec());
+    /// Link-checks the HTML pages of `out`, served under `base_path`.
+    fn check_output(out: &Output, base_path: &str) -> Vec<Diagnostic> {
         let theme = Theme {
             dir: "themes/default".into(),
             templates: Vec::new(),
             statics: Default::default(),
         };
         let mut pages = Vec::new();
-        let urls = read_rest(&out, &mut pages, &Interner::default());
-        let d = check(&out, pages, &urls, "/kb/", &|_| None, &theme);
+        let urls = read_rest(out, &mut pages, &Interner::default());
+        check(out, pages, &urls, base_path, &|_| None, &theme)
+    }
+
+    #[test]
+    fn broken_links_and_anchors_are_found() {
+        let mut out = Output::default();
+        out.insert_bytes("index.html", br##"<a href="/kb/a/">a</a><a href="/kb/a/#x">x</a><a href="/kb/a/#nope">n</a><a href="/kb/missing/">m</a><a href="/elsewhere/">e</a><a href="#top">t</a><h1 id="top">"##.to_vec());
+        out.insert_bytes("a/index.html", br##"<p id="x">"##.to_vec());
+        let d = check_output(&out, "/kb/");
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.len(), 3, "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("`/kb/a/#nope`")));
@@ -608,14 +613,7 @@ mod tests {
             "faq/index.html",
             br##"<h2 id="was-my-api-key-exposed">Q</h2><h2 id="how-do-i-rotate">R</h2>"##.to_vec(),
         );
-        let theme = Theme {
-            dir: "themes/default".into(),
-            templates: Vec::new(),
-            statics: Default::default(),
-        };
-        let mut pages = Vec::new();
-        let urls = read_rest(&out, &mut pages, &Interner::default());
-        let d = check(&out, pages, &urls, "/", &|_| None, &theme);
+        let d = check_output(&out, "/");
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.len(), 3, "{messages:?}");
         assert!(

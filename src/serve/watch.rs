@@ -195,35 +195,31 @@ mod tests {
         }
     }
 
-    /// `sed -i` writes `sedXXXXXX` beside the file and renames it over the
-    /// file: the batch names the document alone.
-    #[test]
-    fn sed_in_place_is_one_batch_naming_the_document() {
+    /// Saves `content/incidents/a.md` the way editors and tools do: a new
+    /// file `temporary` beside it, renamed over it. Returns the batch seen.
+    fn save_through(temporary: &str) -> Vec<PathBuf> {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         std::fs::create_dir_all(root.join("content/incidents")).unwrap();
         let doc = root.join("content/incidents/a.md");
         std::fs::write(&doc, "old").unwrap();
         let mut watcher = Watcher::new(&root).unwrap();
-        let temp = root.join("content/incidents/sedQ3xZ9a");
+        let temp = root.join("content/incidents").join(temporary);
         std::fs::write(&temp, "new").unwrap();
         std::fs::rename(&temp, &doc).unwrap();
-        let batch = watcher.next_batch().unwrap();
-        assert_eq!(batch, vec![PathBuf::from("content/incidents/a.md")]);
+        watcher.next_batch().unwrap()
     }
 
+    /// An editor's temporary file, or `sed -i`'s `sedXXXXXX`, renamed over
+    /// the document: the batch names the document alone.
     #[test]
     fn a_rename_over_save_is_one_batch_naming_the_document() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        std::fs::create_dir_all(root.join("content/incidents")).unwrap();
-        let doc = root.join("content/incidents/a.md");
-        std::fs::write(&doc, "old").unwrap();
-        let mut watcher = Watcher::new(&root).unwrap();
-        let temp = root.join("content/incidents/.a.md.tmp");
-        std::fs::write(&temp, "new").unwrap();
-        std::fs::rename(&temp, &doc).unwrap();
-        let batch = watcher.next_batch().unwrap();
-        assert_eq!(batch, vec![PathBuf::from("content/incidents/a.md")]);
+        for temporary in [".a.md.tmp", "sedQ3xZ9a"] {
+            assert_eq!(
+                save_through(temporary),
+                vec![PathBuf::from("content/incidents/a.md")],
+                "{temporary}"
+            );
+        }
     }
 }

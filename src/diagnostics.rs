@@ -6,6 +6,8 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod span;
+
 /// How bad a diagnostic is. Errors fail the build; warnings only with `--deny-warnings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -353,10 +355,14 @@ fn render_human(out: &mut String, d: &Diagnostic, color: bool) {
                 .take(loc.column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
+            let carets = "^".repeat(span::width(text, loc.column));
             let text = printable(text);
             let _ = writeln!(out, "{blue}{pad} |{reset}");
             let _ = writeln!(out, "{blue}{number} |{reset} {text}");
-            let _ = writeln!(out, "{blue}{pad} |{reset} {caret_pad}{paint}^{reset}");
+            let _ = writeln!(
+                out,
+                "{blue}{pad} |{reset} {caret_pad}{paint}{carets}{reset}"
+            );
         }
     }
     if let Some(help) = &d.help {
@@ -508,7 +514,7 @@ mod tests {
         let text = render(&[d], Format::Human, false);
         assert_eq!(
             text,
-            "error[E0102]: unknown key `severty`\n  --> a.md:2:1\n  |\n2 | severty: high\n  | ^\n  = help: did you mean `severity`?\n\n"
+            "error[E0102]: unknown key `severty`\n  --> a.md:2:1\n  |\n2 | severty: high\n  | ^^^^^^^\n  = help: did you mean `severity`?\n\n"
         );
     }
 

@@ -236,8 +236,9 @@ fn run_stages(
         }
     };
     let document_count = documents.len();
-    // Documents with errors are left out, and the build goes on to the link
-    // check, so one run reports every problem; nothing is written on error.
+    // Documents with errors take part as far as they can, and the build goes
+    // on to the link check, so one run reports every problem; nothing is
+    // written on error.
     let (site, d) = site::assemble(
         config,
         publication,
@@ -584,11 +585,12 @@ fn copies_in_owned_folders(
 
 /// One document file, validated.
 struct Validated {
+    /// The document, flawed or not ([`validate::Checked`]).
     document: Option<Document>,
     diagnostics: Vec<Diagnostic>,
     /// The secrets found in it, allowed or not.
     secrets: crate::secrets::Known,
-    /// A file that failed validation: its path and the id it declares.
+    /// A file whose front matter is unusable: its path and the id it declares.
     invalid: Option<(PathBuf, Option<String>)>,
     /// The file's path, when diagnostics must not quote it
     /// ([`Publication::may_quote`]).
@@ -614,7 +616,7 @@ fn validate_file(
             };
         }
     };
-    let (document, mut diagnostics) = validate::document(&file, config, publication.now);
+    let (checked, mut diagnostics) = validate::document(&file, config, publication.now);
     let scanned = crate::secrets::check_source(
         &file.path,
         file.text.as_bytes(),
@@ -624,11 +626,21 @@ fn validate_file(
         &config.secrets.allow,
     );
     diagnostics.extend(scanned.diagnostics);
-    let invalid = document
-        .is_none()
-        .then(|| (file.path.clone(), validate::declared_id(&file)));
-    let withheld = (!publication.may_quote(&file, document.as_ref(), config.default_tlp))
-        .then(|| file.path.clone());
+    // What a flawed document says of its publication may be a failed key's
+    // default: it is read leniently instead, as an unusable one is.
+    let quotable = match &checked {
+        validate::Checked::Valid(doc) => Some(doc),
+        validate::Checked::Flawed(_) | validate::Checked::Unusable => None,
+    };
+    let withheld =
+        (!publication.may_quote(&file, quotable, config.default_tlp)).then(|| file.path.clone());
+    let (document, invalid) = match checked {
+        validate::Checked::Valid(doc) | validate::Checked::Flawed(doc) => (Some(doc), None),
+        validate::Checked::Unusable => (
+            None,
+            Some((file.path.clone(), validate::declared_id(&file))),
+        ),
+    };
     Validated {
         document,
         diagnostics,

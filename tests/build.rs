@@ -179,7 +179,7 @@ fn every_mistake_is_reported_once_at_its_line_and_the_old_output_survives() {
     assert!(!text.contains("panicked"), "{text}");
     assert!(text.contains("help: did you mean `critical`?"), "{text}");
     assert!(text.contains("help: did you mean `summary`?"), "{text}");
-    assert!(text.contains("  --> content/incidents/misspelt-severity.md:5:11\n  |\n5 | severity: critcal\n  |           ^\n"), "{text}");
+    assert!(text.contains("  --> content/incidents/misspelt-severity.md:5:11\n  |\n5 | severity: critcal\n  |           ^^^^^^^\n"), "{text}");
     assert_eq!(
         tree_hash(&out),
         before,

@@ -124,12 +124,7 @@ fn every_fixture_site_and_the_demo_keep_the_property() {
     ] {
         check_property(|to| copy_dir(&fixture(name), to));
     }
-    let excluded = check_property(|to| {
-        for part in ["content", "themes"] {
-            copy_dir(&common::repo().join(part), &to.join(part));
-        }
-        std::fs::copy(common::repo().join("seckb.yaml"), to.join("seckb.yaml")).expect("copy");
-    });
+    let excluded = check_property(common::copy_demo);
     assert!(
         excluded.iter().any(|&n| n > 0),
         "the demo has drafts or restricted documents: {excluded:?}"

@@ -190,20 +190,45 @@ fn field_diagnostics(at: &Locator, errors: Vec<yaml::FieldError>) -> Vec<Diagnos
         .collect()
 }
 
-/// Validates one document. Returns the document (when its front matter is
-/// usable) and every diagnostic found, warnings included.
+/// A document file as validation left it.
+#[derive(Debug)]
+pub enum Checked {
+    /// No errors.
+    Valid(Document),
+    /// Errors, reported; the document is made of its well-formed keys (a
+    /// failed key takes its default). It still takes part in assembly (its
+    /// id, URL and links are checked in the same run, and other files'
+    /// links to it are not knock-on errors), but it is never published:
+    /// a build with an error writes nothing.
+    Flawed(Document),
+    /// Its front matter could not be read as a mapping at all.
+    Unusable,
+}
+
+impl Checked {
+    /// The document, when it has no errors.
+    pub fn valid(self) -> Option<Document> {
+        match self {
+            Checked::Valid(doc) => Some(doc),
+            Checked::Flawed(_) | Checked::Unusable => None,
+        }
+    }
+}
+
+/// Validates one document. Returns what validation made of it and every
+/// diagnostic found, warnings included.
 pub fn document(
     file: &SourceFile,
     config: &Config,
     now: chrono::DateTime<chrono::Utc>,
-) -> (Option<Document>, Vec<Diagnostic>) {
+) -> (Checked, Vec<Diagnostic>) {
     let path = file.path.as_path();
     let text = file.text.as_str();
     let section = section_of(path);
     let kind = Kind::from_section(&section);
     let (split, at, value) = match read_front_matter(path, text) {
         Ok(parts) => parts,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (Checked::Unusable, vec![d]),
     };
     let mut diagnostics = Vec::new();
     if let yaml::Value::Mapping(m) = &value {
@@ -234,7 +259,7 @@ pub fn document(
     let typed = yaml::typed_partially::<RawFrontMatter>(split.yaml, value, every);
     diagnostics.extend(field_diagnostics(&at, typed.errors));
     let Some(raw) = typed.value else {
-        return (None, diagnostics);
+        return (Checked::Unusable, diagnostics);
     };
     let mut v = Validator {
         at: &at,
@@ -260,8 +285,7 @@ pub fn document(
             .help("add `slug: some-name` (a-z, 0-9 and -) to the front matter"),
         );
     }
-    let has_errors = v.diagnostics.iter().any(Diagnostic::is_error);
-    let doc = (!has_errors).then(|| Document {
+    let doc = Document {
         source: path.to_path_buf(),
         text: text.get(..split.body_offset).unwrap_or(text).to_string(),
         front_matter_hash: super::file_hash(text.get(..split.body_offset).unwrap_or(text)),
@@ -275,8 +299,30 @@ pub fn document(
         meta,
         incident,
         faq,
-    });
-    (doc, v.diagnostics)
+    };
+    let checked = if v.diagnostics.iter().any(Diagnostic::is_error) {
+        Checked::Flawed(stand_in(doc, now))
+    } else {
+        Checked::Valid(doc)
+    };
+    (checked, v.diagnostics)
+}
+
+/// A flawed document with a stand-in for each required value it lacks (its
+/// slug for a title, `now` for a date), so that what it takes part in (its
+/// page's template, the lists) sees a state a valid document can have, and
+/// reports no knock-on error of the one already reported.
+fn stand_in(mut doc: Document, now: chrono::DateTime<chrono::Utc>) -> Document {
+    if doc.meta.title.is_empty() {
+        doc.meta.title.clone_from(&doc.slug);
+    }
+    if doc.meta.date.is_none() && doc.kind != Kind::Page {
+        doc.meta.date = Some(Date {
+            instant: now,
+            has_time: false,
+        });
+    }
+    doc
 }
 
 /// Where `value` is written in the first of `keys` of a document's front
@@ -514,10 +560,7 @@ impl Validator<'_> {
                     &path,
                     None,
                 );
-            } else {
-                if terms {
-                    self.term(s, &path);
-                }
+            } else if !terms || self.term(s, &path) {
                 out.push(s.to_string());
             }
         }
@@ -526,8 +569,11 @@ impl Validator<'_> {
 
     /// A taxonomy term (a tag or vendor) must have letters or digits to
     /// make its page's URL from: `!!!` would be `/tags//`, the list itself.
-    fn term(&mut self, name: &str, path: &[Segment]) {
-        if slugify(name).is_empty() {
+    /// Returns whether it has; one that has not is reported and left out, so
+    /// that it makes no term page to collide with.
+    fn term(&mut self, name: &str, path: &[Segment]) -> bool {
+        let valid = !slugify(name).is_empty();
+        if !valid {
             let message = if name.is_empty() {
                 "empty vendor name".to_string()
             } else {
@@ -540,6 +586,7 @@ impl Validator<'_> {
                 Some("a term's page is named by its letters and digits, such as /tags/c-plus-plus/ for `C plus plus`".into()),
             );
         }
+        valid
     }
 
     fn aliases(&mut self, items: Option<&[String]>) -> Vec<Located<String>> {
@@ -653,7 +700,7 @@ impl Validator<'_> {
             .unwrap_or_default()
             .iter()
             .enumerate()
-            .map(|(i, a)| {
+            .filter_map(|(i, a)| {
                 let affected = match a {
                     RawAffected::Vendor(v) => Affected {
                         vendor: v.trim().to_string(),
@@ -674,8 +721,7 @@ impl Validator<'_> {
                     .into_iter()
                     .chain(vendor)
                     .collect();
-                self.term(&affected.vendor, &path);
-                affected
+                self.term(&affected.vendor, &path).then_some(affected)
             })
             .collect();
         let third_parties = self.terms(raw.third_parties.as_deref(), "third_parties");

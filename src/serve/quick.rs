@@ -49,7 +49,8 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
                 continue;
             }
         };
-        let (doc, diagnostics) = validate::document(&file, &site.config, now);
+        let (checked, diagnostics) = validate::document(&file, &site.config, now);
+        let doc = checked.valid();
         let scanned = secrets::check_source(
             &file.path,
             file.text.as_bytes(),

@@ -11,6 +11,14 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Copies the demo site (its content, theme and configuration) to `to`.
+pub fn copy_demo(to: &Path) {
+    for part in ["content", "themes"] {
+        copy_dir(&repo().join(part), &to.join(part));
+    }
+    std::fs::copy(repo().join("seckb.yaml"), to.join("seckb.yaml")).expect("copy");
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }

@@ -150,6 +150,42 @@ impl Limits {
     }
 }
 
+/// `links:`: how strict the link check is.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCheck {
+    /// What a broken internal link or anchor is (E0300, E0301): `error`
+    /// (the default) fails the build; `warn` reports it and builds, for
+    /// imported content that is published while it is fixed. A link to an
+    /// unpublished document (E0203) is an error either way.
+    #[serde(default)]
+    pub internal: Strictness,
+}
+
+/// Whether a kind of problem fails the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Strictness {
+    #[default]
+    Error,
+    Warn,
+}
+
+impl LinkCheck {
+    /// Makes broken internal links and anchors warnings when the site asks
+    /// for it: applied once to everything a run found, so every stage that
+    /// checks links obeys it.
+    pub fn apply(&self, diagnostics: &mut [crate::diagnostics::Diagnostic]) {
+        use crate::diagnostics::Code;
+        if self.internal == Strictness::Warn {
+            diagnostics
+                .iter_mut()
+                .filter(|d| matches!(d.code, Code::BrokenLink | Code::BrokenAnchor))
+                .for_each(crate::diagnostics::Diagnostic::to_warning);
+        }
+    }
+}
+
 /// `seckb.yaml` as written; every key optional so each can be checked alone.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -168,6 +204,7 @@ pub struct RawConfig {
     pub cname: Option<String>,
     pub author: Option<String>,
     pub limits: Option<Limits>,
+    pub links: Option<LinkCheck>,
     pub extra: Option<serde_json::Value>,
 }
 
@@ -191,6 +228,7 @@ pub struct Config {
     pub cname: Option<String>,
     pub author: String,
     pub limits: Limits,
+    pub links: LinkCheck,
     pub extra: serde_json::Value,
 }
 
@@ -384,6 +422,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         cname: raw.cname,
         author: raw.author.unwrap_or_else(|| title.clone()),
         limits: raw.limits.unwrap_or_default(),
+        links: raw.links.unwrap_or_default(),
         title,
         extra: raw
             .extra

@@ -276,6 +276,13 @@ impl Diagnostic {
         self.level == Level::Error
     }
 
+    /// Makes an error a warning (a site's `links: { internal: warn }`).
+    pub fn to_warning(&mut self) {
+        if self.level == Level::Error {
+            self.level = Level::Warning;
+        }
+    }
+
     /// Keeps only where the problem is (file, line, column), its level and
     /// code: not the source line, nor the message and help, which may quote
     /// the file. For documents a `serve` preview does not publish, whose

@@ -169,6 +169,12 @@ fn run_stages(
     };
     let now = options.now.unwrap_or_else(chrono::Utc::now);
     let config = load_config(options).map_err(fail)?;
+    // Whatever ends the run, the site's link strictness applies to it.
+    let link_check = config.links;
+    let fail = |mut diagnostics: Vec<Diagnostic>| {
+        link_check.apply(&mut diagnostics);
+        fail(diagnostics)
+    };
     let mut diagnostics = Vec::new();
     let theme = theme::load(&options.root, &config.theme);
     let tera = theme
@@ -418,6 +424,7 @@ fn run_stages(
         &theme,
     );
     diagnostics.extend(broken);
+    link_check.apply(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
     }

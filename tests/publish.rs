@@ -144,6 +144,61 @@ fn a_build_with_broken_links_fails_and_writes_nothing() {
     assert!(!out.exists());
 }
 
+/// `links: { internal: warn }`: every broken internal link and anchor is
+/// still listed, as a warning, and the site builds; a bad URL and a link to
+/// an unpublished document stay errors.
+#[test]
+fn a_site_may_make_broken_internal_links_warnings() {
+    let site = temp_site("broken-links");
+    let config = site.path().join("seckb.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("links: { internal: warn }\n");
+    std::fs::write(&config, text).unwrap();
+    let result = seckb(site.path(), &["check", "--format", "github"]);
+    let expected: String = BROKEN_LINKS_GITHUB
+        .lines()
+        .map(
+            |l| match l.contains("title=E0300") || l.contains("title=E0301") {
+                true => l.replacen("::error", "::warning", 1) + "\n",
+                false => l.to_string() + "\n",
+            },
+        )
+        .collect();
+    assert_eq!(stdout(&result), expected);
+    assert_eq!(result.status.code(), Some(1), "the bad URLs are errors");
+
+    std::fs::remove_file(
+        site.path()
+            .join("content/incidents/2026-01-03-bad-references.md"),
+    )
+    .unwrap();
+    let built = build_in_memory(site.path()).expect("builds with warnings");
+    let codes: Vec<&str> = built.warnings.iter().map(|d| d.code.id().0).collect();
+    assert_eq!(
+        codes,
+        ["E0300", "E0300", "E0300", "E0301", "E0300", "E0300"]
+    );
+
+    std::fs::write(
+        site.path().join("content/guides/secret.md"),
+        "---\ntitle: Secret\ntlp: red\n---\nText.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/guides/points-at-secret.md"),
+        "---\ntitle: Points\n---\nSee [it](secret.md).\n",
+    )
+    .unwrap();
+    let failed = build_in_memory(site.path()).err().expect("fails");
+    let errors: Vec<&str> = failed
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.id().0)
+        .collect();
+    assert_eq!(errors, ["E0203"]);
+}
+
 // ---------------------------------------------------------------------------
 // seckb init and the GitHub Pages workflow
 // ---------------------------------------------------------------------------

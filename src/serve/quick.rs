@@ -87,7 +87,9 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     let tera = render::load_templates(&theme, site.urls.base_path()).ok()?;
     let mut bodies = Vec::with_capacity(edits.len());
     for (index, doc, text) in edits {
-        let (body, diagnostics) = site::render_body(&doc, &text, &site.links, site.config.raw_html);
+        let (body, mut diagnostics) =
+            site::render_body(&doc, &text, &site.links, site.config.raw_html);
+        site.config.links.apply(&mut diagnostics);
         errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
         site.pages[index].doc = doc;
         bodies.push((index, body));

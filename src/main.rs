@@ -152,15 +152,12 @@ impl StageTimes {
         }
     }
 
-    /// A hook that notes each stage, then tells `then`.
-    fn hook(&self, then: Option<seckb::pipeline::StageHook>) -> seckb::pipeline::StageHook {
+    /// A hook that notes each stage as it finishes.
+    fn hook(&self) -> seckb::pipeline::StageHook {
         let times = self.clone();
         seckb::pipeline::StageHook::new(move |stage| {
             if let Ok(mut finished) = times.finished.lock() {
                 finished.push((stage, std::time::Instant::now()));
-            }
-            if let Some(then) = &then {
-                then.call(stage);
             }
         })
     }
@@ -258,7 +255,8 @@ fn main() -> ExitCode {
             let options = BuildOptions {
                 output,
                 base_url,
-                on_stage: Some(times.hook(Some(progress.hook()))),
+                on_stage: Some(times.hook()),
+                meter: progress.meter(),
                 ..options(&publish)
             };
             let start = std::time::Instant::now();
@@ -321,12 +319,16 @@ fn main() -> ExitCode {
         } => {
             // Nothing is written or kept: the pages are only checked.
             let sink = seckb::output::Sink::discard();
+            let progress = seckb::progress::Progress::start(cli.quiet);
             let times = StageTimes::start();
             let options = BuildOptions {
-                on_stage: Some(times.hook(None)),
+                on_stage: Some(times.hook()),
+                meter: progress.meter(),
                 ..options(&publish)
             };
-            let diagnostics = match seckb::pipeline::build_into(&options, &sink) {
+            let result = seckb::pipeline::build_into(&options, &sink);
+            progress.finish();
+            let diagnostics = match result {
                 Ok(built) => built.warnings,
                 Err(failed) => failed.diagnostics,
             };

@@ -47,8 +47,10 @@ pub struct BuildOptions {
     /// the output keeps crawlers and aggregators out (as with `drafts`), and
     /// diagnostics of documents it does not publish are withheld.
     pub preview: bool,
-    /// Told the name of each stage as it finishes (the progress display).
+    /// Told the name of each stage as it finishes (`-v`'s timings).
     pub on_stage: Option<StageHook>,
+    /// Told what the build is doing, with counts (the progress display).
+    pub meter: Arc<crate::progress::Meter>,
 }
 
 /// A callback for finished build stages, shareable across threads.
@@ -195,12 +197,18 @@ fn run_stages(
     diagnostics.extend(d);
     timer.lap("discover");
 
+    let meter = &options.meter;
+    meter.begin("validating documents", found.documents.len());
     // Each file is read, validated and scanned for secrets by one thread;
     // a valid document keeps only its front matter text.
     let validated: Vec<Validated> = found
         .documents
         .par_iter()
-        .map(|(abs, rel)| validate_file(abs, rel, &config, &publication))
+        .map(|(abs, rel)| {
+            let validated = validate_file(abs, rel, &config, &publication);
+            meter.tick();
+            validated
+        })
         .collect();
     let mut documents = Vec::with_capacity(validated.len());
     let mut invalid = site::Invalid::default();
@@ -242,6 +250,7 @@ fn run_stages(
         }
     };
     let document_count = documents.len();
+    meter.begin("assembling the site", 0);
     // Documents with errors take part as far as they can, and the build goes
     // on to the link check, so one run reports every problem; nothing is
     // written on error.
@@ -274,9 +283,11 @@ fn run_stages(
         decorator: decorator.as_ref(),
         terms: &terms,
         urls: &link_urls,
+        meter,
     };
     let mut shared = render::Shared::new(&site);
     let printed = outputs::printed_bodies(&site);
+    meter.begin("rendering documents", site.pages.len());
     let documents = match render::render_documents(
         &options.root,
         &site,
@@ -307,6 +318,7 @@ fn run_stages(
     }
     shared.set_listed(listed);
     timer.lap("render documents");
+    meter.begin("rendering lists and exports", 0);
 
     // The exports run beside the short list pages; the long lists follow,
     // in waves of bounded size (`render::render_lists`): the exports and a
@@ -345,6 +357,7 @@ fn run_stages(
         page_links.push(emitted.links);
     }
     timer.lap("render lists and exports");
+    meter.begin("collecting the output", 0);
 
     let mut output = Output::default();
     for (path, source) in &theme.statics {
@@ -414,6 +427,7 @@ fn run_stages(
         .help("rename the document, alias or file that makes one of them")
     }));
     timer.lap("collect output");
+    meter.begin("checking links", 0);
 
     let broken = linkcheck::check(
         &output,

@@ -801,6 +801,8 @@ pub struct Emit<'a> {
     pub terms: &'a crate::search::Tables,
     /// The URLs pages link to, numbered for the link check.
     pub urls: &'a crate::interner::Interner,
+    /// Ticked once per page emitted (the progress display).
+    pub meter: &'a crate::progress::Meter,
 }
 
 /// A page once emitted: what the output map holds for it, and its links.
@@ -817,6 +819,7 @@ impl Emit<'_> {
         }
         let links = PageLinks::read(page.path.clone(), page.template, &page.html, self.urls);
         let content = self.sink.put(&page.path, page.html.into_bytes());
+        self.meter.tick();
         Emitted {
             path: page.path,
             content,

@@ -189,7 +189,7 @@ fn a_site_may_make_broken_internal_links_warnings() {
         "---\ntitle: Points\n---\nSee [it](secret.md).\n",
     )
     .unwrap();
-    let failed = build_in_memory(site.path()).err().expect("fails");
+    let failed = build_in_memory(site.path()).expect_err("fails");
     let errors: Vec<&str> = failed
         .diagnostics
         .iter()

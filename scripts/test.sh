@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of seckb: formatting, lints, Rust unit and integration
-# tests, the browser tests in headless Chromium, and a short run of every
-# fuzz target. Installs what it needs.
+# tests (actionlint over the workflows among them), the browser tests in
+# headless Chromium, the packaged-crate check, and a short run of every fuzz
+# target. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,10 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo build --locked
 cargo test --locked
 npm test
+# The crate as published, built and run outside the repository. After every
+# test that runs target/debug/seckb: it builds seckb from the .crate into
+# the same target/ (scripts/package-check.sh says why).
+bash scripts/package-check.sh
 # Fuzz targets (fuzz/README.md): built without optimisation, which compiles
 # fastest, and each run for 15 s from five seeds, so they keep compiling and
 # shallow bugs surface in CI; long runs are done by hand.

@@ -1,7 +1,7 @@
 //! The `seckb` command line: parses arguments, calls the library, prints
 //! diagnostics and maps outcomes to exit codes (0 ok, 1 content errors, 2 usage).
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use seckb::content::Tlp;
 use seckb::diagnostics::{self, Diagnostic, Format, Level};
 use seckb::pipeline::BuildOptions;
@@ -14,14 +14,25 @@ use std::process::ExitCode;
 /// 10,000-document build. jemalloc is as fast as mimalloc at 10,000
 /// documents, keeps 15% less memory, and at 100,000 documents (where
 /// rendered pages are freed between long-lived data) built in half
-/// mimalloc's time on a loaded machine (benches/README.md).
+/// mimalloc's time on a loaded machine (benches/README.md). jemalloc does
+/// not build with MSVC: the Windows binary keeps the system allocator.
+#[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// `seckb --version`: the version, then where seckb lives (`-V` prints
+/// only the first line).
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\n",
+    env!("CARGO_PKG_REPOSITORY")
+);
 
 #[derive(Parser)]
 #[command(
     name = "seckb",
     version,
+    long_version = LONG_VERSION,
     about = "A static site generator for security-incident knowledge bases"
 )]
 struct Cli {
@@ -126,6 +137,17 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Print a shell completion script, for example `source <(seckb completions bash)`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), for example `seckb man > seckb.1`.
+    Man {
+        /// Write seckb.1 and one page per command (seckb-build.1, …) into this folder instead.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// The document kinds of `seckb schema --kind`.
@@ -197,9 +219,12 @@ fn main() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    // The schema needs no site: print it before looking for one.
-    if let Command::Schema { kind } = cli.command {
-        return print_schema(kind);
+    // These need no site: answer them before looking for one.
+    match cli.command {
+        Command::Schema { kind } => return print_schema(kind),
+        Command::Completions { shell } => return print_completions(shell),
+        Command::Man { dir } => return print_man(dir.as_deref()),
+        _ => {}
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // `init` makes the site that the other commands look for.
@@ -222,8 +247,11 @@ fn main() -> ExitCode {
         ..BuildOptions::default()
     };
     match cli.command {
-        Command::Schema { kind } => print_schema(kind),
-        Command::Init { .. } => ExitCode::SUCCESS, // answered above
+        // Answered above.
+        Command::Schema { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::Init { .. } => ExitCode::SUCCESS,
         Command::New {
             kind,
             title,
@@ -366,11 +394,51 @@ fn print_schema(kind: Option<SchemaKind>) -> ExitCode {
         Some(SchemaKind::Faq) => seckb::schema::for_kind(Kind::Faq),
         Some(SchemaKind::Page) => seckb::schema::for_kind(Kind::Page),
     };
-    // Written, not println!: a closed pipe (`seckb schema | head`) is no panic.
+    write_stdout(format!("{schema:#}\n").as_bytes(), "the schema")
+}
+
+/// `seckb completions SHELL`: the completion script clap_complete makes
+/// from the same definition the parser uses.
+fn print_completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "seckb", &mut script);
+    write_stdout(&script, "the completion script")
+}
+
+/// `seckb man`: the man page, from the same definition the parser uses;
+/// with `--dir`, it and one page per command, as files.
+fn print_man(dir: Option<&std::path::Path>) -> ExitCode {
+    if let Some(dir) = dir {
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(Cli::command(), dir));
+        return match written {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write the man pages into {}: {e}",
+                    dir.display()
+                );
+                ExitCode::from(1)
+            }
+        };
+    }
+    // As generate_to makes them: no page for `help`, so none is listed.
+    let command = Cli::command().disable_help_subcommand(true);
+    let mut page = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(command).render(&mut page) {
+        eprintln!("error: cannot make the man page: {e}");
+        return ExitCode::from(1);
+    }
+    write_stdout(&page, "the man page")
+}
+
+/// Writes `bytes` to stdout. Written, not print!: a closed pipe
+/// (`seckb schema | head`) is no panic and no error.
+fn write_stdout(bytes: &[u8], what: &str) -> ExitCode {
     use std::io::Write;
-    match writeln!(std::io::stdout().lock(), "{schema:#}") {
+    match std::io::stdout().lock().write_all(bytes) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write the schema: {e}");
+            eprintln!("error: cannot write {what}: {e}");
             ExitCode::from(1)
         }
         _ => ExitCode::SUCCESS,

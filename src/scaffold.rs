@@ -8,7 +8,8 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use chrono::Datelike;
 use std::path::{Path, PathBuf};
 
-/// The workflow `init` writes, with `{{seckb_version}}` still in it.
+/// The workflow `init` writes, with `{{seckb_action}}` and
+/// `{{seckb_version}}` still in it.
 const PAGES_WORKFLOW: &str = include_str!("../scaffold/site/pages.yml");
 
 /// Where `init` writes the workflow.
@@ -38,9 +39,19 @@ const SITE_FILES: [(&str, &str); 6] = [
     ),
 ];
 
-/// The GitHub Pages workflow `init` writes, pinned to this version of seckb.
+/// The GitHub Pages workflow `init` writes: it sets seckb up with the
+/// action of seckb's repository at the tag of this version.
 pub fn pages_workflow() -> String {
-    PAGES_WORKFLOW.replace("{{seckb_version}}", env!("CARGO_PKG_VERSION"))
+    PAGES_WORKFLOW
+        .replace("{{seckb_action}}", action_repository())
+        .replace("{{seckb_version}}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The setup action's `OWNER/REPO`: seckb's repository (Cargo.toml's
+/// `repository`, a GitHub URL) without its host.
+pub fn action_repository() -> &'static str {
+    let url = env!("CARGO_PKG_REPOSITORY");
+    url.strip_prefix("https://github.com/").unwrap_or(url)
 }
 
 /// Writes a new site into `dir` and returns the files written, relative to it.
@@ -364,10 +375,18 @@ mod tests {
     }
 
     #[test]
-    fn the_workflow_is_pinned_to_this_version() {
+    fn the_workflow_uses_the_action_at_this_version() {
         let text = pages_workflow();
-        assert!(text.contains(&format!("SECKB_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
-        assert!(!text.contains("{{seckb_version}}"));
+        let action = format!(
+            "uses: \"{}@v{}\"\n",
+            action_repository(),
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(text.contains(&action), "{text}");
+        assert!(!text.contains("{{seckb"), "{text}");
+        // OWNER/REPO: the repository is a GitHub URL.
+        assert_eq!(action_repository().matches('/').count(), 1);
+        assert_ne!(action_repository(), env!("CARGO_PKG_REPOSITORY"));
     }
 
     #[test]

@@ -279,50 +279,89 @@ fn run<'a>(workflow: &'a serde_yaml::Value, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no step `{name}` with a run command"))
 }
 
+/// The steps of the build job, in order: each one's `uses` or `run`.
+fn build_steps(workflow: &serde_yaml::Value) -> Vec<&str> {
+    workflow["jobs"]["build"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s["uses"].as_str().or(s["run"].as_str()).unwrap())
+        .collect()
+}
+
 #[test]
 fn the_workflow_builds_with_seckb_and_deploys_with_the_pages_actions() {
     let (_dir, site) = init_site();
     let text = std::fs::read_to_string(site.join(".github/workflows/pages.yml")).unwrap();
     let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
 
-    assert_eq!(workflow["permissions"]["pages"].as_str(), Some("write"));
-    assert_eq!(workflow["permissions"]["id-token"].as_str(), Some("write"));
-    assert_eq!(workflow["concurrency"]["group"].as_str(), Some("pages"));
-    assert!(workflow["on"]["push"].is_mapping());
-
+    // seckb is set up by the action of its own repository, at the tag of
+    // the version that wrote the workflow.
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let action = format!(
+        "{}@v{}",
+        repository.strip_prefix("https://github.com/").unwrap(),
+        env!("CARGO_PKG_VERSION")
+    );
+    let steps = build_steps(&workflow);
+    let at = |what: &str| {
+        steps
+            .iter()
+            .position(|s| *s == what)
+            .unwrap_or_else(|| panic!("no step `{what}` in {steps:?}"))
+    };
+    let check = "seckb check --format github";
+    let build_command = "seckb build --base-url \"${{ steps.pages.outputs.base_url }}/\"";
+    // In this order: the base URL and seckb first, the check before the build.
+    assert!(at("actions/checkout@v5") < at("actions/configure-pages@v5"));
+    assert!(at("actions/configure-pages@v5") < at(&action));
+    assert!(at(&action) < at(check));
+    assert!(at(check) < at(build_command));
+    assert!(at(build_command) < at("actions/upload-pages-artifact@v5"));
     // The base URL comes from the Pages configuration.
     let pages = step(&workflow, "build", "actions/configure-pages");
     assert_eq!(pages["id"].as_str(), Some("pages"));
-    let build_command = run(&workflow, "Build the site");
-    assert_eq!(
-        build_command,
-        "seckb build --base-url \"${{ steps.pages.outputs.base_url }}/\""
-    );
-    // seckb is installed at this version, from crates.io.
-    assert_eq!(
-        workflow["env"]["SECKB_VERSION"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
-    );
-    assert_eq!(
-        run(&workflow, "Install seckb"),
-        "cargo install seckb --version \"$SECKB_VERSION\" --locked"
-    );
+    assert_eq!(run(&workflow, "Build the site"), build_command);
 
     // The artifact is the folder `seckb build` writes, hidden files included.
     let upload = &step(&workflow, "build", "actions/upload-pages-artifact")["with"];
     let folder = upload["path"].as_str().unwrap();
-    assert!(!build_command.contains("--output") && !build_command.contains(" -o "));
     build(&site, &["--base-url", "https://octo.github.io/advisories/"]);
     assert_eq!(folder, "public");
     assert!(site.join(folder).join("index.html").is_file());
     assert!(site.join(folder).join(".nojekyll").is_file());
     assert_eq!(upload["include-hidden-files"].as_bool(), Some(true));
 
+    // Pushes to main deploy; pull requests build; a schedule lifts embargoes.
+    let on = &workflow["on"];
+    assert_eq!(on["push"]["branches"][0].as_str(), Some("main"));
+    assert!(on.get("pull_request").is_some(), "{text}");
+    let cron = on["schedule"][0]["cron"].as_str().expect("a schedule");
+    assert_eq!(cron.split_whitespace().count(), 5, "{cron}");
     let deploy = &workflow["jobs"]["deploy"];
+    assert_eq!(
+        deploy["if"].as_str(),
+        Some("github.event_name != 'pull_request' && github.ref == 'refs/heads/main'")
+    );
     assert_eq!(deploy["needs"].as_str(), Some("build"));
     assert_eq!(deploy["environment"]["name"].as_str(), Some("github-pages"));
+    assert_eq!(deploy["concurrency"]["group"].as_str(), Some("pages"));
     let deploy_step = step(&workflow, "deploy", "actions/deploy-pages");
     assert_eq!(deploy_step["id"].as_str(), Some("deployment"));
+
+    // Only the deploy job may write to Pages; nothing may write the code.
+    assert_eq!(deploy["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(deploy["permissions"]["id-token"].as_str(), Some("write"));
+    for permissions in [
+        &workflow["permissions"],
+        &workflow["jobs"]["build"]["permissions"],
+    ] {
+        let grants = permissions.as_mapping().expect("permissions");
+        assert!(
+            grants.values().all(|v| v.as_str() == Some("read")),
+            "{text}"
+        );
+    }
 }
 
 #[test]

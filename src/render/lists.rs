@@ -1,0 +1,230 @@
+//! List pages (sections, taxonomies, the home page) as jobs, rendered in
+//! waves of bounded size.
+
+use super::context::{facets, home_json, insert_owned, with, Detail, Shared};
+use super::templates::{render_list, render_one};
+use super::{gather, Emit, Emitted, RenderedPage};
+use crate::content::{Kind, Status};
+use crate::diagnostics::Diagnostic;
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::urls::Urls;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use tera::Tera;
+
+/// A page to render after the document pass, and how many document
+/// summaries its context holds (what its memory grows with).
+pub struct ListJob<'a> {
+    pub entries: usize,
+    job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>,
+}
+
+pub(super) type RenderResult = Result<RenderedPage, Diagnostic>;
+
+/// The fragment a folder's list page shows for each document: the default
+/// theme lists incidents in a table, other documents as items.
+pub(super) fn section_shows(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Incident => &["row"],
+        _ => &["item"],
+    }
+}
+
+/// Every HTML page that is not a document's: list, taxonomy, home, search,
+/// 404 and redirect pages, to render once the document pass has made the
+/// summaries the lists show ([`render_lists`]).
+pub fn list_jobs<'a>(
+    site: &'a Site,
+    tera: &'a Tera,
+    theme: &'a Theme,
+    shared: &'a Shared,
+) -> Vec<ListJob<'a>> {
+    let urls = &site.urls;
+    let section_detail = Detail::of(theme, "section.html");
+    let term_detail = Detail::of(theme, "term.html");
+    let mut jobs: Vec<ListJob<'a>> = Vec::new();
+    let mut push = |entries: usize, job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>| {
+        jobs.push(ListJob { entries, job });
+    };
+
+    for list in &site.lists {
+        push(
+            list.pages.len(),
+            Box::new(move || {
+                let mut ctx = shared.context(
+                    "section",
+                    &list.section.title,
+                    urls.absolute(&list.path),
+                    false,
+                );
+                insert_owned(
+                    &mut ctx,
+                    "section",
+                    with(
+                        json!({
+                            "kind": list.section.kind,
+                            "name": list.section.name,
+                            "title": list.section.title,
+                            "description": list.section.description,
+                            "url": list.url,
+                            "content": list.intro_html,
+                            "facets": facets(site, &list.pages),
+                        }),
+                        "pages",
+                        shared.list(
+                            site,
+                            &list.pages,
+                            section_shows(list.section.kind),
+                            section_detail,
+                        ),
+                    ),
+                );
+                let path = Urls::output_file(&list.path);
+                render_list(shared, tera, theme, "section.html", path, ctx, "section")
+            }),
+        );
+    }
+    for tax in &site.taxonomies {
+        let terms: Vec<Value> = tax
+            .terms
+            .iter()
+            .map(|t| json!({"name": t.name, "url": urls.path(&tax.term_path(t)), "count": t.pages.len()}))
+            .collect();
+        let taxonomy = json!({"name": tax.name, "title": tax.title, "url": urls.path(&tax.path()), "terms": terms});
+        let taxonomy = std::sync::Arc::new(taxonomy);
+        let t = taxonomy.clone();
+        push(
+            0,
+            Box::new(move || {
+                let mut ctx =
+                    shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
+                ctx.insert("taxonomy", &*t);
+                render_one(
+                    shared,
+                    tera,
+                    theme,
+                    "taxonomy.html",
+                    Urls::output_file(&tax.path()),
+                    &ctx,
+                )
+            }),
+        );
+        for term in &tax.terms {
+            let t = taxonomy.clone();
+            push(
+                term.pages.len(),
+                Box::new(move || {
+                    let path = tax.term_path(term);
+                    let title = format!("{}: {}", tax.title, term.name);
+                    let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
+                    ctx.insert("taxonomy", &*t);
+                    let value = json!({"name": term.name, "url": urls.path(&path)});
+                    insert_owned(
+                        &mut ctx,
+                        "term",
+                        with(
+                            value,
+                            "pages",
+                            shared.list(site, &term.pages, &["item"], term_detail),
+                        ),
+                    );
+                    let file = Urls::output_file(&path);
+                    render_list(shared, tera, theme, "term.html", file, ctx, "term")
+                }),
+            );
+        }
+    }
+    // The home page lists every open incident.
+    let open = site
+        .incidents()
+        .filter(|p| {
+            p.doc
+                .incident
+                .as_ref()
+                .is_some_and(|i| i.status != Status::Resolved)
+        })
+        .count();
+    push(
+        open,
+        Box::new(move || {
+            let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
+            insert_owned(&mut ctx, "home", home_json(site, theme, shared));
+            render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
+        }),
+    );
+    push(
+        0,
+        Box::new(move || {
+            let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
+            render_one(
+                shared,
+                tera,
+                theme,
+                "search.html",
+                "search/index.html".into(),
+                &ctx,
+            )
+        }),
+    );
+    push(
+        0,
+        Box::new(move || {
+            let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
+            render_one(shared, tera, theme, "404.html", "404.html".into(), &ctx)
+        }),
+    );
+    for (alias, target) in &site.aliases {
+        push(
+            0,
+            Box::new(move || {
+                let page = &site.pages[*target];
+                // The redirect is root-relative, so it stays on the host that
+                // serves the site (a preview, a mirror); `canonical` is absolute.
+                let canonical = urls.absolute(&page.doc.path);
+                let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
+                ctx.insert("target", &urls.path(&page.doc.path));
+                render_one(
+                    shared,
+                    tera,
+                    theme,
+                    "alias.html",
+                    Urls::output_file(alias),
+                    &ctx,
+                )
+            }),
+        );
+    }
+
+    jobs
+}
+
+/// Renders `jobs` in parallel, in waves of at most `budget` summaries
+/// between them: a list page's context holds a JSON tree of every document
+/// it shows (several KB each), and at 100,000 documents two long lists at
+/// once took hundreds of MB more. Each wave takes the longest job left and
+/// fills up with shorter ones, so both cores keep working.
+pub fn render_lists(
+    mut jobs: Vec<ListJob>,
+    emit: &Emit,
+    budget: usize,
+) -> Result<Vec<Emitted>, Vec<Diagnostic>> {
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.entries));
+    let mut results = Vec::with_capacity(jobs.len());
+    while !jobs.is_empty() {
+        let mut total = 0;
+        let (wave, later): (Vec<ListJob>, Vec<ListJob>) = jobs.into_iter().partition(|job| {
+            let fits = total == 0 || total + job.entries <= budget;
+            if fits {
+                total += job.entries.max(1);
+            }
+            fits
+        });
+        results.par_extend(
+            wave.par_iter()
+                .map(|j| (j.job)().map(|page| emit.emit(page))),
+        );
+        jobs = later;
+    }
+    gather(results)
+}

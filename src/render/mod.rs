@@ -1,0 +1,97 @@
+//! Rendering pages with Tera, in parallel: [`templates`] loads the theme
+//! (overridden by the site's `templates/`) and reports its errors,
+//! [`context`] builds what templates see (site-wide values once, each
+//! page's own data), [`documents`] is the document pass and [`lists`] the
+//! list pages. Every page leaves through [`Emit`], which hands it to the
+//! observers of emitted pages: preview decoration, the link reader, the
+//! sink (and its secret scan) and the progress meter.
+
+mod context;
+mod documents;
+mod lists;
+mod templates;
+
+pub use context::{Detail, Shared};
+pub use documents::{render_document_page, render_documents, DocumentDone};
+pub use lists::{list_jobs, render_lists, ListJob};
+pub use templates::{load_templates, template_error, REQUIRED_TEMPLATES};
+
+use crate::diagnostics::Diagnostic;
+use crate::linkcheck::PageLinks;
+use crate::output::{Content, Sink};
+
+/// The Content-Security-Policy of every HTML page seckb makes: theme pages
+/// (templates get it as `content_security_policy`), alias redirects, CSAF
+/// listings and serve's error page. One value, so no page is laxer.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+/// [`CONTENT_SECURITY_POLICY`] as the `<meta>` tag of pages made without a template.
+pub fn content_security_policy_meta() -> String {
+    format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">")
+}
+
+/// A rendered HTML page: its path in the output, the template that made it
+/// (named by the link check when a template link is broken) and its HTML.
+#[derive(Debug)]
+pub struct RenderedPage {
+    pub path: String,
+    pub template: &'static str,
+    pub html: String,
+}
+
+/// Where rendered pages go: decorated in preview builds, read by the link
+/// check, then handed to the sink (written at once by `seckb build`); and
+/// the term table the documents' search entries are inverted against.
+pub struct Emit<'a> {
+    pub sink: &'a Sink,
+    pub decorator: Option<&'a crate::preview::Decorator>,
+    pub terms: &'a crate::search::Tables,
+    /// The URLs pages link to, numbered for the link check.
+    pub urls: &'a crate::interner::Interner,
+    /// Ticked once per page emitted (the progress display).
+    pub meter: &'a crate::progress::Meter,
+}
+
+/// A page once emitted: what the output map holds for it, and its links.
+pub struct Emitted {
+    pub path: String,
+    pub content: Content,
+    pub links: PageLinks,
+}
+
+impl Emit<'_> {
+    fn emit(&self, mut page: RenderedPage) -> Emitted {
+        if let Some(decorator) = self.decorator {
+            decorator.apply(&mut page);
+        }
+        let links = PageLinks::read(page.path.clone(), page.template, &page.html, self.urls);
+        let content = self.sink.put(&page.path, page.html.into_bytes());
+        self.meter.tick();
+        Emitted {
+            path: page.path,
+            content,
+            links,
+        }
+    }
+}
+
+/// Every result, or every distinct error.
+pub(super) fn gather<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut done = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(x) => done.push(x),
+            Err(d) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(done)
+    } else {
+        Err(errors)
+    }
+}

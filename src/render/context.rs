@@ -496,6 +496,7 @@ pub(super) fn home_json(site: &Site, theme: &Theme, shared: &Shared) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn only_pages_of_builtin_templates_get_fragments_alone() {
@@ -515,25 +516,5 @@ mod tests {
         let theme = crate::theme::load(site.path(), "default").unwrap();
         assert!(Detail::of(&theme, "section.html") == Detail::Full);
         assert!(Detail::of(&theme, "term.html") == Detail::Full);
-    }
-
-    #[test]
-    fn list_fragments_need_the_macro_with_the_same_arguments() {
-        let mut tera = Tera::default();
-        tera.add_raw_template(
-            "macros.html",
-            "{% macro summary_item(p, level=2) %}<h{{ level }}>{{ p.title }}</h{{ level }}>{% endmacro summary_item %}\
-             {% macro incident_row(p, extra) %}x{% endmacro incident_row %}",
-        )
-        .unwrap();
-        let [item, row, card] = &FRAGMENTS;
-        assert!(item.available(&tera));
-        assert!(!row.available(&tera), "different arguments");
-        assert!(!card.available(&tera), "no such macro");
-        tera.add_raw_template(item.template, item.call).unwrap();
-        let mut ctx = tera::Context::new();
-        ctx.insert("p", &json!({"title": "a<b"}));
-        // Escaped exactly as the macro call inside an .html list page is.
-        assert_eq!(tera.render(item.template, &ctx).unwrap(), "<h2>a&lt;b</h2>");
     }
 }

@@ -21,14 +21,6 @@ fn temp_prefix(dest: &Path) -> String {
     format!(".{name}.seckb-")
 }
 
-/// Writes `output` to `dest`, replacing what was there only on success.
-/// The whole folder is replaced, so `dest` may not be the site being built
-/// (`site_root`), hold it, or lie in its sources, and an existing folder is
-/// replaced only when it is empty or a previous build.
-pub fn write_atomic(output: &Output, dest: &Path, site_root: &Path) -> Result<(), Diagnostic> {
-    Staging::prepare(dest, site_root)?.commit(output)
-}
-
 /// The temporary folder a build writes into, beside the output folder. It
 /// replaces the output folder in one step on [`Staging::commit`]; dropped
 /// uncommitted (a failed build), it is removed and the old site stays.
@@ -261,6 +253,14 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    /// Writes `output` to `dest`, replacing what was there only on success.
+    /// The whole folder is replaced, so `dest` may not be the site being built
+    /// (`site_root`), hold it, or lie in its sources, and an existing folder is
+    /// replaced only when it is empty or a previous build.
+    fn write_atomic(output: &Output, dest: &Path, site_root: &Path) -> Result<(), Diagnostic> {
+        Staging::prepare(dest, site_root)?.commit(output)
+    }
+
     use super::*;
 
     #[test]

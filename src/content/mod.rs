@@ -424,12 +424,6 @@ pub struct SourceFile {
     pub text: String,
 }
 
-impl SourceFile {
-    pub fn path_str(&self) -> String {
-        self.path.to_string_lossy().replace('\\', "/")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,136 @@
+//! Identity: every incident id unique, every URL claimed once (documents,
+//! list pages, aliases, seckb's own paths).
+
+use super::{loc, RESERVED};
+use crate::content::{Document, Section};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use rustc_hash::FxHashMap;
+
+/// Ids are identities: unique across every document, published or not.
+pub(super) fn check_unique_ids(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) {
+    let mut ids: FxHashMap<&str, &Document> = FxHashMap::default();
+    for doc in documents {
+        if let Some(id) = doc.incident.as_ref().and_then(|i| i.id.as_ref()) {
+            if let Some(first) = ids.get(id.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("duplicate incident id `{}`", id.value),
+                    )
+                    .at(loc(doc, id.line, id.column))
+                    .help(format!("{} already uses this id", first.source.display())),
+                );
+            } else {
+                ids.insert(&id.value, doc);
+            }
+        }
+    }
+}
+
+/// Whether `path` is one of the parts a large site's sitemap is split into
+/// (`sitemap-1.xml`, …): taken, like `sitemap.xml`.
+pub fn is_sitemap_part(path: &str) -> bool {
+    path.strip_prefix("sitemap-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The site paths taken so far, and by what.
+struct Claims {
+    taken: FxHashMap<String, String>,
+}
+
+impl Claims {
+    fn new() -> Claims {
+        let mut taken = FxHashMap::default();
+        for r in RESERVED {
+            taken.insert(r.to_string(), format!("seckb's own `{r}` page"));
+        }
+        Claims { taken }
+    }
+
+    /// Claims `path` for `what`; a path already taken, below a reserved
+    /// folder, or where a reserved file would have to be a folder is an
+    /// error at `at`. Returns whether the claim holds.
+    fn claim(
+        &mut self,
+        path: &str,
+        what: String,
+        at: Location,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let reserved_prefix = RESERVED.iter().find(|r| {
+            let dir = r.trim_end_matches('/');
+            path != **r && path.starts_with(dir) && path[dir.len()..].starts_with('/')
+        });
+        let clash = self
+            .taken
+            .get(path)
+            .cloned()
+            .or_else(|| reserved_prefix.map(|r| format!("taken by seckb's own `{r}`")))
+            .or_else(|| {
+                let first = path.split('/').next().unwrap_or_default();
+                is_sitemap_part(first)
+                    .then(|| format!("taken by seckb's own `{first}` (a part of the sitemap)"))
+            });
+        match clash {
+            Some(other) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UrlCollision,
+                        format!("{what} maps to /{path}, which is already {other}"),
+                    )
+                    .at(at)
+                    .help("set a different `slug:` or rename the file"),
+                );
+                false
+            }
+            None => {
+                self.taken.insert(path.to_string(), what);
+                true
+            }
+        }
+    }
+}
+
+/// URL collisions among list pages, published documents, seckb's own pages
+/// and aliases. Returns the redirects: (alias path, index into `published`);
+/// a colliding alias gets none, so it is reported once.
+pub(super) fn claim_urls(
+    sections: &[Section],
+    published: &[Document],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, usize)> {
+    let mut claims = Claims::new();
+    for s in sections.iter().filter(|s| !s.name.is_empty()) {
+        let at = match &s.source {
+            Some(file) => Location::in_text(file, &s.text, 1, 1),
+            None => Location::file(&std::path::Path::new("content").join(&s.name)),
+        };
+        let what = format!("the list page of content/{}/", s.name);
+        claims.claim(&format!("{}/", s.name), what, at, diagnostics);
+    }
+    for doc in published {
+        let at = match &doc.meta.slug {
+            Some(s) => loc(doc, s.line, s.column),
+            None => loc(doc, 1, 1),
+        };
+        claims.claim(
+            &doc.path,
+            format!("{}", doc.source.display()),
+            at,
+            diagnostics,
+        );
+    }
+    let mut aliases = Vec::new();
+    for (i, doc) in published.iter().enumerate() {
+        for alias in &doc.meta.aliases {
+            let what = format!("alias `{}` of {}", alias.value, doc.source.display());
+            let at = loc(doc, alias.line, alias.column);
+            if claims.claim(&alias.value, what, at, diagnostics) {
+                aliases.push((alias.value.clone(), i));
+            }
+        }
+    }
+    aliases
+}

@@ -1,0 +1,296 @@
+//! Links: what every document's links and references resolve against
+//! (each document's URL and publication state), the cross references
+//! between documents (`related:`, a FAQ's `incidents:`), and Markdown
+//! rendered against them.
+
+use super::{content_dir, content_path, loc, Body, Invalid, Publication};
+use crate::content::{Document, Kind, Located, Section};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::markdown::{self, LinkRecord, Links, Source, TargetState};
+use crate::urls::Urls;
+use rustc_hash::FxHashMap;
+
+/// Link targets: every document, with whether it is published; a document
+/// whose front matter is unusable is a target whose links are not reported.
+pub(super) fn targets(
+    published: &[Document],
+    unpublished: &[Document],
+    invalid: &Invalid,
+    publication: &Publication,
+    urls: &Urls,
+) -> Links {
+    let mut links = Links {
+        base_path: urls.base_path().to_string(),
+        ..Links::default()
+    };
+    let states =
+        published
+            .iter()
+            .map(|d| (d, TargetState::Published))
+            .chain(unpublished.iter().map(|d| {
+                let reason = publication
+                    .check(d)
+                    .err()
+                    .map_or_else(String::new, |r| r.to_string());
+                (d, TargetState::Unpublished(reason))
+            }));
+    for (doc, state) in states {
+        links.documents.insert(
+            content_path(doc),
+            markdown::LinkTarget {
+                url: urls.path(&doc.path),
+                state,
+            },
+        );
+    }
+    for path in &invalid.paths {
+        let under = path
+            .strip_prefix("content")
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        links.documents.insert(
+            under,
+            markdown::LinkTarget {
+                url: String::new(),
+                state: TargetState::Invalid,
+            },
+        );
+    }
+    links
+}
+
+/// The documents each published document refers to: (related, backlinks),
+/// indices into `published`. A reference to an unpublished document, or to
+/// none, is an error at the reference.
+pub(super) fn cross_references(
+    published: &[Document],
+    unpublished: &[Document],
+    invalid: &Invalid,
+    links: &Links,
+    publication: &Publication,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let by_content_path: FxHashMap<String, usize> = published
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (content_path(d), i))
+        .collect();
+    let unpublished_by_path: FxHashMap<String, &Document> =
+        unpublished.iter().map(|d| (content_path(d), d)).collect();
+    let published_ids: FxHashMap<&str, usize> = published
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            d.incident
+                .as_ref()?
+                .id
+                .as_ref()
+                .map(|id| (id.value.as_str(), i))
+        })
+        .collect();
+    let unpublished_ids: FxHashMap<&str, &Document> = unpublished
+        .iter()
+        .filter_map(|d| {
+            d.incident
+                .as_ref()?
+                .id
+                .as_ref()
+                .map(|id| (id.value.as_str(), d))
+        })
+        .collect();
+    let mut related: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
+    for (i, doc) in published.iter().enumerate() {
+        let resolve = |entry: &Located<String>,
+                       ids_only: bool,
+                       diagnostics: &mut Vec<Diagnostic>|
+         -> Option<usize> {
+            let value = entry.value.as_str();
+            if let Some(&j) = published_ids.get(value) {
+                return Some(j);
+            }
+            let path = if value.starts_with("./") || value.starts_with("../") {
+                markdown::resolve_relative(&content_dir(doc), value)
+            } else {
+                markdown::resolve_relative("", value)
+            };
+            if !ids_only {
+                if let Some(&j) = path.as_ref().and_then(|p| by_content_path.get(p)) {
+                    return Some(j);
+                }
+            }
+            // A reference to a document with errors of its own is not reported again.
+            let to_invalid = invalid.ids.contains(value)
+                || path.as_ref().is_some_and(|p| {
+                    links
+                        .documents
+                        .get(p)
+                        .is_some_and(|t| t.state == TargetState::Invalid)
+                });
+            if to_invalid {
+                return None;
+            }
+            let hidden = unpublished_ids.get(value).copied().or_else(|| {
+                path.as_ref()
+                    .and_then(|p| unpublished_by_path.get(p).copied())
+                    .filter(|_| !ids_only)
+            });
+            let at = loc(doc, entry.line, entry.column);
+            diagnostics.push(match hidden {
+                Some(target) => Diagnostic::error(
+                    Code::LinkToUnpublished,
+                    format!(
+                        "{} refers to {}, which is {}",
+                        doc.source.display(),
+                        target.source.display(),
+                        publication
+                            .check(target)
+                            .err()
+                            .map_or_else(String::new, |r| r.to_string())
+                    ),
+                )
+                .at(at)
+                .help("remove the reference, or publish both at the same level"),
+                None => Diagnostic::error(
+                    Code::UnresolvedRelated,
+                    format!("`{value}` does not match any document"),
+                )
+                .at(at)
+                .help(if ids_only {
+                    "expected an incident id such as INC-2026-0042".to_string()
+                } else {
+                    "expected an incident id or a path under content/ such as faq/api-keys.md"
+                        .to_string()
+                }),
+            });
+            None
+        };
+        if let Some(incident) = &doc.incident {
+            for entry in &incident.related {
+                if let Some(j) = resolve(entry, false, diagnostics) {
+                    if j != i && !related[i].contains(&j) {
+                        related[i].push(j);
+                    }
+                }
+            }
+        }
+        if let Some(faq) = &doc.faq {
+            for entry in &faq.incidents {
+                if let Some(j) = resolve(entry, true, diagnostics) {
+                    if !backlinks[i].contains(&j) {
+                        backlinks[i].push(j);
+                    }
+                    if !backlinks[j].contains(&i) {
+                        backlinks[j].push(i);
+                    }
+                }
+            }
+        }
+    }
+    (related, backlinks)
+}
+
+pub(super) fn render_section_intro(
+    section: &Section,
+    links: &Links,
+    raw_html: crate::config::RawHtml,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (String, Vec<LinkRecord>) {
+    let Some(file) = &section.source else {
+        return (String::new(), Vec::new());
+    };
+    let lines = markdown::LineIndex::new(&section.text);
+    let source = Source {
+        file,
+        text: &section.text,
+        dir: &section.name,
+        offset: section.body_offset,
+        lines: &lines,
+    };
+    let (r, d) = markdown::render(
+        &section.text[section.body_offset..],
+        &source,
+        links,
+        raw_html,
+        false,
+    );
+    diagnostics.extend(d);
+    (r.html, r.links)
+}
+
+/// Renders a published document's Markdown (body, front matter Markdown and
+/// summary) against `links`; `text` is the whole file `doc` was validated from.
+pub fn render_body(
+    doc: &Document,
+    text: &str,
+    links: &Links,
+    raw_html: crate::config::RawHtml,
+) -> (Body, Vec<Diagnostic>) {
+    let dir = content_dir(doc);
+    let lines = markdown::LineIndex::new(text);
+    let source = Source {
+        file: &doc.source,
+        text,
+        dir: &dir,
+        offset: doc.body_offset,
+        lines: &lines,
+    };
+    let markdown = text.get(doc.body_offset..).unwrap_or_default();
+    let (rendered, mut diagnostics) =
+        markdown::render(markdown, &source, links, raw_html, doc.kind == Kind::Faq);
+    let mut page_links = rendered.links.clone();
+    let mut inline = |md: &Located<String>, diagnostics: &mut Vec<Diagnostic>| {
+        // Inline Markdown from front matter: errors point at its YAML line.
+        let line_start = lines.line_start(md.line).unwrap_or(0);
+        let inline_source = Source {
+            file: &doc.source,
+            text,
+            dir: &dir,
+            offset: line_start + md.column.saturating_sub(1),
+            lines: &lines,
+        };
+        let (html, mut records, d) =
+            markdown::render_inline(&md.value, &inline_source, links, raw_html);
+        for r in &mut records {
+            r.line = md.line;
+            r.column = md.column;
+        }
+        diagnostics.extend(d);
+        page_links.extend(records);
+        html
+    };
+    let (timeline_html, actions_html) = match &doc.incident {
+        Some(i) => (
+            i.timeline
+                .iter()
+                .map(|t| inline(&t.event, &mut diagnostics))
+                .collect(),
+            i.actions
+                .iter()
+                .map(|a| inline(a, &mut diagnostics))
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let summary = doc.meta.summary.clone().unwrap_or_else(|| {
+        let first = if rendered.first_paragraph.is_empty() {
+            rendered
+                .questions
+                .first()
+                .map(|q| q.answer_text.as_str())
+                .unwrap_or("")
+        } else {
+            rendered.first_paragraph.as_str()
+        };
+        markdown::truncate(first, 200)
+    });
+    let body = Body {
+        rendered,
+        timeline_html,
+        actions_html,
+        summary,
+        links: page_links,
+    };
+    (body, diagnostics)
+}

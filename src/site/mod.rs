@@ -1,0 +1,249 @@
+//! The whole in-memory site: published documents with their rendered
+//! Markdown, the list pages, taxonomies and the link graph. Built once per
+//! build by [`assemble`] from its stages: [`identity`] (ids, URL claims,
+//! reserved paths), [`links`] (link targets, cross references, Markdown
+//! rendered against them) and [`lists`] (site order, list pages,
+//! taxonomies); templates and exports read it, none of them copies it.
+
+mod identity;
+mod links;
+mod lists;
+mod publication;
+
+pub use identity::is_sitemap_part;
+pub use links::render_body;
+pub use lists::same_term;
+pub use publication::{Publication, Unpublished};
+
+use crate::config::Config;
+use crate::content::{Asset, Document, Kind, Section};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::{LinkRecord, Links, Rendered};
+use crate::urls::Urls;
+
+/// A published document: its metadata and place in the site. Its Markdown
+/// is rendered only while its page is (see [`Body`]), so a build holds one
+/// rendered body per thread, not one per document.
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Document,
+    /// Root-relative URL with base path.
+    pub url: String,
+    /// Set by the document pass (front matter `summary`, or the body's start).
+    pub summary: String,
+    /// Indices into `Site::pages`.
+    pub related: Vec<usize>,
+    /// Incidents: the FAQs that point at it. FAQs: the incidents it is about.
+    pub backlinks: Vec<usize>,
+    /// The rendered body, kept past the document pass only for the exports
+    /// that print it: the feeds' newest entries and CSAF documents.
+    pub kept: Option<Body>,
+}
+
+/// A document's Markdown rendered: its body, the inline Markdown of its
+/// front matter, its summary and the internal links all of them make.
+#[derive(Debug)]
+pub struct Body {
+    pub rendered: Rendered,
+    /// Rendered timeline events and actions (inline HTML).
+    pub timeline_html: Vec<String>,
+    pub actions_html: Vec<String>,
+    pub summary: String,
+    pub links: Vec<LinkRecord>,
+}
+
+impl Page {
+    pub fn kind(&self) -> Kind {
+        self.doc.kind
+    }
+}
+
+/// A content folder's list page.
+#[derive(Debug)]
+pub struct ListPage {
+    pub section: Section,
+    pub url: String,
+    pub path: String,
+    pub intro_html: String,
+    /// Internal links of the section's `_index.md`, for the link check.
+    pub intro_links: Vec<LinkRecord>,
+    /// Indices into `Site::pages`, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<usize>,
+}
+
+/// tags, vendors, severity, status.
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    pub fn path(&self) -> String {
+        format!("{}/", self.name)
+    }
+
+    pub fn term_path(&self, term: &Term) -> String {
+        format!("{}/{}/", self.name, term.slug)
+    }
+}
+
+pub const TAXONOMIES: [(&str, &str); 4] = [
+    ("tags", "Tags"),
+    ("vendors", "Vendors"),
+    ("severity", "Severity"),
+    ("status", "Status"),
+];
+
+/// Site paths seckb itself generates, which no document may take.
+pub const RESERVED: [&str; 12] = [
+    "tags/",
+    "vendors/",
+    "severity/",
+    "status/",
+    "search/",
+    "api/",
+    ".well-known/",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    ".nojekyll",
+];
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub urls: Urls,
+    pub publication: Publication,
+    /// Published documents: sections in folder order, newest first within each.
+    pub pages: Vec<Page>,
+    pub home_intro: String,
+    /// `content/_index.md` and its internal links, for the link check.
+    pub home_section: Option<Section>,
+    pub home_links: Vec<LinkRecord>,
+    pub lists: Vec<ListPage>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Files next to documents that pages may use; a build publishes those
+    /// its pages use ([`crate::attachments`]).
+    pub assets: Vec<Asset>,
+    /// Redirects: (alias site path, target page index).
+    pub aliases: Vec<(String, usize)>,
+    /// Every document's URL and publication state, and the assets: what
+    /// Markdown links resolve against (`seckb serve` re-renders one page with it).
+    pub links: Links,
+}
+
+impl Site {
+    pub fn incidents(&self) -> impl Iterator<Item = &Page> {
+        self.pages.iter().filter(|p| p.kind() == Kind::Incident)
+    }
+}
+
+fn loc(doc: &Document, line: usize, column: usize) -> Location {
+    Location::in_text(&doc.source, &doc.text, line, column)
+}
+
+fn content_path(doc: &Document) -> String {
+    doc.source
+        .strip_prefix("content")
+        .unwrap_or(&doc.source)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn content_dir(doc: &Document) -> String {
+    let p = content_path(doc);
+    p.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+/// Documents that failed validation: their paths and declared ids, so that
+/// references to them are not reported a second time.
+#[derive(Debug, Default)]
+pub struct Invalid {
+    pub paths: Vec<std::path::PathBuf>,
+    pub ids: std::collections::HashSet<String>,
+}
+
+/// Assembles the site from validated documents: decides publication, checks
+/// identity (ids, URLs), resolves cross references, renders Markdown in
+/// parallel and builds taxonomies. Returns every problem found.
+/// Assembles the site from validated documents: decides publication, checks
+/// identity (ids, URLs), resolves cross references and builds list pages
+/// and taxonomies. Returns every problem found.
+pub fn assemble(
+    config: Config,
+    publication: Publication,
+    documents: Vec<Document>,
+    invalid: &Invalid,
+    sections: Vec<Section>,
+    assets: Vec<Asset>,
+) -> (Site, Vec<Diagnostic>) {
+    let urls = Urls::new(&config.base_url);
+    let mut diagnostics = Vec::new();
+    identity::check_unique_ids(&documents, &mut diagnostics);
+    let (published, unpublished): (Vec<Document>, Vec<Document>) = documents
+        .into_iter()
+        .partition(|d| publication.check(d).is_ok());
+    let published = lists::in_site_order(published, &sections);
+    let mut links = links::targets(&published, &unpublished, invalid, &publication, &urls);
+    let (assets, withheld) = crate::attachments::claim(assets, &links.documents);
+    links.assets = assets.iter().map(|a| a.path.clone()).collect();
+    links.withheld = withheld;
+    let sections = lists::live_sections(sections, &published);
+    let aliases = identity::claim_urls(&sections, &published, &mut diagnostics);
+    let (related, backlinks) = links::cross_references(
+        &published,
+        &unpublished,
+        invalid,
+        &links,
+        &publication,
+        &mut diagnostics,
+    );
+    let pages: Vec<Page> = published
+        .into_iter()
+        .zip(related.into_iter().zip(backlinks))
+        .map(|(doc, (related, backlinks))| Page {
+            url: urls.path(&doc.path),
+            doc,
+            summary: String::new(),
+            related,
+            backlinks,
+            kept: None,
+        })
+        .collect();
+    let (home, lists) = lists::list_pages(
+        sections,
+        &pages,
+        &links,
+        config.raw_html,
+        &urls,
+        &mut diagnostics,
+    );
+    let taxonomies = lists::build_taxonomies(&pages, &mut diagnostics);
+    let site = Site {
+        config,
+        urls,
+        publication,
+        pages,
+        home_intro: home.intro,
+        home_section: home.section,
+        home_links: home.links,
+        lists,
+        taxonomies,
+        assets,
+        aliases,
+        links,
+    };
+    (site, diagnostics)
+}

@@ -1,0 +1,159 @@
+//! The render scheduler: in what order, and beside what, pages and exports
+//! are made, so that a build holds little at once. Each document's text is
+//! released once it is assembled (read again for its page), each rendered
+//! body is dropped once its page is emitted (kept only for the exports that
+//! print it), pages stream to the sink as they are made, and list pages
+//! render in waves of bounded size, the longest after the exports.
+
+use super::{BuildOptions, Found, Timer};
+use crate::linkcheck::PageLinks;
+use crate::output::{Content, Output, Sink};
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::{outputs, render};
+
+/// List pages showing at least this many documents are rendered after the
+/// exports, not beside them: at 100,000 documents the 60,000-incident list
+/// beside the search index took 130 MB more. Shorter lists (severities,
+/// statuses, FAQs there: 10,000–30,000 entries) go beside the exports in
+/// waves of `LIST_WAVE`; after them, each rendering alone in its wave had
+/// left a core idle (lists and exports 6.7–7.3 s with 10,000 here, 6.3–6.7 s
+/// with 40,000, for the same peak RSS).
+const LONG_LIST: usize = 40_000;
+
+/// Document summaries the list pages rendered at once may hold between
+/// them: a few KB each, some hundreds of MB in all (a list longer than
+/// this is rendered alone).
+const LIST_WAVE: usize = 60_000;
+
+/// The pages and exports made: pages as (output path, content), with the
+/// links each holds for the link check.
+pub(super) struct Rendered {
+    pub(super) pages: Vec<(String, Content)>,
+    pub(super) page_links: Vec<PageLinks>,
+    pub(super) exports: Output,
+    /// Documents' and list pages' count, for the summary.
+    pub(super) page_count: usize,
+}
+
+/// What the scheduler renders with.
+pub(super) struct Renderer<'a> {
+    pub(super) options: &'a BuildOptions,
+    pub(super) theme: &'a Theme,
+    pub(super) tera: &'a tera::Tera,
+    pub(super) sink: &'a Sink,
+    /// The URLs pages link to, numbered as pages are read.
+    pub(super) link_urls: &'a crate::interner::Interner,
+}
+
+impl Renderer<'_> {
+    /// Renders every page and export of `site`; None when a template
+    /// failed (its errors are in `found`).
+    pub(super) fn render(
+        &self,
+        site: &mut Site,
+        found: &mut Found,
+        timer: &mut Timer,
+    ) -> Option<Rendered> {
+        // Past assembly only the CSAF export reports errors at a front matter
+        // line (its file name collisions); other reports read the file again.
+        if site.config.csaf.is_none() {
+            for page in &mut site.pages {
+                page.doc.release_text();
+            }
+        }
+        let decorator = self
+            .options
+            .preview
+            .then(|| crate::preview::Decorator::new(site));
+        let terms = crate::search::Tables::default();
+        let meter = &self.options.meter;
+        let emit = render::Emit {
+            sink: self.sink,
+            decorator: decorator.as_ref(),
+            terms: &terms,
+            urls: self.link_urls,
+            meter,
+        };
+        let mut shared = render::Shared::new(site);
+        let printed = outputs::printed_bodies(site);
+        meter.begin("rendering documents", site.pages.len());
+        let documents = render::render_documents(
+            &self.options.root,
+            site,
+            self.tera,
+            self.theme,
+            &shared,
+            &emit,
+            &printed,
+        );
+        let documents = found.take(documents)?;
+        let mut pages: Vec<(String, Content)> = Vec::with_capacity(documents.len());
+        let mut page_links = Vec::with_capacity(documents.len());
+        let mut search_entries = Vec::with_capacity(documents.len());
+        let mut listed = Vec::with_capacity(documents.len());
+        for (page, done) in site.pages.iter_mut().zip(documents) {
+            page.summary = done.summary;
+            page.kept = done.kept;
+            search_entries.extend(done.entries);
+            listed.push(done.listed);
+            found.extend(done.diagnostics);
+            pages.push((done.file.path, done.file.content));
+            page_links.push(done.file.links);
+        }
+        shared.set_listed(listed);
+        timer.lap("render documents");
+        meter.begin("rendering lists and exports", 0);
+
+        // The exports run beside the short list pages; the long lists follow,
+        // in waves of bounded size (`render::render_lists`): the exports and a
+        // long list each hold large transient trees (the search index, a JSON
+        // summary of every document listed).
+        let now = self.options.now.unwrap_or_else(chrono::Utc::now);
+        let (lists, exports, export_diagnostics) = {
+            let site = &*site;
+            let (long, short): (Vec<_>, Vec<_>) =
+                render::list_jobs(site, self.tera, self.theme, &shared)
+                    .into_iter()
+                    .partition(|job| job.entries >= LONG_LIST);
+            let (short, (exports, d)) = rayon::join(
+                || render::render_lists(short, &emit, LIST_WAVE),
+                || {
+                    let mut exports = Output::default();
+                    let d = outputs::add_all(
+                        site,
+                        (search_entries, &terms),
+                        self.sink,
+                        &mut exports,
+                        now,
+                    );
+                    self.sink.drain(&mut exports);
+                    (exports, d)
+                },
+            );
+            let lists = short.and_then(|mut short| {
+                short.extend(render::render_lists(long, &emit, LIST_WAVE)?);
+                Ok(short)
+            });
+            (lists, exports, d)
+        };
+        drop(shared);
+        for page in &mut site.pages {
+            page.kept = None;
+        }
+        found.extend(export_diagnostics);
+        let lists = found.take(lists)?;
+        let page_count = page_links.len() + lists.len();
+        for emitted in lists {
+            pages.push((emitted.path, emitted.content));
+            page_links.push(emitted.links);
+        }
+        timer.lap("render lists and exports");
+        Some(Rendered {
+            pages,
+            page_links,
+            exports,
+            page_count,
+        })
+    }
+}

@@ -11,18 +11,10 @@
 
 use crate::content::Asset;
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::markdown::{resolve_relative, LinkTarget, TargetState};
+use crate::markdown::{resolve_relative, LinkTarget, TargetState, Withheld};
 use pulldown_cmark::{Event, Parser, Tag};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
-
-/// A file of an unpublished bundle: the bundle's document (its path under
-/// `content/`) and that document's state in this build.
-#[derive(Debug, Clone)]
-pub struct Withheld {
-    pub owner: String,
-    pub state: TargetState,
-}
 
 /// Splits the files found under `content/` into those pages may use and
 /// those an unpublished bundle owns. `documents` holds every document by

@@ -235,18 +235,7 @@ pub struct Config {
 impl Config {
     /// The path part of `base_url`: `/` or `/kb/`.
     pub fn base_path(&self) -> String {
-        base_path_of(&self.base_url)
-    }
-}
-
-/// The path part of an absolute URL, with leading and trailing `/`.
-pub fn base_path_of(base_url: &str) -> String {
-    match url::Url::parse(base_url) {
-        Ok(u) => {
-            let p = u.path().trim_end_matches('/');
-            format!("{p}/")
-        }
-        Err(_) => "/".into(),
+        crate::urls::base_path_of(&self.base_url)
     }
 }
 

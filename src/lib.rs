@@ -9,11 +9,14 @@ pub mod charts;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod graph;
 pub mod highlight;
 pub mod interner;
 pub mod jsonld;
 pub mod linkcheck;
 pub mod markdown;
+#[cfg(test)]
+mod module_graph;
 pub mod nesting;
 pub mod output;
 pub mod outputs;

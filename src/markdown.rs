@@ -45,6 +45,14 @@ pub struct LinkTarget {
     pub state: TargetState,
 }
 
+/// A file of an unpublished bundle: the bundle's document (its path under
+/// `content/`) and that document's state in this build.
+#[derive(Debug, Clone)]
+pub struct Withheld {
+    pub owner: String,
+    pub state: TargetState,
+}
+
 /// Everything link rewriting needs to know about the site.
 #[derive(Debug, Default)]
 pub struct Links {
@@ -54,7 +62,7 @@ pub struct Links {
     pub assets: rustc_hash::FxHashSet<String>,
     /// Files of unpublished bundles ([`crate::attachments`]): linking to
     /// one is linking to unpublished material.
-    pub withheld: rustc_hash::FxHashMap<String, crate::attachments::Withheld>,
+    pub withheld: rustc_hash::FxHashMap<String, Withheld>,
     pub base_path: String,
 }
 

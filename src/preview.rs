@@ -100,6 +100,12 @@ pub fn add_assets(output: &mut Output) {
     }
 }
 
+impl crate::render::Decorate for Decorator {
+    fn decorate(&self, page: &mut RenderedPage) {
+        self.apply(page);
+    }
+}
+
 /// The banners of a document: empty when it is public as it is.
 pub fn banners(draft: bool, embargo: Option<crate::content::Date>, tlp: Tlp) -> String {
     let mut html = String::new();

@@ -6,7 +6,8 @@
 
 use crate::content::validate::regex;
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::theme::Theme;
+use crate::graph::find_cycle;
+use crate::theme::{references, strip_comments, Theme};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -16,32 +17,6 @@ use std::sync::OnceLock;
 /// imports and `extends` (one level per step), and binary operators inside
 /// tags. The default theme needs 18.
 pub const MAX_DEPTH: usize = 64;
-
-/// Template text without its `{# … #}` comments, which Tera ignores.
-pub fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    regex(&R, r"(?s)\{#.*?#\}").replace_all(text, "")
-}
-
-/// The templates each template includes, extends or imports, by name.
-pub fn references(theme: &Theme) -> HashMap<&str, Vec<String>> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let pattern = regex(
-        &R,
-        r#"\{%-?\s*(?:include|extends|import)\s+["']([^"']+)["']"#,
-    );
-    theme
-        .templates
-        .iter()
-        .map(|t| {
-            let targets = pattern
-                .captures_iter(&strip_comments(&t.text))
-                .map(|c| c[1].to_string())
-                .collect();
-            (t.name.as_str(), targets)
-        })
-        .collect()
-}
 
 /// Every problem of this kind in the theme, as diagnostics.
 pub fn check(theme: &Theme) -> Vec<Diagnostic> {
@@ -99,43 +74,6 @@ pub fn macro_cycle(theme: &Theme) -> Option<Vec<String>> {
         }
     }
     find_cycle(&edges)
-}
-
-/// A path that leads back to where it started in a graph of named nodes
-/// (names in sorted order are tried first, so the answer is stable).
-pub fn find_cycle(edges: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
-    let mut names: Vec<&String> = edges.keys().collect();
-    names.sort();
-    let mut done: HashSet<&str> = HashSet::new();
-    // Depth-first with an explicit stack: a theme may chain thousands of
-    // macros, and this check exists to keep recursion off the call stack.
-    for start in names {
-        let mut path: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
-        let mut on_path: HashSet<&str> = HashSet::from([start.as_str()]);
-        while let Some(&(node, next)) = path.last() {
-            let children = edges.get(node).map_or(&[][..], Vec::as_slice);
-            let Some(child) = children.get(next).map(String::as_str) else {
-                path.pop();
-                on_path.remove(node);
-                done.insert(node);
-                continue;
-            };
-            if let Some(last) = path.last_mut() {
-                last.1 += 1;
-            }
-            if on_path.contains(child) {
-                let i = path.iter().position(|(n, _)| *n == child).unwrap_or(0);
-                let mut cycle: Vec<String> = path[i..].iter().map(|(n, _)| n.to_string()).collect();
-                cycle.push(child.to_string());
-                return Some(cycle);
-            }
-            if !done.contains(child) {
-                path.push((child, 0));
-                on_path.insert(child);
-            }
-        }
-    }
-    None
 }
 
 /// A `{{ … }}` or `{% … %}` tag of a template, outside comments and raw

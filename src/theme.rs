@@ -3,9 +3,12 @@
 //! site's own `templates/` and `static/`.
 
 use crate::content::load::{is_ignored_name, walk};
+use crate::content::validate::regex;
 use crate::diagnostics::{Code, Diagnostic, Location};
+use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -45,7 +48,7 @@ impl Theme {
     /// through any number of steps, are the built-in default theme's, byte
     /// for byte: such a page reads only what the default theme does.
     pub fn is_builtin(&self, name: &str) -> bool {
-        let references = crate::template_check::references(self);
+        let references = references(self);
         let mut seen = std::collections::HashSet::new();
         let mut next = vec![name.to_string()];
         while let Some(name) = next.pop() {
@@ -68,11 +71,11 @@ impl Theme {
     /// A chain of templates that include, extend or import each other in a
     /// loop (Tera would recurse until the stack overflows), if any.
     pub fn include_cycle(&self) -> Option<Vec<String>> {
-        let edges: HashMap<String, Vec<String>> = crate::template_check::references(self)
+        let edges: HashMap<String, Vec<String>> = references(self)
             .into_iter()
             .map(|(name, targets)| (name.to_string(), targets))
             .collect();
-        crate::template_check::find_cycle(&edges)
+        crate::graph::find_cycle(&edges)
     }
 }
 
@@ -198,4 +201,30 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         templates: templates.into_values().collect(),
         statics,
     })
+}
+
+/// Template text without its `{# … #}` comments, which Tera ignores.
+pub fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, r"(?s)\{#.*?#\}").replace_all(text, "")
+}
+
+/// The templates each template includes, extends or imports, by name.
+pub fn references(theme: &Theme) -> HashMap<&str, Vec<String>> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let pattern = regex(
+        &R,
+        r#"\{%-?\s*(?:include|extends|import)\s+["']([^"']+)["']"#,
+    );
+    theme
+        .templates
+        .iter()
+        .map(|t| {
+            let targets = pattern
+                .captures_iter(&strip_comments(&t.text))
+                .map(|c| c[1].to_string())
+                .collect();
+            (t.name.as_str(), targets)
+        })
+        .collect()
 }

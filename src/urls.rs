@@ -10,11 +10,22 @@ pub struct Urls {
     base_path: String,
 }
 
+/// The path part of an absolute URL, with leading and trailing `/`.
+pub fn base_path_of(base_url: &str) -> String {
+    match url::Url::parse(base_url) {
+        Ok(u) => {
+            let p = u.path().trim_end_matches('/');
+            format!("{p}/")
+        }
+        Err(_) => "/".into(),
+    }
+}
+
 impl Urls {
     pub fn new(base_url: &str) -> Urls {
         Urls {
             base_url: base_url.to_string(),
-            base_path: crate::config::base_path_of(base_url),
+            base_path: base_path_of(base_url),
         }
     }
 

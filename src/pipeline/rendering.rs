@@ -70,7 +70,7 @@ impl Renderer<'_> {
         let meter = &self.options.meter;
         let emit = render::Emit {
             sink: self.sink,
-            decorator: decorator.as_ref(),
+            decorator: decorator.as_ref().map(|d| d as &dyn render::Decorate),
             terms: &terms,
             urls: self.link_urls,
             meter,

@@ -39,12 +39,19 @@ pub struct RenderedPage {
     pub html: String,
 }
 
+/// A change made to every page as it is emitted that rendering itself
+/// knows nothing of: a preview's banners and live-reload script
+/// (`crate::preview`).
+pub trait Decorate: Sync {
+    fn decorate(&self, page: &mut RenderedPage);
+}
+
 /// Where rendered pages go: decorated in preview builds, read by the link
 /// check, then handed to the sink (written at once by `seckb build`); and
 /// the term table the documents' search entries are inverted against.
 pub struct Emit<'a> {
     pub sink: &'a Sink,
-    pub decorator: Option<&'a crate::preview::Decorator>,
+    pub decorator: Option<&'a dyn Decorate>,
     pub terms: &'a crate::search::Tables,
     /// The URLs pages link to, numbered for the link check.
     pub urls: &'a crate::interner::Interner,
@@ -62,7 +69,7 @@ pub struct Emitted {
 impl Emit<'_> {
     fn emit(&self, mut page: RenderedPage) -> Emitted {
         if let Some(decorator) = self.decorator {
-            decorator.apply(&mut page);
+            decorator.decorate(&mut page);
         }
         let links = PageLinks::read(page.path.clone(), page.template, &page.html, self.urls);
         let content = self.sink.put(&page.path, page.html.into_bytes());

@@ -279,7 +279,5 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// One step of a path into a YAML document.
-
 #[cfg(test)]
 mod tests;

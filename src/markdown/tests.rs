@@ -1,6 +1,8 @@
 //! Tests of `markdown`.
 
 use super::*;
+use crate::diagnostics::Code;
+use crate::nesting;
 
 fn links() -> Links {
     let mut l = Links {

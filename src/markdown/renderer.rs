@@ -1,0 +1,395 @@
+//! The renderer: pulldown-cmark's events walked once per document, with
+//! heading ids, the table of contents, FAQ questions, tables, code blocks
+//! and the raw HTML policy ([`super::links`] rewrites the links).
+
+use crate::config::RawHtml;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::highlight::{self, escape};
+use crate::nesting;
+
+use super::{is_external, options, sanitize, Links, Question, Rendered, Source, TocEntry};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+pub(super) struct Renderer<'a> {
+    pub(super) source: &'a Source<'a>,
+    pub(super) links: &'a Links,
+    pub(super) raw_html: RawHtml,
+    pub(super) out: Rendered,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) ids: HashMap<String, usize>,
+    pub(super) has_raw_html: bool,
+    pub(super) table: TableCells,
+}
+
+/// Where the renderer is in a table: pulldown-cmark's HTML writer aligns
+/// cells with `style="text-align: …"`, which the site's Content-Security-
+/// Policy (`style-src 'self'`) refuses, so seckb writes cell tags itself
+/// with an `align-*` class the theme styles.
+#[derive(Default)]
+pub(super) struct TableCells {
+    alignments: Vec<Alignment>,
+    head: bool,
+    cell: usize,
+}
+
+impl<'a> Renderer<'a> {
+    pub(super) fn new(source: &'a Source<'a>, links: &'a Links, raw_html: RawHtml) -> Renderer<'a> {
+        Renderer {
+            source,
+            links,
+            raw_html,
+            out: Rendered::default(),
+            diagnostics: Vec::new(),
+            ids: HashMap::new(),
+            has_raw_html: false,
+            table: TableCells::default(),
+        }
+    }
+
+    pub(super) fn location(&self, offset: usize) -> Location {
+        let lines = self.source.lines;
+        let (line, column) = lines.position(self.source.text, self.source.offset + offset);
+        lines.location(self.source.file, self.source.text, line, column)
+    }
+
+    /// A unique id on this page: `slug`, `slug-1`, `slug-2`, …
+    pub(super) fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        while let Some(n) = self.ids.get(&id).copied() {
+            self.ids.insert(id.clone(), n + 1);
+            id = format!("{base}-{}", n + 1);
+        }
+        self.ids.insert(id.clone(), 0);
+        self.out.ids.push(id.clone());
+        id
+    }
+
+    pub(super) fn run(&mut self, markdown: &'a str, split_questions: bool) {
+        let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .collect();
+        if !self.within_depth(&events) {
+            return;
+        }
+        let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+        // The open question of an FAQ: (question, anchor, start in html_events).
+        let mut question: Option<(String, String, usize)> = None;
+        let mut in_first_paragraph = false;
+        let mut first_done = false;
+        let mut text = String::new();
+        let mut i = 0;
+        while i < events.len() {
+            let (event, _) = &events[i];
+            match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let end = find_end(&events, i);
+                    let inner = &events[i + 1..end];
+                    let title = plain_text(inner);
+                    text.push_str(&title);
+                    text.push('\n');
+                    let base = id
+                        .as_ref()
+                        .map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
+                    let id = self.unique_id(&base);
+                    if split_questions && *level == HeadingLevel::H2 {
+                        self.close_question(&mut question, &mut html_events);
+                        question = Some((title, id, html_events.len()));
+                        i = end + 1;
+                        continue;
+                    }
+                    let level_num = heading_number(*level);
+                    if (2..=3).contains(&level_num) {
+                        self.out.toc.push(TocEntry {
+                            level: level_num,
+                            id: id.clone(),
+                            title: title.clone(),
+                        });
+                    }
+                    let mut inner_html = String::new();
+                    let inner_events = self.rewrite(inner);
+                    pulldown_cmark::html::push_html(&mut inner_html, inner_events.into_iter());
+                    // A `{#custom-id}` is author text: escaped like any attribute value.
+                    let id = escape(&id);
+                    html_events.push(Event::Html(CowStr::from(format!(
+                        "<h{level_num} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to “{}”\">#</a></h{level_num}>\n",
+                        escape(&title)
+                    ))));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let end = find_end(&events, i);
+                    let mut code = String::new();
+                    for (e, _) in &events[i + 1..end] {
+                        if let Event::Text(t) = e {
+                            code.push_str(t);
+                        }
+                    }
+                    text.push_str(&code);
+                    text.push('\n');
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(l) => l.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    html_events.push(Event::Html(CowStr::from(highlight::code_block(
+                        &code, &lang,
+                    ))));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Paragraph) if !first_done && question.is_none() => {
+                    in_first_paragraph = true;
+                }
+                Event::End(TagEnd::Paragraph) if in_first_paragraph => {
+                    in_first_paragraph = false;
+                    first_done = true;
+                    text.push('\n');
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if in_first_paragraph {
+                        self.out.first_paragraph.push_str(t);
+                    }
+                    text.push_str(t);
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if in_first_paragraph {
+                        self.out.first_paragraph.push(' ');
+                    }
+                    text.push(' ');
+                }
+                Event::End(
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+                ) => {
+                    text.push('\n');
+                }
+                _ => {}
+            }
+            let rewritten = self.rewrite(std::slice::from_ref(&events[i]));
+            html_events.extend(rewritten);
+            i += 1;
+        }
+        self.close_question(&mut question, &mut html_events);
+        let mut html = String::with_capacity(markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+        if self.has_raw_html && self.raw_html == RawHtml::Sanitize {
+            html = sanitize(&html);
+            for q in &mut self.out.questions {
+                q.answer = sanitize(&q.answer);
+            }
+        }
+        self.out.html = html;
+        self.out.text = text;
+    }
+
+    /// Refuses a document nested deeper than `nesting::MAX_DEPTH` before any
+    /// work whose cost grows with depth (see `nesting`).
+    pub(super) fn within_depth(&mut self, events: &[(Event, std::ops::Range<usize>)]) -> bool {
+        let mut depth = nesting::Depth::default();
+        let count_html = self.raw_html != RawHtml::Deny;
+        let Some((_, range)) = events
+            .iter()
+            .find(|(event, _)| depth.event(event, count_html) > nesting::MAX_DEPTH)
+        else {
+            return true;
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::NestingTooDeep,
+                format!(
+                    "the document nests more than {} levels deep (lists, block quotes, emphasis or HTML elements inside each other)",
+                    nesting::MAX_DEPTH
+                ),
+            )
+            .at(self.location(range.start))
+            .help("flatten the structure; browsers stop nesting elements at 512 levels anyway"),
+        );
+        false
+    }
+
+    /// Ends the open FAQ question: its answer is the HTML emitted since it began.
+    pub(super) fn close_question(
+        &mut self,
+        question: &mut Option<(String, String, usize)>,
+        html_events: &mut Vec<Event<'a>>,
+    ) {
+        if let Some((q, anchor, start)) = question.take() {
+            let answer_events: Vec<Event> = html_events.drain(start..).collect();
+            let answer_text = plain_text_of_events(&answer_events);
+            let mut answer = String::new();
+            pulldown_cmark::html::push_html(&mut answer, answer_events.into_iter());
+            self.out.questions.push(Question {
+                question: q,
+                anchor,
+                answer,
+                answer_text,
+            });
+        }
+    }
+
+    /// Applies link rewriting, raw-HTML policy and task-list markup to events.
+    pub(super) fn rewrite(
+        &mut self,
+        events: &[(Event<'a>, std::ops::Range<usize>)],
+    ) -> Vec<Event<'a>> {
+        let mut out = Vec::with_capacity(events.len());
+        for (event, range) in events {
+            let event = match event {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = self.link(dest_url, range.start);
+                    Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    })
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = if is_external(dest_url.trim()) {
+                        self.external_image(dest_url, range.start)
+                    } else {
+                        self.link(dest_url, range.start)
+                    };
+                    Event::Start(Tag::Image {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    })
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    match self.raw_html {
+                        RawHtml::Allow => event.clone(),
+                        RawHtml::Sanitize => {
+                            self.has_raw_html = true;
+                            event.clone()
+                        }
+                        RawHtml::Deny => {
+                            self.diagnostics.push(
+                            Diagnostic::error(Code::RawHtml, format!("raw HTML is not allowed: `{}`", h.trim()))
+                                .at(self.location(range.start))
+                                .help("use Markdown instead, or set `raw_html: sanitize` in seckb.yaml"),
+                        );
+                            Event::Text(h.clone())
+                        }
+                    }
+                }
+                Event::Start(Tag::Table(alignments)) => {
+                    self.table.alignments.clone_from(alignments);
+                    event.clone()
+                }
+                Event::Start(Tag::TableHead) => {
+                    (self.table.head, self.table.cell) = (true, 0);
+                    event.clone()
+                }
+                Event::End(TagEnd::TableHead) => {
+                    self.table.head = false;
+                    event.clone()
+                }
+                Event::Start(Tag::TableRow) => {
+                    self.table.cell = 0;
+                    event.clone()
+                }
+                Event::Start(Tag::TableCell) => {
+                    let tag = if self.table.head { "th" } else { "td" };
+                    let class = match self.table.alignments.get(self.table.cell) {
+                        Some(Alignment::Left) => " class=\"align-left\"",
+                        Some(Alignment::Center) => " class=\"align-center\"",
+                        Some(Alignment::Right) => " class=\"align-right\"",
+                        _ => "",
+                    };
+                    Event::Html(CowStr::from(format!("<{tag}{class}>")))
+                }
+                Event::End(TagEnd::TableCell) => {
+                    self.table.cell += 1;
+                    event.clone()
+                }
+                Event::TaskListMarker(done) => Event::Html(CowStr::from(if *done {
+                    "<input type=\"checkbox\" checked disabled aria-label=\"done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"not done\"> "
+                })),
+                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
+                    if let Event::Start(Tag::FootnoteDefinition(name)) = event {
+                        self.out.ids.push(name.to_string());
+                    }
+                    event.clone()
+                }
+                _ => event.clone(),
+            };
+            out.push(event);
+        }
+        out
+    }
+
+    pub(super) fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
+        if self.out.toc.len() < 3 {
+            self.out.toc.clear();
+        }
+        (self.out, self.diagnostics)
+    }
+}
+
+pub(super) fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+pub(super) fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+pub(super) fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+pub(super) fn plain_text_of_events(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => s.push(' '),
+            _ => {}
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

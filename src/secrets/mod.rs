@@ -18,14 +18,16 @@
 //! output file. Findings are masked; a reviewed false positive is allowed by
 //! its fingerprint in `secrets.allow`.
 
+mod decode;
+mod matching;
 pub mod reader;
 mod report;
 mod rules;
+mod watch;
 
 pub use reader::Format;
-pub use report::{
-    check_config, check_source, output_errors, Checked, Known, Origin, Piecewise, Spotted, Watch,
-};
+pub use report::{check_config, check_source, output_errors, Checked, Known};
+pub use watch::{Origin, Piecewise, Spotted, Watch};
 
 /// One finding: which rule, where (byte offsets in the scanned bytes as
 /// written) and the secret as a reader sees it.
@@ -47,7 +49,7 @@ pub fn scan(text: &str) -> Vec<Finding> {
 /// it; a secret found both ways at one place is one finding.
 pub fn scan_as(raw: &[u8], format: Format) -> Vec<Finding> {
     let mut misses = Vec::new();
-    let mut found: Vec<Finding> = rules::find_noting(raw, &mut misses)
+    let mut found: Vec<Finding> = matching::find_noting(raw, &mut misses)
         .into_iter()
         .map(|h| Finding {
             rule: h.rule,
@@ -88,7 +90,7 @@ fn read_rendered(
     let Some(text) = rendering.text() else {
         return;
     };
-    let hits = rules::find(text);
+    let hits = matching::find(text);
     if hits.is_empty() {
         return;
     }

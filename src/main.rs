@@ -239,12 +239,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options = |publish: &PublishArgs| BuildOptions {
-        root: root.clone(),
-        drafts: publish.drafts,
-        tlp: publish.tlp,
-        now: publish.now,
-        ..BuildOptions::default()
+    let run = Run {
+        root,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color,
     };
     match cli.command {
         // Answered above.
@@ -257,131 +256,179 @@ fn main() -> ExitCode {
             title,
             section,
             now,
-        } => {
-            let today = match now {
-                Some(now) => now.date_naive(),
-                None => chrono::Local::now().date_naive(),
-            };
-            match seckb::scaffold::new_document(&root, kind, &title, section.as_deref(), today) {
-                Ok(path) => {
-                    println!("{}", root.join(&path).display());
-                    if !cli.quiet {
-                        eprintln!("Created a draft: `seckb build --drafts` shows it; delete `draft: true` to publish it");
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(d) => scaffold_failure(d, color),
-            }
-        }
+        } => run.new_document(kind, &title, section.as_deref(), now),
         Command::Build {
             output,
             base_url,
             publish,
-        } => {
-            let progress = seckb::progress::Progress::start(cli.quiet);
-            let times = StageTimes::start();
-            let options = BuildOptions {
-                output,
-                base_url,
-                on_stage: Some(times.hook()),
-                meter: progress.meter(),
-                ..options(&publish)
-            };
-            let start = std::time::Instant::now();
-            let result = seckb::build_and_write(&options);
-            progress.finish();
-            if cli.verbose && !cli.quiet {
-                times.print();
-            }
-            match result {
-                Ok(built) => {
-                    if !cli.quiet {
-                        eprint!(
-                            "{}",
-                            diagnostics::render(&built.warnings, Format::Human, color)
-                        );
-                        eprintln!(
-                            "Built {} documents into {} pages ({} files) in {:.2} s",
-                            built.stats.documents,
-                            built.stats.pages,
-                            built.stats.files,
-                            start.elapsed().as_secs_f64()
-                        );
-                    }
-                    // The process ends here: freeing the model and the output
-                    // (~1 GB in millions of allocations at 10,000 documents)
-                    // one by one would only add time. The OS reclaims it.
-                    std::mem::forget(built);
-                    ExitCode::SUCCESS
-                }
-                Err(failed) => report_failure(&failed.diagnostics, Format::Human, color),
-            }
-        }
+        } => run.build(output, base_url, &publish),
         Command::Serve {
             bind,
             port,
             open,
             publish,
-        } => {
-            let options = seckb::serve::ServeOptions {
-                build: options(&publish),
-                bind,
-                port,
-                open,
-                color,
-                quiet: cli.quiet,
-                verbose: cli.verbose,
-            };
-            match seckb::serve::run(options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(d) => {
-                    eprint!("{}", diagnostics::render(&[d], Format::Human, color));
-                    ExitCode::from(2)
-                }
-            }
-        }
+        } => run.serve(bind, port, open, &publish),
         Command::Check {
             publish,
             format,
             deny_warnings,
-        } => {
-            // Nothing is written or kept: the pages are only checked.
-            let sink = seckb::output::Sink::discard();
-            let progress = seckb::progress::Progress::start(cli.quiet);
-            let times = StageTimes::start();
-            let options = BuildOptions {
-                on_stage: Some(times.hook()),
-                meter: progress.meter(),
-                ..options(&publish)
-            };
-            let result = seckb::pipeline::build_into(&options, &sink);
-            progress.finish();
-            let diagnostics = match result {
-                Ok(built) => built.warnings,
-                Err(failed) => failed.diagnostics,
-            };
-            if cli.verbose && !cli.quiet {
-                times.print();
-            }
-            let text = diagnostics::render(&diagnostics, format, color && format == Format::Human);
-            match format {
-                Format::Human => eprint!("{text}"),
-                // Written, not print!: a closed pipe (`seckb check --format json | head`) is no panic.
-                _ => {
-                    use std::io::Write;
-                    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        } => run.check(&publish, format, deny_warnings),
+    }
+}
+
+/// A command that works on a site: where it is and how to report.
+struct Run {
+    root: PathBuf,
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Run {
+    fn options(&self, publish: &PublishArgs) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            drafts: publish.drafts,
+            tlp: publish.tlp,
+            now: publish.now,
+            ..BuildOptions::default()
+        }
+    }
+
+    /// `seckb new`: a draft with a commented skeleton, at the next free id.
+    fn new_document(
+        &self,
+        kind: seckb::scaffold::NewKind,
+        title: &str,
+        section: Option<&str>,
+        now: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> ExitCode {
+        let today = match now {
+            Some(now) => now.date_naive(),
+            None => chrono::Local::now().date_naive(),
+        };
+        match seckb::scaffold::new_document(&self.root, kind, title, section, today) {
+            Ok(path) => {
+                println!("{}", self.root.join(&path).display());
+                if !self.quiet {
+                    eprintln!("Created a draft: `seckb build --drafts` shows it; delete `draft: true` to publish it");
                 }
-            }
-            let count = |level| diagnostics.iter().filter(|d| d.level == level).count();
-            let (errors, warnings) = (count(Level::Error), count(Level::Warning));
-            if format == Format::Human && !cli.quiet {
-                eprintln!("{errors} error(s), {warnings} warning(s)");
-            }
-            if errors > 0 || (deny_warnings && warnings > 0) {
-                ExitCode::from(1)
-            } else {
                 ExitCode::SUCCESS
             }
+            Err(d) => scaffold_failure(d, self.color),
+        }
+    }
+
+    /// Runs `stages` (a build or a check) with the progress display and,
+    /// with `-v`, the stage timings (printed for a failed run too).
+    fn timed<T>(&self, options: BuildOptions, stages: impl FnOnce(&BuildOptions) -> T) -> T {
+        let progress = seckb::progress::Progress::start(self.quiet);
+        let times = StageTimes::start();
+        let options = BuildOptions {
+            on_stage: Some(times.hook()),
+            meter: progress.meter(),
+            ..options
+        };
+        let result = stages(&options);
+        progress.finish();
+        if self.verbose && !self.quiet {
+            times.print();
+        }
+        result
+    }
+
+    /// `seckb build`: the site written atomically, or every problem.
+    fn build(
+        &self,
+        output: Option<PathBuf>,
+        base_url: Option<String>,
+        publish: &PublishArgs,
+    ) -> ExitCode {
+        let options = BuildOptions {
+            output,
+            base_url,
+            ..self.options(publish)
+        };
+        let start = std::time::Instant::now();
+        match self.timed(options, seckb::build_and_write) {
+            Ok(built) => {
+                if !self.quiet {
+                    eprint!(
+                        "{}",
+                        diagnostics::render(&built.warnings, Format::Human, self.color)
+                    );
+                    eprintln!(
+                        "Built {} documents into {} pages ({} files) in {:.2} s",
+                        built.stats.documents,
+                        built.stats.pages,
+                        built.stats.files,
+                        start.elapsed().as_secs_f64()
+                    );
+                }
+                // The process ends here: freeing the model and the output
+                // one by one would only add time. The OS reclaims it.
+                std::mem::forget(built);
+                ExitCode::SUCCESS
+            }
+            Err(failed) => report_failure(&failed.diagnostics, Format::Human, self.color),
+        }
+    }
+
+    /// `seckb serve`: the site in memory, with live reload.
+    fn serve(
+        &self,
+        bind: std::net::IpAddr,
+        port: u16,
+        open: bool,
+        publish: &PublishArgs,
+    ) -> ExitCode {
+        let options = seckb::serve::ServeOptions {
+            build: self.options(publish),
+            bind,
+            port,
+            open,
+            color: self.color,
+            quiet: self.quiet,
+            verbose: self.verbose,
+        };
+        match seckb::serve::run(options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(d) => {
+                eprint!("{}", diagnostics::render(&[d], Format::Human, self.color));
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    /// `seckb check`: every problem of a build, in `format`; nothing is
+    /// written or kept.
+    fn check(&self, publish: &PublishArgs, format: Format, deny_warnings: bool) -> ExitCode {
+        let sink = seckb::output::Sink::discard();
+        let result = self.timed(self.options(publish), |options| {
+            seckb::pipeline::build_into(options, &sink)
+        });
+        let diagnostics = match result {
+            Ok(built) => built.warnings,
+            Err(failed) => failed.diagnostics,
+        };
+        let text = diagnostics::render(&diagnostics, format, self.color && format == Format::Human);
+        match format {
+            Format::Human => eprint!("{text}"),
+            // Written, not print!: a closed pipe (`seckb check --format json | head`) is no panic.
+            _ => {
+                use std::io::Write;
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            }
+        }
+        let count = |level| diagnostics.iter().filter(|d| d.level == level).count();
+        let (errors, warnings) = (count(Level::Error), count(Level::Warning));
+        if format == Format::Human && !self.quiet {
+            eprintln!("{errors} error(s), {warnings} warning(s)");
+        }
+        if errors > 0 || (deny_warnings && warnings > 0) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
         }
     }
 }

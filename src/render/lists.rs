@@ -40,163 +40,206 @@ pub fn list_jobs<'a>(
     theme: &'a Theme,
     shared: &'a Shared,
 ) -> Vec<ListJob<'a>> {
-    let urls = &site.urls;
-    let section_detail = Detail::of(theme, "section.html");
-    let term_detail = Detail::of(theme, "term.html");
-    let mut jobs: Vec<ListJob<'a>> = Vec::new();
-    let mut push = |entries: usize, job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>| {
-        jobs.push(ListJob { entries, job });
+    let mut jobs = Jobs {
+        site,
+        tera,
+        theme,
+        shared,
+        list: Vec::new(),
     };
+    jobs.sections();
+    jobs.taxonomies();
+    jobs.fixed_pages();
+    jobs.aliases();
+    jobs.list
+}
 
-    for list in &site.lists {
-        push(
-            list.pages.len(),
-            Box::new(move || {
-                let mut ctx = shared.context(
-                    "section",
-                    &list.section.title,
-                    urls.absolute(&list.path),
-                    false,
-                );
-                insert_owned(
-                    &mut ctx,
-                    "section",
-                    with(
-                        json!({
-                            "kind": list.section.kind,
-                            "name": list.section.name,
-                            "title": list.section.title,
-                            "description": list.section.description,
-                            "url": list.url,
-                            "content": list.intro_html,
-                            "facets": facets(site, &list.pages),
-                        }),
-                        "pages",
-                        shared.list(
-                            site,
-                            &list.pages,
-                            section_shows(list.section.kind),
-                            section_detail,
-                        ),
-                    ),
-                );
-                let path = Urls::output_file(&list.path);
-                render_list(shared, tera, theme, "section.html", path, ctx, "section")
-            }),
-        );
+/// The list jobs being made, and what they render with.
+struct Jobs<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    theme: &'a Theme,
+    shared: &'a Shared,
+    list: Vec<ListJob<'a>>,
+}
+
+impl<'a> Jobs<'a> {
+    fn push(&mut self, entries: usize, job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>) {
+        self.list.push(ListJob { entries, job });
     }
-    for tax in &site.taxonomies {
-        let terms: Vec<Value> = tax
-            .terms
-            .iter()
-            .map(|t| json!({"name": t.name, "url": urls.path(&tax.term_path(t)), "count": t.pages.len()}))
-            .collect();
-        let taxonomy = json!({"name": tax.name, "title": tax.title, "url": urls.path(&tax.path()), "terms": terms});
-        let taxonomy = std::sync::Arc::new(taxonomy);
-        let t = taxonomy.clone();
-        push(
-            0,
-            Box::new(move || {
-                let mut ctx =
-                    shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
-                ctx.insert("taxonomy", &*t);
-                render_one(
-                    shared,
-                    tera,
-                    theme,
-                    "taxonomy.html",
-                    Urls::output_file(&tax.path()),
-                    &ctx,
-                )
-            }),
-        );
-        for term in &tax.terms {
-            let t = taxonomy.clone();
-            push(
-                term.pages.len(),
+
+    /// The list page of each folder.
+    fn sections(&mut self) {
+        let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let urls = &site.urls;
+        let section_detail = Detail::of(theme, "section.html");
+        for list in &site.lists {
+            self.push(
+                list.pages.len(),
                 Box::new(move || {
-                    let path = tax.term_path(term);
-                    let title = format!("{}: {}", tax.title, term.name);
-                    let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
-                    ctx.insert("taxonomy", &*t);
-                    let value = json!({"name": term.name, "url": urls.path(&path)});
+                    let mut ctx = shared.context(
+                        "section",
+                        &list.section.title,
+                        urls.absolute(&list.path),
+                        false,
+                    );
                     insert_owned(
                         &mut ctx,
-                        "term",
+                        "section",
                         with(
-                            value,
+                            json!({
+                                "kind": list.section.kind,
+                                "name": list.section.name,
+                                "title": list.section.title,
+                                "description": list.section.description,
+                                "url": list.url,
+                                "content": list.intro_html,
+                                "facets": facets(site, &list.pages),
+                            }),
                             "pages",
-                            shared.list(site, &term.pages, &["item"], term_detail),
+                            shared.list(
+                                site,
+                                &list.pages,
+                                section_shows(list.section.kind),
+                                section_detail,
+                            ),
                         ),
                     );
-                    let file = Urls::output_file(&path);
-                    render_list(shared, tera, theme, "term.html", file, ctx, "term")
+                    let path = Urls::output_file(&list.path);
+                    render_list(shared, tera, theme, "section.html", path, ctx, "section")
                 }),
             );
         }
     }
-    // The home page lists every open incident.
-    let open = site
-        .incidents()
-        .filter(|p| {
-            p.doc
-                .incident
-                .as_ref()
-                .is_some_and(|i| i.status != Status::Resolved)
-        })
-        .count();
-    push(
-        open,
-        Box::new(move || {
-            let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-            insert_owned(&mut ctx, "home", home_json(site, theme, shared));
-            render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
-        }),
-    );
-    push(
-        0,
-        Box::new(move || {
-            let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
-            render_one(
-                shared,
-                tera,
-                theme,
-                "search.html",
-                "search/index.html".into(),
-                &ctx,
-            )
-        }),
-    );
-    push(
-        0,
-        Box::new(move || {
-            let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
-            render_one(shared, tera, theme, "404.html", "404.html".into(), &ctx)
-        }),
-    );
-    for (alias, target) in &site.aliases {
-        push(
+
+    /// Each taxonomy's page and each of its terms' pages.
+    fn taxonomies(&mut self) {
+        let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let urls = &site.urls;
+        let term_detail = Detail::of(theme, "term.html");
+        for tax in &site.taxonomies {
+            let terms: Vec<Value> = tax
+                .terms
+                .iter()
+                .map(|t| json!({"name": t.name, "url": urls.path(&tax.term_path(t)), "count": t.pages.len()}))
+                .collect();
+            let taxonomy = json!({"name": tax.name, "title": tax.title, "url": urls.path(&tax.path()), "terms": terms});
+            let taxonomy = std::sync::Arc::new(taxonomy);
+            let t = taxonomy.clone();
+            self.push(
+                0,
+                Box::new(move || {
+                    let mut ctx =
+                        shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
+                    ctx.insert("taxonomy", &*t);
+                    render_one(
+                        shared,
+                        tera,
+                        theme,
+                        "taxonomy.html",
+                        Urls::output_file(&tax.path()),
+                        &ctx,
+                    )
+                }),
+            );
+            for term in &tax.terms {
+                let t = taxonomy.clone();
+                self.push(
+                    term.pages.len(),
+                    Box::new(move || {
+                        let path = tax.term_path(term);
+                        let title = format!("{}: {}", tax.title, term.name);
+                        let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
+                        ctx.insert("taxonomy", &*t);
+                        let value = json!({"name": term.name, "url": urls.path(&path)});
+                        insert_owned(
+                            &mut ctx,
+                            "term",
+                            with(
+                                value,
+                                "pages",
+                                shared.list(site, &term.pages, &["item"], term_detail),
+                            ),
+                        );
+                        let file = Urls::output_file(&path);
+                        render_list(shared, tera, theme, "term.html", file, ctx, "term")
+                    }),
+                );
+            }
+        }
+    }
+
+    /// The home, search and 404 pages.
+    fn fixed_pages(&mut self) {
+        let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let urls = &site.urls;
+        // The home page lists every open incident.
+        let open = site
+            .incidents()
+            .filter(|p| {
+                p.doc
+                    .incident
+                    .as_ref()
+                    .is_some_and(|i| i.status != Status::Resolved)
+            })
+            .count();
+        self.push(
+            open,
+            Box::new(move || {
+                let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
+                insert_owned(&mut ctx, "home", home_json(site, theme, shared));
+                render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
+            }),
+        );
+        self.push(
             0,
             Box::new(move || {
-                let page = &site.pages[*target];
-                // The redirect is root-relative, so it stays on the host that
-                // serves the site (a preview, a mirror); `canonical` is absolute.
-                let canonical = urls.absolute(&page.doc.path);
-                let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
-                ctx.insert("target", &urls.path(&page.doc.path));
+                let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
                 render_one(
                     shared,
                     tera,
                     theme,
-                    "alias.html",
-                    Urls::output_file(alias),
+                    "search.html",
+                    "search/index.html".into(),
                     &ctx,
                 )
             }),
         );
+        self.push(
+            0,
+            Box::new(move || {
+                let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
+                render_one(shared, tera, theme, "404.html", "404.html".into(), &ctx)
+            }),
+        );
     }
 
-    jobs
+    /// A redirect page for each alias.
+    fn aliases(&mut self) {
+        let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let urls = &site.urls;
+        for (alias, target) in &site.aliases {
+            self.push(
+                0,
+                Box::new(move || {
+                    let page = &site.pages[*target];
+                    // The redirect is root-relative, so it stays on the host that
+                    // serves the site (a preview, a mirror); `canonical` is absolute.
+                    let canonical = urls.absolute(&page.doc.path);
+                    let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
+                    ctx.insert("target", &urls.path(&page.doc.path));
+                    render_one(
+                        shared,
+                        tera,
+                        theme,
+                        "alias.html",
+                        Urls::output_file(alias),
+                        &ctx,
+                    )
+                }),
+            );
+        }
+    }
 }
 
 /// Renders `jobs` in parallel, in waves of at most `budget` summaries

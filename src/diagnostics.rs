@@ -53,6 +53,7 @@ pub enum Code {
     WouldOverwrite,
     Serve,
     UnusedFile,
+    NoAffectedProducts,
 }
 
 impl Code {
@@ -90,6 +91,7 @@ impl Code {
             Code::Secret => ("E0400", "secret"),
             Code::Template => ("E0500", "template"),
             Code::StaleInvestigation => ("W0100", "stale-investigation"),
+            Code::NoAffectedProducts => ("W0101", "cves-without-affected-products"),
             Code::SecurityTxt => ("W0200", "security-txt"),
             Code::UnusedFile => ("W0300", "unused-file"),
             Code::EmbargoLift => ("N0100", "embargo-lift"),

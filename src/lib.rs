@@ -4,6 +4,7 @@
 //! `config → load → validate → site → render → outputs → link check → write`.
 //! `build`, `check` and `serve` run the same pipeline.
 
+pub mod affected;
 pub mod attachments;
 pub mod charts;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod jsonld;
 pub mod linkcheck;
 pub mod markdown;
 pub mod nesting;
+pub mod osv;
 pub mod output;
 pub mod outputs;
 pub mod pipeline;

@@ -630,10 +630,14 @@ fn page_json(site: &Site, shared: &Shared, index: usize, body: &Body) -> Value {
             "cvss": inc.cvss,
             "affected": inc.affected.iter().map(|a| json!({
                 "vendor": a.vendor,
-                "vendor_url": shared.term("vendors", &a.vendor)["url"],
+                "vendor_url": a.vendor.as_deref().map(|v| shared.term("vendors", v)["url"].clone()),
                 "product": a.product,
                 "versions": a.versions,
+                "package": a.package,
+                "fixed": a.fixed,
+                "osv": a.osv(),
             })).collect::<Vec<_>>(),
+            "advisory_ids": inc.advisory_ids,
             "third_parties": inc.third_parties.iter().map(|t| shared.term("vendors", t)).collect::<Vec<_>>(),
             "data_exposed": inc.data_exposed,
             "actors": inc.actors,
@@ -857,8 +861,11 @@ pub fn render_documents(
         .map_init(crate::search::NearbyTerms::default, |nearby, index| {
             let page = &site.pages[index];
             let text = read_again(root, &page.doc)?;
-            let (body, diagnostics) =
+            let (mut body, diagnostics) =
                 crate::site::render_body(&page.doc, &text, &site.links, site.config.raw_html);
+            if keep.contains(&index) {
+                body.markdown = text.get(page.doc.body_offset..).map(str::to_string);
+            }
             drop(text);
             let rendered = render_document(site, shared, tera, theme, index, &body)?;
             let listed = shared.listed(page, &body.summary, tera, theme)?;

@@ -227,20 +227,7 @@ fn details(incident: &IncidentMeta) -> String {
         lines.push(format!("CVSS: {} ({} {})", c.vector, c.score, c.rating));
     }
     lines.push(format!("Status: {}", incident.status.as_str()));
-    let affected: Vec<String> = incident
-        .affected
-        .iter()
-        .map(|a| {
-            let mut s = a.vendor.clone();
-            if let Some(p) = &a.product {
-                s.push_str(&format!(" {p}"));
-            }
-            if let Some(v) = &a.versions {
-                s.push_str(&format!(" ({v})"));
-            }
-            s
-        })
-        .collect();
+    let affected: Vec<String> = incident.affected.iter().map(|a| a.describe()).collect();
     let lists = [
         ("Affected", &affected),
         ("Third parties involved", &incident.third_parties),

@@ -54,6 +54,8 @@ pub enum Code {
     Serve,
     UnusedFile,
     NoAffectedProducts,
+    Import,
+    ImportNote,
 }
 
 impl Code {
@@ -67,6 +69,7 @@ impl Code {
             Code::Output => ("E0005", "output-folder"),
             Code::WouldOverwrite => ("E0006", "would-overwrite"),
             Code::Serve => ("E0007", "serve"),
+            Code::Import => ("E0008", "import"),
             Code::FrontMatterMissing => ("E0100", "missing-front-matter"),
             Code::FrontMatterUnterminated => ("E0101", "unterminated-front-matter"),
             Code::UnknownKey => ("E0102", "unknown-front-matter-key"),
@@ -95,6 +98,7 @@ impl Code {
             Code::SecurityTxt => ("W0200", "security-txt"),
             Code::UnusedFile => ("W0300", "unused-file"),
             Code::EmbargoLift => ("N0100", "embargo-lift"),
+            Code::ImportNote => ("N0101", "import-note"),
         }
     }
 }

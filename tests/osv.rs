@@ -172,3 +172,232 @@ fn records_of_unpublished_incidents_are_in_no_build_that_excludes_them() {
     let drafts = build(site.path(), Tlp::Clear, true);
     assert_eq!(osv_files(&drafts).len(), 4);
 }
+
+/// A site with no content yet, for imports: TLP:GREEN is published, as
+/// one fixture record is labelled so.
+fn empty_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("seckb.yaml"),
+        "title: Imported\nbase_url: https://kb.example/\npublish_tlp: green\n",
+    )
+    .expect("config");
+    std::fs::create_dir_all(dir.path().join("content/incidents")).expect("mkdir");
+    dir
+}
+
+fn import(root: &Path, paths: &[PathBuf], force: bool) -> seckb::osv::import::Report {
+    let config = seckb::pipeline::load_config(&BuildOptions {
+        root: root.to_path_buf(),
+        ..BuildOptions::default()
+    })
+    .expect("config");
+    seckb::osv::import::run(root, &config, paths, force).expect("paths exist")
+}
+
+fn instant(v: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    v.as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.with_timezone(&chrono::Utc))
+}
+
+fn sorted_strings(v: &Value) -> Vec<String> {
+    let mut list: Vec<String> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    list.sort();
+    list
+}
+
+/// An `affected` entry without what seckb does not model.
+fn modelled_affected(v: &Value) -> Value {
+    let mut entry = serde_json::json!({ "package": v["package"] });
+    for key in ["ranges", "versions"] {
+        if v[key].as_array().is_some_and(|a| !a.is_empty()) {
+            entry[key] = v[key].clone();
+        }
+    }
+    entry
+}
+
+#[test]
+fn imported_records_build_and_export_as_they_came_on_every_modelled_field() {
+    let site = empty_site();
+    let records = common::fixture("osv/records");
+    let report = import(site.path(), std::slice::from_ref(&records), false);
+    let failed: Vec<&seckb::diagnostics::Diagnostic> =
+        report.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert_eq!(report.written.len(), 8);
+    let built = build(site.path(), Tlp::Green, false);
+    assert!(
+        built.warnings.iter().all(|d| !d.is_error()),
+        "{:#?}",
+        built.warnings
+    );
+    let files = osv_files(&built);
+    let validator = validator();
+    let mut types = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&records).expect("records") {
+        let path = entry.expect("entry").path();
+        let input: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let id = input["id"].as_str().unwrap();
+        let out = &files[&format!("osv/{}", seckb::osv::file_name(id))];
+        assert_eq!(errors(&validator, out), Vec::<String>::new(), "{id}");
+        let name = path.display();
+        assert_eq!(out["id"], input["id"], "{name}");
+        assert_eq!(out["summary"], input["summary"], "{name}");
+        assert_eq!(
+            out["details"].as_str().map(str::trim),
+            input["details"].as_str().map(str::trim),
+            "{name}"
+        );
+        assert_eq!(
+            instant(&out["published"]),
+            instant(&input["published"]),
+            "{name}"
+        );
+        assert_eq!(
+            instant(&out["modified"]),
+            instant(&input["modified"]),
+            "{name}"
+        );
+        assert_eq!(
+            sorted_strings(&out["aliases"]),
+            sorted_strings(&input["aliases"]),
+            "{name}"
+        );
+        assert_eq!(out["severity"], input["severity"], "{name}");
+        let affected = |v: &Value| -> Vec<Value> {
+            v.as_array()
+                .map(|a| a.iter().map(modelled_affected).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            affected(&out["affected"]),
+            affected(&input["affected"]),
+            "{name}"
+        );
+        for a in input["affected"].as_array().unwrap() {
+            for r in a["ranges"].as_array().into_iter().flatten() {
+                types.insert(r["type"].as_str().unwrap().to_string());
+                for e in r["events"].as_array().unwrap() {
+                    types.insert(e.as_object().unwrap().keys().next().unwrap().clone());
+                }
+            }
+        }
+        // The site's own page comes first; then the record's references.
+        let refs = out["references"].as_array().unwrap();
+        assert_eq!(refs[0]["type"], "ADVISORY");
+        assert_eq!(
+            Value::Array(refs[1..].to_vec()),
+            input["references"],
+            "{name}"
+        );
+        let specific = &input["database_specific"];
+        for key in ["severity", "status", "tlp"] {
+            if let Some(given) = specific[key].as_str() {
+                let given = given.to_ascii_lowercase().replace("moderate", "medium");
+                let exported = out["database_specific"][key]
+                    .as_str()
+                    .unwrap()
+                    .to_ascii_lowercase();
+                assert_eq!(exported, given, "{name}: database_specific.{key}");
+            }
+        }
+    }
+    // The fixtures cover every range type and event.
+    let covered: Vec<&str> = types.iter().map(String::as_str).collect();
+    assert_eq!(
+        covered,
+        [
+            "ECOSYSTEM",
+            "GIT",
+            "SEMVER",
+            "fixed",
+            "introduced",
+            "last_affected",
+            "limit"
+        ]
+    );
+}
+
+#[test]
+fn an_import_writes_what_converts_and_reports_the_rest_by_file() {
+    let site = empty_site();
+    let existing = site
+        .path()
+        .join("content/incidents/2025-05-10-old-rustsec.md");
+    let old = "---\ntitle: Kept\nid: RUSTSEC-2025-0042\ndate: 2025-05-10\nseverity: low\nstatus: resolved\n---\nOld text.\n";
+    std::fs::write(&existing, old).unwrap();
+    let mixed = common::fixture("osv/mixed");
+    let r = common::seckb(site.path(), &["import", "osv", mixed.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1), "{}", common::stderr(&r));
+    let err = common::stderr(&r);
+    // The malformed file at its line and column, the unconvertible one with
+    // its reason, the withdrawn one as a note, the existing file refused.
+    assert!(
+        err.contains("error[E0008]: not JSON: EOF while parsing an object"),
+        "{err}"
+    );
+    assert!(err.contains("malformed.json:5:1"), "{err}");
+    assert!(
+        err.contains(
+            "GHSA-uuuu-uuuu-uuuu cannot be converted: `affected[0]`: unknown ecosystem `Cargo`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("unknown-ecosystem.json"), "{err}");
+    assert!(
+        err.contains("note[N0101]: GHSA-wwww-wwww-wwww was withdrawn"),
+        "{err}"
+    );
+    assert!(err.contains("error[E0006]: RUSTSEC-2025-0042 is already content/incidents/2025-05-10-old-rustsec.md: not replaced"), "{err}");
+    assert!(err.contains("Imported 1 record(s)"), "{err}");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), old);
+    let mut files: Vec<String> = std::fs::read_dir(site.path().join("content/incidents"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["2025-01-14-go-2025-3301.md", "2025-05-10-old-rustsec.md"]
+    );
+    // The site builds, and --force replaces the existing file in place.
+    build(site.path(), Tlp::Clear, false);
+    let r = common::seckb(
+        site.path(),
+        &["import", "osv", "--force", mixed.to_str().unwrap()],
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", common::stderr(&r));
+    let replaced = std::fs::read_to_string(&existing).unwrap();
+    assert!(
+        replaced.contains("title: \"Out-of-bounds read in acme-parse on truncated input\""),
+        "{replaced}"
+    );
+    let built = build(site.path(), Tlp::Clear, false);
+    assert_eq!(osv_files(&built).len(), 3);
+    // A path that does not exist is a usage error, and nothing is written.
+    let fresh = empty_site();
+    let good = mixed.join("good.json");
+    let r = common::seckb(
+        fresh.path(),
+        &["import", "osv", good.to_str().unwrap(), "no-such-folder"],
+    );
+    assert_eq!(r.status.code(), Some(2), "{}", common::stderr(&r));
+    assert_eq!(
+        std::fs::read_dir(fresh.path().join("content/incidents"))
+            .unwrap()
+            .count(),
+        0
+    );
+    // Every record converts: exit 0.
+    let r = common::seckb(fresh.path(), &["import", "osv", good.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0), "{}", common::stderr(&r));
+}

@@ -233,7 +233,7 @@ pub fn parse_purl(purl: &str) -> Result<Purl, String> {
     let segments: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(percent_decode)
+        .map(crate::markdown::percent_decode)
         .collect();
     let Some((last, namespace)) = segments.split_last() else {
         return Err("the package URL names no package".into());
@@ -259,26 +259,6 @@ pub fn parse_purl(purl: &str) -> Result<Purl, String> {
         _ => format!("{}/{last}", namespace.join("/")),
     };
     Ok(Purl { ecosystem, name })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether two names of one package in `ecosystem` are the same: PyPI

@@ -5,6 +5,8 @@
 //! ([`import`]). Both map the same fields, so a record imported and built
 //! again is the record it was, on every field seckb models.
 
+pub mod import;
+
 use crate::content::IncidentMeta;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::output::Output;

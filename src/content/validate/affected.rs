@@ -266,8 +266,11 @@ impl Validator<'_> {
             }
         };
         if let Some((text, p)) = &purl {
-            let agrees = p.ecosystem.is_none_or(|e| e == ecosystem::base(&ecosystem))
-                && ecosystem::same_name(&ecosystem, &p.name, &name);
+            // A purl type seckb knows names its package as the ecosystem does;
+            // of others (deb, rpm, apk) the namespace means a distribution.
+            let agrees = p.ecosystem.is_none_or(|e| {
+                e == ecosystem::base(&ecosystem) && ecosystem::same_name(&ecosystem, &p.name, &name)
+            });
             if !agrees {
                 self.error(
                     Code::InvalidValue,

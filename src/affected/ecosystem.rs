@@ -117,8 +117,20 @@ impl Scheme {
         if text.is_empty() {
             return Err("an empty version".into());
         }
-        if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "<>=,|^*\"'`".contains(*c))
+        {
             return Err(format!("{c:?} cannot be part of a version"));
+        }
+        // Words that read as a range (CSAF refuses them as a version).
+        let lower = text.to_ascii_lowercase();
+        if [
+            "after", "all", "before", "earlier", "later", "prior", "versions",
+        ]
+        .contains(&lower.as_str())
+        {
+            return Err(format!("`{text}` reads as a range, not as one version"));
         }
         match self {
             Scheme::SemVer => semver::Version::parse(text)
@@ -261,6 +273,51 @@ pub fn parse_purl(purl: &str) -> Result<Purl, String> {
     Ok(Purl { ecosystem, name })
 }
 
+/// The purl type of an ecosystem seckb maps both ways (`crates.io` →
+/// `cargo`), which is also its `vers:` scheme.
+pub fn purl_type(ecosystem: &str) -> Option<&'static str> {
+    Some(match base(ecosystem) {
+        "crates.io" => "cargo",
+        "npm" => "npm",
+        "PyPI" => "pypi",
+        "Go" => "golang",
+        "Maven" => "maven",
+        "RubyGems" => "gem",
+        "NuGet" => "nuget",
+        "Packagist" => "composer",
+        "Hex" => "hex",
+        "Pub" => "pub",
+        "Hackage" => "hackage",
+        "CRAN" => "cran",
+        _ => return None,
+    })
+}
+
+/// A package URL of `name` in `ecosystem`, without version, when its
+/// type is known (`pkg:npm/%40acme/sdk`, `pkg:maven/org.acme/core`).
+pub fn purl_of(ecosystem: &str, name: &str) -> Option<String> {
+    let kind = purl_type(ecosystem)?;
+    let encode = |segment: &str| -> String {
+        segment
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let path = match kind {
+        "maven" => {
+            let (group, artifact) = name.split_once(':')?;
+            format!("{}/{}", encode(group), encode(artifact))
+        }
+        _ => name.split('/').map(encode).collect::<Vec<_>>().join("/"),
+    };
+    Some(format!("pkg:{kind}/{path}"))
+}
+
 /// Whether two names of one package in `ecosystem` are the same: PyPI
 /// names compare normalised (PEP 503: case, and runs of `-_.`).
 pub fn same_name(ecosystem: &str, a: &str, b: &str) -> bool {
@@ -326,11 +383,39 @@ mod tests {
         assert!(Scheme::Maven.parse("1.0-SNAPSHOT").is_ok());
         assert!(Scheme::Unordered.parse("1:2.3-4").is_ok());
         assert!(Scheme::Unordered.parse("1 2").is_err());
+        assert!(Scheme::Maven.parse("<1.0").is_err());
+        assert!(Scheme::Unordered.parse("all").is_err());
+        assert!(Scheme::Unordered.parse("1.0~rc1").is_ok());
         let v = |s: &str| Scheme::Pep440.parse(s).unwrap();
         assert_eq!(v("1.0").compare(&v("1.0.0")), Some(Ordering::Equal));
         assert_eq!(v("1.0rc1").compare(&v("1.0")), Some(Ordering::Less));
         let s = |s: &str| Scheme::SemVer.parse(s).unwrap();
         assert_eq!(s("1.0.0+a").compare(&s("1.0.0+b")), Some(Ordering::Equal));
+    }
+
+    #[test]
+    fn purls_are_made_back_from_ecosystem_and_name() {
+        assert_eq!(
+            purl_of("npm", "@acme/sdk").as_deref(),
+            Some("pkg:npm/%40acme/sdk")
+        );
+        assert_eq!(
+            purl_of("Maven", "org.acme:core").as_deref(),
+            Some("pkg:maven/org.acme/core")
+        );
+        assert_eq!(
+            purl_of("Go", "github.com/acme/gateway/v5").as_deref(),
+            Some("pkg:golang/github.com/acme/gateway/v5")
+        );
+        assert_eq!(purl_of("Debian:12", "curl"), None);
+        for (eco, name) in [
+            ("npm", "@acme/sdk"),
+            ("Maven", "org.acme:core"),
+            ("crates.io", "acme-cli"),
+        ] {
+            let back = parse_purl(&purl_of(eco, name).unwrap()).unwrap();
+            assert_eq!((back.ecosystem, back.name.as_str()), (Some(eco), name));
+        }
     }
 
     #[test]

@@ -655,7 +655,10 @@ impl Validator<'_> {
             "CWE-N such as CWE-79",
         );
         let affected = self.affected(raw);
-        if !cves.is_empty() && !affected.iter().any(Affected::names_a_product) {
+        // An `affected` that could not be read is reported already, not missing.
+        let unread =
+            self.failed("affected") || affected.len() < raw.affected.as_ref().map_or(0, Vec::len);
+        if !cves.is_empty() && !unread && !affected.iter().any(Affected::names_a_product) {
             self.diagnostics.push(
                 Diagnostic::warning(
                     Code::NoAffectedProducts,

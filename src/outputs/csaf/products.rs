@@ -36,10 +36,17 @@ struct Leaf {
     helper: Value,
 }
 
-/// `vendor` → `product_name` → (category, version name, product).
+/// A version branch: its category, its name (a version or `vers:` range)
+/// and its product.
+type Version = (&'static str, String, Leaf);
+
+/// A `product_name` branch and its versions.
+type Product = (String, Vec<Version>);
+
+/// `vendor` → `product_name` → versions, in the order first named.
 #[derive(Default)]
 struct Tree {
-    vendors: Vec<(String, Vec<(String, Vec<(&'static str, String, Leaf)>)>)>,
+    vendors: Vec<(String, Vec<Product>)>,
     count: usize,
 }
 

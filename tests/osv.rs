@@ -401,3 +401,29 @@ fn an_import_writes_what_converts_and_reports_the_rest_by_file() {
     let r = common::seckb(fresh.path(), &["import", "osv", good.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(0), "{}", common::stderr(&r));
 }
+
+#[test]
+fn a_file_copied_into_osv_is_refused_as_if_seckb_had_made_it() {
+    let site = empty_site();
+    std::fs::create_dir_all(site.path().join("static/osv")).unwrap();
+    std::fs::write(
+        site.path().join("static/osv/GHSA-fake-fake-fake.json"),
+        "{}",
+    )
+    .unwrap();
+    let options = BuildOptions {
+        root: site.path().to_path_buf(),
+        now: Some(common::NOW.parse().expect("NOW")),
+        ..BuildOptions::default()
+    };
+    let failed = seckb::build(&options).expect_err("the build fails");
+    let found: Vec<(&str, String)> = failed
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code.id().0, d.message.clone()))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "E0201");
+    assert!(found[0].1.contains("inside `osv/`"), "{}", found[0].1);
+}

@@ -329,3 +329,21 @@ fn range_from_json(r: &Value) -> Range {
         events,
     }
 }
+
+#[test]
+fn every_mistake_of_an_entry_is_reported_in_one_run() {
+    let found = errors(concat!(
+        "affected:\n",
+        "  - ecosystem: npm\n    name: a\n    versions: \">= 1.0\"\n    fixed: \"2.0\"\n",
+        "    ranges:\n      - events:\n          - fixed: 1.0.0\n",
+    ));
+    let at: Vec<(&str, usize, usize)> = found
+        .iter()
+        .map(|(c, l, col, _, _)| (c.as_str(), *l, *col))
+        .collect();
+    assert_eq!(
+        at,
+        [("E0106", 8, 19), ("E0106", 9, 13), ("E0106", 11, 9)],
+        "{found:#?}"
+    );
+}

@@ -114,7 +114,8 @@ impl Validator<'_> {
             listed: Vec::new(),
             fixed: Vec::new(),
         };
-        let mut bounds: Option<Vec<String>> = None;
+        // The `<` bounds of a compact range; Err when `versions` is reported.
+        let mut bounds: Result<Option<Vec<String>>, ()> = Ok(None);
         match &d.versions {
             Some(RawVersions::List(items)) => {
                 for (k, item) in items.iter().enumerate() {
@@ -125,53 +126,18 @@ impl Validator<'_> {
                 }
                 entry.versions = Some(entry.listed.join(", "));
             }
-            Some(RawVersions::Text(text)) => {
-                let at = path(i, &[Segment::Key("versions")]);
-                let Some(text) = self.text(text, &at) else {
-                    return Some(entry);
-                };
-                let written = text.trim();
-                let ranged =
-                    entry.package.is_some() || written == "*" || written.contains(['<', '>', '=']);
-                if ranged {
-                    match affected::parse_compact(written, scheme) {
-                        Ok(compact) => {
-                            if !compact.events.is_empty() {
-                                entry.ranges.push(Range {
-                                    kind: RangeType::default_for(scheme),
-                                    repo: None,
-                                    events: compact.events,
-                                });
-                            }
-                            entry.listed.extend(compact.exact);
-                            entry.fixed.extend(compact.fixed.iter().cloned());
-                            bounds = Some(compact.fixed);
-                        }
-                        Err(p) => {
-                            let lead = text.len() - text.trim_start().len();
-                            let location = self.at.inside(&at, &text, lead + p.offset);
-                            let help = if entry.package.is_none() {
-                                format!("{} (a vendor product's versions compare as Maven orders them; write free text without `<`, `>` or `=`)", p.help)
-                            } else {
-                                p.help
-                            };
-                            self.diagnostics.push(
-                                Diagnostic::error(
-                                    Code::InvalidValue,
-                                    format!("`versions`: {}", p.message),
-                                )
-                                .at(location)
-                                .help(help),
-                            );
-                        }
-                    }
-                }
-                entry.versions = Some(written.to_string());
-            }
+            Some(RawVersions::Text(text)) => bounds = self.compact_versions(i, text, &mut entry),
             None => {}
         }
-        if let Some(fixed) = &d.fixed {
-            self.fixed(i, fixed, &mut entry, bounds, d.versions.is_some());
+        match (&d.fixed, bounds) {
+            (Some(fixed), Ok(bounds)) => {
+                self.fixed(i, fixed, &mut entry, bounds, d.versions.is_some())
+            }
+            // Only `fixed`'s own version is checked: the bounds are unknown.
+            (Some(fixed), Err(())) => {
+                self.version(fixed, scheme, &path(i, &[Segment::Key("fixed")]));
+            }
+            (None, _) => {}
         }
         for (j, range) in d.ranges.as_deref().unwrap_or_default().iter().enumerate() {
             if let Some(r) = self.range(i, j, range, scheme) {
@@ -185,6 +151,54 @@ impl Validator<'_> {
             }
         }
         Some(entry)
+    }
+
+    /// `versions:` as text: a range in the compact syntax (a package's, or a
+    /// vendor product's with `<`, `>` or `=`), else free text. Returns the
+    /// range's `<` bounds (None for free text), Err when it is reported.
+    fn compact_versions(
+        &mut self,
+        i: usize,
+        text: &VersionText,
+        entry: &mut Affected,
+    ) -> Result<Option<Vec<String>>, ()> {
+        let at = path(i, &[Segment::Key("versions")]);
+        let text = self.text(text, &at).ok_or(())?;
+        let written = text.trim();
+        entry.versions = Some(written.to_string());
+        let ranged = entry.package.is_some() || written == "*" || written.contains(['<', '>', '=']);
+        if !ranged {
+            return Ok(None);
+        }
+        match affected::parse_compact(written, entry.scheme) {
+            Ok(compact) => {
+                if !compact.events.is_empty() {
+                    entry.ranges.push(Range {
+                        kind: RangeType::default_for(entry.scheme),
+                        repo: None,
+                        events: compact.events,
+                    });
+                }
+                entry.listed.extend(compact.exact);
+                entry.fixed.extend(compact.fixed.iter().cloned());
+                Ok(Some(compact.fixed))
+            }
+            Err(p) => {
+                let lead = text.len() - text.trim_start().len();
+                let location = self.at.inside(&at, &text, lead + p.offset);
+                let help = if entry.package.is_none() {
+                    format!("{} (a vendor product's versions compare as Maven orders them; write free text without `<`, `>` or `=`)", p.help)
+                } else {
+                    p.help
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidValue, format!("`versions`: {}", p.message))
+                        .at(location)
+                        .help(help),
+                );
+                Err(())
+            }
+        }
     }
 
     /// Whether the entry tries to name a package (so a missing vendor is

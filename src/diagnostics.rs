@@ -55,6 +55,9 @@ pub enum Code {
     WouldOverwrite,
     Serve,
     UnusedFile,
+    NoAffectedProducts,
+    Import,
+    ImportNote,
 }
 
 impl Code {
@@ -68,6 +71,7 @@ impl Code {
             Code::Output => ("E0005", "output-folder"),
             Code::WouldOverwrite => ("E0006", "would-overwrite"),
             Code::Serve => ("E0007", "serve"),
+            Code::Import => ("E0008", "import"),
             Code::FrontMatterMissing => ("E0100", "missing-front-matter"),
             Code::FrontMatterUnterminated => ("E0101", "unterminated-front-matter"),
             Code::UnknownKey => ("E0102", "unknown-front-matter-key"),
@@ -92,9 +96,11 @@ impl Code {
             Code::Secret => ("E0400", "secret"),
             Code::Template => ("E0500", "template"),
             Code::StaleInvestigation => ("W0100", "stale-investigation"),
+            Code::NoAffectedProducts => ("W0101", "cves-without-affected-products"),
             Code::SecurityTxt => ("W0200", "security-txt"),
             Code::UnusedFile => ("W0300", "unused-file"),
             Code::EmbargoLift => ("N0100", "embargo-lift"),
+            Code::ImportNote => ("N0101", "import-note"),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `config → load → validate → site → render → outputs → link check → write`.
 //! `build`, `check` and `serve` run the same pipeline.
 
+pub mod affected;
 pub mod attachments;
 pub mod charts;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod markdown;
 #[cfg(test)]
 mod module_graph;
 pub mod nesting;
+pub mod osv;
 pub mod output;
 pub mod outputs;
 pub mod pipeline;

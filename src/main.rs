@@ -126,6 +126,11 @@ enum Command {
         #[arg(long, value_enum)]
         kind: Option<SchemaKind>,
     },
+    /// Import advisories from another format as incident files.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
     /// Run every validation of a build without writing anything.
     Check {
         #[command(flatten)]
@@ -147,6 +152,21 @@ enum Command {
         /// Write seckb.1 and one page per command (seckb-build.1, …) into this folder instead.
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+}
+
+/// The formats `seckb import` reads.
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// OSV records (files, or folders of them, as GHSA, RustSec and the Go
+    /// vulnerability database publish them), one incident each in content/incidents/.
+    Osv {
+        /// OSV JSON files or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Replace an incident file that exists (same file name, or an incident with the record's id).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -268,6 +288,9 @@ fn main() -> ExitCode {
             open,
             publish,
         } => run.serve(bind, port, open, &publish),
+        Command::Import {
+            format: ImportFormat::Osv { paths, force },
+        } => import_osv(&run.root, &paths, force, run.quiet, run.color),
         Command::Check {
             publish,
             format,
@@ -510,6 +533,58 @@ fn init(dir: &std::path::Path, force: bool, quiet: bool, color: bool) -> ExitCod
         }
         Err(d) => scaffold_failure(d, color),
     }
+}
+
+/// `seckb import osv`: every record converted is written; records that
+/// cannot be, and existing files not replaced, are errors (exit 1); a path
+/// that does not exist is a usage error (2), and nothing is written.
+fn import_osv(
+    root: &std::path::Path,
+    paths: &[PathBuf],
+    force: bool,
+    quiet: bool,
+    color: bool,
+) -> ExitCode {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let config = match seckb::pipeline::load_config(&options) {
+        Ok(c) => c,
+        Err(d) => return report_failure_plain(&d, color),
+    };
+    let report = match seckb::osv::import::run(root, &config, paths, force) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint!("{}", diagnostics::render(&[d], Format::Human, color));
+            return ExitCode::from(2);
+        }
+    };
+    let shown: Vec<Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| !quiet || d.is_error())
+        .cloned()
+        .collect();
+    eprint!("{}", diagnostics::render(&shown, Format::Human, color));
+    let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+    if !quiet {
+        eprintln!(
+            "Imported {} record(s) into content/incidents/; {errors} not imported",
+            report.written.len()
+        );
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Content errors without a build (a bad seckb.yaml): exit 1.
+fn report_failure_plain(diagnostics: &[Diagnostic], color: bool) -> ExitCode {
+    eprint!("{}", diagnostics::render(diagnostics, Format::Human, color));
+    ExitCode::from(1)
 }
 
 /// A file that cannot be written is an error (1); a refused request a usage error (2).

@@ -7,7 +7,7 @@ use crate::config::RawHtml;
 use crate::diagnostics::Diagnostic;
 
 pub use crate::diagnostics::LineIndex;
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde::Serialize;
 use std::path::Path;
 
@@ -190,6 +190,75 @@ pub fn resolve_relative(dir: &str, path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// `markdown` with the destination of every link, image and link reference
+/// definition replaced by what `rewrite` makes of it (None keeps it): the
+/// body as Markdown outside the site (OSV `details`), its relative links
+/// made absolute. A destination is replaced where the source spells it as
+/// parsed (one with escapes or entities stays as written).
+pub fn rewrite_link_destinations(
+    markdown: &str,
+    rewrite: impl Fn(&str) -> Option<String>,
+) -> String {
+    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut spans: Vec<(std::ops::Range<usize>, String)> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| (def.span.clone(), def.dest.to_string()))
+        .collect();
+    for (event, range) in parser {
+        if let Event::Start(
+            Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }
+            | Tag::Image {
+                dest_url,
+                link_type,
+                ..
+            },
+        ) = &event
+        {
+            use pulldown_cmark::LinkType;
+            // Reference links take their destination from a definition.
+            if matches!(
+                link_type,
+                LinkType::Inline | LinkType::Autolink | LinkType::Email
+            ) {
+                spans.push((range, dest_url.to_string()));
+            }
+        }
+    }
+    for (span, dest) in spans {
+        let Some(new) = rewrite(dest.trim()).filter(|n| *n != dest) else {
+            continue;
+        };
+        let Some(text) = markdown.get(span.clone()) else {
+            continue;
+        };
+        // The destination comes last in `[text](dest "title")`, and after
+        // the label in a definition: its last occurrence in the span.
+        if let Some(at) = text.rfind(dest.as_str()).filter(|_| !dest.is_empty()) {
+            let start = span.start + at;
+            edits.push((start..start + dest.len(), new));
+        }
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(markdown.len());
+    let mut done = 0;
+    for (range, new) in edits {
+        if range.start < done {
+            continue;
+        }
+        out.push_str(&markdown[done..range.start]);
+        out.push_str(&new);
+        done = range.end;
+    }
+    out.push_str(&markdown[done..]);
+    out
 }
 
 /// Decodes `%XX` escapes (links to files with spaces are written `a%20b.md`).

@@ -1851,7 +1851,8 @@ fn every_front_matter_mistake_of_a_file_is_reported_in_one_run() {
         ("cve-x", "CVE-2026-54321"),
         ("CWE-x", "CWE-89"),
         (": -5", ": 5"),
-        ("vendr", "vendor"),
+        // With a product: an incident with CVEs and no product is W0101.
+        ("vendr: Acme", "vendor: Acme\n    product: Console"),
         ("link", "url"),
         (
             "2026-11-05\n    event: later",

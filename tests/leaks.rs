@@ -238,7 +238,7 @@ fn a_published_page_linking_a_file_of_an_unpublished_bundle_is_an_error() {
         .contains("content/incidents/red-bundle/index.md"));
     let at = error.location.as_ref().expect("located");
     assert_eq!(at.file, Path::new("content/incidents/2026-01-01-public.md"));
-    assert_eq!((at.line, at.column), (15, 6));
+    assert_eq!((at.line, at.column), (19, 6));
 }
 
 #[test]

@@ -190,7 +190,7 @@ fn javascript_and_data_urls_in_markdown_and_references_are_refused() {
         .unwrap();
     assert_eq!(
         (error["code"].as_str(), error["line"].as_u64()),
-        (Some("E0302"), Some(23)),
+        (Some("E0302"), Some(26)),
         "{out}"
     );
 }

@@ -51,12 +51,13 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unterminated)
 }
 
-/// An entry of `affected`: a vendor name, or a vendor with product and versions.
+/// An entry of `affected`: a vendor name, or a mapping naming a vendor's
+/// product or a package (`ecosystem` and `name`, or `purl`) and its versions.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum RawAffected {
     Vendor(String),
-    Detailed(RawAffectedDetail),
+    Detailed(Box<RawAffectedDetail>),
 }
 
 impl<'de> Deserialize<'de> for RawAffected {
@@ -64,8 +65,8 @@ impl<'de> Deserialize<'de> for RawAffected {
         text_or_mapping(
             d,
             RawAffected::Vendor,
-            RawAffected::Detailed,
-            "a vendor name, or a mapping of `vendor`, `product` and `versions`",
+            |detail| RawAffected::Detailed(Box::new(detail)),
+            "a vendor name, or a mapping of `vendor`, `product` and `versions`, or of a package (`ecosystem` and `name`, or `purl`) and its versions",
         )
     }
 }
@@ -98,9 +99,110 @@ where
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAffectedDetail {
-    pub vendor: String,
+    /// Required unless the entry names a package.
+    pub vendor: Option<String>,
     pub product: Option<String>,
-    pub versions: Option<String>,
+    /// Text: a range in the compact syntax (`>= 1.2.0, < 1.4.3 || >= 2.0.0,
+    /// < 2.0.5`), checked by the package's ecosystem (for a vendor product
+    /// without a package, text without `<`, `>` or `=` is free text). A
+    /// list: the affected versions one by one.
+    pub versions: Option<RawVersions>,
+    /// The package's OSV ecosystem, spelt exactly: crates.io, npm, PyPI,
+    /// Go, Maven, RubyGems, NuGet, Packagist, … (optionally `:suffix`).
+    pub ecosystem: Option<String>,
+    /// The package's name in its ecosystem (`acme-python`,
+    /// `github.com/acme/gateway/v5`, `org.acme:acme-core`).
+    pub name: Option<String>,
+    /// A package URL without version (`pkg:pypi/acme-python`); names the
+    /// ecosystem and package when those are not given.
+    pub purl: Option<String>,
+    /// The version that fixes it: alone, every earlier version is affected;
+    /// with `versions`, one of its `<` bounds.
+    pub fixed: Option<VersionText>,
+    /// OSV ranges, for what the compact syntax does not say (GIT ranges,
+    /// `limit` events, several ranges of one package).
+    pub ranges: Option<Vec<RawRange>>,
+}
+
+/// A version as written: text, or a whole number YAML read as one (`0`,
+/// `2`). A YAML float (`1.10`, which YAML reads as 1.1) is kept apart so
+/// it is reported instead of read wrongly.
+#[derive(Debug, Clone)]
+pub enum VersionText {
+    Text(String),
+    Float(f64),
+}
+
+impl<'de> Deserialize<'de> for VersionText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match crate::yaml::Value::deserialize(d)? {
+            crate::yaml::Value::String(s) => Ok(VersionText::Text(s)),
+            crate::yaml::Value::Number(n) if n.is_i64() || n.is_u64() => {
+                Ok(VersionText::Text(n.to_string()))
+            }
+            crate::yaml::Value::Number(n) => Ok(VersionText::Float(n.as_f64().unwrap_or(0.0))),
+            _ => Err(D::Error::custom("expected a version (quote it: \"1.4.3\")")),
+        }
+    }
+}
+
+impl JsonSchema for VersionText {
+    fn schema_name() -> String {
+        "Version".into()
+    }
+
+    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        use schemars::schema::{InstanceType, SchemaObject};
+        SchemaObject {
+            instance_type: Some(vec![InstanceType::String, InstanceType::Integer].into()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+/// `versions`: one text (a range, or free text), or a list of versions.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum RawVersions {
+    Text(VersionText),
+    List(Vec<VersionText>),
+}
+
+impl<'de> Deserialize<'de> for RawVersions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match crate::yaml::Value::deserialize(d)? {
+            value @ crate::yaml::Value::Sequence(_) => crate::yaml::from_value(value)
+                .map(RawVersions::List)
+                .map_err(D::Error::custom),
+            value => crate::yaml::from_value(value)
+                .map(RawVersions::Text)
+                .map_err(D::Error::custom),
+        }
+    }
+}
+
+/// An OSV range: `type` (default: SEMVER for SemVer ecosystems, else
+/// ECOSYSTEM), `repo` for GIT ranges, and events.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRange {
+    #[serde(rename = "type")]
+    pub kind: Option<crate::affected::RangeType>,
+    pub repo: Option<String>,
+    pub events: Option<Vec<RawEvent>>,
+}
+
+/// One event of a range: exactly one of its keys.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub introduced: Option<VersionText>,
+    pub fixed: Option<VersionText>,
+    pub last_affected: Option<VersionText>,
+    pub limit: Option<VersionText>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -137,6 +239,76 @@ impl<'de> Deserialize<'de> for RawReference {
 pub struct RawTitledReference {
     pub title: Option<String>,
     pub url: String,
+    /// What the reference is, in OSV's words (exported in OSV; default web).
+    #[serde(rename = "type")]
+    pub kind: Option<ReferenceType>,
+}
+
+/// OSV's reference types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceType {
+    Advisory,
+    Article,
+    Detection,
+    Discussion,
+    Report,
+    Fix,
+    Introduced,
+    Git,
+    Package,
+    Evidence,
+    Web,
+}
+
+impl ReferenceType {
+    pub const ALL: [ReferenceType; 11] = [
+        ReferenceType::Advisory,
+        ReferenceType::Article,
+        ReferenceType::Detection,
+        ReferenceType::Discussion,
+        ReferenceType::Report,
+        ReferenceType::Fix,
+        ReferenceType::Introduced,
+        ReferenceType::Git,
+        ReferenceType::Package,
+        ReferenceType::Evidence,
+        ReferenceType::Web,
+    ];
+
+    /// The type as OSV writes it (`FIX`).
+    pub fn osv(self) -> &'static str {
+        match self {
+            ReferenceType::Advisory => "ADVISORY",
+            ReferenceType::Article => "ARTICLE",
+            ReferenceType::Detection => "DETECTION",
+            ReferenceType::Discussion => "DISCUSSION",
+            ReferenceType::Report => "REPORT",
+            ReferenceType::Fix => "FIX",
+            ReferenceType::Introduced => "INTRODUCED",
+            ReferenceType::Git => "GIT",
+            ReferenceType::Package => "PACKAGE",
+            ReferenceType::Evidence => "EVIDENCE",
+            ReferenceType::Web => "WEB",
+        }
+    }
+
+    /// The front-matter word (`fix`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceType::Advisory => "advisory",
+            ReferenceType::Article => "article",
+            ReferenceType::Detection => "detection",
+            ReferenceType::Discussion => "discussion",
+            ReferenceType::Report => "report",
+            ReferenceType::Fix => "fix",
+            ReferenceType::Introduced => "introduced",
+            ReferenceType::Git => "git",
+            ReferenceType::Package => "package",
+            ReferenceType::Evidence => "evidence",
+            ReferenceType::Web => "web",
+        }
+    }
 }
 
 /// Front matter of every kind as written. Every field is optional here so
@@ -183,6 +355,10 @@ pub struct RawFrontMatter {
     pub cves: Option<Vec<String>>,
     #[schemars(inner(regex(pattern = r"^CWE-\d+$")))]
     pub cwes: Option<Vec<String>>,
+    /// Incidents: the ids other databases give it (GHSA-…, RUSTSEC-…,
+    /// GO-…, PYSEC-…), exported as OSV aliases with the CVEs.
+    #[schemars(inner(regex(pattern = r"^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9._:-]+$")))]
+    pub advisory_ids: Option<Vec<String>>,
     pub data_exposed: Option<Vec<String>>,
     pub actors: Option<Vec<String>>,
     pub records_affected: Option<u64>,
@@ -207,6 +383,7 @@ pub const INCIDENT_KEYS: &[&str] = &[
     "third_parties",
     "cves",
     "cwes",
+    "advisory_ids",
     "data_exposed",
     "actors",
     "records_affected",

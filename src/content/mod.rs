@@ -241,11 +241,66 @@ pub struct Meta {
     pub extra: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An `affected` entry, validated: a vendor's product, a package, or both.
+#[derive(Debug, Clone)]
 pub struct Affected {
-    pub vendor: String,
+    /// None only for an entry that names a package.
+    pub vendor: Option<String>,
     pub product: Option<String>,
+    /// `versions` as written, for display: free text, the compact range,
+    /// or the listed versions joined by `, `.
     pub versions: Option<String>,
+    pub package: Option<crate::affected::Package>,
+    /// How the versions are read: the package's ecosystem, or Maven's
+    /// "generic" order for a vendor product's range.
+    pub scheme: crate::affected::Scheme,
+    /// OSV ranges, from `versions`, `fixed` and `ranges` (empty for a
+    /// product whose `versions` is free text).
+    pub ranges: Vec<crate::affected::Range>,
+    /// Versions affected one by one (`versions: [..]`, `= V`).
+    pub listed: Vec<String>,
+    /// The versions that fix it (the `fixed` events).
+    pub fixed: Vec<String>,
+}
+
+impl Affected {
+    /// Whether the entry says what is affected beyond a vendor's name.
+    pub fn names_a_product(&self) -> bool {
+        self.product.is_some() || self.package.is_some()
+    }
+
+    /// One line naming what is affected: vendor, product, package and
+    /// versions (`Acme acme-python (PyPI acme-python, >= 3.4.0, < 3.6.2)`).
+    pub fn describe(&self) -> String {
+        let mut words: Vec<String> = self.vendor.iter().chain(&self.product).cloned().collect();
+        let mut details: Vec<String> = Vec::new();
+        if let Some(p) = &self.package {
+            details.push(format!("{} {}", p.ecosystem, p.name));
+        }
+        details.extend(self.versions.clone());
+        if words.is_empty() {
+            return details.join(", ");
+        }
+        if !details.is_empty() {
+            words.push(format!("({})", details.join(", ")));
+        }
+        words.join(" ")
+    }
+
+    /// The entry as an OSV `affected` object (`package`, `ranges`,
+    /// `versions`), for entries that name a package: the form OSV exports,
+    /// the API and the browser's checker read.
+    pub fn osv(&self) -> Option<serde_json::Value> {
+        let package = self.package.as_ref()?;
+        let mut value = serde_json::json!({ "package": package });
+        if !self.ranges.is_empty() {
+            value["ranges"] = serde_json::json!(self.ranges);
+        }
+        if !self.listed.is_empty() {
+            value["versions"] = serde_json::json!(self.listed);
+        }
+        Some(value)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -266,6 +321,9 @@ pub struct TimelineEntry {
 pub struct Reference {
     pub title: Option<String>,
     pub url: String,
+    /// OSV's type of reference, when the front matter gives one.
+    #[serde(rename = "type")]
+    pub kind: Option<frontmatter::ReferenceType>,
 }
 
 /// Incident-only front matter, validated.
@@ -279,6 +337,8 @@ pub struct IncidentMeta {
     pub third_parties: Vec<String>,
     pub cves: Vec<String>,
     pub cwes: Vec<String>,
+    /// Ids of the incident in other databases (GHSA-…, RUSTSEC-…).
+    pub advisory_ids: Vec<String>,
     pub data_exposed: Vec<String>,
     pub actors: Vec<String>,
     pub records_affected: Option<u64>,
@@ -296,7 +356,7 @@ impl IncidentMeta {
         let names = self
             .affected
             .iter()
-            .map(|a| a.vendor.as_str())
+            .filter_map(|a| a.vendor.as_deref())
             .chain(self.third_parties.iter().map(String::as_str));
         for name in names {
             if !out.contains(&name) {

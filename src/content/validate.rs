@@ -1,7 +1,9 @@
 //! Front matter rules: from a file's text to a validated `Document`, with a
 //! positioned diagnostic for every broken rule of DESIGN §2.
 
-use super::frontmatter::{self, RawAffected, RawFrontMatter, RawReference, SplitError};
+mod affected;
+
+use super::frontmatter::{self, RawFrontMatter, RawReference, SplitError};
 use super::{
     slugify, Affected, CvssScore, Date, Document, FaqMeta, IncidentMeta, Kind, Located, Meta,
     Reference, Severity, SourceFile, Status, TimelineEntry, Tlp,
@@ -26,6 +28,11 @@ fn cve_regex() -> &'static Regex {
 fn cwe_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     regex(&R, r"^CWE-\d+$")
+}
+
+fn advisory_id_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, r"^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9._:-]+$")
 }
 
 /// Positions front matter paths in the file, offsetting YAML lines by where
@@ -694,36 +701,26 @@ impl Validator<'_> {
             cwe_regex(),
             "CWE-N such as CWE-79",
         );
-        let affected = raw
-            .affected
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let affected = match a {
-                    RawAffected::Vendor(v) => Affected {
-                        vendor: v.trim().to_string(),
-                        product: None,
-                        versions: None,
-                    },
-                    RawAffected::Detailed(d) => Affected {
-                        vendor: d.vendor.trim().to_string(),
-                        product: d.product.clone(),
-                        versions: d.versions.clone(),
-                    },
-                };
-                let vendor = match a {
-                    RawAffected::Vendor(_) => None,
-                    RawAffected::Detailed(_) => Some(Segment::Key("vendor")),
-                };
-                let path: Vec<Segment> = [Segment::Key("affected"), Segment::Index(i)]
-                    .into_iter()
-                    .chain(vendor)
-                    .collect();
-                self.term(&affected.vendor, &path).then_some(affected)
-            })
-            .collect();
+        let affected = self.affected(raw);
+        // An `affected` that could not be read is reported already, not missing.
+        let unread =
+            self.failed("affected") || affected.len() < raw.affected.as_ref().map_or(0, Vec::len);
+        if !cves.is_empty() && !unread && !affected.iter().any(Affected::names_a_product) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    Code::NoAffectedProducts,
+                    "the incident names CVEs but no affected product or package",
+                )
+                .at(at.key(&[Segment::Key("cves")]))
+                .help("add an `affected` entry with `product` (and `versions`), or a package (`ecosystem`, `name`, `versions`): CSAF and OSV readers look for them"),
+            );
+        }
+        let advisory_ids = self.identifiers(
+            raw.advisory_ids.as_deref(),
+            "advisory_ids",
+            advisory_id_regex(),
+            "an id of another database such as GHSA-xxxx-xxxx-xxxx, RUSTSEC-2024-0001 or GO-2024-1234",
+        );
         let third_parties = self.terms(raw.third_parties.as_deref(), "third_parties");
         let timeline = self.timeline(raw);
         let references = self.references(raw);
@@ -736,6 +733,7 @@ impl Validator<'_> {
             third_parties,
             cves,
             cwes,
+            advisory_ids,
             data_exposed: self.strings(raw.data_exposed.as_deref(), "data_exposed"),
             actors: self.strings(raw.actors.as_deref(), "actors"),
             records_affected: raw.records_affected,
@@ -858,13 +856,17 @@ impl Validator<'_> {
             .iter()
             .enumerate()
         {
-            let (title, url, path) = match r {
-                RawReference::Url(u) => {
-                    (None, u, vec![Segment::Key("references"), Segment::Index(i)])
-                }
+            let (title, url, kind, path) = match r {
+                RawReference::Url(u) => (
+                    None,
+                    u,
+                    None,
+                    vec![Segment::Key("references"), Segment::Index(i)],
+                ),
                 RawReference::Titled(t) => (
                     t.title.clone(),
                     &t.url,
+                    t.kind,
                     vec![
                         Segment::Key("references"),
                         Segment::Index(i),
@@ -876,6 +878,7 @@ impl Validator<'_> {
                 Ok(()) => out.push(Reference {
                     title,
                     url: url.trim().to_string(),
+                    kind,
                 }),
                 Err(message) => self.error(
                     Code::InvalidUrl,

@@ -216,3 +216,15 @@ fn plain_text_separates_every_paragraph() {
     let (r, _) = run("First paragraph.\n\nSecond one.\n", false);
     assert_eq!(r.text, "First paragraph.\nSecond one.\n");
 }
+
+#[test]
+fn link_destinations_are_rewritten_where_written() {
+    let md = "See [the FAQ](../faq/x.md#a \"t\") and ![d](d.png), [ref][r], <https://e.org/>, `[no](x.md)`.\n\n[r]: ../faq/y.md\n";
+    let out = rewrite_link_destinations(md, |d| {
+        (!is_external(d)).then(|| format!("https://kb.example/{}", d.trim_start_matches("../")))
+    });
+    assert_eq!(
+        out,
+        "See [the FAQ](https://kb.example/faq/x.md#a \"t\") and ![d](https://kb.example/d.png), [ref][r], <https://e.org/>, `[no](x.md)`.\n\n[r]: https://kb.example/faq/y.md\n"
+    );
+}

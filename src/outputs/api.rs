@@ -97,7 +97,12 @@ fn incident(site: &Site, page: &Page) -> Value {
         "tlp": doc.meta.tlp.label(),
         "cvss": inc.cvss,
         "tags": doc.meta.tags,
-        "affected": inc.affected,
+        "affected": inc.affected.iter().filter_map(|a| {
+            let vendor = a.vendor.as_ref()?;
+            Some(json!({ "vendor": vendor, "product": a.product, "versions": a.versions }))
+        }).collect::<Vec<_>>(),
+        "packages": inc.affected.iter().filter_map(|a| a.osv()).collect::<Vec<_>>(),
+        "advisory_ids": inc.advisory_ids,
         "third_parties": inc.third_parties,
         "cves": inc.cves,
         "cwes": inc.cwes,
@@ -113,6 +118,7 @@ fn incident(site: &Site, page: &Page) -> Value {
         "related": page.related.iter().map(link).collect::<Vec<_>>(),
         "faqs": page.backlinks.iter().map(link).collect::<Vec<_>>(),
         "csaf": site.config.csaf.as_ref().map(|_| urls.absolute(&csaf::document_path(page))),
+        "osv": crate::osv::has_record(page).then(|| urls.absolute(&crate::osv::record_path(page))),
     })
 }
 

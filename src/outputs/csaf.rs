@@ -15,6 +15,8 @@ use crate::site::{Page, Site};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 
+mod products;
+
 /// The folder of the distribution, relative to the site root.
 pub const DIR: &str = ".well-known/csaf/";
 
@@ -164,12 +166,6 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
         );
     }
 
-    let mut cves: Vec<&str> = Vec::new();
-    for cve in &incident.cves {
-        if !cves.contains(&cve.as_str()) {
-            cves.push(cve);
-        }
-    }
     let mut value = json!({
         "document": {
             "category": "csaf_security_incident_response",
@@ -195,10 +191,32 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
             },
         },
     });
-    if !cves.is_empty() {
-        value["vulnerabilities"] = cves.iter().map(|c| json!({ "cve": c })).collect();
+    let (tree, vulnerabilities) = products::vulnerabilities(page, incident);
+    if let Some(tree) = tree {
+        value["product_tree"] = tree;
     }
-    value
+    if !vulnerabilities.is_empty() {
+        value["vulnerabilities"] = Value::Array(vulnerabilities);
+    }
+    sorted(value)
+}
+
+/// `value` with the keys of every object in alphabetical order, as CSAF's
+/// recommended test 6.2.13 asks (case folded first, as a collator does).
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|(a, _), (b, _)| {
+                a.to_lowercase()
+                    .cmp(&b.to_lowercase())
+                    .then_with(|| a.cmp(b))
+            });
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// `document.publisher`, also the `publisher` of provider-metadata.json.
@@ -227,20 +245,7 @@ fn details(incident: &IncidentMeta) -> String {
         lines.push(format!("CVSS: {} ({} {})", c.vector, c.score, c.rating));
     }
     lines.push(format!("Status: {}", incident.status.as_str()));
-    let affected: Vec<String> = incident
-        .affected
-        .iter()
-        .map(|a| {
-            let mut s = a.vendor.clone();
-            if let Some(p) = &a.product {
-                s.push_str(&format!(" {p}"));
-            }
-            if let Some(v) = &a.versions {
-                s.push_str(&format!(" ({v})"));
-            }
-            s
-        })
-        .collect();
+    let affected: Vec<String> = incident.affected.iter().map(|a| a.describe()).collect();
     let lists = [
         ("Affected", &affected),
         ("Third parties involved", &incident.third_parties),

@@ -1,6 +1,6 @@
 //! Files besides the HTML pages: feeds, sitemap, robots.txt, `.nojekyll`,
 //! CNAME, the code-highlighting stylesheet, the search index, and the
-//! machine-readable exports (incidents API, CSAF, security.txt). Each reads
+//! machine-readable exports (incidents API, CSAF, OSV, security.txt). Each reads
 //! the `Site` model, never the rendered HTML, so unpublished text cannot leak
 //! into them.
 
@@ -32,12 +32,14 @@ pub fn xml_escape(text: &str) -> String {
 }
 
 /// The pages whose rendered bodies the exports print (`Page::kept`), by
-/// index: the feeds' entries, and every incident when CSAF is on.
+/// index: the feeds' entries, every incident when CSAF is on, and every
+/// incident with an OSV record.
 pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
     let mut pages = feeds::members(site);
     if site.config.csaf.is_some() {
         pages.extend((0..site.pages.len()).filter(|&i| site.pages[i].doc.incident.is_some()));
     }
+    pages.extend((0..site.pages.len()).filter(|&i| crate::osv::has_record(&site.pages[i])));
     pages
 }
 
@@ -64,6 +66,7 @@ pub fn add_all(
     feeds::add(site, output);
     crate::search::add(search.0, search.1, sink, output);
     api::add(site, sink, output);
+    diagnostics.extend(crate::osv::add(site, output));
     if let Some(csaf) = &site.config.csaf {
         diagnostics.extend(csaf::add(site, csaf, output));
     }

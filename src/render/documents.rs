@@ -87,8 +87,11 @@ pub fn render_documents(
         .map_init(crate::search::NearbyTerms::default, |nearby, index| {
             let page = &site.pages[index];
             let text = read_again(root, &page.doc)?;
-            let (body, diagnostics) =
+            let (mut body, diagnostics) =
                 crate::site::render_body(&page.doc, &text, &site.links, site.config.raw_html);
+            if keep.contains(&index) {
+                body.markdown = text.get(page.doc.body_offset..).map(str::to_string);
+            }
             drop(text);
             let rendered = render_document(site, shared, tera, theme, index, &body)?;
             let listed = shared.listed(page, &body.summary, tera, theme)?;

@@ -99,9 +99,11 @@ fn document(page: &Page, body: &Body) -> Entry {
             .map(|id| id.value.clone())
             .chain(inc.cves.iter().cloned())
             .chain(inc.cwes.iter().cloned())
+            .chain(inc.advisory_ids.iter().cloned())
             .collect();
         for a in &inc.affected {
             entry.meta.extend(a.product.iter().cloned());
+            entry.meta.extend(a.package.iter().map(|p| p.name.clone()));
             entry.meta.extend(a.versions.iter().cloned());
         }
         entry.meta.extend(inc.data_exposed.iter().cloned());

@@ -291,6 +291,7 @@ pub fn render_body(
         actions_html,
         summary,
         links: page_links,
+        markdown: None,
     };
     (body, diagnostics)
 }

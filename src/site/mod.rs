@@ -36,7 +36,7 @@ pub struct Page {
     /// Incidents: the FAQs that point at it. FAQs: the incidents it is about.
     pub backlinks: Vec<usize>,
     /// The rendered body, kept past the document pass only for the exports
-    /// that print it: the feeds' newest entries and CSAF documents.
+    /// that print it: the feeds' newest entries, CSAF documents and OSV records.
     pub kept: Option<Body>,
 }
 
@@ -50,6 +50,9 @@ pub struct Body {
     pub actions_html: Vec<String>,
     pub summary: String,
     pub links: Vec<LinkRecord>,
+    /// The Markdown body as written, kept only for the exports that print
+    /// it as Markdown (OSV `details`).
+    pub markdown: Option<String>,
 }
 
 impl Page {
@@ -104,13 +107,14 @@ pub const TAXONOMIES: [(&str, &str); 4] = [
 ];
 
 /// Site paths seckb itself generates, which no document may take.
-pub const RESERVED: [&str; 12] = [
+pub const RESERVED: [&str; 13] = [
     "tags/",
     "vendors/",
     "severity/",
     "status/",
     "search/",
     "api/",
+    "osv/",
     ".well-known/",
     "404.html",
     "atom.xml",

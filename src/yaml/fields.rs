@@ -345,7 +345,12 @@ pub(super) fn field_type_error(text: &str, key: &str, message: String) -> FieldE
     if let Some(start) = unknown {
         let word: String = message[start..].chars().take_while(|c| *c != '`').collect();
         let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
-        help = crate::diagnostics::did_you_mean(&word, expected.iter().copied())
+        // A word in the wrong case (`semver` for `SEMVER`) is meant as itself.
+        help = expected
+            .iter()
+            .copied()
+            .find(|e| e.eq_ignore_ascii_case(&word))
+            .or_else(|| crate::diagnostics::did_you_mean(&word, expected.iter().copied()))
             .map(|s| format!("did you mean `{s}`?"));
         if let Some((l, c)) = find_in_key(text, key, &word) {
             (line, column) = (l, c);

@@ -36,6 +36,18 @@ pub(super) struct Rendered {
     pub(super) page_count: usize,
 }
 
+/// What the document pass leaves: its pages and their links, the search
+/// entries for the index, and each document's summary as lists show it.
+struct DocumentPass {
+    pages: Vec<(String, Content)>,
+    page_links: Vec<PageLinks>,
+    search_entries: Vec<crate::search::Prepared>,
+    listed: Vec<render::Fragments>,
+}
+
+/// The list pages, or the errors of their templates.
+type ListsResult = Result<Vec<render::Emitted>, Vec<crate::diagnostics::Diagnostic>>;
+
 /// What the scheduler renders with.
 pub(super) struct Renderer<'a> {
     pub(super) options: &'a BuildOptions,
@@ -78,65 +90,19 @@ impl Renderer<'_> {
         let mut shared = render::Shared::new(site);
         let printed = outputs::printed_bodies(site);
         meter.begin("rendering documents", site.pages.len());
-        let documents = render::render_documents(
-            &self.options.root,
-            site,
-            self.tera,
-            self.theme,
-            &shared,
-            &emit,
-            &printed,
-        );
-        let documents = found.take(documents)?;
-        let mut pages: Vec<(String, Content)> = Vec::with_capacity(documents.len());
-        let mut page_links = Vec::with_capacity(documents.len());
-        let mut search_entries = Vec::with_capacity(documents.len());
-        let mut listed = Vec::with_capacity(documents.len());
-        for (page, done) in site.pages.iter_mut().zip(documents) {
-            page.summary = done.summary;
-            page.kept = done.kept;
-            search_entries.extend(done.entries);
-            listed.push(done.listed);
-            found.extend(done.diagnostics);
-            pages.push((done.file.path, done.file.content));
-            page_links.push(done.file.links);
-        }
+        let documents = self.document_pass(site, &shared, &emit, &printed, found)?;
+        let DocumentPass {
+            mut pages,
+            mut page_links,
+            search_entries,
+            listed,
+        } = documents;
         shared.set_listed(listed);
         timer.lap("render documents");
         meter.begin("rendering lists and exports", 0);
 
-        // The exports run beside the short list pages; the long lists follow,
-        // in waves of bounded size (`render::render_lists`): the exports and a
-        // long list each hold large transient trees (the search index, a JSON
-        // summary of every document listed).
-        let now = self.options.now.unwrap_or_else(chrono::Utc::now);
-        let (lists, exports, export_diagnostics) = {
-            let site = &*site;
-            let (long, short): (Vec<_>, Vec<_>) =
-                render::list_jobs(site, self.tera, self.theme, &shared)
-                    .into_iter()
-                    .partition(|job| job.entries >= LONG_LIST);
-            let (short, (exports, d)) = rayon::join(
-                || render::render_lists(short, &emit, LIST_WAVE),
-                || {
-                    let mut exports = Output::default();
-                    let d = outputs::add_all(
-                        site,
-                        (search_entries, &terms),
-                        self.sink,
-                        &mut exports,
-                        now,
-                    );
-                    self.sink.drain(&mut exports);
-                    (exports, d)
-                },
-            );
-            let lists = short.and_then(|mut short| {
-                short.extend(render::render_lists(long, &emit, LIST_WAVE)?);
-                Ok(short)
-            });
-            (lists, exports, d)
-        };
+        let (lists, exports, export_diagnostics) =
+            self.lists_and_exports(site, &shared, &emit, search_entries, &terms);
         drop(shared);
         for page in &mut site.pages {
             page.kept = None;
@@ -155,5 +121,80 @@ impl Renderer<'_> {
             exports,
             page_count,
         })
+    }
+
+    /// The document pass: every page rendered and emitted; what it leaves
+    /// for later stages is taken into the site (summaries, kept bodies).
+    fn document_pass(
+        &self,
+        site: &mut Site,
+        shared: &render::Shared,
+        emit: &render::Emit,
+        printed: &std::collections::HashSet<usize>,
+        found: &mut Found,
+    ) -> Option<DocumentPass> {
+        let documents = render::render_documents(
+            &self.options.root,
+            site,
+            self.tera,
+            self.theme,
+            shared,
+            emit,
+            printed,
+        );
+        let documents = found.take(documents)?;
+        let mut pages: Vec<(String, Content)> = Vec::with_capacity(documents.len());
+        let mut page_links = Vec::with_capacity(documents.len());
+        let mut search_entries = Vec::with_capacity(documents.len());
+        let mut listed = Vec::with_capacity(documents.len());
+        for (page, done) in site.pages.iter_mut().zip(documents) {
+            page.summary = done.summary;
+            page.kept = done.kept;
+            search_entries.extend(done.entries);
+            listed.push(done.listed);
+            found.extend(done.diagnostics);
+            pages.push((done.file.path, done.file.content));
+            page_links.push(done.file.links);
+        }
+        Some(DocumentPass {
+            pages,
+            page_links,
+            search_entries,
+            listed,
+        })
+    }
+
+    /// The exports beside the short list pages, then the long lists, in
+    /// waves of bounded size (`render::render_lists`): the exports and a
+    /// long list each hold large transient trees (the search index, a JSON
+    /// summary of every document listed).
+    fn lists_and_exports(
+        &self,
+        site: &Site,
+        shared: &render::Shared,
+        emit: &render::Emit,
+        search_entries: Vec<crate::search::Prepared>,
+        terms: &crate::search::Tables,
+    ) -> (ListsResult, Output, Vec<crate::diagnostics::Diagnostic>) {
+        let now = self.options.now.unwrap_or_else(chrono::Utc::now);
+        let (long, short): (Vec<_>, Vec<_>) =
+            render::list_jobs(site, self.tera, self.theme, shared)
+                .into_iter()
+                .partition(|job| job.entries >= LONG_LIST);
+        let (short, (exports, d)) = rayon::join(
+            || render::render_lists(short, emit, LIST_WAVE),
+            || {
+                let mut exports = Output::default();
+                let d =
+                    outputs::add_all(site, (search_entries, terms), self.sink, &mut exports, now);
+                self.sink.drain(&mut exports);
+                (exports, d)
+            },
+        );
+        let lists = short.and_then(|mut short| {
+            short.extend(render::render_lists(long, emit, LIST_WAVE)?);
+            Ok(short)
+        });
+        (lists, exports, d)
     }
 }

@@ -11,7 +11,7 @@ mod documents;
 mod lists;
 mod templates;
 
-pub use context::{Detail, Shared};
+pub use context::{Detail, Fragments, Shared};
 pub use documents::{render_document_page, render_documents, DocumentDone};
 pub use lists::{list_jobs, render_lists, ListJob};
 pub use templates::{load_templates, template_error, REQUIRED_TEMPLATES};

@@ -71,104 +71,13 @@ pub(super) fn cross_references(
     publication: &Publication,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
-    let by_content_path: FxHashMap<String, usize> = published
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (content_path(d), i))
-        .collect();
-    let unpublished_by_path: FxHashMap<String, &Document> =
-        unpublished.iter().map(|d| (content_path(d), d)).collect();
-    let published_ids: FxHashMap<&str, usize> = published
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| {
-            d.incident
-                .as_ref()?
-                .id
-                .as_ref()
-                .map(|id| (id.value.as_str(), i))
-        })
-        .collect();
-    let unpublished_ids: FxHashMap<&str, &Document> = unpublished
-        .iter()
-        .filter_map(|d| {
-            d.incident
-                .as_ref()?
-                .id
-                .as_ref()
-                .map(|id| (id.value.as_str(), d))
-        })
-        .collect();
+    let resolver = Resolver::new(published, unpublished, invalid, links, publication);
     let mut related: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
     let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
     for (i, doc) in published.iter().enumerate() {
-        let resolve = |entry: &Located<String>,
-                       ids_only: bool,
-                       diagnostics: &mut Vec<Diagnostic>|
-         -> Option<usize> {
-            let value = entry.value.as_str();
-            if let Some(&j) = published_ids.get(value) {
-                return Some(j);
-            }
-            let path = if value.starts_with("./") || value.starts_with("../") {
-                markdown::resolve_relative(&content_dir(doc), value)
-            } else {
-                markdown::resolve_relative("", value)
-            };
-            if !ids_only {
-                if let Some(&j) = path.as_ref().and_then(|p| by_content_path.get(p)) {
-                    return Some(j);
-                }
-            }
-            // A reference to a document with errors of its own is not reported again.
-            let to_invalid = invalid.ids.contains(value)
-                || path.as_ref().is_some_and(|p| {
-                    links
-                        .documents
-                        .get(p)
-                        .is_some_and(|t| t.state == TargetState::Invalid)
-                });
-            if to_invalid {
-                return None;
-            }
-            let hidden = unpublished_ids.get(value).copied().or_else(|| {
-                path.as_ref()
-                    .and_then(|p| unpublished_by_path.get(p).copied())
-                    .filter(|_| !ids_only)
-            });
-            let at = loc(doc, entry.line, entry.column);
-            diagnostics.push(match hidden {
-                Some(target) => Diagnostic::error(
-                    Code::LinkToUnpublished,
-                    format!(
-                        "{} refers to {}, which is {}",
-                        doc.source.display(),
-                        target.source.display(),
-                        publication
-                            .check(target)
-                            .err()
-                            .map_or_else(String::new, |r| r.to_string())
-                    ),
-                )
-                .at(at)
-                .help("remove the reference, or publish both at the same level"),
-                None => Diagnostic::error(
-                    Code::UnresolvedRelated,
-                    format!("`{value}` does not match any document"),
-                )
-                .at(at)
-                .help(if ids_only {
-                    "expected an incident id such as INC-2026-0042".to_string()
-                } else {
-                    "expected an incident id or a path under content/ such as faq/api-keys.md"
-                        .to_string()
-                }),
-            });
-            None
-        };
         if let Some(incident) = &doc.incident {
             for entry in &incident.related {
-                if let Some(j) = resolve(entry, false, diagnostics) {
+                if let Some(j) = resolver.resolve(doc, entry, false, diagnostics) {
                     if j != i && !related[i].contains(&j) {
                         related[i].push(j);
                     }
@@ -177,7 +86,7 @@ pub(super) fn cross_references(
         }
         if let Some(faq) = &doc.faq {
             for entry in &faq.incidents {
-                if let Some(j) = resolve(entry, true, diagnostics) {
+                if let Some(j) = resolver.resolve(doc, entry, true, diagnostics) {
                     if !backlinks[i].contains(&j) {
                         backlinks[i].push(j);
                     }
@@ -189,6 +98,134 @@ pub(super) fn cross_references(
         }
     }
     (related, backlinks)
+}
+
+/// What a reference (an incident id, or a path under content/) may name.
+struct Resolver<'a> {
+    by_path: FxHashMap<String, usize>,
+    unpublished_by_path: FxHashMap<String, &'a Document>,
+    ids: FxHashMap<&'a str, usize>,
+    unpublished_ids: FxHashMap<&'a str, &'a Document>,
+    invalid: &'a Invalid,
+    links: &'a Links,
+    publication: &'a Publication,
+}
+
+/// An incident's id, if it has one.
+fn id_of(doc: &Document) -> Option<&str> {
+    doc.incident
+        .as_ref()?
+        .id
+        .as_ref()
+        .map(|id| id.value.as_str())
+}
+
+impl<'a> Resolver<'a> {
+    fn new(
+        published: &'a [Document],
+        unpublished: &'a [Document],
+        invalid: &'a Invalid,
+        links: &'a Links,
+        publication: &'a Publication,
+    ) -> Resolver<'a> {
+        let numbered = || published.iter().enumerate();
+        Resolver {
+            by_path: numbered().map(|(i, d)| (content_path(d), i)).collect(),
+            unpublished_by_path: unpublished.iter().map(|d| (content_path(d), d)).collect(),
+            ids: numbered()
+                .filter_map(|(i, d)| Some((id_of(d)?, i)))
+                .collect(),
+            unpublished_ids: unpublished
+                .iter()
+                .filter_map(|d| Some((id_of(d)?, d)))
+                .collect(),
+            invalid,
+            links,
+            publication,
+        }
+    }
+
+    /// The published document `entry` of `doc` names (only by id when
+    /// `ids_only`); else an error at the entry, unless its target has
+    /// errors of its own.
+    fn resolve(
+        &self,
+        doc: &Document,
+        entry: &Located<String>,
+        ids_only: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<usize> {
+        let value = entry.value.as_str();
+        if let Some(&j) = self.ids.get(value) {
+            return Some(j);
+        }
+        let path = if value.starts_with("./") || value.starts_with("../") {
+            markdown::resolve_relative(&content_dir(doc), value)
+        } else {
+            markdown::resolve_relative("", value)
+        };
+        if !ids_only {
+            if let Some(&j) = path.as_ref().and_then(|p| self.by_path.get(p)) {
+                return Some(j);
+            }
+        }
+        // A reference to a document with errors of its own is not reported again.
+        let to_invalid = self.invalid.ids.contains(value)
+            || path.as_ref().is_some_and(|p| {
+                self.links
+                    .documents
+                    .get(p)
+                    .is_some_and(|t| t.state == TargetState::Invalid)
+            });
+        if !to_invalid {
+            let hidden = self.unpublished_ids.get(value).copied().or_else(|| {
+                path.as_ref()
+                    .and_then(|p| self.unpublished_by_path.get(p).copied())
+                    .filter(|_| !ids_only)
+            });
+            diagnostics.push(self.unresolved(doc, entry, hidden, ids_only));
+        }
+        None
+    }
+
+    /// The error of a reference that names an unpublished document
+    /// (`hidden`) or none.
+    fn unresolved(
+        &self,
+        doc: &Document,
+        entry: &Located<String>,
+        hidden: Option<&Document>,
+        ids_only: bool,
+    ) -> Diagnostic {
+        let at = loc(doc, entry.line, entry.column);
+        match hidden {
+            Some(target) => Diagnostic::error(
+                Code::LinkToUnpublished,
+                format!(
+                    "{} refers to {}, which is {}",
+                    doc.source.display(),
+                    target.source.display(),
+                    self.publication
+                        .check(target)
+                        .err()
+                        .map_or_else(String::new, |r| r.to_string())
+                ),
+            )
+            .at(at)
+            .help("remove the reference, or publish both at the same level"),
+            None => Diagnostic::error(
+                Code::UnresolvedRelated,
+                format!("`{}` does not match any document", entry.value),
+            )
+            .at(at)
+            .help(if ids_only {
+                "expected an incident id such as INC-2026-0042".to_string()
+            } else {
+                "expected an incident id or a path under content/ such as faq/api-keys.md"
+                    .to_string()
+            }),
+        }
+    }
 }
 
 pub(super) fn render_section_intro(

@@ -16,7 +16,7 @@ pub use lists::same_term;
 pub use publication::{Publication, Unpublished};
 
 use crate::config::Config;
-use crate::content::{Asset, Document, Kind, Section};
+use crate::content::{Asset, Document, Kind, Section, Severity, Status};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{LinkRecord, Links, Rendered};
 use crate::urls::Urls;
@@ -99,12 +99,72 @@ impl Taxonomy {
     }
 }
 
-pub const TAXONOMIES: [(&str, &str); 4] = [
-    ("tags", "Tags"),
-    ("vendors", "Vendors"),
-    ("severity", "Severity"),
-    ("status", "Status"),
-];
+/// The taxonomies every site has: what a term is, and where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaxonomyKind {
+    Tags,
+    Vendors,
+    Severity,
+    Status,
+}
+
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 4] = [
+        TaxonomyKind::Tags,
+        TaxonomyKind::Vendors,
+        TaxonomyKind::Severity,
+        TaxonomyKind::Status,
+    ];
+
+    /// Its folder and template name (`tags`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Vendors => "vendors",
+            TaxonomyKind::Severity => "severity",
+            TaxonomyKind::Status => "status",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "Tags",
+            TaxonomyKind::Vendors => "Vendors",
+            TaxonomyKind::Severity => "Severity",
+            TaxonomyKind::Status => "Status",
+        }
+    }
+
+    /// The front matter keys its terms are written under (none: they are
+    /// enum values, never misspelt into a collision).
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            TaxonomyKind::Tags => &["tags"],
+            TaxonomyKind::Vendors => &["affected", "third_parties"],
+            TaxonomyKind::Severity | TaxonomyKind::Status => &[],
+        }
+    }
+
+    /// The terms `doc` has in it, in front matter order.
+    pub fn terms_of(self, doc: &Document) -> Vec<&str> {
+        match (self, &doc.incident) {
+            (TaxonomyKind::Tags, _) => doc.meta.tags.iter().map(String::as_str).collect(),
+            (TaxonomyKind::Vendors, Some(inc)) => inc.vendors(),
+            (TaxonomyKind::Severity, Some(inc)) => vec![inc.severity.as_str()],
+            (TaxonomyKind::Status, Some(inc)) => vec![inc.status.as_str()],
+            (_, None) => Vec::new(),
+        }
+    }
+
+    /// Terms listed even without pages, in their natural order.
+    pub fn fixed_terms(self) -> Vec<&'static str> {
+        match self {
+            TaxonomyKind::Severity => Severity::ALL.iter().map(|s| s.as_str()).collect(),
+            TaxonomyKind::Status => Status::ALL.iter().map(|s| s.as_str()).collect(),
+            TaxonomyKind::Tags | TaxonomyKind::Vendors => Vec::new(),
+        }
+    }
+}
 
 /// Site paths seckb itself generates, which no document may take.
 pub const RESERVED: [&str; 13] = [

@@ -33,10 +33,45 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     if changed.is_empty() || !changed.iter().all(|p| is_document(p)) {
         return None;
     }
+    let (edits, sources) = match read_edits(site, options, changed)? {
+        Ok(read) => read,
+        Err(errors) => return Some(Outcome::Errors(errors)),
+    };
+    let theme = theme::load(&options.root, &site.config.theme).ok()?;
+    let tera = render::load_templates(&theme, site.urls.base_path()).ok()?;
+    let mut errors = Vec::new();
+    let mut bodies = Vec::with_capacity(edits.len());
+    for (index, doc, text) in edits {
+        let (body, mut diagnostics) =
+            site::render_body(&doc, &text, &site.links, site.config.raw_html);
+        site.config.links.apply(&mut diagnostics);
+        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
+        site.pages[index].doc = doc;
+        bodies.push((index, body));
+    }
+    if !errors.is_empty() {
+        return Some(Outcome::Errors(errors));
+    }
+    Some(render_pages(site, options, &tera, &theme, bodies, &sources))
+}
+
+/// An edited document, validated: its page's index, the document and its text.
+type Edit = (usize, crate::content::Document, String);
+
+/// The edits read, and the secrets their files hold; or their errors.
+type Edits = Result<(Vec<Edit>, secrets::Known), Vec<Diagnostic>>;
+
+/// Reads and validates the edited files: None when an edit may reach other
+/// pages; their errors when they have any; else the edits and the secrets
+/// the files hold (so their pages do not report them again).
+fn read_edits(
+    site: &Site,
+    options: &BuildOptions,
+    changed: &[PathBuf],
+) -> Option<Edits> {
     let now = options.now.unwrap_or_else(chrono::Utc::now);
     let mut errors = Vec::new();
     let mut edits = Vec::new();
-    // The secrets the edited files hold, so their pages do not report them again.
     let mut sources = secrets::Known::default();
     for path in changed {
         let index = site.pages.iter().position(|p| p.doc.source == *path)?;
@@ -81,22 +116,21 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         edits.push((index, doc, file.text));
     }
     if !errors.is_empty() {
-        return Some(Outcome::Errors(errors));
+        return Some(Err(errors));
     }
-    let theme = theme::load(&options.root, &site.config.theme).ok()?;
-    let tera = render::load_templates(&theme, site.urls.base_path()).ok()?;
-    let mut bodies = Vec::with_capacity(edits.len());
-    for (index, doc, text) in edits {
-        let (body, mut diagnostics) =
-            site::render_body(&doc, &text, &site.links, site.config.raw_html);
-        site.config.links.apply(&mut diagnostics);
-        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
-        site.pages[index].doc = doc;
-        bodies.push((index, body));
-    }
-    if !errors.is_empty() {
-        return Some(Outcome::Errors(errors));
-    }
+    Some(Ok((edits, sources)))
+}
+
+/// The edited documents' pages, decorated and scanned for secrets as the
+/// full build would.
+fn render_pages(
+    site: &mut Site,
+    options: &BuildOptions,
+    tera: &tera::Tera,
+    theme: &theme::Theme,
+    bodies: Vec<(usize, site::Body)>,
+    sources: &secrets::Known,
+) -> Outcome {
     let decorator = preview::Decorator::new(site);
     let mut pages = Vec::with_capacity(bodies.len());
     // The pages are scanned as the full build scans them: a template or
@@ -104,14 +138,14 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     let watch = secrets::Watch::default();
     let mut made_from = std::collections::HashMap::new();
     for (index, body) in bodies {
-        match render::render_document_page(site, &tera, &theme, index, &body) {
+        match render::render_document_page(site, tera, theme, index, &body) {
             Ok(mut page) => {
                 decorator.apply(&mut page);
                 watch.generated(&page.path, page.html.as_bytes());
                 made_from.insert(page.path.clone(), site.pages[index].doc.source.clone());
                 pages.push((page.path, page.html.into_bytes()));
             }
-            Err(d) => return Some(Outcome::Errors(vec![d])),
+            Err(d) => return Outcome::Errors(vec![d]),
         }
         site.pages[index].summary = body.summary;
     }
@@ -121,13 +155,13 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
         unreadable,
         &options.root,
         &site.config.secrets.allow,
-        &sources,
+        sources,
         &|page| made_from.get(page).cloned(),
     );
     if !found.is_empty() {
-        return Some(Outcome::Errors(found));
+        return Outcome::Errors(found);
     }
-    Some(Outcome::Pages(pages))
+    Outcome::Pages(pages)
 }
 
 /// Whether `new`, the edited front matter of the published `old`, changes

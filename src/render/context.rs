@@ -307,15 +307,6 @@ impl Shared {
 pub(super) fn page_json(site: &Site, shared: &Shared, index: usize, body: &Body) -> Value {
     let page = &site.pages[index];
     let doc = &page.doc;
-    let link = |i: &usize| {
-        let p = &site.pages[*i];
-        json!({
-            "title": p.doc.meta.title,
-            "url": p.url,
-            "kind": p.doc.kind,
-            "id": p.doc.incident.as_ref().and_then(|x| x.id.as_ref()).map(|id| id.value.clone()),
-        })
-    };
     let section = site
         .lists
         .iter()
@@ -347,62 +338,93 @@ pub(super) fn page_json(site: &Site, shared: &Shared, index: usize, body: &Body)
         return value;
     };
     if let Some(inc) = &doc.incident {
-        let extra = json!({
-            "id": inc.id.as_ref().map(|id| id.value.clone()),
-            "severity": inc.severity,
-            "status": inc.status,
-            "cvss": inc.cvss,
-            "affected": inc.affected.iter().map(|a| json!({
-                "vendor": a.vendor,
-                "vendor_url": a.vendor.as_deref().map(|v| shared.term("vendors", v)["url"].clone()),
-                "product": a.product,
-                "versions": a.versions,
-                "package": a.package,
-                "fixed": a.fixed,
-                "osv": a.osv(),
-            })).collect::<Vec<_>>(),
-            "advisory_ids": inc.advisory_ids,
-            "third_parties": inc.third_parties.iter().map(|t| shared.term("vendors", t)).collect::<Vec<_>>(),
-            "data_exposed": inc.data_exposed,
-            "actors": inc.actors,
-            "records_affected": inc.records_affected,
-            "cves": inc.cves.iter().map(|c| json!({"id": c, "url": format!("https://www.cve.org/CVERecord?id={c}")})).collect::<Vec<_>>(),
-            "cwes": inc.cwes.iter().map(|c| json!({"id": c, "url": format!("https://cwe.mitre.org/data/definitions/{}.html", c.trim_start_matches("CWE-"))})).collect::<Vec<_>>(),
-            "timeline": inc.timeline.iter().zip(&body.timeline_html).map(|(t, html)| json!({
-                "date": if t.date.has_time { t.date.instant.format("%Y-%m-%d %H:%M UTC").to_string() } else { t.date.ymd() },
-                "datetime": t.date.rfc3339(),
-                "event": html,
-            })).collect::<Vec<_>>(),
-            "actions": body.actions_html,
-            "references": inc.references.iter().map(|r| json!({"title": r.title.clone().unwrap_or_else(|| r.url.clone()), "url": r.url})).collect::<Vec<_>>(),
-            "related": page.related.iter().map(link).collect::<Vec<_>>(),
-            "faqs": page.backlinks.iter().map(link).collect::<Vec<_>>(),
-        });
-        if let Value::Object(m) = extra {
+        if let Value::Object(m) = incident_json(site, shared, index, inc, body) {
             obj.extend(m);
         }
     }
     if doc.kind == Kind::Faq {
-        let mut questions: Vec<Value> = body
-            .rendered
-            .questions
-            .iter()
-            .map(|q| json!({"question": q.question, "anchor": q.anchor, "answer": q.answer}))
-            .collect();
-        let mut content = body.rendered.html.clone();
-        if questions.is_empty() {
-            questions
-                .push(json!({"question": doc.meta.title, "anchor": "answer", "answer": content}));
-            content = String::new();
-        }
-        obj.insert("questions".into(), Value::Array(questions));
-        obj.insert("content".into(), Value::String(content));
-        obj.insert(
-            "incidents".into(),
-            Value::Array(page.backlinks.iter().map(link).collect()),
-        );
+        faq_fields(site, index, body, obj);
     }
     value
+}
+
+/// A link to `site.pages[i]` as templates get it (related pages, FAQs).
+fn page_link(site: &Site, i: usize) -> Value {
+    let p = &site.pages[i];
+    json!({
+        "title": p.doc.meta.title,
+        "url": p.url,
+        "kind": p.doc.kind,
+        "id": p.doc.incident.as_ref().and_then(|x| x.id.as_ref()).map(|id| id.value.clone()),
+    })
+}
+
+/// The incident fields of a document page's `page`.
+fn incident_json(
+    site: &Site,
+    shared: &Shared,
+    index: usize,
+    inc: &crate::content::IncidentMeta,
+    body: &Body,
+) -> Value {
+    let page = &site.pages[index];
+    let link = |i: &usize| page_link(site, *i);
+    json!({
+        "id": inc.id.as_ref().map(|id| id.value.clone()),
+        "severity": inc.severity,
+        "status": inc.status,
+        "cvss": inc.cvss,
+        "affected": inc.affected.iter().map(|a| json!({
+            "vendor": a.vendor,
+            "vendor_url": a.vendor.as_deref().map(|v| shared.term("vendors", v)["url"].clone()),
+            "product": a.product,
+            "versions": a.versions,
+            "package": a.package,
+            "fixed": a.fixed,
+            "osv": a.osv(),
+        })).collect::<Vec<_>>(),
+        "advisory_ids": inc.advisory_ids,
+        "third_parties": inc.third_parties.iter().map(|t| shared.term("vendors", t)).collect::<Vec<_>>(),
+        "data_exposed": inc.data_exposed,
+        "actors": inc.actors,
+        "records_affected": inc.records_affected,
+        "cves": inc.cves.iter().map(|c| json!({"id": c, "url": format!("https://www.cve.org/CVERecord?id={c}")})).collect::<Vec<_>>(),
+        "cwes": inc.cwes.iter().map(|c| json!({"id": c, "url": format!("https://cwe.mitre.org/data/definitions/{}.html", c.trim_start_matches("CWE-"))})).collect::<Vec<_>>(),
+        "timeline": inc.timeline.iter().zip(&body.timeline_html).map(|(t, html)| json!({
+            "date": if t.date.has_time { t.date.instant.format("%Y-%m-%d %H:%M UTC").to_string() } else { t.date.ymd() },
+            "datetime": t.date.rfc3339(),
+            "event": html,
+        })).collect::<Vec<_>>(),
+        "actions": body.actions_html,
+        "references": inc.references.iter().map(|r| json!({"title": r.title.clone().unwrap_or_else(|| r.url.clone()), "url": r.url})).collect::<Vec<_>>(),
+        "related": page.related.iter().map(link).collect::<Vec<_>>(),
+        "faqs": page.backlinks.iter().map(link).collect::<Vec<_>>(),
+    })
+}
+
+/// A FAQ page's questions (the whole answer as one when it has no `##`
+/// headings) and the incidents it is about.
+fn faq_fields(site: &Site, index: usize, body: &Body, obj: &mut serde_json::Map<String, Value>) {
+    let page = &site.pages[index];
+    let doc = &page.doc;
+    let link = |i: &usize| page_link(site, *i);
+    let mut questions: Vec<Value> = body
+        .rendered
+        .questions
+        .iter()
+        .map(|q| json!({"question": q.question, "anchor": q.anchor, "answer": q.answer}))
+        .collect();
+    let mut content = body.rendered.html.clone();
+    if questions.is_empty() {
+        questions.push(json!({"question": doc.meta.title, "anchor": "answer", "answer": content}));
+        content = String::new();
+    }
+    obj.insert("questions".into(), Value::Array(questions));
+    obj.insert("content".into(), Value::String(content));
+    obj.insert(
+        "incidents".into(),
+        Value::Array(page.backlinks.iter().map(link).collect()),
+    );
 }
 
 /// The severities and statuses (in their order) and the years (newest

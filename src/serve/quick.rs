@@ -64,11 +64,7 @@ type Edits = Result<(Vec<Edit>, secrets::Known), Vec<Diagnostic>>;
 /// Reads and validates the edited files: None when an edit may reach other
 /// pages; their errors when they have any; else the edits and the secrets
 /// the files hold (so their pages do not report them again).
-fn read_edits(
-    site: &Site,
-    options: &BuildOptions,
-    changed: &[PathBuf],
-) -> Option<Edits> {
+fn read_edits(site: &Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Edits> {
     let now = options.now.unwrap_or_else(chrono::Utc::now);
     let mut errors = Vec::new();
     let mut edits = Vec::new();

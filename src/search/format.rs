@@ -184,28 +184,7 @@ pub struct Files {
 /// Every file of the index.
 pub fn files(index: Index) -> Files {
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-
-    // Term shards.
-    let mut boundaries: Vec<&str> = Vec::new();
-    let mut shard: Vec<(&str, &str)> = Vec::new();
-    let mut shard_bytes = 0;
-    let mut shard_count = 0;
-    let mut close = |shard: &mut Vec<(&str, &str)>, files: &mut BTreeMap<String, Vec<u8>>| {
-        files.insert(format!("terms/{shard_count}.json"), json(shard));
-        shard.clear();
-        shard_count += 1;
-    };
-    for t in &index.terms {
-        if shard_bytes >= SHARD_BYTES {
-            close(&mut shard, &mut files);
-            boundaries.push(&t.term);
-            shard_bytes = 0;
-        }
-        shard_bytes += t.term.len() + t.encoded.len() + 6;
-        shard.push((&t.term, &t.encoded));
-    }
-    close(&mut shard, &mut files);
-
+    let boundaries = term_shards(&index, &mut files);
     let documents = index.entries.len();
     let common: Vec<&str> = if documents >= COMMON_MIN_DOCS {
         index
@@ -217,85 +196,19 @@ pub fn files(index: Index) -> Files {
     } else {
         Vec::new()
     };
-
-    // Vocabulary for typo tolerance, by first character.
-    let mut vocab: BTreeMap<char, Vec<&str>> = BTreeMap::new();
-    for t in &index.terms {
-        let term = &*t.term;
-        let mut chars = term.chars();
-        if term.chars().count() >= VOCAB_MIN_CHARS && term.chars().all(char::is_alphabetic) {
-            if let Some(first) = chars.next() {
-                vocab.entry(first).or_default().push(term);
-            }
-        }
-    }
-    for (first, terms) in &vocab {
-        files.insert(format!("vocab/{:x}.json", *first as u32), json(terms));
-    }
-
-    // The tag facet: each tag's documents.
-    let mut tags: BTreeMap<&str, (&str, Vec<u32>)> = BTreeMap::new();
-    for (doc, entry) in index.entries.iter().enumerate() {
-        let named = entry
-            .tags
-            .iter()
-            .filter_map(|&t| index.tags.get(t).split_once('\0'));
-        for (slug, name) in named {
-            tags.entry(slug)
-                .or_insert((name, Vec::new()))
-                .1
-                .push(doc as u32);
-        }
-    }
-    let tag_rows: Vec<[String; 3]> = tags
-        .iter()
-        .map(|(slug, (name, docs))| [slug.to_string(), name.to_string(), encode_runs(docs)])
-        .collect();
-    files.insert("tags.json".into(), json(&tag_rows));
-
-    // The generation covers every file: the document files by the hash of
-    // their bytes (they are no longer in memory).
-    let mut hash = Sha256::new();
-    for (path, bytes) in &files {
-        hash.update(path.as_bytes());
-        hash.update([0]);
-        hash.update(bytes);
-    }
-    for (doc, entry) in index.entries.iter().enumerate() {
-        hash.update(format!("docs/{doc}.json").as_bytes());
-        hash.update([0]);
-        hash.update(entry.file.hash.to_le_bytes());
-    }
-    let generation: String = hash
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-
+    let vocab = vocabulary(&index, &mut files);
+    files.insert("tags.json".into(), json(&tag_facet(&index)));
     let severities: Vec<&'static str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
     let statuses: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_str()).collect();
     let manifest = Manifest {
         format: FORMAT,
         version: VERSION,
-        generation,
+        generation: generation(&index, &files),
         documents,
         shards: boundaries,
         common,
         vocab: vocab.keys().collect(),
-        groups: index
-            .groups
-            .iter()
-            .map(|g| {
-                [
-                    i64::from(g.start),
-                    index_of(&KINDS, Some(g.kind.as_str())),
-                    index_of(&severities, g.severity.map(Severity::as_str)),
-                    index_of(&statuses, g.status.map(Status::as_str)),
-                    i64::from(g.year.unwrap_or(0)),
-                ]
-            })
-            .collect(),
+        groups: groups(&index, &severities, &statuses),
         facets: Facets {
             kind: KINDS,
             severity: severities,
@@ -318,6 +231,112 @@ pub fn files(index: Index) -> Files {
         })
         .collect();
     Files { files, documents }
+}
+
+/// The terms in shards of about `SHARD_BYTES` (`terms/N.json`); returns
+/// the first term of each shard after the first.
+fn term_shards<'i>(index: &'i Index, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<&'i str> {
+    let mut boundaries: Vec<&str> = Vec::new();
+    let mut shard: Vec<(&str, &str)> = Vec::new();
+    let mut shard_bytes = 0;
+    let mut shard_count = 0;
+    let mut close = |shard: &mut Vec<(&str, &str)>, files: &mut BTreeMap<String, Vec<u8>>| {
+        files.insert(format!("terms/{shard_count}.json"), json(shard));
+        shard.clear();
+        shard_count += 1;
+    };
+    for t in &index.terms {
+        if shard_bytes >= SHARD_BYTES {
+            close(&mut shard, files);
+            boundaries.push(&t.term);
+            shard_bytes = 0;
+        }
+        shard_bytes += t.term.len() + t.encoded.len() + 6;
+        shard.push((&t.term, &t.encoded));
+    }
+    close(&mut shard, files);
+    boundaries
+}
+
+/// The vocabulary for typo tolerance, by first character
+/// (`vocab/<hex code point>.json`).
+fn vocabulary<'i>(
+    index: &'i Index,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> BTreeMap<char, Vec<&'i str>> {
+    let mut vocab: BTreeMap<char, Vec<&str>> = BTreeMap::new();
+    for t in &index.terms {
+        let term = &*t.term;
+        let mut chars = term.chars();
+        if term.chars().count() >= VOCAB_MIN_CHARS && term.chars().all(char::is_alphabetic) {
+            if let Some(first) = chars.next() {
+                vocab.entry(first).or_default().push(term);
+            }
+        }
+    }
+    for (first, terms) in &vocab {
+        files.insert(format!("vocab/{:x}.json", *first as u32), json(terms));
+    }
+    vocab
+}
+
+/// The tag facet: each tag's slug, name and documents.
+fn tag_facet(index: &Index) -> Vec<[String; 3]> {
+    let mut tags: BTreeMap<&str, (&str, Vec<u32>)> = BTreeMap::new();
+    for (doc, entry) in index.entries.iter().enumerate() {
+        let named = entry
+            .tags
+            .iter()
+            .filter_map(|&t| index.tags.get(t).split_once('\0'));
+        for (slug, name) in named {
+            tags.entry(slug)
+                .or_insert((name, Vec::new()))
+                .1
+                .push(doc as u32);
+        }
+    }
+    tags.iter()
+        .map(|(slug, (name, docs))| [slug.to_string(), name.to_string(), encode_runs(docs)])
+        .collect()
+}
+
+/// The generation covers every file: the document files by the hash of
+/// their bytes (they are no longer in memory).
+fn generation(index: &Index, files: &BTreeMap<String, Vec<u8>>) -> String {
+    let mut hash = Sha256::new();
+    for (path, bytes) in files {
+        hash.update(path.as_bytes());
+        hash.update([0]);
+        hash.update(bytes);
+    }
+    for (doc, entry) in index.entries.iter().enumerate() {
+        hash.update(format!("docs/{doc}.json").as_bytes());
+        hash.update([0]);
+        hash.update(entry.file.hash.to_le_bytes());
+    }
+    hash.finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Each group of documents: `[first document, kind, severity, status,
+/// year]`, as indexes into the facets.
+fn groups(index: &Index, severities: &[&str], statuses: &[&str]) -> Vec<[i64; 5]> {
+    index
+        .groups
+        .iter()
+        .map(|g| {
+            [
+                i64::from(g.start),
+                index_of(&KINDS, Some(g.kind.as_str())),
+                index_of(severities, g.severity.map(Severity::as_str)),
+                index_of(statuses, g.status.map(Status::as_str)),
+                i64::from(g.year.unwrap_or(0)),
+            ]
+        })
+        .collect()
 }
 
 #[cfg(test)]

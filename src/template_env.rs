@@ -71,10 +71,7 @@ pub fn register(tera: &mut Tera, base_path: &str) {
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("url() needs a `path` argument"))?;
-        Ok(Value::String(format!(
-            "{base}{}",
-            path.trim_start_matches('/')
-        )))
+        Ok(Value::String(crate::urls::under(&base, path)))
     });
     tera.register_function("range", range);
     for (name, why, _) in REMOVED {

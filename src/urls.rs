@@ -21,6 +21,14 @@ pub fn base_path_of(base_url: &str) -> String {
     }
 }
 
+/// `site_path` under `base_path` (`/` or `/kb/`): `incidents/x/` →
+/// `/kb/incidents/x/`. The one rule for root-relative URLs, for the stages
+/// that know only the base path (Markdown links, the `url()` template
+/// function).
+pub fn under(base_path: &str, site_path: &str) -> String {
+    format!("{base_path}{}", site_path.trim_start_matches('/'))
+}
+
 impl Urls {
     pub fn new(base_url: &str) -> Urls {
         Urls {
@@ -39,7 +47,7 @@ impl Urls {
 
     /// Root-relative URL with the base path: `incidents/x/` → `/kb/incidents/x/`.
     pub fn path(&self, site_path: &str) -> String {
-        format!("{}{}", self.base_path, site_path.trim_start_matches('/'))
+        under(&self.base_path, site_path)
     }
 
     /// Absolute URL: `incidents/x/` → `https://org.github.io/kb/incidents/x/`.

@@ -121,9 +121,9 @@ impl<'a> Renderer<'a> {
             }
             return CowStr::from("#");
         } else if let Some(asset) = resolved.filter(|p| self.links.assets.contains(p)) {
-            format!("{}{asset}{fragment}", self.links.base_path)
+            crate::urls::under(&self.links.base_path, &format!("{asset}{fragment}"))
         } else if let Some(site_path) = path.strip_prefix('/') {
-            format!("{}{site_path}{fragment}", self.links.base_path)
+            crate::urls::under(&self.links.base_path, &format!("{site_path}{fragment}"))
         } else {
             dest_str.to_string()
         };

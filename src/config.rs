@@ -337,7 +337,6 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let p = yaml::locate(text, path);
         at(p.line, p.value_column)
     };
-    let value_at = |key: &str| value_at_path(&[yaml::Segment::Key(key)]);
     check_exports(&raw, &value_at_path, &mut diagnostics);
     if let Some(txt) = &mut raw.security_txt {
         txt.expires_at = Some(value_at_path(&[
@@ -345,6 +344,21 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
             yaml::Segment::Key("expires"),
         ]));
     }
+    let (base_url, theme) = check_site_values(&raw, &value_at_path, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(configured(root, raw, base_url, theme))
+}
+
+/// Checks the values of the site itself: its base URL, custom domain,
+/// theme name and limits. Returns the base URL normalised and the theme.
+fn check_site_values(
+    raw: &RawConfig,
+    value_at_path: &dyn Fn(&[yaml::Segment]) -> Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (String, String) {
+    let value_at = |key: &str| value_at_path(&[yaml::Segment::Key(key)]);
     let base_url =
         match normalize_base_url(raw.base_url.as_deref().unwrap_or("http://127.0.0.1:1111/")) {
             Ok(u) => u,
@@ -364,7 +378,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .help("the custom domain alone, in lower case, such as advisories.acme.example"),
         );
     }
-    let theme = raw.theme.unwrap_or_else(|| "default".into());
+    let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
     if theme.is_empty()
         || !theme
             .chars()
@@ -392,11 +406,13 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
             )),
         );
     }
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
+    (base_url, theme)
+}
+
+/// The configuration of a valid `raw`, with the defaults of what it leaves out.
+fn configured(root: &Path, raw: RawConfig, base_url: String, theme: String) -> Config {
     let title = raw.title.unwrap_or_else(|| "Security advisories".into());
-    Ok(Config {
+    Config {
         root: root.to_path_buf(),
         description: raw.description.unwrap_or_default(),
         base_url,
@@ -416,7 +432,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         extra: raw
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),
-    })
+    }
 }
 
 /// Checks `security_txt:` and `csaf:`: the URIs RFC 9116 and CSAF 2.0 allow,

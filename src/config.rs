@@ -443,7 +443,7 @@ fn check_exports(
     value_at: &dyn Fn(&[yaml::Segment]) -> Location,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    use yaml::Segment::{Index, Key};
+    use yaml::Segment::Key;
     let mut error = |path: &[yaml::Segment], message: String, help: &str| {
         diagnostics.push(
             Diagnostic::error(Code::Config, message)
@@ -452,63 +452,7 @@ fn check_exports(
         );
     };
     if let Some(txt) = &raw.security_txt {
-        if txt.contact.is_empty() {
-            error(
-                &[Key("security_txt"), Key("contact")],
-                "`security_txt.contact` is empty".into(),
-                "RFC 9116 needs at least one Contact, such as mailto:security@example.com",
-            );
-        }
-        for (i, contact) in txt.contact.iter().enumerate() {
-            if let Err(m) = security_txt_uri(contact, &["mailto", "tel", "https"]) {
-                error(
-                    &[Key("security_txt"), Key("contact"), Index(i)],
-                    m,
-                    "a mailto:, tel: or https: URI",
-                );
-            }
-        }
-        let expires = crate::content::Date::parse(&txt.expires);
-        if !expires.as_ref().is_ok_and(|d| d.has_time) {
-            let why = expires.err().unwrap_or_else(|| {
-                format!("`{}` is not an RFC 3339 date-time", txt.expires.trim())
-            });
-            error(
-                &[Key("security_txt"), Key("expires")],
-                format!("`security_txt.expires`: {why}"),
-                "for example 2027-11-29T00:00:00Z, less than a year ahead",
-            );
-        }
-        let web = [
-            ("policy", &txt.policy),
-            ("acknowledgments", &txt.acknowledgments),
-            ("hiring", &txt.hiring),
-        ];
-        for (key, value) in web {
-            if let Some(Err(m)) = value.as_deref().map(|v| security_txt_uri(v, &["https"])) {
-                error(&[Key("security_txt"), Key(key)], m, "an https:// URL");
-            }
-        }
-        if let Some(Err(m)) = txt
-            .encryption
-            .as_deref()
-            .map(|v| security_txt_uri(v, &["https", "openpgp4fpr", "dns"]))
-        {
-            error(
-                &[Key("security_txt"), Key("encryption")],
-                m,
-                "the https:// URL of an OpenPGP key (or an openpgp4fpr: or dns: URI)",
-            );
-        }
-        if let Some(langs) = &txt.preferred_languages {
-            if !langs.split(',').all(|l| is_language_tag(l.trim())) {
-                error(
-                    &[Key("security_txt"), Key("preferred_languages")],
-                    format!("`{langs}` is not a comma-separated list of language tags"),
-                    "for example `en, de`",
-                );
-            }
-        }
+        check_security_txt(txt, &mut error);
     }
     if let Some(csaf) = &raw.csaf {
         if csaf.publisher.name.trim().is_empty() {
@@ -523,6 +467,68 @@ fn check_exports(
                 &[Key("csaf"), Key("publisher"), Key("namespace")],
                 m,
                 "the publisher's web address, such as https://acme.example",
+            );
+        }
+    }
+}
+
+/// The URIs and values of `security_txt:` RFC 9116 allows.
+fn check_security_txt(txt: &SecurityTxt, error: &mut dyn FnMut(&[yaml::Segment], String, &str)) {
+    use yaml::Segment::{Index, Key};
+    if txt.contact.is_empty() {
+        error(
+            &[Key("security_txt"), Key("contact")],
+            "`security_txt.contact` is empty".into(),
+            "RFC 9116 needs at least one Contact, such as mailto:security@example.com",
+        );
+    }
+    for (i, contact) in txt.contact.iter().enumerate() {
+        if let Err(m) = security_txt_uri(contact, &["mailto", "tel", "https"]) {
+            error(
+                &[Key("security_txt"), Key("contact"), Index(i)],
+                m,
+                "a mailto:, tel: or https: URI",
+            );
+        }
+    }
+    let expires = crate::content::Date::parse(&txt.expires);
+    if !expires.as_ref().is_ok_and(|d| d.has_time) {
+        let why = expires
+            .err()
+            .unwrap_or_else(|| format!("`{}` is not an RFC 3339 date-time", txt.expires.trim()));
+        error(
+            &[Key("security_txt"), Key("expires")],
+            format!("`security_txt.expires`: {why}"),
+            "for example 2027-11-29T00:00:00Z, less than a year ahead",
+        );
+    }
+    let web = [
+        ("policy", &txt.policy),
+        ("acknowledgments", &txt.acknowledgments),
+        ("hiring", &txt.hiring),
+    ];
+    for (key, value) in web {
+        if let Some(Err(m)) = value.as_deref().map(|v| security_txt_uri(v, &["https"])) {
+            error(&[Key("security_txt"), Key(key)], m, "an https:// URL");
+        }
+    }
+    if let Some(Err(m)) = txt
+        .encryption
+        .as_deref()
+        .map(|v| security_txt_uri(v, &["https", "openpgp4fpr", "dns"]))
+    {
+        error(
+            &[Key("security_txt"), Key("encryption")],
+            m,
+            "the https:// URL of an OpenPGP key (or an openpgp4fpr: or dns: URI)",
+        );
+    }
+    if let Some(langs) = &txt.preferred_languages {
+        if !langs.split(',').all(|l| is_language_tag(l.trim())) {
+            error(
+                &[Key("security_txt"), Key("preferred_languages")],
+                format!("`{langs}` is not a comma-separated list of language tags"),
+                "for example `en, de`",
             );
         }
     }

@@ -355,92 +355,109 @@ pub fn calls(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
 /// brackets). Every node kind is matched by name, so a Tera whose AST grows
 /// a kind does not compile until this walk knows it.
 pub fn functions_called(ast: &[tera::ast::Node]) -> std::collections::BTreeSet<&str> {
-    use tera::ast::{Expr, ExprVal, Node};
-    enum Item<'a> {
-        Node(&'a Node),
-        Expr(&'a Expr),
-        Val(&'a ExprVal),
-    }
     let mut names = std::collections::BTreeSet::new();
     let mut stack: Vec<Item> = ast.iter().map(Item::Node).collect();
     while let Some(item) = stack.pop() {
         match item {
-            Item::Node(node) => match node {
-                Node::Super
-                | Node::Text(_)
-                | Node::Extends(..)
-                | Node::Include(..)
-                | Node::ImportMacro(..)
-                | Node::Raw(..)
-                | Node::Break(_)
-                | Node::Continue(_)
-                | Node::Comment(..) => {}
-                Node::VariableBlock(_, expr) => stack.push(Item::Expr(expr)),
-                Node::MacroDefinition(_, definition, _) => {
-                    stack.extend(definition.args.values().flatten().map(Item::Expr));
-                    stack.extend(definition.body.iter().map(Item::Node));
-                }
-                Node::Set(_, set) => stack.push(Item::Expr(&set.value)),
-                Node::FilterSection(_, section, _) => {
-                    stack.extend(section.filter.args.values().map(Item::Expr));
-                    stack.extend(section.body.iter().map(Item::Node));
-                }
-                Node::Block(_, block, _) => stack.extend(block.body.iter().map(Item::Node)),
-                Node::Forloop(_, forloop, _) => {
-                    stack.push(Item::Expr(&forloop.container));
-                    stack.extend(forloop.body.iter().map(Item::Node));
-                    stack.extend(forloop.empty_body.iter().flatten().map(Item::Node));
-                }
-                Node::If(conditions, _) => {
-                    for (_, condition, body) in &conditions.conditions {
-                        stack.push(Item::Expr(condition));
-                        stack.extend(body.iter().map(Item::Node));
-                    }
-                    stack.extend(
-                        conditions
-                            .otherwise
-                            .iter()
-                            .flat_map(|(_, b)| b)
-                            .map(Item::Node),
-                    );
-                }
-            },
+            Item::Node(node) => node_children(node, &mut stack),
             Item::Expr(expr) => {
                 stack.push(Item::Val(&expr.val));
                 for filter in &expr.filters {
                     stack.extend(filter.args.values().map(Item::Expr));
                 }
             }
-            Item::Val(value) => match value {
-                ExprVal::String(_)
-                | ExprVal::Int(_)
-                | ExprVal::Float(_)
-                | ExprVal::Bool(_)
-                | ExprVal::Ident(_) => {}
-                ExprVal::Math(math) => {
-                    stack.push(Item::Expr(&math.lhs));
-                    stack.push(Item::Expr(&math.rhs));
-                }
-                ExprVal::Logic(logic) => {
-                    stack.push(Item::Expr(&logic.lhs));
-                    stack.push(Item::Expr(&logic.rhs));
-                }
-                ExprVal::In(within) => {
-                    stack.push(Item::Expr(&within.lhs));
-                    stack.push(Item::Expr(&within.rhs));
-                }
-                ExprVal::Test(test) => stack.extend(test.args.iter().map(Item::Expr)),
-                ExprVal::MacroCall(call) => stack.extend(call.args.values().map(Item::Expr)),
-                ExprVal::FunctionCall(call) => {
-                    names.insert(call.name.as_str());
-                    stack.extend(call.args.values().map(Item::Expr));
-                }
-                ExprVal::Array(items) => stack.extend(items.iter().map(Item::Expr)),
-                ExprVal::StringConcat(concat) => stack.extend(concat.values.iter().map(Item::Val)),
-            },
+            Item::Val(value) => value_children(value, &mut stack, &mut names),
         }
     }
     names
+}
+
+/// A part of a template's AST still to walk.
+enum Item<'a> {
+    Node(&'a tera::ast::Node),
+    Expr(&'a tera::ast::Expr),
+    Val(&'a tera::ast::ExprVal),
+}
+
+/// Pushes what `node` holds.
+fn node_children<'a>(node: &'a tera::ast::Node, stack: &mut Vec<Item<'a>>) {
+    use tera::ast::Node;
+    match node {
+        Node::Super
+        | Node::Text(_)
+        | Node::Extends(..)
+        | Node::Include(..)
+        | Node::ImportMacro(..)
+        | Node::Raw(..)
+        | Node::Break(_)
+        | Node::Continue(_)
+        | Node::Comment(..) => {}
+        Node::VariableBlock(_, expr) => stack.push(Item::Expr(expr)),
+        Node::MacroDefinition(_, definition, _) => {
+            stack.extend(definition.args.values().flatten().map(Item::Expr));
+            stack.extend(definition.body.iter().map(Item::Node));
+        }
+        Node::Set(_, set) => stack.push(Item::Expr(&set.value)),
+        Node::FilterSection(_, section, _) => {
+            stack.extend(section.filter.args.values().map(Item::Expr));
+            stack.extend(section.body.iter().map(Item::Node));
+        }
+        Node::Block(_, block, _) => stack.extend(block.body.iter().map(Item::Node)),
+        Node::Forloop(_, forloop, _) => {
+            stack.push(Item::Expr(&forloop.container));
+            stack.extend(forloop.body.iter().map(Item::Node));
+            stack.extend(forloop.empty_body.iter().flatten().map(Item::Node));
+        }
+        Node::If(conditions, _) => {
+            for (_, condition, body) in &conditions.conditions {
+                stack.push(Item::Expr(condition));
+                stack.extend(body.iter().map(Item::Node));
+            }
+            stack.extend(
+                conditions
+                    .otherwise
+                    .iter()
+                    .flat_map(|(_, b)| b)
+                    .map(Item::Node),
+            );
+        }
+    }
+}
+
+/// Pushes what `value` holds, and notes the function it calls.
+fn value_children<'a>(
+    value: &'a tera::ast::ExprVal,
+    stack: &mut Vec<Item<'a>>,
+    names: &mut std::collections::BTreeSet<&'a str>,
+) {
+    use tera::ast::ExprVal;
+    match value {
+        ExprVal::String(_)
+        | ExprVal::Int(_)
+        | ExprVal::Float(_)
+        | ExprVal::Bool(_)
+        | ExprVal::Ident(_) => {}
+        ExprVal::Math(math) => {
+            stack.push(Item::Expr(&math.lhs));
+            stack.push(Item::Expr(&math.rhs));
+        }
+        ExprVal::Logic(logic) => {
+            stack.push(Item::Expr(&logic.lhs));
+            stack.push(Item::Expr(&logic.rhs));
+        }
+        ExprVal::In(within) => {
+            stack.push(Item::Expr(&within.lhs));
+            stack.push(Item::Expr(&within.rhs));
+        }
+        ExprVal::Test(test) => stack.extend(test.args.iter().map(Item::Expr)),
+        ExprVal::MacroCall(call) => stack.extend(call.args.values().map(Item::Expr)),
+        ExprVal::FunctionCall(call) => {
+            names.insert(call.name.as_str());
+            stack.extend(call.args.values().map(Item::Expr));
+        }
+        ExprVal::Array(items) => stack.extend(items.iter().map(Item::Expr)),
+        ExprVal::StringConcat(concat) => stack.extend(concat.values.iter().map(Item::Val)),
+    }
 }
 
 /// The byte offsets in `text` where a function `name` is called: `name(`

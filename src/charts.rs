@@ -202,80 +202,18 @@ pub fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -> Strin
         title = escape(title),
         desc = escape(desc),
     );
-    svg.push_str("<g class=\"chart-gridlines\">");
-    for tick in (0..=axis_max).step_by(step) {
-        let y = num(baseline - tick as f64 * unit);
-        let _ = write!(
-            svg,
-            "<line class=\"chart-grid-line{zero}\" x1=\"{x1}\" x2=\"{x2}\" y1=\"{y}\" y2=\"{y}\"/>\
-             <text class=\"chart-tick\" x=\"{tx}\" y=\"{y}\" dy=\"0.32em\" text-anchor=\"end\">{tick}</text>",
-            zero = if tick == 0 { " chart-axis-line" } else { "" },
-            x1 = num(MONTH_LEFT),
-            x2 = num(MONTH_WIDTH - MONTH_RIGHT),
-            tx = num(MONTH_LEFT - 6.0),
-        );
-    }
-    svg.push_str("</g>");
-
+    month_gridlines(&mut svg, axis_max, step, unit, baseline);
     let mut last_year = None;
     for (i, bar) in bars.iter().enumerate() {
-        let total = bar.total();
-        let x = MONTH_LEFT + slot * i as f64 + (slot - bar_width) / 2.0;
-        let centre = num(MONTH_LEFT + slot * (i as f64 + 0.5));
-        let _ = write!(
-            svg,
-            "<g class=\"chart-month\" data-month=\"{}\" data-total=\"{total}\">",
-            bar.month.key()
-        );
-        let mut top = baseline;
-        for (severity, &count) in Severity::ALL.iter().zip(&bar.counts) {
-            if count == 0 {
-                continue;
-            }
-            let height = count as f64 * unit;
-            top -= height;
-            let _ = write!(
-                svg,
-                "<rect class=\"chart-bar chart-sev-{s}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" \
-                 data-month=\"{m}\" data-severity=\"{s}\" data-count=\"{count}\">\
-                 <title>{label}: {what} {s}</title></rect>",
-                s = severity.as_str(),
-                x = num(x),
-                y = num(top),
-                w = num(bar_width),
-                h = num(height),
-                m = bar.month.key(),
-                label = bar.month.label(),
-                what = plural(count, "incident"),
-            );
-        }
-        if total > 0 {
-            let _ = write!(
-                svg,
-                "<text class=\"chart-value\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{total}</text>",
-                y = num(top - 5.0),
-            );
-        }
-        // A month name every third month, ending with the latest; the year
-        // under the first label and wherever it changes.
-        if (bars.len() - 1 - i).is_multiple_of(3) {
-            let _ = write!(
-                svg,
-                "<text class=\"chart-tick\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{name}</text>",
-                y = num(baseline + 17.0),
-                name = bar.month.short_name(),
-            );
-            if last_year != Some(bar.month.year) {
-                let _ = write!(
-                    svg,
-                    "<text class=\"chart-tick chart-year\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{year}</text>",
-                    y = num(baseline + 34.0),
-                    year = bar.month.year,
-                );
-                last_year = Some(bar.month.year);
-            }
-        }
-        svg.push_str("</g>");
+        let geometry = BarGeometry {
+            x: MONTH_LEFT + slot * i as f64 + (slot - bar_width) / 2.0,
+            centre: num(MONTH_LEFT + slot * (i as f64 + 0.5)),
+            width: bar_width,
+            unit,
+            baseline,
+            labelled: (bars.len() - 1 - i).is_multiple_of(3),
+        };
+        month_bar(&mut svg, bar, &geometry, &mut last_year);
     }
     svg.push_str("</svg>");
     svg
@@ -341,9 +279,107 @@ pub fn vendors_svg(vendors: &[VendorBar], id: &str, title: &str, desc: &str) -> 
     svg
 }
 
+/// The horizontal lines and ticks of the monthly chart, every `step` up to `axis_max`.
+fn month_gridlines(svg: &mut String, axis_max: usize, step: usize, unit: f64, baseline: f64) {
+    svg.push_str("<g class=\"chart-gridlines\">");
+    for tick in (0..=axis_max).step_by(step) {
+        let y = num(baseline - tick as f64 * unit);
+        let _ = write!(
+            svg,
+            "<line class=\"chart-grid-line{zero}\" x1=\"{x1}\" x2=\"{x2}\" y1=\"{y}\" y2=\"{y}\"/>\
+             <text class=\"chart-tick\" x=\"{tx}\" y=\"{y}\" dy=\"0.32em\" text-anchor=\"end\">{tick}</text>",
+            zero = if tick == 0 { " chart-axis-line" } else { "" },
+            x1 = num(MONTH_LEFT),
+            x2 = num(MONTH_WIDTH - MONTH_RIGHT),
+            tx = num(MONTH_LEFT - 6.0),
+        );
+    }
+    svg.push_str("</g>");
+}
+
+/// Where one month's bar goes.
+struct BarGeometry {
+    x: f64,
+    centre: String,
+    width: f64,
+    unit: f64,
+    baseline: f64,
+    /// Whether the month's name is shown under it (every third month).
+    labelled: bool,
+}
+
+/// One month's stacked bar, its total, and (every third month) its name
+/// and, where it changes, the year.
+fn month_bar(svg: &mut String, bar: &MonthBar, g: &BarGeometry, last_year: &mut Option<i32>) {
+    let (x, centre, bar_width, unit, baseline) = (g.x, &g.centre, g.width, g.unit, g.baseline);
+    let total = bar.total();
+    let _ = write!(
+        svg,
+        "<g class=\"chart-month\" data-month=\"{}\" data-total=\"{total}\">",
+        bar.month.key()
+    );
+    let mut top = baseline;
+    for (severity, &count) in Severity::ALL.iter().zip(&bar.counts) {
+        if count == 0 {
+            continue;
+        }
+        let height = count as f64 * unit;
+        top -= height;
+        let _ = write!(
+            svg,
+            "<rect class=\"chart-bar chart-sev-{s}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" \
+             data-month=\"{m}\" data-severity=\"{s}\" data-count=\"{count}\">\
+             <title>{label}: {what} {s}</title></rect>",
+            s = severity.as_str(),
+            x = num(x),
+            y = num(top),
+            w = num(bar_width),
+            h = num(height),
+            m = bar.month.key(),
+            label = bar.month.label(),
+            what = plural(count, "incident"),
+        );
+    }
+    if total > 0 {
+        let _ = write!(
+            svg,
+            "<text class=\"chart-value\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{total}</text>",
+            y = num(top - 5.0),
+        );
+    }
+    // A month name every third month, ending with the latest; the year
+    // under the first label and wherever it changes.
+    if g.labelled {
+        let _ = write!(
+            svg,
+            "<text class=\"chart-tick\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{name}</text>",
+            y = num(baseline + 17.0),
+            name = bar.month.short_name(),
+        );
+        if *last_year != Some(bar.month.year) {
+            let _ = write!(
+                svg,
+                "<text class=\"chart-tick chart-year\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{year}</text>",
+                y = num(baseline + 34.0),
+                year = bar.month.year,
+            );
+            *last_year = Some(bar.month.year);
+        }
+    }
+    svg.push_str("</g>");
+}
+
 /// `home.charts` for the home template: each chart's SVG (output it with
 /// `| safe`), its title and the rows of its data table (the text alternative).
 pub fn dashboard(site: &Site) -> Value {
+    json!({
+        "months": months_chart(site),
+        "vendors": vendors_chart(site),
+    })
+}
+
+/// The monthly chart of `home.charts`: its SVG, title, window and rows.
+fn months_chart(site: &Site) -> Value {
     let now = site.publication.now;
     let bars = monthly(
         site.incidents().filter_map(|p| {
@@ -387,6 +423,19 @@ pub fn dashboard(site: &Site) -> Value {
         })
         .collect();
 
+    json!({
+        "svg": months_svg(&bars, "chart-months", &months_title, &months_desc),
+        "title": months_title,
+        "from": first.label(),
+        "to": last.label(),
+        "total": window_total,
+        "severities": Severity::ALL,
+        "rows": month_rows,
+    })
+}
+
+/// The vendor chart of `home.charts`: its SVG, title and rows.
+fn vendors_chart(site: &Site) -> Value {
     let vendor_terms = site
         .taxonomies
         .iter()
@@ -415,20 +464,9 @@ pub fn dashboard(site: &Site) -> Value {
     };
 
     json!({
-        "months": {
-            "svg": months_svg(&bars, "chart-months", &months_title, &months_desc),
-            "title": months_title,
-            "from": first.label(),
-            "to": last.label(),
-            "total": window_total,
-            "severities": Severity::ALL,
-            "rows": month_rows,
-        },
-        "vendors": {
-            "svg": if vendors.is_empty() { String::new() } else { vendors_svg(&vendors, "chart-vendors", &vendors_title, &vendors_desc) },
-            "title": vendors_title,
-            "rows": vendors.iter().map(|v| json!({"name": v.name, "url": v.url, "count": v.count})).collect::<Vec<_>>(),
-        },
+        "svg": if vendors.is_empty() { String::new() } else { vendors_svg(&vendors, "chart-vendors", &vendors_title, &vendors_desc) },
+        "title": vendors_title,
+        "rows": vendors.iter().map(|v| json!({"name": v.name, "url": v.url, "count": v.count})).collect::<Vec<_>>(),
     })
 }
 

@@ -73,106 +73,36 @@ impl<'a> Renderer<'a> {
         if !self.within_depth(&events) {
             return;
         }
-        let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
-        // The open question of an FAQ: (question, anchor, start in html_events).
-        let mut question: Option<(String, String, usize)> = None;
-        let mut in_first_paragraph = false;
-        let mut first_done = false;
-        let mut text = String::new();
+        let mut walk = Walk {
+            html: Vec::with_capacity(events.len()),
+            ..Walk::default()
+        };
         let mut i = 0;
         while i < events.len() {
-            let (event, _) = &events[i];
-            match event {
+            match &events[i].0 {
                 Event::Start(Tag::Heading { level, id, .. }) => {
-                    let end = find_end(&events, i);
-                    let inner = &events[i + 1..end];
-                    let title = plain_text(inner);
-                    text.push_str(&title);
-                    text.push('\n');
-                    let base = id
-                        .as_ref()
-                        .map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
-                    let id = self.unique_id(&base);
-                    if split_questions && *level == HeadingLevel::H2 {
-                        self.close_question(&mut question, &mut html_events);
-                        question = Some((title, id, html_events.len()));
-                        i = end + 1;
-                        continue;
-                    }
-                    let level_num = heading_number(*level);
-                    if (2..=3).contains(&level_num) {
-                        self.out.toc.push(TocEntry {
-                            level: level_num,
-                            id: id.clone(),
-                            title: title.clone(),
-                        });
-                    }
-                    let mut inner_html = String::new();
-                    let inner_events = self.rewrite(inner);
-                    pulldown_cmark::html::push_html(&mut inner_html, inner_events.into_iter());
-                    // A `{#custom-id}` is author text: escaped like any attribute value.
-                    let id = escape(&id);
-                    html_events.push(Event::Html(CowStr::from(format!(
-                        "<h{level_num} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to “{}”\">#</a></h{level_num}>\n",
-                        escape(&title)
-                    ))));
-                    i = end + 1;
+                    i = self.heading(
+                        &events,
+                        i,
+                        (*level, id.as_ref()),
+                        split_questions,
+                        &mut walk,
+                    );
                     continue;
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let end = find_end(&events, i);
-                    let mut code = String::new();
-                    for (e, _) in &events[i + 1..end] {
-                        if let Event::Text(t) = e {
-                            code.push_str(t);
-                        }
-                    }
-                    text.push_str(&code);
-                    text.push('\n');
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(l) => l.to_string(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    html_events.push(Event::Html(CowStr::from(highlight::code_block(
-                        &code, &lang,
-                    ))));
-                    i = end + 1;
+                    i = code_block(&events, i, kind, &mut walk);
                     continue;
                 }
-                Event::Start(Tag::Paragraph) if !first_done && question.is_none() => {
-                    in_first_paragraph = true;
-                }
-                Event::End(TagEnd::Paragraph) if in_first_paragraph => {
-                    in_first_paragraph = false;
-                    first_done = true;
-                    text.push('\n');
-                }
-                Event::Text(t) | Event::Code(t) => {
-                    if in_first_paragraph {
-                        self.out.first_paragraph.push_str(t);
-                    }
-                    text.push_str(t);
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    if in_first_paragraph {
-                        self.out.first_paragraph.push(' ');
-                    }
-                    text.push(' ');
-                }
-                Event::End(
-                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
-                ) => {
-                    text.push('\n');
-                }
-                _ => {}
+                event => walk.note(event, &mut self.out.first_paragraph),
             }
             let rewritten = self.rewrite(std::slice::from_ref(&events[i]));
-            html_events.extend(rewritten);
+            walk.html.extend(rewritten);
             i += 1;
         }
-        self.close_question(&mut question, &mut html_events);
+        self.close_question(&mut walk.question, &mut walk.html);
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+        pulldown_cmark::html::push_html(&mut html, walk.html.into_iter());
         if self.has_raw_html && self.raw_html == RawHtml::Sanitize {
             html = sanitize(&html);
             for q in &mut self.out.questions {
@@ -180,7 +110,50 @@ impl<'a> Renderer<'a> {
             }
         }
         self.out.html = html;
-        self.out.text = text;
+        self.out.text = walk.text;
+    }
+
+    /// The heading that starts at `events[i]`: its id (unique on the page),
+    /// its table-of-contents entry and its anchor link; in a FAQ an `##`
+    /// heading starts a question instead. Returns the index after it.
+    fn heading(
+        &mut self,
+        events: &[(Event<'a>, std::ops::Range<usize>)],
+        i: usize,
+        (level, id): (HeadingLevel, Option<&CowStr<'a>>),
+        split_questions: bool,
+        walk: &mut Walk<'a>,
+    ) -> usize {
+        let end = find_end(events, i);
+        let inner = &events[i + 1..end];
+        let title = plain_text(inner);
+        walk.text.push_str(&title);
+        walk.text.push('\n');
+        let base = id.map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
+        let id = self.unique_id(&base);
+        if split_questions && level == HeadingLevel::H2 {
+            self.close_question(&mut walk.question, &mut walk.html);
+            walk.question = Some((title, id, walk.html.len()));
+            return end + 1;
+        }
+        let level_num = heading_number(level);
+        if (2..=3).contains(&level_num) {
+            self.out.toc.push(TocEntry {
+                level: level_num,
+                id: id.clone(),
+                title: title.clone(),
+            });
+        }
+        let mut inner_html = String::new();
+        let inner_events = self.rewrite(inner);
+        pulldown_cmark::html::push_html(&mut inner_html, inner_events.into_iter());
+        // A `{#custom-id}` is author text: escaped like any attribute value.
+        let id = escape(&id);
+        walk.html.push(Event::Html(CowStr::from(format!(
+            "<h{level_num} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to “{}”\">#</a></h{level_num}>\n",
+            escape(&title)
+        ))));
+        end + 1
     }
 
     /// Refuses a document nested deeper than `nesting::MAX_DEPTH` before any
@@ -341,6 +314,82 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// What the walk over a document's events has made so far.
+#[derive(Default)]
+pub(super) struct Walk<'a> {
+    /// The events to write as HTML.
+    html: Vec<Event<'a>>,
+    /// The open question of an FAQ: (question, anchor, start in `html`).
+    question: Option<(String, String, usize)>,
+    in_first_paragraph: bool,
+    first_done: bool,
+    /// The plain text, for search and word counts.
+    text: String,
+}
+
+impl Walk<'_> {
+    /// Notes what `event` adds to the plain text and the first paragraph.
+    fn note(&mut self, event: &Event, first_paragraph: &mut String) {
+        match event {
+            Event::Start(Tag::Paragraph) if !self.first_done && self.question.is_none() => {
+                self.in_first_paragraph = true;
+            }
+            Event::End(TagEnd::Paragraph) if self.in_first_paragraph => {
+                self.in_first_paragraph = false;
+                self.first_done = true;
+                self.text.push('\n');
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if self.in_first_paragraph {
+                    first_paragraph.push_str(t);
+                }
+                self.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.in_first_paragraph {
+                    first_paragraph.push(' ');
+                }
+                self.text.push(' ');
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
+                self.text.push('\n');
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The code block that starts at `events[i]`, highlighted. Returns the
+/// index after it.
+fn code_block<'a>(
+    events: &[(Event<'a>, std::ops::Range<usize>)],
+    i: usize,
+    kind: &CodeBlockKind,
+    walk: &mut Walk<'a>,
+) -> usize {
+    let end = find_end(events, i);
+    let mut code = String::new();
+    for (e, _) in &events[i + 1..end] {
+        if let Event::Text(t) = e {
+            code.push_str(t);
+        }
+    }
+    walk.text.push_str(&code);
+    walk.text.push('\n');
+    let lang = match kind {
+        CodeBlockKind::Fenced(l) => l.to_string(),
+        CodeBlockKind::Indented => String::new(),
+    };
+    walk.html
+        .push(Event::Html(CowStr::from(highlight::code_block(
+            &code, &lang,
+        ))));
+    end + 1
+}
+
+/// The index of the event that closes the one that opens at `start`.
 pub(super) fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
     let mut depth = 0usize;
     for (i, (e, _)) in events.iter().enumerate().skip(start) {

@@ -206,104 +206,111 @@ impl<'a> Renderer<'a> {
         &mut self,
         events: &[(Event<'a>, std::ops::Range<usize>)],
     ) -> Vec<Event<'a>> {
-        let mut out = Vec::with_capacity(events.len());
-        for (event, range) in events {
-            let event = match event {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self.link(dest_url, range.start);
-                    Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    })
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = if is_external(dest_url.trim()) {
-                        self.external_image(dest_url, range.start)
-                    } else {
-                        self.link(dest_url, range.start)
-                    };
-                    Event::Start(Tag::Image {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    })
-                }
-                Event::Html(h) | Event::InlineHtml(h) => {
-                    match self.raw_html {
-                        RawHtml::Allow => event.clone(),
-                        RawHtml::Sanitize => {
-                            self.has_raw_html = true;
-                            event.clone()
-                        }
-                        RawHtml::Deny => {
-                            self.diagnostics.push(
-                            Diagnostic::error(Code::RawHtml, format!("raw HTML is not allowed: `{}`", h.trim()))
-                                .at(self.location(range.start))
-                                .help("use Markdown instead, or set `raw_html: sanitize` in seckb.yaml"),
-                        );
-                            Event::Text(h.clone())
-                        }
-                    }
-                }
-                Event::Start(Tag::Table(alignments)) => {
-                    self.table.alignments.clone_from(alignments);
-                    event.clone()
-                }
-                Event::Start(Tag::TableHead) => {
-                    (self.table.head, self.table.cell) = (true, 0);
-                    event.clone()
-                }
-                Event::End(TagEnd::TableHead) => {
-                    self.table.head = false;
-                    event.clone()
-                }
-                Event::Start(Tag::TableRow) => {
-                    self.table.cell = 0;
-                    event.clone()
-                }
-                Event::Start(Tag::TableCell) => {
-                    let tag = if self.table.head { "th" } else { "td" };
-                    let class = match self.table.alignments.get(self.table.cell) {
-                        Some(Alignment::Left) => " class=\"align-left\"",
-                        Some(Alignment::Center) => " class=\"align-center\"",
-                        Some(Alignment::Right) => " class=\"align-right\"",
-                        _ => "",
-                    };
-                    Event::Html(CowStr::from(format!("<{tag}{class}>")))
-                }
-                Event::End(TagEnd::TableCell) => {
-                    self.table.cell += 1;
-                    event.clone()
-                }
-                Event::TaskListMarker(done) => Event::Html(CowStr::from(if *done {
-                    "<input type=\"checkbox\" checked disabled aria-label=\"done\"> "
+        events
+            .iter()
+            .map(|(event, range)| self.rewrite_one(event, range.start))
+            .collect()
+    }
+
+    /// One event as the page writes it: links and images resolved, raw
+    /// HTML under the site's policy, table cells classed, task markers and
+    /// footnotes noted.
+    fn rewrite_one(&mut self, event: &Event<'a>, offset: usize) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: self.link(dest_url, offset),
+                title: title.clone(),
+                id: id.clone(),
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if is_external(dest_url.trim()) {
+                    self.external_image(dest_url, offset)
                 } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"not done\"> "
-                })),
-                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
-                    if let Event::Start(Tag::FootnoteDefinition(name)) = event {
-                        self.out.ids.push(name.to_string());
-                    }
-                    event.clone()
+                    self.link(dest_url, offset)
+                };
+                Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                })
+            }
+            Event::Html(h) | Event::InlineHtml(h) => self.raw_html_event(event, h, offset),
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::TableHead | TagEnd::TableCell) => self.table_event(event),
+            Event::TaskListMarker(done) => Event::Html(CowStr::from(if *done {
+                "<input type=\"checkbox\" checked disabled aria-label=\"done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"not done\"> "
+            })),
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
+                if let Event::Start(Tag::FootnoteDefinition(name)) = event {
+                    self.out.ids.push(name.to_string());
                 }
-                _ => event.clone(),
-            };
-            out.push(event);
+                event.clone()
+            }
+            _ => event.clone(),
         }
-        out
+    }
+
+    /// Raw HTML under the site's `raw_html` policy: kept, kept for the
+    /// sanitizer, or refused (an error, and the HTML shown as text).
+    fn raw_html_event(&mut self, event: &Event<'a>, h: &CowStr<'a>, offset: usize) -> Event<'a> {
+        match self.raw_html {
+            RawHtml::Allow => event.clone(),
+            RawHtml::Sanitize => {
+                self.has_raw_html = true;
+                event.clone()
+            }
+            RawHtml::Deny => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::RawHtml,
+                        format!("raw HTML is not allowed: `{}`", h.trim()),
+                    )
+                    .at(self.location(offset))
+                    .help("use Markdown instead, or set `raw_html: sanitize` in seckb.yaml"),
+                );
+                Event::Text(h.clone())
+            }
+        }
+    }
+
+    /// A table event, with the cell tags written with an `align-*` class
+    /// ([`TableCells`]).
+    fn table_event(&mut self, event: &Event<'a>) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                self.table.alignments.clone_from(alignments);
+            }
+            Event::Start(Tag::TableHead) => (self.table.head, self.table.cell) = (true, 0),
+            Event::End(TagEnd::TableHead) => self.table.head = false,
+            Event::Start(Tag::TableRow) => self.table.cell = 0,
+            Event::Start(Tag::TableCell) => {
+                let tag = if self.table.head { "th" } else { "td" };
+                let class = match self.table.alignments.get(self.table.cell) {
+                    Some(Alignment::Left) => " class=\"align-left\"",
+                    Some(Alignment::Center) => " class=\"align-center\"",
+                    Some(Alignment::Right) => " class=\"align-right\"",
+                    _ => "",
+                };
+                return Event::Html(CowStr::from(format!("<{tag}{class}>")));
+            }
+            Event::End(TagEnd::TableCell) => self.table.cell += 1,
+            _ => {}
+        }
+        event.clone()
     }
 
     pub(super) fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {

@@ -64,44 +64,32 @@ impl<'a> Renderer<'a> {
             return dest.clone();
         }
         let resolved = resolve_relative(self.source.dir, path);
-        let href = if path.ends_with(".md") {
-            match resolved.as_ref().and_then(|p| self.links.documents.get(p)) {
-                Some(LinkTarget {
-                    state: TargetState::Published,
-                    url,
-                }) => format!("{url}{fragment}"),
-                Some(LinkTarget {
-                    state: TargetState::Invalid,
-                    ..
-                }) => return CowStr::from("#"),
-                Some(LinkTarget {
-                    state: TargetState::Unpublished(reason),
-                    ..
-                }) => {
-                    let target = resolved.as_deref().unwrap_or(path);
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            Code::LinkToUnpublished,
-                            format!(
-                                "{} links to content/{target}, which is {reason} and not published in this build",
-                                self.source.file.display()
-                            ),
-                        )
-                        .at(self.location(offset))
-                        .help("remove the link, or publish the target at this TLP level"),
-                    );
-                    return CowStr::from("#");
-                }
-                None => {
-                    self.diagnostics.push(
-                        Diagnostic::error(Code::BrokenLink, format!("link to `{path}`: no such document"))
-                            .at(self.location(offset))
-                            .help("links between documents are paths relative to this file, such as ../faq/api-keys.md"),
-                    );
-                    return CowStr::from("#");
-                }
-            }
-        } else if let Some((file, withheld)) = resolved
+        let Some(href) = self.internal_href(dest_str, path, fragment, resolved, offset) else {
+            return CowStr::from("#");
+        };
+        self.out.links.push(LinkRecord {
+            href: href.clone(),
+            line,
+            column,
+        });
+        CowStr::from(href)
+    }
+
+    /// Where an internal link goes: a document's page, a published file, a
+    /// site path under the base path, or as written; None (`#`) for a link
+    /// that is an error, or that names a document with errors of its own.
+    fn internal_href(
+        &mut self,
+        dest_str: &str,
+        path: &str,
+        fragment: &str,
+        resolved: Option<String>,
+        offset: usize,
+    ) -> Option<String> {
+        if path.ends_with(".md") {
+            return self.document_href(path, fragment, resolved.as_deref(), offset);
+        }
+        if let Some((file, withheld)) = resolved
             .as_ref()
             .and_then(|p| Some((p, self.links.withheld.get(p)?)))
         {
@@ -119,19 +107,67 @@ impl<'a> Renderer<'a> {
                     .help("remove the link, move the file out of the bundle, or publish the bundle at this TLP level"),
                 );
             }
-            return CowStr::from("#");
-        } else if let Some(asset) = resolved.filter(|p| self.links.assets.contains(p)) {
-            crate::urls::under(&self.links.base_path, &format!("{asset}{fragment}"))
+            return None;
+        }
+        if let Some(asset) = resolved.filter(|p| self.links.assets.contains(p)) {
+            Some(crate::urls::under(
+                &self.links.base_path,
+                &format!("{asset}{fragment}"),
+            ))
         } else if let Some(site_path) = path.strip_prefix('/') {
-            crate::urls::under(&self.links.base_path, &format!("{site_path}{fragment}"))
+            Some(crate::urls::under(
+                &self.links.base_path,
+                &format!("{site_path}{fragment}"),
+            ))
         } else {
-            dest_str.to_string()
-        };
-        self.out.links.push(LinkRecord {
-            href: href.clone(),
-            line,
-            column,
-        });
-        CowStr::from(href)
+            Some(dest_str.to_string())
+        }
+    }
+
+    /// The page a `.md` link names, with its fragment; None for a link to
+    /// an unpublished or missing document (an error) or to one with errors.
+    fn document_href(
+        &mut self,
+        path: &str,
+        fragment: &str,
+        resolved: Option<&str>,
+        offset: usize,
+    ) -> Option<String> {
+        match resolved.and_then(|p| self.links.documents.get(p)) {
+            Some(LinkTarget {
+                state: TargetState::Published,
+                url,
+            }) => Some(format!("{url}{fragment}")),
+            Some(LinkTarget {
+                state: TargetState::Invalid,
+                ..
+            }) => None,
+            Some(LinkTarget {
+                state: TargetState::Unpublished(reason),
+                ..
+            }) => {
+                let target = resolved.unwrap_or(path);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::LinkToUnpublished,
+                        format!(
+                            "{} links to content/{target}, which is {reason} and not published in this build",
+                            self.source.file.display()
+                        ),
+                    )
+                    .at(self.location(offset))
+                    .help("remove the link, or publish the target at this TLP level"),
+                );
+                None
+            }
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::BrokenLink, format!("link to `{path}`: no such document"))
+                        .at(self.location(offset))
+                        .help("links between documents are paths relative to this file, such as ../faq/api-keys.md"),
+                );
+                None
+            }
+        }
     }
 }

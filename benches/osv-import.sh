@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks `seckb import osv` and the build of the imported site
-# (examples/gen-osv.rs records), release build, everything under BENCH_DIR
+# (benches/tools/src/bin/gen-osv.rs records), release build, everything under BENCH_DIR
 # (tmpfs: /dev/shm).
 #
 #   benches/osv-import.sh              # 4,000 records, 3 runs
@@ -19,9 +19,9 @@ NOW=2026-01-01T00:00:00Z
 
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
-cargo build --quiet --release --bin seckb --example gen-osv
+cargo build --quiet --release --bin seckb --bin gen-osv
 SECKB=$TARGET/release/seckb
-GEN=$TARGET/release/examples/gen-osv
+GEN=$TARGET/release/gen-osv
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks seckb on generated knowledge bases (examples/gen-corpus.rs).
+# Benchmarks seckb on generated knowledge bases (benches/tools/src/bin/gen-corpus.rs).
 #
 #   benches/run.sh                 # 1k, 10k and 100k documents
 #   SIZES="10000" benches/run.sh   # one size
@@ -36,9 +36,9 @@ NOW=2026-01-01T00:00:00Z
 
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
-cargo build --quiet --release --bin seckb --example gen-corpus
+cargo build --quiet --release --bin seckb --bin gen-corpus
 SECKB=$TARGET/release/seckb
-GEN=$TARGET/release/examples/gen-corpus
+GEN=$TARGET/release/gen-corpus
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git status --porcelain --untracked-files=no -- src themes Cargo.toml 2>/dev/null | head -c1)
 [ -n "$DIRTY" ] && COMMIT="$COMMIT+dirty"

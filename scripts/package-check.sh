@@ -16,10 +16,11 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 # `cargo pkgid` ends in the version: path+file:///…#seckb@0.1.0.
-version=$(cargo pkgid --locked | sed 's/.*[#@]//')
+version=$(cargo pkgid --locked -p seckb | sed 's/.*[#@]//')
 # --allow-dirty: a local run checks the working tree as it is (CI's clone is
-# clean); --no-verify: the build below is the verification.
-cargo package --locked --allow-dirty --no-verify --quiet
+# clean); --no-verify: the build below is the verification; -p: seckb
+# alone (the workspace's benchmark tools are not published).
+cargo package -p seckb --locked --allow-dirty --no-verify --quiet
 crate="$repo/target/package/seckb-$version.crate"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/seckb-package.XXXXXX")

@@ -14,15 +14,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { buildAndServe, chromiumPath, launchOptions, repo } from '../tests/browser/helpers.mjs';
+import { buildAndServe, chromiumPath, launchOptions, repo, searched } from '../tests/browser/helpers.mjs';
 
 export const screenshotDir = join(repo, 'docs', 'screenshots');
 
-/** What is captured: name → path under the site, whole page or the first screen, what to wait for. */
+/** What is captured: name → path under the site, whole page or the first screen, the search to wait for. */
 export const SHOTS = [
   { name: 'home', path: '', fullPage: true },
   { name: 'incident', path: 'incidents/metricly-analytics-vendor-breach/' },
-  { name: 'search', path: 'search/?q=metricly', ready: '#search-results > li' },
+  { name: 'search', path: 'search/?q=metricly', query: 'metricly' },
 ];
 export const SCHEMES = ['light', 'dark'];
 const VIEWPORT = { width: 1280, height: 960 };
@@ -50,11 +50,9 @@ export async function capture(browser, outDir) {
         try {
           const page = await context.newPage();
           await page.goto(server.url + shot.path, { waitUntil: 'networkidle' });
-          if (shot.ready) {
-            // The search page fills in from its index; wait for results, but
-            // still capture the page if the search UI shows none.
-            await page.waitForSelector(shot.ready, { timeout: 5000 }).catch(() => {});
-          }
+          // The search page fills in from its index, the first result
+          // before the others: wait until its status line says it is done.
+          if (shot.query) await searched(page, shot.query);
           await page.evaluate(() => document.fonts.ready);
           // Nothing focused: no focus ring, whatever a script focuses on load.
           await page.evaluate(() => document.activeElement && document.activeElement.blur());

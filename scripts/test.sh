@@ -13,9 +13,12 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   export TMPDIR="${TMPDIR:-/dev/shm}"
 fi
 cargo fmt --all -- --check
-cargo clippy --all-targets --locked -- -D warnings
+# The workspace: seckb and its benchmark tools (benches/tools).
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --locked
 cargo test --locked
+# The slow cases `cargo test` leaves out (each `#[ignore]` says why).
+cargo test --locked -- --ignored
 npm test
 # The crate as published, built and run outside the repository. After every
 # test that runs target/debug/seckb: it builds seckb from the .crate into

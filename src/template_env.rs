@@ -50,7 +50,7 @@ pub const REMOVED: [(&str, &str, &str); 3] = [
 pub const RANGE_NUMBERS: usize = 1_000_000;
 
 /// The default of `limits.page_bytes`: 128 MiB. The largest page of a
-/// generated knowledge base (`examples/gen-corpus.rs`), the list of
+/// generated knowledge base (`gen-corpus`, benches/tools), the list of
 /// resolved incidents, is 5.7 MB at 10,000 documents and grows linearly:
 /// about 57 MB at 100,000.
 pub const PAGE_BYTES: u64 = 128 * 1024 * 1024;

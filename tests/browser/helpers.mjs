@@ -4,9 +4,9 @@
 // CSP violations and requests to other origins.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { basename, dirname, extname, join, normalize, resolve } from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -14,6 +14,14 @@ import { chromium } from 'playwright-core';
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const bin = process.env.SECKB_BIN || join(process.env.CARGO_TARGET_DIR || join(repo, 'target'), 'debug', 'seckb');
+
+/**
+ * How long a wait for an event (a page's reload, a line from seckb serve,
+ * search results) may take before the test fails instead of hanging.
+ * Generous: a busy machine makes a test slower, never failing. Tests wait
+ * for events, never for a fixed time.
+ */
+export const WAIT = 120_000;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
@@ -87,29 +95,77 @@ export function copySite(root = repo) {
 
 /**
  * Runs `seckb serve` on a free port for the site at `root` (a child process;
- * `args` are added, e.g. --drafts). Resolves once it serves, with
- * {url, origin, output, stop}; `output()` is its stderr so far.
+ * `args` are added, e.g. --drafts). Resolves once it serves and watches the
+ * site's files (an edit saved before would go unseen), with
+ * {url, origin, output, next, stop}: `output()` is its stderr so far,
+ * `next(pattern)` resolves at the first line matching `pattern` that it
+ * prints after the call.
  */
 export function seckbServe({ root, args = [] }) {
   const child = spawn(bin, ['--root', root, 'serve', '--port', '0', '--now', '2026-11-29T12:00:00Z', ...args], {
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  child.stderr.setEncoding('utf8');
   let stderr = '';
+  child.stderr.on('data', (text) => { stderr += text; });
   const stop = () => new Promise((ok) => {
     if (child.exitCode !== null || child.signalCode !== null) return ok();
     child.once('exit', ok);
     child.kill();
   });
-  return new Promise((ok, fail) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text) => {
-      stderr += text;
-      const url = /^Serving (http:\/\/\S+)$/m.exec(stderr)?.[1];
-      if (url) ok({ url, origin: new URL(url).origin, output: () => stderr, stop });
+  const next = (pattern) => {
+    const from = stderr.length;
+    return new Promise((ok, fail) => {
+      const check = () => {
+        const line = stderr.slice(from).split('\n').slice(0, -1).find((l) => pattern.test(l));
+        if (line === undefined) return;
+        child.stderr.off('data', check);
+        ok(line);
+      };
+      child.stderr.on('data', check);
+      child.once('exit', (code) => fail(new Error(`seckb serve exited (${code}) before printing ${pattern}:\n${stderr}`)));
     });
+  };
+  const watching = next(/^ {2}watching content\//);
+  return new Promise((ok, fail) => {
     child.once('exit', (code) => fail(new Error(`seckb serve exited (${code}):\n${stderr}`)));
+    next(/^warning: cannot watch/).then((line) => fail(new Error(line)), () => {});
+    watching.then(() => {
+      const url = /^Serving (http:\/\/\S+)$/m.exec(stderr)?.[1];
+      if (!url) return fail(new Error(`no address from seckb serve:\n${stderr}`));
+      ok({ url, origin: new URL(url).origin, output: () => stderr, next, stop });
+    }, fail);
   });
+}
+
+/**
+ * Saves `text` to `file` as an editor does: into a hidden temporary file
+ * beside it, renamed over it. A watcher sees one change however busy the
+ * machine; a plain write truncates first, and when its bytes land after the
+ * watcher's quiet time that is two edits, the first of an empty file.
+ */
+export function save(file, text) {
+  const temporary = join(dirname(file), `.${basename(file)}.tmp`);
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+/** The build id `seckb serve` wrote into a page's reload script URL. */
+export function buildId(html) {
+  return /__seckb\/reload\.js\?build=([^"&]+)"/.exec(html)?.[1];
+}
+
+/**
+ * Resolves once the search page shows what it found (results, or none) for
+ * `query` without filters: the status line names the query.
+ */
+export function searched(page, query) {
+  return page.waitForFunction(
+    (q) => document.getElementById('search-status').textContent.includes(`for “${q}”.`),
+    query,
+    { timeout: WAIT },
+  );
 }
 
 /** Starts a server, builds the site for its address, and serves the build. */

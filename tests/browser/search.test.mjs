@@ -6,16 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAndServe, launch, repo, watchedPage } from './helpers.mjs';
+import { buildAndServe, launch, repo, searched, watchedPage } from './helpers.mjs';
 
 const METRICLY = 'incidents/metricly-analytics-vendor-breach/';
 
 /** Hrefs of the result links, once the list shows all results for `query` (no filters). */
 async function results(page, query) {
-  await page.waitForFunction(
-    (q) => document.getElementById('search-status').textContent.includes(`for “${q}”.`),
-    query,
-  );
+  await searched(page, query);
   return page.$$eval('#search-results .summary-title a', (links) => links.map((a) => a.getAttribute('href')));
 }
 

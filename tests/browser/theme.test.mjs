@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAndServe, launch, repo, watchedPage } from './helpers.mjs';
+import { buildAndServe, launch, repo, searched, watchedPage } from './helpers.mjs';
 
 /** One page of every kind the theme renders. */
 const PAGES = {
@@ -22,6 +22,12 @@ const PAGES = {
   vendors: 'vendors/',
   search: 'search/?q=metricly',
 };
+
+/** Opens `path` of PAGES; on the search page, waits until its results show. */
+async function openPage(page, server, kind, path) {
+  await open(page, server.url + path);
+  if (kind === 'search') await searched(page, 'metricly');
+}
 
 /** Builds and serves the demo site with axe-core served from the site's own origin. */
 async function demo() {
@@ -45,8 +51,7 @@ for (const colorScheme of ['light', 'dark']) {
       const { page, problems } = await watchedPage(browser, server.origin, { colorScheme });
       const found = [];
       for (const [kind, path] of Object.entries(PAGES)) {
-        await open(page, server.url + path);
-        if (kind === 'search') await page.waitForSelector('#search-results > li', { timeout: 5000 }).catch(() => {});
+        await openPage(page, server, kind, path);
         // Closed <details> (the charts' data tables) are checked too.
         await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
         await page.addScriptTag({ url: server.url + 'axe.min.js' });
@@ -76,8 +81,7 @@ test('no page scrolls sideways at 360 px or 1280 px', async (t) => {
     for (const width of [360, 1280]) {
       const { page, context } = await watchedPage(browser, server.origin, { viewport: { width, height: 800 } });
       for (const [kind, path] of Object.entries(PAGES)) {
-        await open(page, server.url + path);
-        if (kind === 'search') await page.waitForSelector('#search-results > li', { timeout: 5000 }).catch(() => {});
+        await openPage(page, server, kind, path);
         const { scroll, client, widest } = await page.evaluate(() => {
           const root = document.documentElement;
           // The element sticking out furthest, to say what to fix.

@@ -1,6 +1,6 @@
 // The browser's tokenizer (themes/default/static/search.js) splits every case
 // of tests/fixtures/tokenizer-cases.json exactly as the Rust one does
-// (tests/search.rs checks the same file), so a query finds what the index holds.
+// (tests/suite/search.rs checks the same file), so a query finds what the index holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 //! against the OSV 1.7.5 JSON Schema (../shared/standards/), only for
 //! published incidents; and `seckb import osv` (see the import tests below).
 
-mod common;
+use crate::common;
 
 use seckb::content::Tlp;
 use seckb::{BuildOptions, Built};

@@ -3,28 +3,18 @@
 //! that are not the published site (`--drafts`, serve's preview) robots.txt
 //! `Disallow: /`, `noindex` on every page and no CSAF aggregator listing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use seckb::content::Tlp;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(NOW)
-        .expect("NOW")
-        .with_timezone(&chrono::Utc)
-}
-
 /// Builds the site at `root` in memory; returns every generated text file.
 fn build(root: &Path, drafts: bool, preview: bool, tlp: Option<Tlp>) -> BTreeMap<String, String> {
     let options = seckb::BuildOptions {
-        root: root.to_path_buf(),
         drafts,
         preview,
         tlp,
-        now: Some(now()),
-        ..seckb::BuildOptions::default()
+        ..options(root)
     };
     let built = seckb::build(&options).unwrap_or_else(|failed| {
         panic!(
@@ -111,13 +101,12 @@ fn every_html_page_carries_the_same_content_security_policy() {
 
 /// The exports fixture (drafts, an embargo, CSAF) with aggregator listing
 /// and mirroring switched on in its configuration.
-fn aggregated_site() -> tempfile::TempDir {
-    let site = temp_site("exports");
-    let config = site.path().join("seckb.yaml");
-    let mut text = std::fs::read_to_string(&config).expect("seckb.yaml");
+fn aggregated_site() -> Site {
+    let site = Site::fixture("exports");
     // `csaf:` is the configuration's last block.
-    text.push_str("  list_on_aggregators: true\n  mirror_on_aggregators: true\n");
-    std::fs::write(&config, text).expect("seckb.yaml");
+    let text =
+        site.read("seckb.yaml") + "  list_on_aggregators: true\n  mirror_on_aggregators: true\n";
+    site.file("seckb.yaml", text);
     site
 }
 
@@ -140,7 +129,7 @@ fn previews_keep_crawlers_and_aggregators_out() {
     // `--drafts` (which alone shows embargoed documents early), and serve's
     // preview with and without it.
     for (drafts, preview) in [(true, false), (false, true), (true, true)] {
-        let files = build(site.path(), drafts, preview, None);
+        let files = build(site.root(), drafts, preview, None);
         let what = format!("drafts {drafts}, preview {preview}");
         let robots = &files["robots.txt"];
         assert!(robots.contains("\nDisallow: /\n"), "{what}: {robots}");
@@ -153,7 +142,7 @@ fn previews_keep_crawlers_and_aggregators_out() {
         assert_eq!(aggregator_flags(&files), (false, false), "{what}");
     }
     // The drafts build did show the draft and the embargoed incident.
-    let drafts = build(site.path(), true, false, None);
+    let drafts = build(site.root(), true, false, None);
     assert!(drafts.contains_key("incidents/draft-oauth/index.html"));
     assert!(drafts.contains_key("incidents/embargoed-flaw/index.html"));
 }
@@ -161,7 +150,7 @@ fn previews_keep_crawlers_and_aggregators_out() {
 #[test]
 fn the_published_site_stays_indexable_and_listed() {
     let site = aggregated_site();
-    let files = build(site.path(), false, false, None);
+    let files = build(site.root(), false, false, None);
     assert!(files["robots.txt"].contains("\nAllow: /\n"));
     assert!(!files["robots.txt"].contains("Disallow"));
     assert_eq!(aggregator_flags(&files), (true, true));

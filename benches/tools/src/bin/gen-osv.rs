@@ -1,7 +1,7 @@
 //! Generates OSV records for the import benchmark (benches/osv-import.sh).
 //!
 //! ```sh
-//! cargo run --release --example gen-osv -- --records 4000 --out /dev/shm/osv4k [--seed 1]
+//! cargo run --release --bin gen-osv -- --records 4000 --out /dev/shm/osv4k [--seed 1]
 //! ```
 //!
 //! One JSON file per record, in folders of 500 as the advisory databases

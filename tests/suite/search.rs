@@ -2,24 +2,21 @@
 //! cases, published documents and FAQ questions are indexed with what ranking
 //! needs, and nothing unpublished reaches any output file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use seckb::content::Tlp;
 use seckb::search::tokenize::{tokenize, Role};
 use serde_json::Value;
 use std::path::Path;
 
-fn build_fixture(extra: &[&str]) -> tempfile::TempDir {
+/// tests/fixtures/search built with `drafts` and at `tlp` into DIR/public.
+fn build_fixture(drafts: bool, tlp: Option<Tlp>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let mut args = vec!["build", "--output", out.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let result = seckb(&fixture("search"), &args);
-    assert!(
-        result.status.success(),
-        "build failed:\n{}",
-        stderr(&result)
-    );
+    built(&seckb::BuildOptions {
+        output: Some(dir.path().join("public")),
+        drafts,
+        tlp,
+        ..options(&fixture("search"))
+    });
     dir
 }
 
@@ -127,7 +124,7 @@ fn tokenizer_splits_the_shared_cases_like_the_browser() {
 
 #[test]
 fn identifiers_are_indexed_whole_and_in_parts() {
-    let dir = build_fixture(&[]);
+    let dir = build_fixture(false, None);
     let search = dir.path().join("public/search");
     for term in [
         "inc-2026-0101",
@@ -150,7 +147,7 @@ fn identifiers_are_indexed_whole_and_in_parts() {
 
 #[test]
 fn an_exact_id_is_weighed_above_a_body_mention() {
-    let dir = build_fixture(&[]);
+    let dir = build_fixture(false, None);
     let search = dir.path().join("public/search");
     for id in ["inc-2026-0101", "cve-2026-11111"] {
         let list = term_postings(&search, id);
@@ -179,7 +176,7 @@ fn an_exact_id_is_weighed_above_a_body_mention() {
 
 #[test]
 fn unpublished_documents_are_absent_from_every_output_file() {
-    let dir = build_fixture(&[]);
+    let dir = build_fixture(false, None);
     let out = dir.path().join("public");
     // The check can fail: a published document's unique word is found.
     assert!(files_containing(&out.join("search"), "periwinkle").len() >= 2);
@@ -199,7 +196,7 @@ fn unpublished_documents_are_absent_from_every_output_file() {
         );
     }
     // The same documents are indexed once a build publishes them.
-    let dir = build_fixture(&["--drafts", "--tlp", "amber"]);
+    let dir = build_fixture(true, Some(Tlp::Amber));
     let search = dir.path().join("public/search");
     for word in ["zanzibarquokka", "xylophonewombat", "marmaladequasar"] {
         assert!(!term_postings(&search, word).is_empty(), "{word}");
@@ -208,7 +205,7 @@ fn unpublished_documents_are_absent_from_every_output_file() {
 
 #[test]
 fn documents_and_faq_questions_are_entries_with_their_metadata() {
-    let dir = build_fixture(&[]);
+    let dir = build_fixture(false, None);
     let out = dir.path().join("public");
     let search = out.join("search");
     let manifest = read_json(&search.join("manifest.json"));
@@ -272,8 +269,8 @@ fn documents_and_faq_questions_are_entries_with_their_metadata() {
 
 #[test]
 fn the_index_is_byte_identical_across_builds() {
-    let a = build_fixture(&[]);
-    let b = build_fixture(&[]);
+    let a = build_fixture(false, None);
+    let b = build_fixture(false, None);
     let hash_a = tree_hash(&a.path().join("public/search"));
     assert!(hash_a.len() > 10);
     assert_eq!(hash_a, tree_hash(&b.path().join("public/search")));

@@ -4,7 +4,7 @@
 //! range vectors shared with the browser (tests/fixtures/range-cases.json)
 //! hold in Rust.
 
-mod common;
+use crate::common;
 
 use seckb::affected::{self, Event, EventKind, Range, RangeType, Scheme};
 use seckb::diagnostics::{Diagnostic, Level};

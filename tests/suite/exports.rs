@@ -4,22 +4,17 @@
 //! CSAF documents are validated by the official validator in
 //! tests/browser/csaf.test.mjs.)
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use seckb::{BuildOptions, Built};
 use serde_json::Value;
 use std::path::Path;
 
-fn build(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["build", "--output", out.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let result = seckb(root, &args);
-    assert!(
-        result.status.success(),
-        "build failed:\n{}",
-        stderr(&result)
-    );
-    result
+/// Builds with `options` into `out`.
+fn build(out: &Path, options: BuildOptions) -> Built {
+    built(&BuildOptions {
+        output: Some(out.to_path_buf()),
+        ..options
+    })
 }
 
 fn json_file(path: &Path) -> Value {
@@ -47,7 +42,7 @@ fn api_json_matches_its_documented_schema_and_lists_exactly_the_published_incide
     let dir = tempfile::tempdir().unwrap();
 
     let out = dir.path().join("fixture");
-    build(&fixture("exports"), &out, &[]);
+    build(&out, options(&fixture("exports")));
     let api = json_file(&out.join("api/incidents.json"));
     assert_eq!(errors(&validator, &api), Vec::<String>::new());
     assert_eq!(api["version"], 1);
@@ -99,15 +94,18 @@ fn api_json_matches_its_documented_schema_and_lists_exactly_the_published_incide
     // An internal build with drafts lists them all, and the demo site validates too.
     let internal = dir.path().join("internal");
     build(
-        &fixture("exports"),
         &internal,
-        &["--tlp", "red", "--drafts"],
+        BuildOptions {
+            tlp: Some(seckb::content::Tlp::Red),
+            drafts: true,
+            ..options(&fixture("exports"))
+        },
     );
     let api = json_file(&internal.join("api/incidents.json"));
     assert_eq!(errors(&validator, &api), Vec::<String>::new());
     assert_eq!(api["incidents"].as_array().unwrap().len(), 6);
     let demo = dir.path().join("demo");
-    build(&repo(), &demo, &[]);
+    build(&demo, options(&repo()));
     let api = json_file(&demo.join("api/incidents.json"));
     assert_eq!(errors(&validator, &api), Vec::<String>::new());
     assert!(api["incidents"].as_array().unwrap().len() >= 5);
@@ -137,8 +135,9 @@ fn fields(text: &str) -> Vec<(String, String)> {
 fn security_txt_has_the_required_fields_in_rfc_9116_form() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let result = build(&fixture("exports"), &out, &[]);
-    assert!(!stderr(&result).contains("W0200"), "{}", stderr(&result));
+    let built = build(&out, options(&fixture("exports")));
+    let codes: Vec<&str> = built.warnings.iter().map(|d| d.code.id().0).collect();
+    assert!(!codes.contains(&"W0200"), "{}", human(&built.warnings));
     let text = std::fs::read_to_string(out.join(".well-known/security.txt")).unwrap();
     assert!(text.ends_with('\n') && !text.contains('\r'));
     let fields = fields(&text);
@@ -180,8 +179,8 @@ fn security_txt_has_the_required_fields_in_rfc_9116_form() {
     // Expires: exactly one, RFC 3339, after the build clock and within a year of it.
     let expires = all("Expires");
     assert_eq!(expires.len(), 1);
-    let expires = chrono::DateTime::parse_from_rfc3339(expires[0]).unwrap();
-    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
+    let expires = time(expires[0]);
+    let now = now();
     assert!(expires > now && expires - now < chrono::Duration::days(365));
     // Fields that may appear once appear once; web URIs are https.
     for name in [
@@ -222,17 +221,16 @@ fn security_txt_has_the_required_fields_in_rfc_9116_form() {
 
 #[test]
 fn security_txt_expiry_is_a_warning_and_bad_values_are_errors() {
-    let site = temp_site("exports");
-    let config = site.path().join("seckb.yaml");
+    let site = Site::fixture("exports");
+    let config = site.path("seckb.yaml");
     let original = std::fs::read_to_string(&config).unwrap();
     for (expires, problem) in [
         ("2026-11-01T00:00:00Z", "has passed"),
         ("2028-01-01T00:00:00Z", "is more than a year ahead"),
     ] {
         std::fs::write(&config, original.replace("2027-05-01T00:00:00Z", expires)).unwrap();
-        let result = seckb(site.path(), &["check"]);
-        let text = stderr(&result);
-        assert_eq!(result.status.code(), Some(0), "{text}");
+        let built = build_in_memory(site.root()).expect("an expiry is a warning");
+        let text = human(&built.warnings);
         assert!(
             text.contains(&format!(
                 "warning[W0200]: `security_txt.expires` ({expires}) {problem}"
@@ -240,7 +238,7 @@ fn security_txt_expiry_is_a_warning_and_bad_values_are_errors() {
             "{text}"
         );
         assert!(text.contains("--> seckb.yaml:12:12"), "{text}");
-        let denied = seckb(site.path(), &["check", "--deny-warnings"]);
+        let denied = seckb(site.root(), &["check", "--deny-warnings"]);
         assert_eq!(denied.status.code(), Some(1));
     }
     let broken = original
@@ -248,17 +246,12 @@ fn security_txt_expiry_is_a_warning_and_bad_values_are_errors() {
         .replace("2027-05-01T00:00:00Z", "next year")
         .replace("namespace: https://example.org", "namespace: example.org");
     std::fs::write(&config, broken).unwrap();
-    let result = seckb(site.path(), &["check", "--format", "json"]);
-    assert_eq!(result.status.code(), Some(1));
-    let found: Vec<(String, u64)> = stdout(&result)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
+    let failed = build_in_memory(site.root()).expect_err("bad values are errors");
+    let found: Vec<(String, usize)> = failed
+        .diagnostics
+        .iter()
+        .map(Diag::from)
+        .map(|d| (d.code, d.line))
         .collect();
     assert_eq!(
         found,
@@ -290,7 +283,7 @@ fn json_ld(html: &str) -> Vec<Value> {
 fn faq_json_ld_holds_one_question_per_heading_and_articles_describe_documents() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    build(&fixture("exports"), &out, &[]);
+    build(&out, options(&fixture("exports")));
     let html = std::fs::read_to_string(out.join("faq/questions/index.html")).unwrap();
     let blocks = json_ld(&html);
     assert_eq!(blocks.len(), 1);
@@ -324,7 +317,7 @@ fn faq_json_ld_holds_one_question_per_heading_and_articles_describe_documents() 
 
     // The demo's FAQ: one Question per `##` heading of its source, each visible on the page.
     let demo = dir.path().join("demo");
-    build(&repo(), &demo, &[]);
+    build(&demo, options(&repo()));
     let source = std::fs::read_to_string(repo().join("content/faq/metricly-incident.md")).unwrap();
     let headings: Vec<&str> = source
         .lines()
@@ -495,14 +488,10 @@ fn every_demo_document_validates_against_seckb_schema_and_a_wrong_field_fails() 
 
 #[test]
 fn csaf_file_names_that_collide_are_an_error() {
-    let site = temp_site("exports");
-    let other = site
-        .path()
-        .join("content/incidents/2026-08-01-same-file.md");
-    std::fs::write(&other, "---\ntitle: Same file name\nid: exp-2026-0001\ndate: 2026-08-01\nseverity: low\nstatus: resolved\n---\nText.\n").unwrap();
-    let result = seckb(site.path(), &["check"]);
-    let text = stderr(&result);
-    assert_eq!(result.status.code(), Some(1), "{text}");
+    let site = Site::fixture("exports");
+    site.file("content/incidents/2026-08-01-same-file.md", "---\ntitle: Same file name\nid: exp-2026-0001\ndate: 2026-08-01\nseverity: low\nstatus: resolved\n---\nText.\n");
+    let failed = build_in_memory(site.root()).expect_err("the names collide");
+    let text = human(&failed.diagnostics);
     assert!(
         text.contains("error[E0201]") && text.contains(".well-known/csaf/2026/exp-2026-0001.json"),
         "{text}"

@@ -4,108 +4,8 @@
 //! a temporary folder through the library, asserts every error's code,
 //! file, line and column, and that the build wrote nothing.
 
-mod common;
-
-use seckb::diagnostics::Diagnostic;
+use crate::common::*;
 use seckb::BuildOptions;
-use std::path::Path;
-
-/// A site in a temporary folder: seckb.yaml plus the files a case adds.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-const CONFIG: &str = "title: Inputs\nbase_url: https://example.org/\n";
-
-/// An error as the tests compare them: code, file, line, column.
-type Error = (&'static str, String, usize, usize);
-
-fn error(code: &'static str, file: &str, line: usize, column: usize) -> Error {
-    (code, file.to_string(), line, column)
-}
-
-impl Site {
-    fn new() -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().expect("tempdir"),
-        };
-        site.file("seckb.yaml", CONFIG);
-        site
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn file(&self, rel: &str, contents: &str) -> &Site {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, contents).expect("write");
-        self
-    }
-
-    fn remove(&self, rel: &str) {
-        std::fs::remove_file(self.root().join(rel)).expect("remove");
-    }
-
-    fn options(&self) -> BuildOptions {
-        BuildOptions {
-            root: self.root().to_path_buf(),
-            output: Some(self.root().join("public")),
-            now: Some(common::NOW.parse().expect("NOW")),
-            ..BuildOptions::default()
-        }
-    }
-
-    /// Builds with `options` and asserts that the build fails and writes
-    /// nothing (no output folder, no staging folder beside it); returns
-    /// the errors, with their messages.
-    fn build_fails_with_options(&self, options: &BuildOptions) -> Vec<Diagnostic> {
-        let failed = match seckb::build_and_write(options) {
-            Ok(_) => panic!("the build succeeded"),
-            Err(failed) => failed,
-        };
-        let written: Vec<String> = std::fs::read_dir(self.root())
-            .expect("read site")
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n == "public" || n.starts_with(".public"))
-            .collect();
-        assert!(written.is_empty(), "the failed build wrote {written:?}");
-        failed
-            .diagnostics
-            .into_iter()
-            .filter(Diagnostic::is_error)
-            .collect()
-    }
-
-    /// Asserts the build fails with exactly `expected` and writes nothing.
-    fn build_fails_with(&self, expected: &[Error]) -> Vec<Diagnostic> {
-        let errors = self.build_fails_with_options(&self.options());
-        let found: Vec<Error> = errors.iter().map(as_error).collect();
-        assert_eq!(found, expected, "{errors:#?}");
-        errors
-    }
-
-    /// Builds and returns the output folder.
-    fn builds(&self) -> std::path::PathBuf {
-        if let Err(failed) = seckb::build_and_write(&self.options()) {
-            panic!("build failed: {:#?}", failed.diagnostics);
-        }
-        self.root().join("public")
-    }
-}
-
-fn as_error(d: &Diagnostic) -> Error {
-    let (file, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
-        (
-            l.file.to_string_lossy().replace('\\', "/"),
-            l.line,
-            l.column,
-        )
-    });
-    (d.code.id().0, file, line, column)
-}
 
 /// An incident with `front` lines after the required ones (lines 2-5).
 fn incident(front: &str) -> String {
@@ -137,7 +37,7 @@ fn every_front_matter_key_left_empty_is_an_error_at_its_line() {
             std::fs::remove_dir_all(s.builds()).expect("remove the output");
             continue;
         }
-        let errors = s.build_fails_with(&[error("E0105", file, line, 1)]);
+        let errors = s.build_fails_with(&[diag("E0105", file, line, 1)]);
         assert_eq!(errors[0].message, format!("`{key}` has no value"), "{key}");
     }
 }
@@ -148,7 +48,7 @@ fn empty_values_inside_lists_and_mappings_and_written_as_null() {
     let file = "content/incidents/a.md";
     s.file(
         file,
-        &incident(concat!(
+        incident(concat!(
             "tlp: ~\n",                                    // 6
             "draft: null\n",                               // 7
             "tags:\n  - a\n  -\n",                         // 8-10
@@ -159,17 +59,17 @@ fn empty_values_inside_lists_and_mappings_and_written_as_null() {
         )),
     );
     s.build_fails_with(&[
-        error("E0105", file, 6, 6),
-        error("E0105", file, 7, 8),
-        error("E0105", file, 10, 4),
-        error("E0105", file, 13, 5),
-        error("E0105", file, 15, 5),
+        diag("E0105", file, 6, 6),
+        diag("E0105", file, 7, 8),
+        diag("E0105", file, 10, 4),
+        diag("E0105", file, 13, 5),
+        diag("E0105", file, 15, 5),
         // Flow lists are located at their key.
-        error("E0105", file, 17, 7),
+        diag("E0105", file, 17, 7),
     ]);
     // An empty `tlp:` does not publish a restricted document at clear:
     // with the value written, the ceiling leaves it out.
-    s.file(file, &incident("tlp: red\n"));
+    s.file(file, incident("tlp: red\n"));
     let out = s.builds();
     assert!(!out.join("incidents/a").exists());
 }
@@ -178,30 +78,30 @@ fn empty_values_inside_lists_and_mappings_and_written_as_null() {
 fn an_empty_value_in_a_section_index_or_seckb_yaml_is_an_error() {
     let s = Site::new();
     s.file("content/guides/_index.md", "---\ntitle:\n---\nIntro.\n");
-    s.build_fails_with(&[error("E0105", "content/guides/_index.md", 2, 1)]);
+    s.build_fails_with(&[diag("E0105", "content/guides/_index.md", 2, 1)]);
     s.remove("content/guides/_index.md");
     s.file("content/guides/g.md", "---\ntitle: G\n---\nx\n");
-    let configs: [(&str, Error); 5] = [
-        ("publish_tlp:\n", error("E0002", "seckb.yaml", 3, 1)),
-        ("default_tlp: ~\n", error("E0002", "seckb.yaml", 3, 14)),
-        ("raw_html:\n", error("E0002", "seckb.yaml", 3, 1)),
+    let configs: [(&str, Diag); 5] = [
+        ("publish_tlp:\n", diag("E0002", "seckb.yaml", 3, 1)),
+        ("default_tlp: ~\n", diag("E0002", "seckb.yaml", 3, 14)),
+        ("raw_html:\n", diag("E0002", "seckb.yaml", 3, 1)),
         (
             "security_txt:\n  contact: [mailto:a@example.org]\n  expires:\n",
-            error("E0002", "seckb.yaml", 5, 3),
+            diag("E0002", "seckb.yaml", 5, 3),
         ),
-        ("secrets:\n  allow:\n", error("E0002", "seckb.yaml", 4, 3)),
+        ("secrets:\n  allow:\n", diag("E0002", "seckb.yaml", 4, 3)),
     ];
     for (extra, expected) in configs {
-        s.file("seckb.yaml", &format!("{CONFIG}{extra}"));
+        s.file("seckb.yaml", format!("{CONFIG}{extra}"));
         s.build_fails_with(&[expected]);
     }
     // Every top-level key of seckb.yaml but `extra`.
     for key in seckb::yaml::struct_fields::<seckb::config::RawConfig>() {
-        s.file("seckb.yaml", &format!("{key}:\n"));
+        s.file("seckb.yaml", format!("{key}:\n"));
         if *key == "extra" {
             s.builds();
         } else {
-            s.build_fails_with(&[error("E0002", "seckb.yaml", 1, 1)]);
+            s.build_fails_with(&[diag("E0002", "seckb.yaml", 1, 1)]);
         }
     }
 }
@@ -227,50 +127,50 @@ fn reference_urls_a_browser_would_rewrite_are_refused() {
         "javascript:alert(1)",
     ];
     let list: String = urls.iter().map(|u| format!("  - {u}\n")).collect();
-    s.file(file, &incident(&format!("references:\n{list}")));
-    let expected: Vec<Error> = (0..urls.len())
-        .map(|i| error("E0302", file, 7 + i, 5))
+    s.file(file, incident(&format!("references:\n{list}")));
+    let expected: Vec<Diag> = (0..urls.len())
+        .map(|i| diag("E0302", file, 7 + i, 5))
         .collect();
     s.build_fails_with(&expected);
     // Titled references are checked the same way, at their `url:`.
     s.file(
         file,
-        &incident("references:\n  - title: x\n    url: \"https://a/\\r\\nb\"\n"),
+        incident("references:\n  - title: x\n    url: \"https://a/\\r\\nb\"\n"),
     );
-    s.build_fails_with(&[error("E0302", file, 8, 10)]);
+    s.build_fails_with(&[diag("E0302", file, 8, 10)]);
 }
 
 #[test]
 fn urls_in_seckb_yaml_that_reach_output_are_refused_at_their_line() {
     let s = Site::new();
     s.file("content/guides/g.md", "---\ntitle: G\n---\nx\n");
-    let cases: [(&str, Error); 8] = [
+    let cases: [(&str, Diag); 8] = [
         (
             "csaf:\n  publisher:\n    name: A\n    namespace: \"https://a.example/\\nx\"\n    category: vendor\n",
-            error("E0002", "seckb.yaml", 6, 16),
+            diag("E0002", "seckb.yaml", 6, 16),
         ),
         (
             "csaf:\n  publisher:\n    name: A\n    namespace: https://u:p@a.example/\n    category: vendor\n",
-            error("E0002", "seckb.yaml", 6, 16),
+            diag("E0002", "seckb.yaml", 6, 16),
         ),
         (
             "security_txt:\n  contact: [\"https://a.example/\\u202E\"]\n  expires: 2027-01-01T00:00:00Z\n",
-            error("E0002", "seckb.yaml", 4, 12),
+            diag("E0002", "seckb.yaml", 4, 12),
         ),
         (
             "security_txt:\n  contact:\n    - \"mailto:a@example.org\\nBcc: b@example.org\"\n  expires: 2027-01-01T00:00:00Z\n",
-            error("E0002", "seckb.yaml", 5, 7),
+            diag("E0002", "seckb.yaml", 5, 7),
         ),
         (
             "security_txt:\n  contact: [mailto:a@example.org]\n  expires: 2027-01-01T00:00:00Z\n  policy: https://u:p@a.example/policy\n",
-            error("E0002", "seckb.yaml", 6, 11),
+            diag("E0002", "seckb.yaml", 6, 11),
         ),
-        ("cname: https://docs.example/\n", error("E0002", "seckb.yaml", 3, 8)),
-        ("cname: docs.example:8080\n", error("E0002", "seckb.yaml", 3, 8)),
-        ("cname: docs.example/kb\n", error("E0002", "seckb.yaml", 3, 8)),
+        ("cname: https://docs.example/\n", diag("E0002", "seckb.yaml", 3, 8)),
+        ("cname: docs.example:8080\n", diag("E0002", "seckb.yaml", 3, 8)),
+        ("cname: docs.example/kb\n", diag("E0002", "seckb.yaml", 3, 8)),
     ];
     for (extra, expected) in cases {
-        s.file("seckb.yaml", &format!("{CONFIG}{extra}"));
+        s.file("seckb.yaml", format!("{CONFIG}{extra}"));
         s.build_fails_with(&[expected]);
     }
 }
@@ -291,8 +191,8 @@ fn a_bad_base_url_is_one_error_at_its_line() {
         "file:///etc/",
         "https://example.org/?q=1",
     ] {
-        s.file("seckb.yaml", &format!("title: T\nbase_url: {base}\n"));
-        s.build_fails_with(&[error("E0002", "seckb.yaml", 2, 11)]);
+        s.file("seckb.yaml", format!("title: T\nbase_url: {base}\n"));
+        s.build_fails_with(&[diag("E0002", "seckb.yaml", 2, 11)]);
     }
     // --base-url is checked the same way (it has no line to point at).
     s.file("seckb.yaml", CONFIG);
@@ -326,9 +226,9 @@ fn aliases_must_be_plain_site_paths() {
         "/",
     ];
     let list: String = bad.iter().map(|a| format!("  - {a}\n")).collect();
-    s.file(file, &format!("---\ntitle: G\naliases:\n{list}---\nx\n"));
-    let expected: Vec<Error> = (0..bad.len())
-        .map(|i| error("E0106", file, 4 + i, 5))
+    s.file(file, format!("---\ntitle: G\naliases:\n{list}---\nx\n"));
+    let expected: Vec<Diag> = (0..bad.len())
+        .map(|i| diag("E0106", file, 4 + i, 5))
         .collect();
     s.build_fails_with(&expected);
     // A plain old path redirects.
@@ -349,16 +249,16 @@ fn tags_whose_urls_collide_are_an_error_naming_both() {
     let s = Site::new();
     s.file(
         "content/incidents/a.md",
-        &incident("tags: [C++, Rust]\naffected:\n  - vendor: Acme Corp\n"),
+        incident("tags: [C++, Rust]\naffected:\n  - vendor: Acme Corp\n"),
     );
     s.file(
         "content/incidents/b.md",
-        &incident("tags:\n  - rust\n  - C#\nthird_parties: [Acme-Corp]\n")
+        incident("tags:\n  - rust\n  - C#\nthird_parties: [Acme-Corp]\n")
             .replace("2026-01-01", "2025-12-01"),
     );
     let errors = s.build_fails_with(&[
-        error("E0201", "content/incidents/b.md", 8, 5),
-        error("E0201", "content/incidents/b.md", 9, 17),
+        diag("E0201", "content/incidents/b.md", 8, 5),
+        diag("E0201", "content/incidents/b.md", 9, 17),
     ]);
     assert_eq!(
         errors[0].message,
@@ -371,7 +271,7 @@ fn tags_whose_urls_collide_are_an_error_naming_both() {
     // Names differing only in case are one term, on one page.
     s.file(
         "content/incidents/b.md",
-        &incident("tags: [rust, c plus plus]\nthird_parties: [ACME CORP]\n"),
+        incident("tags: [rust, c plus plus]\nthird_parties: [ACME CORP]\n"),
     );
     let out = s.builds();
     let rust = std::fs::read_to_string(out.join("tags/rust/index.html")).unwrap();
@@ -383,11 +283,8 @@ fn tags_whose_urls_collide_are_an_error_naming_both() {
 #[test]
 fn a_colliding_term_of_an_unpublished_document_is_not_named() {
     let s = Site::new();
-    s.file("content/incidents/a.md", &incident("tags: [C++]\n"));
-    s.file(
-        "content/incidents/b.md",
-        &incident("tags: [C#]\ntlp: red\n"),
-    );
+    s.file("content/incidents/a.md", incident("tags: [C++]\n"));
+    s.file("content/incidents/b.md", incident("tags: [C#]\ntlp: red\n"));
     let out = s.builds();
     let tag = std::fs::read_to_string(out.join("tags/c/index.html")).unwrap();
     assert!(tag.contains("C++") && !tag.contains("C#"));
@@ -397,15 +294,11 @@ fn a_colliding_term_of_an_unpublished_document_is_not_named() {
         output: Some(s.root().join("red")),
         ..s.options()
     };
-    let errors = seckb::build_and_write(&options)
-        .expect_err("the red build fails")
-        .diagnostics;
-    let found: Vec<Error> = errors
-        .iter()
-        .filter(|d| d.is_error())
-        .map(as_error)
-        .collect();
-    assert_eq!(found, [error("E0201", "content/incidents/b.md", 6, 8)]);
+    let failed = seckb::build_and_write(&options).expect_err("the red build fails");
+    assert_eq!(
+        errors(&failed.diagnostics),
+        [diag("E0201", "content/incidents/b.md", 6, 8)]
+    );
     assert!(!s.root().join("red").exists());
 }
 
@@ -415,13 +308,13 @@ fn terms_without_letters_or_digits_are_refused() {
     let file = "content/incidents/a.md";
     s.file(
         file,
-        &incident("tags: [ok, \"!!!\"]\naffected:\n  - \"---\"\n  - vendor: \"?\"\nthird_parties: [\"…\"]\n"),
+        incident("tags: [ok, \"!!!\"]\naffected:\n  - \"---\"\n  - vendor: \"?\"\nthird_parties: [\"…\"]\n"),
     );
     s.build_fails_with(&[
         // The flow list is located at its key.
-        error("E0106", file, 6, 7),
-        error("E0106", file, 8, 5),
-        error("E0106", file, 9, 13),
-        error("E0106", file, 10, 16),
+        diag("E0106", file, 6, 7),
+        diag("E0106", file, 8, 5),
+        diag("E0106", file, 9, 13),
+        diag("E0106", file, 10, 16),
     ]);
 }

@@ -2,9 +2,9 @@
 //! feeds, sitemap, redirects, and link checking in every output format of
 //! `seckb check`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use seckb::diagnostics::Format;
+use seckb::BuildOptions;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -87,51 +87,56 @@ fn every_broken_link_is_one_json_object_with_file_line_column_and_code() {
 /// lines.
 #[test]
 fn a_template_link_broken_on_many_pages_is_one_error_and_content_links_keep_their_lines() {
-    let site = temp_site("broken-links");
-    std::fs::write(
-        site.path().join("templates/page.html"),
+    let site = Site::fixture("broken-links");
+    site.file(
+        "templates/page.html",
         "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }}</h1>\n{{ page.content | safe }}\n<p><a href=\"{{ url(path=\"retired/\") }}\">Retired</a></p>\n{% endblock content %}\n",
-    )
-    .unwrap();
+    );
     for i in 1..=4 {
-        std::fs::write(
-            site.path().join(format!("content/guides/a-{i}.md")),
+        site.file(
+            &format!("content/guides/a-{i}.md"),
             format!("---\ntitle: Guide {i}\n---\nText.\n"),
-        )
-        .unwrap();
+        );
     }
-    let result = seckb(site.path(), &["check", "--format", "github"]);
-    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
-    let out = stdout(&result);
-    let template: Vec<&str> = out.lines().filter(|l| l.contains("retired")).collect();
-    assert_eq!(template.len(), 1, "{out}");
+    let (code, diags) = site.check_with_messages();
+    assert_eq!(code, 1);
+    let template: Vec<&(Diag, String)> = diags
+        .iter()
+        .filter(|(_, m)| m.contains("retired"))
+        .collect();
+    assert_eq!(template.len(), 1, "{diags:#?}");
+    let (at, message) = template[0];
+    assert_eq!((at.file.as_str(), at.line), ("templates/page.html", 5));
     assert!(
-        template[0].starts_with("::error file=templates/page.html,line=5,col=")
-            && template[0].contains("on /guides/a-1/index.html and 6 other pages"),
-        "{out}"
+        message.contains("on /guides/a-1/index.html and 6 other pages"),
+        "{message}"
     );
     // raw-html.md and site-path.md sort after the four new guides.
+    let located: Vec<(&str, usize)> = diags
+        .iter()
+        .map(|(d, _)| (d.file.as_str(), d.line))
+        .collect();
     assert!(
-        out.contains("::error file=content/guides/raw-html.md,line=6,"),
-        "{out}"
+        located.contains(&("content/guides/raw-html.md", 6)),
+        "{located:?}"
     );
     assert!(
-        out.contains("::error file=content/guides/site-path.md,line=4,"),
-        "{out}"
+        located.contains(&("content/guides/site-path.md", 4)),
+        "{located:?}"
     );
-    assert_eq!(out.lines().count(), 10, "{out}");
+    assert_eq!(diags.len(), 10, "{diags:#?}");
 }
 
 #[test]
 fn a_build_with_broken_links_fails_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let result = seckb(
-        &fixture("broken-links"),
-        &["build", "--output", out.to_str().unwrap()],
-    );
-    assert_eq!(result.status.code(), Some(1));
-    let text = stderr(&result);
+    let failed = seckb::build_and_write(&BuildOptions {
+        output: Some(out.clone()),
+        ..options(&fixture("broken-links"))
+    })
+    .expect_err("broken links fail the build");
+    let text = human(&failed.diagnostics);
     assert!(
         text.contains("error[E0301]: broken anchor `/kb/guides/target/#no-such-heading`"),
         "{text}"
@@ -140,7 +145,7 @@ fn a_build_with_broken_links_fails_and_writes_nothing() {
         text.contains("  --> templates/section.html:6:25\n"),
         "{text}"
     );
-    assert!(text.contains("build failed with 9 error(s)"), "{text}");
+    assert_eq!(errors(&failed.diagnostics).len(), 9, "{text}");
     assert!(!out.exists());
 }
 
@@ -149,12 +154,13 @@ fn a_build_with_broken_links_fails_and_writes_nothing() {
 /// an unpublished document stay errors.
 #[test]
 fn a_site_may_make_broken_internal_links_warnings() {
-    let site = temp_site("broken-links");
-    let config = site.path().join("seckb.yaml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("links: { internal: warn }\n");
-    std::fs::write(&config, text).unwrap();
-    let result = seckb(site.path(), &["check", "--format", "github"]);
+    let site = Site::fixture("broken-links");
+    site.file(
+        "seckb.yaml",
+        site.read("seckb.yaml") + "links: { internal: warn }\n",
+    );
+    let (code, _) = site.check();
+    let annotations = seckb::diagnostics::render(&site.diagnostics(), Format::Github, false);
     let expected: String = BROKEN_LINKS_GITHUB
         .lines()
         .map(
@@ -164,32 +170,26 @@ fn a_site_may_make_broken_internal_links_warnings() {
             },
         )
         .collect();
-    assert_eq!(stdout(&result), expected);
-    assert_eq!(result.status.code(), Some(1), "the bad URLs are errors");
+    assert_eq!(annotations, expected);
+    assert_eq!(code, 1, "the bad URLs are errors");
 
-    std::fs::remove_file(
-        site.path()
-            .join("content/incidents/2026-01-03-bad-references.md"),
-    )
-    .unwrap();
-    let built = build_in_memory(site.path()).expect("builds with warnings");
+    site.remove("content/incidents/2026-01-03-bad-references.md");
+    let built = build_in_memory(site.root()).expect("builds with warnings");
     let codes: Vec<&str> = built.warnings.iter().map(|d| d.code.id().0).collect();
     assert_eq!(
         codes,
         ["E0300", "E0300", "E0300", "E0301", "E0300", "E0300"]
     );
 
-    std::fs::write(
-        site.path().join("content/guides/secret.md"),
+    site.file(
+        "content/guides/secret.md",
         "---\ntitle: Secret\ntlp: red\n---\nText.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        site.path().join("content/guides/points-at-secret.md"),
+    );
+    site.file(
+        "content/guides/points-at-secret.md",
         "---\ntitle: Points\n---\nSee [it](secret.md).\n",
-    )
-    .unwrap();
-    let failed = build_in_memory(site.path()).expect_err("fails");
+    );
+    let failed = build_in_memory(site.root()).expect_err("fails");
     let errors: Vec<&str> = failed
         .diagnostics
         .iter()
@@ -207,18 +207,19 @@ fn a_site_may_make_broken_internal_links_warnings() {
 fn init_site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("advisories");
-    let result = seckb(dir.path(), &["init", site.to_str().unwrap()]);
-    assert!(result.status.success(), "{}", stderr(&result));
+    seckb::scaffold::init(&site, false).expect("init");
     (dir, site)
 }
 
-fn build(site: &Path, args: &[&str]) -> String {
-    let mut all = vec!["build"];
-    all.extend_from_slice(args);
-    let result = seckb(site, &all);
-    let text = stderr(&result);
-    assert!(result.status.success(), "build failed:\n{text}");
-    text
+/// Builds `site` into its public/ folder under `base_url`, if given, with
+/// `drafts`; returns its warnings as the terminal shows them.
+fn build(site: &Path, base_url: Option<&str>, drafts: bool) -> String {
+    let built = built(&BuildOptions {
+        base_url: base_url.map(str::to_string),
+        drafts,
+        ..options(site)
+    });
+    human(&built.warnings)
 }
 
 #[test]
@@ -234,11 +235,8 @@ fn an_init_site_builds_cleanly_and_every_link_resolves() {
     ] {
         assert!(site.join(file).is_file(), "init did not write {file}");
     }
-    let text = build(&site, &[]);
-    assert!(
-        !text.contains("warning") && !text.contains("error"),
-        "the sample site is not clean:\n{text}"
-    );
+    let text = build(&site, None, false);
+    assert_eq!(text, "", "the sample site is not clean");
     let out = site.join("public");
     assert!(out
         .join("incidents/phishing-emails-impersonating-support/index.html")
@@ -247,7 +245,7 @@ fn an_init_site_builds_cleanly_and_every_link_resolves() {
     let problems = broken_links(&out, "/");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // As the workflow builds it: under the project path GitHub Pages reports.
-    build(&site, &["--base-url", "https://octo.github.io/advisories/"]);
+    build(&site, Some("https://octo.github.io/advisories/"), false);
     let problems = broken_links(&out, "/advisories/");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let gitignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
@@ -326,7 +324,7 @@ fn the_workflow_builds_with_seckb_and_deploys_with_the_pages_actions() {
     // The artifact is the folder `seckb build` writes, hidden files included.
     let upload = &step(&workflow, "build", "actions/upload-pages-artifact")["with"];
     let folder = upload["path"].as_str().unwrap();
-    build(&site, &["--base-url", "https://octo.github.io/advisories/"]);
+    build(&site, Some("https://octo.github.io/advisories/"), false);
     assert_eq!(folder, "public");
     assert!(site.join(folder).join("index.html").is_file());
     assert!(site.join(folder).join(".nojekyll").is_file());
@@ -459,15 +457,11 @@ fn new_documents_of_every_kind_build_as_drafts() {
     assert!(incident.contains("\ndate: 2026-11-29 "));
 
     // Drafts are left out of a normal build, and build cleanly with --drafts.
-    build(&site, &[]);
+    build(&site, None, false);
     for (_, _, page) in &cases {
         assert!(!site.join("public").join(page).exists(), "{page} published");
     }
-    let text = build(&site, &["--drafts"]);
-    assert!(
-        !text.contains("warning") && !text.contains("error"),
-        "{text}"
-    );
+    assert_eq!(build(&site, None, true), "");
     for (_, _, page) in &cases {
         assert!(site.join("public").join(page).is_file(), "no {page}");
     }
@@ -532,13 +526,20 @@ fn new_never_overwrites_and_names_the_file() {
 // ---------------------------------------------------------------------------
 
 /// tests/fixtures/publish built into a temporary folder.
-fn build_publish_fixture(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+/// `options` with its `output` a temporary folder.
+fn build_publish_fixture(options: BuildOptions) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let mut args = vec!["--output", out.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    build(&fixture("publish"), &args);
+    built(&BuildOptions {
+        output: Some(out.clone()),
+        ..options
+    });
     (dir, out)
+}
+
+/// The options of a build of tests/fixtures/publish.
+fn publish_fixture() -> BuildOptions {
+    options(&fixture("publish"))
 }
 
 fn parse_feed(path: &Path) -> feed_rs::model::Feed {
@@ -546,15 +547,11 @@ fn parse_feed(path: &Path) -> feed_rs::model::Feed {
     feed_rs::parser::parse(bytes.as_slice()).unwrap()
 }
 
-fn time(text: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(text).unwrap().into()
-}
-
 const KB: &str = "https://example.org/kb/";
 
 #[test]
 fn the_site_feed_is_atom_in_update_order_without_unpublished_documents() {
-    let (_dir, out) = build_publish_fixture(&[]);
+    let (_dir, out) = build_publish_fixture(publish_fixture());
     let feed = parse_feed(&out.join("atom.xml"));
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
     assert_eq!(feed.id, format!("{KB}atom.xml"));
@@ -641,7 +638,7 @@ fn the_site_feed_is_atom_in_update_order_without_unpublished_documents() {
 
 #[test]
 fn the_incident_feed_says_severity_and_status() {
-    let (_dir, out) = build_publish_fixture(&[]);
+    let (_dir, out) = build_publish_fixture(publish_fixture());
     let feed = parse_feed(&out.join("incidents/atom.xml"));
     assert_eq!(feed.id, format!("{KB}incidents/atom.xml"));
     assert_eq!(
@@ -675,7 +672,7 @@ fn the_incident_feed_says_severity_and_status() {
 
 #[test]
 fn every_page_links_both_feeds_in_its_head() {
-    let (_dir, out) = build_publish_fixture(&[]);
+    let (_dir, out) = build_publish_fixture(publish_fixture());
     let mut checked = 0;
     for (page, html) in html_files(&out) {
         if is_redirect(&html) {
@@ -720,7 +717,7 @@ fn page_urls(out: &Path) -> BTreeSet<String> {
 
 #[test]
 fn the_sitemap_lists_exactly_the_published_pages() {
-    let (_dir, out) = build_publish_fixture(&[]);
+    let (_dir, out) = build_publish_fixture(publish_fixture());
     let urls = sitemap_urls(&out);
     assert_eq!(urls, page_urls(&out));
     assert!(urls.contains(&format!("{KB}incidents/first/")));
@@ -742,7 +739,10 @@ fn the_sitemap_lists_exactly_the_published_pages() {
     );
 
     // An internal TLP:AMBER build lists the amber pages, and keeps crawlers out.
-    let (_dir, out) = build_publish_fixture(&["--tlp", "amber"]);
+    let (_dir, out) = build_publish_fixture(BuildOptions {
+        tlp: Some(seckb::content::Tlp::Amber),
+        ..publish_fixture()
+    });
     let urls = sitemap_urls(&out);
     assert_eq!(urls, page_urls(&out));
     assert!(urls.contains(&format!("{KB}incidents/amber/")));
@@ -757,7 +757,7 @@ fn the_sitemap_lists_exactly_the_published_pages() {
 
 #[test]
 fn aliases_redirect_to_their_page_and_cname_is_written() {
-    let (_dir, out) = build_publish_fixture(&[]);
+    let (_dir, out) = build_publish_fixture(publish_fixture());
     for alias in ["old/first/index.html", "advisories/2026/1.html"] {
         let html = std::fs::read_to_string(out.join(alias)).unwrap();
         assert!(
@@ -856,7 +856,7 @@ fn the_incident_list_filters_and_links_only_what_its_published_incidents_have() 
     // Published: high/monitoring, low/resolved, critical/investigating, all
     // of 2026. Medium and identified are only on a draft and a TLP:AMBER
     // incident: no option or link may hint at them.
-    let (_dir, out) = build_publish_fixture(&[]);
+    let (_dir, out) = build_publish_fixture(publish_fixture());
     let html = std::fs::read_to_string(out.join("incidents/index.html")).unwrap();
     assert_eq!(
         select_options(&html, "filter-severity"),
@@ -885,7 +885,10 @@ fn the_incident_list_filters_and_links_only_what_its_published_incidents_have() 
         ]
     );
     // With drafts, the draft's severity (medium) joins, in severity order.
-    let (_dir, out) = build_publish_fixture(&["--drafts"]);
+    let (_dir, out) = build_publish_fixture(BuildOptions {
+        drafts: true,
+        ..publish_fixture()
+    });
     let html = std::fs::read_to_string(out.join("incidents/index.html")).unwrap();
     assert_eq!(
         select_options(&html, "filter-severity"),
@@ -897,8 +900,8 @@ fn the_incident_list_filters_and_links_only_what_its_published_incidents_have() 
 /// nothing; mistakes in the site are content errors (exit 1).
 #[test]
 fn usage_errors_exit_2_and_build_nothing() {
-    let site = temp_site("publish");
-    let out = site.path().join("public");
+    let site = Site::fixture("publish");
+    let out = site.path("public");
     let out_arg = out.to_str().unwrap();
     for args in [
         vec![
@@ -926,7 +929,7 @@ fn usage_errors_exit_2_and_build_nothing() {
         vec!["check", "--tlp", "amber+loose"],
         vec!["check", "--format", "yaml"],
     ] {
-        let result = seckb(site.path(), &args);
+        let result = seckb(site.root(), &args);
         assert_eq!(
             result.status.code(),
             Some(2),
@@ -936,11 +939,11 @@ fn usage_errors_exit_2_and_build_nothing() {
         assert!(!out.exists(), "{args:?} wrote the output");
     }
     std::fs::write(
-        site.path().join("seckb.yaml"),
+        site.path("seckb.yaml"),
         "title: T\nbase_url: ftp://example.org/\n",
     )
     .unwrap();
-    let result = seckb(site.path(), &["build", "--output", out_arg]);
+    let result = seckb(site.root(), &["build", "--output", out_arg]);
     assert_eq!(
         result.status.code(),
         Some(1),
@@ -952,10 +955,10 @@ fn usage_errors_exit_2_and_build_nothing() {
 /// for a check that fails too.
 #[test]
 fn verbose_check_and_build_print_stage_timings() {
-    let site = temp_site("publish");
-    let out = site.path().join("public");
+    let site = Site::fixture("publish");
+    let out = site.path("public");
     let stage_lines = |args: &[&str]| {
-        let result = seckb(site.path(), args);
+        let result = seckb(site.root(), args);
         let text = stderr(&result);
         let stages: Vec<String> = text
             .lines()
@@ -974,7 +977,7 @@ fn verbose_check_and_build_print_stage_timings() {
     let (_, quiet) = stage_lines(&["check"]);
     assert!(quiet.is_empty(), "{quiet:?}");
     // A failing check times the stages it ran.
-    let doc = site.path().join("content/incidents/2026-01-01-first.md");
+    let doc = site.path("content/incidents/2026-01-01-first.md");
     let text = std::fs::read_to_string(&doc).unwrap();
     std::fs::write(
         &doc,

@@ -3,9 +3,7 @@
 //! vendors) produce no executable script in any output file: checked by
 //! parsing every HTML page, every feed's embedded HTML and every JSON file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Problems that would let content run script in a reader's browser.
@@ -76,11 +74,10 @@ fn xml_unescape(s: &str) -> String {
 fn hostile_content_yields_no_executable_script_in_any_output() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let r = seckb(
-        &fixture("xss"),
-        &["build", "--output", out.to_str().unwrap()],
-    );
-    assert!(r.status.success(), "{}", stderr(&r));
+    built(&seckb::BuildOptions {
+        output: Some(out.clone()),
+        ..options(&fixture("xss"))
+    });
     let mut problems = Vec::new();
     let mut checked = (0, 0, 0);
     for entry in walkdir::WalkDir::new(&out)
@@ -143,54 +140,28 @@ fn hostile_content_yields_no_executable_script_in_any_output() {
 
 #[test]
 fn javascript_and_data_urls_in_markdown_and_references_are_refused() {
-    let site = temp_site("xss");
-    let doc = site.path().join("content/guides/hostile-guide.md");
-    std::fs::write(
-        &doc,
+    let site = Site::fixture("xss");
+    let doc = "content/guides/hostile-guide.md";
+    site.file(
+        doc,
         "---\ntitle: Links\n---\n[click](javascript:alert(1)) and [data](data:text/html,x).\n",
-    )
-    .unwrap();
-    let r = seckb(site.path(), &["check", "--format", "json"]);
-    assert_eq!(r.status.code(), Some(1));
-    let errors: Vec<serde_json::Value> = stdout(&r)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|d: &serde_json::Value| d["severity"] == "error")
-        .collect();
-    let located: Vec<(String, u64, u64)> = errors
-        .iter()
-        .map(|e| {
-            (
-                e["code"].as_str().unwrap().to_string(),
-                e["line"].as_u64().unwrap(),
-                e["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    );
     assert_eq!(
-        located,
-        [("E0302".to_string(), 4, 1), ("E0302".to_string(), 4, 34)]
+        errors(&site.diagnostics()),
+        [diag("E0302", doc, 4, 1), diag("E0302", doc, 4, 34)]
     );
 
-    let incident = site.path().join("content/incidents/2026-11-01-hostile.md");
-    let text = std::fs::read_to_string(&incident).unwrap();
-    let text = text.replace(
+    let incident = "content/incidents/2026-11-01-hostile.md";
+    let text = site.read(incident).replace(
         "url: \"https://example.org/?q='onmouseover='alert(1)&x=1;y=(2)\"",
         "url: \"javascript:alert(1)\"",
     );
-    std::fs::write(&incident, text).unwrap();
-    std::fs::write(&doc, "---\ntitle: Links\n---\nFine.\n").unwrap();
-    let r = seckb(site.path(), &["check", "--format", "json"]);
-    assert_eq!(r.status.code(), Some(1));
-    let out = stdout(&r);
-    let error: serde_json::Value = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .find(|d: &serde_json::Value| d["severity"] == "error")
-        .unwrap();
+    site.file(incident, text);
+    site.file(doc, "---\ntitle: Links\n---\nFine.\n");
+    let found = errors(&site.diagnostics());
     assert_eq!(
-        (error["code"].as_str(), error["line"].as_u64()),
-        (Some("E0302"), Some(26)),
-        "{out}"
+        found.first().map(|d| (d.code.as_str(), d.line)),
+        Some(("E0302", 26)),
+        "{found:?}"
     );
 }

@@ -5,9 +5,7 @@
 //! count, labels are escaped, and each chart has a title, a description and a
 //! data table with the same numbers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,12 +15,10 @@ fn sel(s: &str) -> Selector {
 }
 
 fn build(root: &Path, out: &Path) -> Html {
-    let result = seckb(root, &["build", "--output", out.to_str().unwrap()]);
-    assert!(
-        result.status.success(),
-        "build failed:\n{}",
-        stderr(&result)
-    );
+    built(&seckb::BuildOptions {
+        output: Some(out.to_path_buf()),
+        ..options(root)
+    });
     Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap())
 }
 

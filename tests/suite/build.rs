@@ -2,26 +2,24 @@
 //! under a base path), bad input is reported precisely without touching the
 //! previous output, and builds are reproducible.
 
-mod common;
+use crate::common::*;
+use seckb::BuildOptions;
+use std::path::Path;
 
-use common::*;
-
-fn build_demo(out: &std::path::Path, extra: &[&str]) {
-    let mut args = vec!["build", "--output", out.to_str().expect("utf-8 path")];
-    args.extend_from_slice(extra);
-    let result = seckb(&repo(), &args);
-    assert!(
-        result.status.success(),
-        "demo build failed:\n{}",
-        stderr(&result)
-    );
+/// Builds the demo site into `out` with `base_url`, if given.
+fn build_demo(out: &Path, base_url: Option<&str>) {
+    built(&BuildOptions {
+        output: Some(out.to_path_buf()),
+        base_url: base_url.map(str::to_string),
+        ..options(&repo())
+    });
 }
 
 #[test]
 fn demo_site_has_every_page_and_every_link_resolves() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    build_demo(&out, &[]);
+    build_demo(&out, None);
     // A page for every published demo document.
     for entry in walkdir::WalkDir::new(repo().join("content"))
         .into_iter()
@@ -98,7 +96,7 @@ fn demo_site_has_every_page_and_every_link_resolves() {
 fn every_internal_url_carries_the_base_path() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    build_demo(&out, &["--base-url", "https://example.github.io/kb/"]);
+    build_demo(&out, Some("https://example.github.io/kb/"));
     let problems = broken_links(&out, "/kb/");
     assert!(
         problems.is_empty(),
@@ -145,24 +143,18 @@ fn every_mistake_is_reported_once_at_its_line_and_the_old_output_survives() {
     std::fs::create_dir_all(out.join("old")).unwrap();
     std::fs::write(out.join("index.html"), "previous site").unwrap();
     std::fs::write(out.join("old/page.html"), "previous page").unwrap();
+    // An earlier build (it has .nojekyll): one a good build would replace.
+    std::fs::write(out.join(".nojekyll"), "").unwrap();
     let before = tree_hash(&out);
 
-    let result = seckb(&fixture("errors"), &["check", "--format", "json"]);
-    assert_eq!(result.status.code(), Some(1));
-    let errors: Vec<serde_json::Value> = stdout(&result)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|d: &serde_json::Value| d["severity"] == "error")
-        .collect();
-    let found: Vec<(String, usize, String)> = errors
-        .iter()
-        .map(|e| {
-            (
-                e["file"].as_str().unwrap().to_string(),
-                e["line"].as_u64().unwrap() as usize,
-                e["code"].as_str().unwrap().to_string(),
-            )
-        })
+    let failed = seckb::build_and_write(&BuildOptions {
+        output: Some(out.clone()),
+        ..options(&fixture("errors"))
+    })
+    .expect_err("the errors fixture fails");
+    let found: Vec<(String, usize, String)> = errors(&failed.diagnostics)
+        .into_iter()
+        .map(|d| (d.file, d.line, d.code))
         .collect();
     let expected: Vec<(String, usize, String)> = EXPECTED_ERRORS
         .iter()
@@ -170,13 +162,7 @@ fn every_mistake_is_reported_once_at_its_line_and_the_old_output_survives() {
         .collect();
     assert_eq!(found, expected);
 
-    let result = seckb(
-        &fixture("errors"),
-        &["build", "--output", out.to_str().unwrap()],
-    );
-    assert_eq!(result.status.code(), Some(1));
-    let text = stderr(&result);
-    assert!(!text.contains("panicked"), "{text}");
+    let text = human(&failed.diagnostics);
     assert!(text.contains("help: did you mean `critical`?"), "{text}");
     assert!(text.contains("help: did you mean `summary`?"), "{text}");
     assert!(text.contains("  --> content/incidents/misspelt-severity.md:5:11\n  |\n5 | severity: critcal\n  |           ^^^^^^^\n"), "{text}");
@@ -196,8 +182,8 @@ fn every_mistake_is_reported_once_at_its_line_and_the_old_output_survives() {
 fn two_builds_are_byte_identical() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    build_demo(&a, &[]);
-    build_demo(&b, &[]);
+    build_demo(&a, None);
+    build_demo(&b, None);
     let (ha, hb) = (tree_hash(&a), tree_hash(&b));
     assert!(ha.len() > 50);
     assert_eq!(ha, hb);
@@ -215,10 +201,12 @@ fn list_pages_are_the_same_with_every_summary_field() {
     let site = dir.path().join("site");
     copy_dir(&repo().join("content"), &site.join("content"));
     std::fs::copy(repo().join("seckb.yaml"), site.join("seckb.yaml")).unwrap();
-    let build = |out: &std::path::Path| {
-        let args = ["build", "--drafts", "--output", out.to_str().unwrap()];
-        let result = seckb(&site, &args);
-        assert!(result.status.success(), "{}", stderr(&result));
+    let build = |out: &Path| {
+        built(&BuildOptions {
+            output: Some(out.to_path_buf()),
+            drafts: true,
+            ..options(&site)
+        });
         tree_hash(out)
     };
     let lean = build(&dir.path().join("lean"));
@@ -239,12 +227,9 @@ fn list_pages_are_the_same_with_every_summary_field() {
 
 #[test]
 fn stage_times_are_each_stage_alone() {
-    let options = seckb::BuildOptions {
-        root: fixture("exports"),
-        now: chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
-            .ok()
-            .map(|d| d.with_timezone(&chrono::Utc)),
-        ..seckb::BuildOptions::default()
+    let options = BuildOptions {
+        now: Some(time("2026-06-01T00:00:00Z")),
+        ..options(&fixture("exports"))
     };
     let start = std::time::Instant::now();
     let built = seckb::build(&options).expect("the exports fixture builds");

@@ -2,9 +2,10 @@
 //! out of every output file; secrets are caught and never printed whole; CVSS
 //! vectors are checked; escaping holds for hostile front matter.
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use seckb::content::Tlp;
+use seckb::diagnostics::{Diagnostic, Level};
+use seckb::BuildOptions;
 use std::path::Path;
 
 /// Every output file's text, lower-cased, by path.
@@ -28,11 +29,24 @@ fn output_texts(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-fn build_fixture(root: &Path, out: &Path, args: &[&str]) {
-    let mut all = vec!["build", "--output", out.to_str().unwrap()];
-    all.extend_from_slice(args);
-    let r = seckb(root, &all);
-    assert!(r.status.success(), "build failed:\n{}", stderr(&r));
+/// tests/fixtures/tlp built into `out` with `options`' other fields.
+fn build_tlp_fixture(out: &Path, options: BuildOptions) {
+    built(&BuildOptions {
+        output: Some(out.to_path_buf()),
+        ..options
+    });
+}
+
+/// The diagnostics of a build of `site` with `options`' other fields.
+fn diagnostics(site: &Path, options: BuildOptions) -> Vec<Diagnostic> {
+    let options = BuildOptions {
+        root: site.to_path_buf(),
+        ..options
+    };
+    match seckb::build(&options) {
+        Ok(built) => built.warnings,
+        Err(failed) => failed.diagnostics,
+    }
 }
 
 /// Words that appear only in documents above TLP:CLEAR (their text, tags, vendors, CVEs).
@@ -51,8 +65,15 @@ const RESTRICTED: [&str; 8] = [
 fn restricted_documents_appear_only_in_a_build_whose_ceiling_allows_them() {
     let dir = tempfile::tempdir().unwrap();
     let (clear, red) = (dir.path().join("clear"), dir.path().join("red"));
-    build_fixture(&fixture("tlp"), &clear, &["--tlp", "clear"]);
-    build_fixture(&fixture("tlp"), &red, &["--tlp", "red"]);
+    for (out, tlp) in [(&clear, Tlp::Clear), (&red, Tlp::Red)] {
+        build_tlp_fixture(
+            out,
+            BuildOptions {
+                tlp: Some(tlp),
+                ..options(&fixture("tlp"))
+            },
+        );
+    }
     let clear_files = output_texts(&clear);
     assert!(clear_files.len() > 20);
     for (path, text) in &clear_files {
@@ -99,29 +120,25 @@ fn restricted_documents_appear_only_in_a_build_whose_ceiling_allows_them() {
 
 #[test]
 fn a_public_document_linking_to_a_restricted_one_fails_naming_both() {
-    let site = temp_site("tlp");
-    let public = site.path().join("content/incidents/2026-10-01-public.md");
-    let text = std::fs::read_to_string(&public).unwrap();
-    std::fs::write(
-        &public,
-        format!("{text}\nAlso see [the internal write-up](2026-10-02-amber.md).\n"),
-    )
-    .unwrap();
-    let r = seckb(
-        site.path(),
-        &["check", "--tlp", "clear", "--format", "json"],
+    let site = Site::fixture("tlp");
+    let public = "content/incidents/2026-10-01-public.md";
+    site.file(
+        public,
+        site.read(public) + "\nAlso see [the internal write-up](2026-10-02-amber.md).\n",
     );
-    assert_eq!(r.status.code(), Some(1));
-    let errors: Vec<serde_json::Value> = stdout(&r)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|d: &serde_json::Value| d["severity"] == "error")
-        .collect();
+    let at = |tlp| BuildOptions {
+        tlp: Some(tlp),
+        ..options(site.root())
+    };
+    let found = diagnostics(site.root(), at(Tlp::Clear));
+    let errors: Vec<&Diagnostic> = found.iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0]["code"], "E0203");
-    assert_eq!(errors[0]["file"], "content/incidents/2026-10-01-public.md");
-    assert_eq!(errors[0]["line"], 14);
-    let message = errors[0]["message"].as_str().unwrap();
+    let error = Diag::from(errors[0]);
+    assert_eq!(
+        (error.code.as_str(), error.file.as_str(), error.line),
+        ("E0203", public, 14)
+    );
+    let message = &errors[0].message;
     assert!(
         message.contains("content/incidents/2026-10-01-public.md")
             && message.contains("content/incidents/2026-10-02-amber.md"),
@@ -129,31 +146,25 @@ fn a_public_document_linking_to_a_restricted_one_fails_naming_both() {
     );
     assert!(message.contains("TLP:AMBER"), "{message}");
     // At a ceiling that includes it, the same link is fine.
-    let r = seckb(site.path(), &["check", "--tlp", "amber"]);
-    assert!(r.status.success(), "{}", stderr(&r));
+    let found = diagnostics(site.root(), at(Tlp::Amber));
+    assert_eq!(exit_code(&found), 0, "{}", human(&found));
 }
 
 #[test]
 fn related_references_to_restricted_documents_name_both() {
-    let site = temp_site("tlp");
-    let public = site.path().join("content/incidents/2026-10-01-public.md");
-    let text = std::fs::read_to_string(&public).unwrap().replacen(
+    let site = Site::fixture("tlp");
+    let public = "content/incidents/2026-10-01-public.md";
+    let text = site.read(public).replacen(
         "tags: [tagclear]",
         "tags: [tagclear]\nrelated: [INC-RED]",
         1,
     );
-    std::fs::write(&public, text).unwrap();
-    let r = seckb(site.path(), &["check", "--format", "json"]);
-    assert_eq!(r.status.code(), Some(1));
-    let out = stdout(&r);
-    let error: serde_json::Value = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .find(|d: &serde_json::Value| d["severity"] == "error")
-        .unwrap();
-    assert_eq!(error["code"], "E0203");
-    assert_eq!(error["line"], 8);
-    let message = error["message"].as_str().unwrap();
+    site.file(public, text);
+    let found = site.diagnostics();
+    let error = found.iter().find(|d| d.is_error()).expect("an error");
+    let at = Diag::from(error);
+    assert_eq!((at.code.as_str(), at.line), ("E0203", 8));
+    let message = &error.message;
     assert!(
         message.contains("2026-10-01-public.md")
             && message.contains("2026-10-04-red.md")
@@ -166,8 +177,18 @@ fn related_references_to_restricted_documents_name_both() {
 fn embargoed_documents_appear_only_after_the_embargo_lifts() {
     let dir = tempfile::tempdir().unwrap();
     let (before, after) = (dir.path().join("before"), dir.path().join("after"));
-    build_fixture(&fixture("tlp"), &before, &["--now", "2026-12-01T08:59:59Z"]);
-    build_fixture(&fixture("tlp"), &after, &["--now", "2026-12-01T09:00:01Z"]);
+    for (out, now) in [
+        (&before, "2026-12-01T08:59:59Z"),
+        (&after, "2026-12-01T09:00:01Z"),
+    ] {
+        build_tlp_fixture(
+            out,
+            BuildOptions {
+                now: Some(time(now)),
+                ..options(&fixture("tlp"))
+            },
+        );
+    }
     for (path, text) in output_texts(&before) {
         for word in ["zebraembargo", "tagembargo", "vendorembargo"] {
             assert!(
@@ -185,21 +206,17 @@ fn embargoed_documents_appear_only_after_the_embargo_lifts() {
     }
     assert!(after.join("incidents/embargoed/index.html").is_file());
     // `check` lists the upcoming lift.
-    let r = seckb(
+    let found = diagnostics(
         &fixture("tlp"),
-        &["check", "--now", "2026-11-30T00:00:00Z", "--format", "json"],
+        BuildOptions {
+            now: Some(time("2026-11-30T00:00:00Z")),
+            ..BuildOptions::default()
+        },
     );
-    let notes: Vec<serde_json::Value> = stdout(&r)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|d: &serde_json::Value| d["severity"] == "note")
-        .collect();
+    let notes: Vec<&Diagnostic> = found.iter().filter(|d| d.level == Level::Note).collect();
     assert_eq!(notes.len(), 1);
-    assert_eq!(notes[0]["code"], "N0100");
-    assert!(notes[0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("2026-12-01T09:00:00Z"));
+    assert_eq!(notes[0].code.id().0, "N0100");
+    assert!(notes[0].message.contains("2026-12-01T09:00:00Z"));
 }
 
 /// Deterministic pseudo-random characters, so the repository holds no
@@ -390,20 +407,10 @@ fn the_secret_scanner_finds_every_shape_and_no_look_alike() {
 
 #[test]
 fn secrets_fail_the_build_masked_and_can_be_allowed_by_fingerprint() {
-    let site = temp_site("tlp");
+    let site = Site::fixture("tlp");
     let secret = ["gh", "p_", &random(36, ALNUM, 99)].concat();
-    let guide = site.path().join("content/guides/public-guide.md");
-    std::fs::write(&guide, format!("---\ntitle: Public guide\n---\nA guide.\n\n```bash\ncurl -H 'Authorization: token {secret}' https://api.example\n```\n")).unwrap();
-    let r = seckb(
-        site.path(),
-        &[
-            "build",
-            "--output",
-            site.path().join("out").to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.status.code(), Some(1));
-    let text = stderr(&r);
+    site.file("content/guides/public-guide.md", format!("---\ntitle: Public guide\n---\nA guide.\n\n```bash\ncurl -H 'Authorization: token {secret}' https://api.example\n```\n"));
+    let text = site.fails_to_build_into(&site.path("out"));
     assert!(
         !text.contains(&secret),
         "the secret was printed whole:\n{text}"
@@ -416,34 +423,25 @@ fn secrets_fail_the_build_masked_and_can_be_allowed_by_fingerprint() {
         text.contains("--> content/guides/public-guide.md:7:31"),
         "{text}"
     );
-    assert!(!site.path().join("out").exists());
+    assert!(!site.path("out").exists());
     let fingerprint = seckb::secrets::fingerprint(&secret);
     assert!(text.contains(&fingerprint));
-    let config = site.path().join("seckb.yaml");
-    let yaml = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
+    let yaml = site.read("seckb.yaml");
+    site.file(
+        "seckb.yaml",
         format!("{yaml}secrets:\n  allow: [\"{fingerprint}\"]\n"),
-    )
-    .unwrap();
-    let r = seckb(site.path(), &["check"]);
-    assert!(r.status.success(), "{}", stderr(&r));
+    );
+    let (code, text) = site.check_human();
+    assert_eq!(code, 0, "{text}");
 }
 
-fn incident_site(front: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("seckb.yaml"),
-        "title: CVSS\nbase_url: https://example.org/\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(dir.path().join("content/incidents")).unwrap();
-    std::fs::write(
-        dir.path().join("content/incidents/x.md"),
+fn incident_site(front: &str) -> Site {
+    let site = Site::new();
+    site.file(
+        "content/incidents/x.md",
         format!("---\ntitle: X\ndate: 2026-11-01\nstatus: resolved\n{front}---\nBody.\n"),
-    )
-    .unwrap();
-    dir
+    );
+    site
 }
 
 #[test]
@@ -455,9 +453,7 @@ fn cvss_vectors_set_or_check_the_severity() {
         format!("cvss: {vector}\n"),
     ] {
         let site = incident_site(&front);
-        let out = site.path().join("out");
-        let r = seckb(site.path(), &["build", "--output", out.to_str().unwrap()]);
-        assert!(r.status.success(), "{}", stderr(&r));
+        let out = site.builds();
         let page = std::fs::read_to_string(out.join("incidents/x/index.html")).unwrap();
         assert!(page.contains("9.8"), "score missing");
         assert!(page.contains(vector));
@@ -467,9 +463,8 @@ fn cvss_vectors_set_or_check_the_severity() {
     }
     // Disagreement: an error at the severity line naming the rating.
     let site = incident_site(&format!("cvss: {vector}\nseverity: low\n"));
-    let r = seckb(site.path(), &["check"]);
-    assert_eq!(r.status.code(), Some(1));
-    let text = stderr(&r);
+    let (code, text) = site.check_human();
+    assert_eq!(code, 1);
     assert!(
         text.contains("error[E0111]: `severity: low` disagrees with the CVSS rating `critical`"),
         "{text}"
@@ -477,13 +472,12 @@ fn cvss_vectors_set_or_check_the_severity() {
     assert!(text.contains("--> content/incidents/x.md:6:11"), "{text}");
     // CVSS 4.0 is understood too.
     let site = incident_site("cvss: CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N\nseverity: critical\n");
-    let r = seckb(site.path(), &["check"]);
-    assert!(r.status.success(), "{}", stderr(&r));
+    let (code, text) = site.check_human();
+    assert_eq!(code, 0, "{text}");
     // Malformed: an error at the vector.
     let site = incident_site("cvss: CVSS:3.1/AV:Q/AC:L\nseverity: high\n");
-    let r = seckb(site.path(), &["check"]);
-    assert_eq!(r.status.code(), Some(1));
-    let text = stderr(&r);
+    let (code, text) = site.check_human();
+    assert_eq!(code, 1);
     assert!(
         text.contains("error[E0110]: malformed CVSS vector"),
         "{text}"
@@ -494,26 +488,17 @@ fn cvss_vectors_set_or_check_the_severity() {
 #[test]
 fn raw_html_policy_is_enforced() {
     let site = incident_site("severity: low\n");
-    let doc = site.path().join("content/incidents/x.md");
-    std::fs::write(&doc, "---\ntitle: X\ndate: 2026-11-01\nstatus: resolved\nseverity: low\n---\nText <b onclick=\"steal()\">bold</b>.\n\n<script>alert(1)</script>\n").unwrap();
-    let out = site.path().join("out");
-    let r = seckb(site.path(), &["build", "--output", out.to_str().unwrap()]);
-    assert!(r.status.success(), "{}", stderr(&r));
+    site.file("content/incidents/x.md", "---\ntitle: X\ndate: 2026-11-01\nstatus: resolved\nseverity: low\n---\nText <b onclick=\"steal()\">bold</b>.\n\n<script>alert(1)</script>\n");
+    let out = site.builds();
     let page = std::fs::read_to_string(out.join("incidents/x/index.html")).unwrap();
     assert!(
         page.contains("<b>bold</b>"),
         "sanitize keeps harmless markup"
     );
     assert!(!page.contains("onclick") && !page.contains("alert(1)"));
-    let config = site.path().join("seckb.yaml");
-    std::fs::write(
-        &config,
-        "title: CVSS\nbase_url: https://example.org/\nraw_html: deny\n",
-    )
-    .unwrap();
-    let r = seckb(site.path(), &["check"]);
-    assert_eq!(r.status.code(), Some(1));
-    let text = stderr(&r);
+    site.file("seckb.yaml", format!("{CONFIG}raw_html: deny\n"));
+    let (code, text) = site.check_human();
+    assert_eq!(code, 1);
     assert!(
         text.contains("error[E0303]: raw HTML is not allowed"),
         "{text}"
@@ -553,36 +538,23 @@ fn the_repository_itself_holds_no_key_shaped_string() {
 
 /// A small site in a temporary folder: a guide that links to its attachment
 /// `evidence.txt`, with `files` (path, contents) written over it.
-fn secret_site(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let base: [(&str, Vec<u8>); 3] = [
-        (
-            "seckb.yaml",
-            b"title: Secrets\nbase_url: https://example.org/\n".to_vec(),
-        ),
-        (
-            "content/guides/guide.md",
-            b"---\ntitle: Guide\n---\nSee [the gateway log](evidence.txt).\n".to_vec(),
-        ),
-        ("content/guides/evidence.txt", b"GET /health 200\n".to_vec()),
-    ];
-    for (path, bytes) in base.iter().chain(files) {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
+fn secret_site(files: &[(&str, Vec<u8>)]) -> Site {
+    let site = Site::new();
+    site.file(
+        "content/guides/guide.md",
+        "---\ntitle: Guide\n---\nSee [the gateway log](evidence.txt).\n",
+    );
+    site.file("content/guides/evidence.txt", "GET /health 200\n");
+    for (path, bytes) in files {
+        site.file(path, bytes);
     }
-    dir
+    site
 }
 
 /// Builds `site` in memory and returns its secret errors, as
 /// (file, line, column, rendered diagnostics).
 fn secret_errors(site: &Path) -> Vec<(String, usize, usize, String)> {
-    let options = seckb::BuildOptions {
-        root: site.to_path_buf(),
-        now: Some(NOW.parse().unwrap()),
-        ..seckb::BuildOptions::default()
-    };
-    let Err(failed) = seckb::build(&options) else {
+    let Err(failed) = build_in_memory(site) else {
         return Vec::new();
     };
     failed
@@ -591,11 +563,7 @@ fn secret_errors(site: &Path) -> Vec<(String, usize, usize, String)> {
         .filter(|d| d.is_error())
         .map(|d| {
             assert_eq!(d.code.id().0, "E0400", "{d:?}");
-            let text = seckb::diagnostics::render(
-                std::slice::from_ref(d),
-                seckb::diagnostics::Format::Human,
-                false,
-            );
+            let text = human(std::slice::from_ref(d));
             let l = d.location.clone().unwrap();
             (
                 l.file.to_string_lossy().into_owned(),
@@ -632,7 +600,7 @@ fn a_secret_in_an_attachment_fails_the_build_at_its_line() {
         "content/guides/evidence.txt",
         format!("GET /health 200\nauth with {key}\n").into_bytes(),
     )]);
-    let (file, line, column, text) = one_secret_error(site.path(), &key);
+    let (file, line, column, text) = one_secret_error(site.root(), &key);
     assert_eq!(
         (file.as_str(), line, column),
         ("content/guides/evidence.txt", 2, 11),
@@ -664,7 +632,7 @@ fn a_secret_in_a_static_file_fails_the_build_even_when_markup_splits_it() {
         ),
     ] {
         let site = secret_site(&[(name, body.clone().into_bytes())]);
-        let (file, line, _, text) = one_secret_error(site.path(), &key);
+        let (file, line, _, text) = one_secret_error(site.root(), &key);
         assert_eq!(
             (file.as_str(), line),
             (name, if name.ends_with("txt") { 3 } else { 2 }),
@@ -684,7 +652,7 @@ fn a_binary_file_holding_key_shaped_bytes_is_skipped() {
         ("static/logo.png", png),
         ("content/guides/evidence.txt", latin1),
     ]);
-    assert_eq!(secret_errors(site.path()), vec![]);
+    assert_eq!(secret_errors(site.root()), vec![]);
 }
 
 #[test]
@@ -709,7 +677,7 @@ fn a_secret_in_a_config_value_fails_the_build_at_its_line() {
         ),
     ] {
         let site = secret_site(&[("seckb.yaml", config.into_bytes())]);
-        let (file, l, c, text) = one_secret_error(site.path(), &key);
+        let (file, l, c, text) = one_secret_error(site.root(), &key);
         assert_eq!(
             (file.as_str(), l, c),
             ("seckb.yaml", line, column),
@@ -727,7 +695,7 @@ fn a_secret_in_a_template_fails_the_build_at_the_template() {
         let template = base.replacen("<body", &format!("<p>{inserted}</p>\n<body"), 1);
         let line = template.lines().position(|l| l.contains(head)).unwrap() + 1;
         let site = secret_site(&[("templates/base.html", template.into_bytes())]);
-        let (file, l, c, text) = one_secret_error(site.path(), &key);
+        let (file, l, c, text) = one_secret_error(site.root(), &key);
         assert_eq!(
             (file.as_str(), l, c),
             ("templates/base.html", line, 4),
@@ -755,19 +723,18 @@ fn a_secret_only_the_rendered_output_shows_is_reported_at_the_output_file() {
         ("seckb.yaml", config.into_bytes()),
         ("templates/base.html", template.into_bytes()),
     ]);
-    let (file, _, _, text) = one_secret_error(site.path(), &key);
+    let (file, _, _, text) = one_secret_error(site.root(), &key);
     assert!(file.ends_with(".html"), "{text}");
     assert!(text.contains("in a generated file"), "{text}");
     assert!(text.contains("other generated files show it too"), "{text}");
     // Allowed by its fingerprint, the build passes.
     let fingerprint = seckb::secrets::fingerprint(&key);
-    let config = std::fs::read_to_string(site.path().join("seckb.yaml")).unwrap();
-    std::fs::write(
-        site.path().join("seckb.yaml"),
+    let config = site.read("seckb.yaml");
+    site.file(
+        "seckb.yaml",
         format!("{config}secrets:\n  allow: [\"{fingerprint}\"]\n"),
-    )
-    .unwrap();
-    assert_eq!(secret_errors(site.path()), vec![]);
+    );
+    assert_eq!(secret_errors(site.root()), vec![]);
 }
 
 #[test]
@@ -785,7 +752,7 @@ fn a_key_split_by_markdown_or_escaped_in_front_matter_is_found() {
             format!("---\ntitle: Guide\n---\nSee [the gateway log](evidence.txt).\n\n{body}")
                 .into_bytes(),
         )]);
-        let (file, line, column, text) = one_secret_error(site.path(), &key);
+        let (file, line, column, text) = one_secret_error(site.root(), &key);
         assert_eq!(
             (file.as_str(), line, column),
             ("content/guides/guide.md", 6, 5),
@@ -802,7 +769,7 @@ fn a_key_split_by_markdown_or_escaped_in_front_matter_is_found() {
         )
         .into_bytes(),
     )]);
-    let (file, _, _, text) = one_secret_error(site.path(), &key);
+    let (file, _, _, text) = one_secret_error(site.root(), &key);
     assert_eq!(file, "guides/guide/index.html", "{text}");
     assert!(
         text.contains("the page is made from content/guides/guide.md"),
@@ -814,15 +781,10 @@ fn a_key_split_by_markdown_or_escaped_in_front_matter_is_found() {
 fn a_failed_secret_scan_writes_nothing() {
     let key = aws_key(207);
     let site = secret_site(&[("static/notes.txt", format!("{key}\n").into_bytes())]);
-    let out = site.path().join("out");
-    let r = seckb(site.path(), &["build", "--output", out.to_str().unwrap()]);
-    assert_eq!(r.status.code(), Some(1));
-    assert!(
-        stderr(&r).contains("--> static/notes.txt:1:1"),
-        "{}",
-        stderr(&r)
-    );
-    assert!(!stderr(&r).contains(&key));
+    let out = site.path("out");
+    let text = site.fails_to_build_into(&out);
+    assert!(text.contains("--> static/notes.txt:1:1"), "{text}");
+    assert!(!text.contains(&key));
     assert!(!out.exists());
 }
 
@@ -830,23 +792,17 @@ fn a_failed_secret_scan_writes_nothing() {
 const CANARY: &str = "envcanary-4c1d-not-in-any-file";
 
 /// A site in a temporary folder with one guide, one incident and `templates`.
-fn site_with_templates(templates: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write("seckb.yaml", "title: T\nbase_url: https://example.org/\n");
-    write("content/guides/g.md", "---\ntitle: G\n---\nText.\n");
-    write(
+fn site_with_templates(templates: &[(&str, &str)]) -> Site {
+    let site = Site::new();
+    site.file("content/guides/g.md", "---\ntitle: G\n---\nText.\n");
+    site.file(
         "content/incidents/i.md",
         "---\ntitle: I\ndate: 2026-01-01\nseverity: low\nstatus: resolved\n---\nText.\n",
     );
     for (name, text) in templates {
-        write(&format!("templates/{name}"), text);
+        site.file(&format!("templates/{name}"), text);
     }
-    dir
+    site
 }
 
 #[test]
@@ -865,7 +821,7 @@ fn templates_cannot_read_the_environment() {
         ("partial.html", "<i>{{ get_env(name=\"SECKB_TEST_CANARY\") | upper }}</i>\n"),
         ("m.html", "{% macro leak() %}\n  {{ get_env(name=\"SECKB_TEST_CANARY\") }}\n{% endmacro leak %}\n"),
     ]);
-    let failed = build_in_memory(site.path()).expect_err("get_env is refused");
+    let failed = build_in_memory(site.root()).expect_err("get_env is refused");
     let mut found: Vec<(String, usize, usize)> = failed
         .diagnostics
         .iter()
@@ -897,11 +853,11 @@ fn templates_cannot_read_the_environment() {
     assert_eq!(found, expected);
 
     // The command line fails the same way and writes nothing.
-    let out = site.path().join("public");
+    let out = site.path("public");
     let r = assert_cmd::Command::cargo_bin("seckb")
         .unwrap()
         .arg("--root")
-        .arg(site.path())
+        .arg(site.root())
         .args(["build", "--now", NOW, "--output", out.to_str().unwrap()])
         .env("SECKB_TEST_CANARY", CANARY)
         .env("NO_COLOR", "1")
@@ -925,7 +881,7 @@ fn the_environment_reaches_no_output_file() {
                 {{ \"get_env(name='SECKB_TEST_CANARY')\" }}{% raw %}{{ get_env(name=\"SECKB_TEST_CANARY\") }}{% endraw %}\
                 {{ page.content | safe }}{% endblock %}";
     let site = site_with_templates(&[("page.html", page)]);
-    let built = build_in_memory(site.path()).expect("no call, no error");
+    let built = build_in_memory(site.root()).expect("no call, no error");
     let mut files = 0;
     for (path, content) in built.output.files() {
         let bytes = content.bytes().unwrap();

@@ -3,9 +3,7 @@
 //! leaves no trace. The property: a build equals, file by file, the build
 //! of the same site with its excluded documents deleted.
 
-mod common;
-
-use common::{copy_dir, fixture};
+use crate::common::{copy_demo, copy_dir, fixture, Site};
 use seckb::content::Tlp;
 use seckb::diagnostics::Code;
 use seckb::{BuildOptions, Built};
@@ -14,11 +12,9 @@ use std::path::Path;
 
 fn options(root: &Path, tlp: Tlp, drafts: bool) -> BuildOptions {
     BuildOptions {
-        root: root.to_path_buf(),
         tlp: Some(tlp),
         drafts,
-        now: Some(common::NOW.parse().expect("clock")),
-        ..BuildOptions::default()
+        ..crate::common::options(root)
     }
 }
 
@@ -38,10 +34,8 @@ fn files(built: &Built) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn leaks_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&fixture("leaks"), dir.path());
-    dir
+fn leaks_site() -> Site {
+    Site::fixture("leaks")
 }
 
 /// Deletes the documents `built` left out (every document file under
@@ -118,13 +112,17 @@ fn each_build_equals_the_build_with_its_excluded_documents_deleted() {
 }
 
 #[test]
-fn every_fixture_site_and_the_demo_keep_the_property() {
+fn every_fixture_site_keeps_the_property() {
     for name in [
         "tlp", "publish", "exports", "search", "charts", "xss", "serve",
     ] {
         check_property(|to| copy_dir(&fixture(name), to));
     }
-    let excluded = check_property(common::copy_demo);
+}
+
+#[test]
+fn the_demo_keeps_the_property() {
+    let excluded = check_property(copy_demo);
     assert!(
         excluded.iter().any(|&n| n > 0),
         "the demo has drafts or restricted documents: {excluded:?}"
@@ -134,7 +132,7 @@ fn every_fixture_site_and_the_demo_keep_the_property() {
 #[test]
 fn a_clear_build_names_no_unpublished_file_or_folder_anywhere() {
     let site = leaks_site();
-    let built = build(site.path(), Tlp::Clear, false);
+    let built = build(site.root(), Tlp::Clear, false);
     let out = files(&built);
     for used in [
         "incidents/shared.png",
@@ -173,7 +171,7 @@ fn a_clear_build_names_no_unpublished_file_or_folder_anywhere() {
 #[test]
 fn attachments_are_published_with_the_documents_that_use_them() {
     let site = leaks_site();
-    let red = files(&build(site.path(), Tlp::Red, false));
+    let red = files(&build(site.root(), Tlp::Red, false));
     for path in [
         "incidents/red-evidence.png",
         "incidents/logs/red-log.txt",
@@ -189,7 +187,7 @@ fn attachments_are_published_with_the_documents_that_use_them() {
     assert!(!red.contains_key("incidents/draft-diagram.svg"));
     assert!(!red.contains_key("incidents/stray-notes.txt"));
     assert!(!red.contains_key("empty-section/index.html"));
-    let drafts = files(&build(site.path(), Tlp::Clear, true));
+    let drafts = files(&build(site.root(), Tlp::Clear, true));
     assert!(drafts.contains_key("incidents/draft-diagram.svg"));
     assert!(drafts.contains_key("incidents/embargo-notes.txt"));
 }
@@ -197,7 +195,7 @@ fn attachments_are_published_with_the_documents_that_use_them() {
 #[test]
 fn a_file_no_document_uses_is_a_warning_naming_it() {
     let site = leaks_site();
-    let built = build(site.path(), Tlp::Clear, false);
+    let built = build(site.root(), Tlp::Clear, false);
     let unused: Vec<String> = built
         .warnings
         .iter()
@@ -218,14 +216,14 @@ fn a_file_no_document_uses_is_a_warning_naming_it() {
 #[test]
 fn a_published_page_linking_a_file_of_an_unpublished_bundle_is_an_error() {
     let site = leaks_site();
-    let public = site.path().join("content/incidents/2026-01-01-public.md");
+    let public = site.root().join("content/incidents/2026-01-01-public.md");
     let text = std::fs::read_to_string(&public).expect("read");
     std::fs::write(
         &public,
         format!("{text}\nAlso [the capture](red-bundle/capture.txt).\n"),
     )
     .expect("write");
-    let failed = seckb::build(&options(site.path(), Tlp::Clear, false)).expect_err("must fail");
+    let failed = seckb::build(&options(site.root(), Tlp::Clear, false)).expect_err("must fail");
     let errors: Vec<_> = failed.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let error = errors[0];
@@ -244,12 +242,12 @@ fn a_published_page_linking_a_file_of_an_unpublished_bundle_is_an_error() {
 #[test]
 fn an_attachment_in_the_way_of_a_generated_file_is_a_collision() {
     let site = leaks_site();
-    let dir = site.path().join("content/incidents");
+    let dir = site.root().join("content/incidents");
     std::fs::write(dir.join("atom.xml"), "<feed/>").expect("write");
     let public = dir.join("2026-01-01-public.md");
     let text = std::fs::read_to_string(&public).expect("read");
     std::fs::write(&public, format!("{text}\n[feed](atom.xml)\n")).expect("write");
-    let failed = seckb::build(&options(site.path(), Tlp::Clear, false)).expect_err("must fail");
+    let failed = seckb::build(&options(site.root(), Tlp::Clear, false)).expect_err("must fail");
     let collision = failed
         .diagnostics
         .iter()

@@ -1,12 +1,12 @@
 //! Benchmarks of `seckb serve`, against the release binary beside this one.
 //!
 //! ```sh
-//! cargo build --release --bin seckb --example serve-bench
+//! cargo build --release --bin seckb --bin serve-bench
 //! # Save-to-reload: edit one document N times; time the reload event and the new page.
-//! target/release/examples/serve-bench reload --site DIR [--doc content/x.md --page x/] [--edits 10] \
+//! target/release/serve-bench reload --site DIR [--doc content/x.md --page x/] [--edits 10] \
 //!   [--edit body|front-matter]
 //! # Load: REQUESTS GETs over CONNECTIONS keep-alive connections, loopback only.
-//! target/release/examples/serve-bench load --site DIR [--requests 20000] [--connections 50]
+//! target/release/serve-bench load --site DIR [--requests 20000] [--connections 50]
 //! ```
 //!
 //! `reload` appends a paragraph to the document (or, with `--edit
@@ -107,9 +107,9 @@ struct Server {
 impl Server {
     fn start(site: &Path) -> Result<Server, String> {
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        // Both binaries are built into the same target folder.
         let seckb = exe
             .parent()
-            .and_then(Path::parent)
             .map(|dir| dir.join("seckb"))
             .ok_or("cannot find the seckb binary")?;
         let mut child = Command::new(&seckb)

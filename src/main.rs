@@ -178,46 +178,6 @@ enum SchemaKind {
     Page,
 }
 
-/// When each build stage finished, for `-v`: told by the stage hook, so
-/// the stages of a failed build (or a check) are timed as well.
-#[derive(Clone)]
-struct StageTimes {
-    start: std::time::Instant,
-    finished: std::sync::Arc<std::sync::Mutex<Vec<(&'static str, std::time::Instant)>>>,
-}
-
-impl StageTimes {
-    fn start() -> StageTimes {
-        StageTimes {
-            start: std::time::Instant::now(),
-            finished: Default::default(),
-        }
-    }
-
-    /// A hook that notes each stage as it finishes.
-    fn hook(&self) -> seckb::pipeline::StageHook {
-        let times = self.clone();
-        seckb::pipeline::StageHook::new(move |stage| {
-            if let Ok(mut finished) = times.finished.lock() {
-                finished.push((stage, std::time::Instant::now()));
-            }
-        })
-    }
-
-    /// One line per finished stage: its name and how long it took.
-    fn print(&self) {
-        let Ok(finished) = self.finished.lock() else {
-            return;
-        };
-        let mut previous = self.start;
-        for (stage, at) in finished.iter() {
-            let ms = at.duration_since(previous).as_secs_f64() * 1000.0;
-            eprintln!("  {stage:<32} {ms:>8.1} ms");
-            previous = *at;
-        }
-    }
-}
-
 fn parse_tlp(s: &str) -> Result<Tlp, String> {
     s.parse()
 }
@@ -346,7 +306,7 @@ impl Run {
     /// with `-v`, the stage timings (printed for a failed run too).
     fn timed<T>(&self, options: BuildOptions, stages: impl FnOnce(&BuildOptions) -> T) -> T {
         let progress = seckb::progress::Progress::start(self.quiet);
-        let times = StageTimes::start();
+        let times = seckb::pipeline::StageTimes::start();
         let options = BuildOptions {
             on_stage: Some(times.hook()),
             meter: progress.meter(),

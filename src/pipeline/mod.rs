@@ -9,6 +9,9 @@ mod collecting;
 mod linking;
 mod loading;
 mod rendering;
+mod timing;
+
+pub use timing::StageTimes;
 
 use crate::config::{self, Config, LinkCheck};
 use crate::content::Tlp;

@@ -5,6 +5,7 @@
 //! ([`import`]). Both map the same fields, so a record imported and built
 //! again is the record it was, on every field seckb models.
 
+mod convert;
 pub mod import;
 
 use crate::content::IncidentMeta;

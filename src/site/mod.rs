@@ -107,7 +107,7 @@ pub const TAXONOMIES: [(&str, &str); 4] = [
 ];
 
 /// Site paths seckb itself generates, which no document may take.
-pub const RESERVED: [&str; 13] = [
+pub const RESERVED: [&str; 14] = [
     "tags/",
     "vendors/",
     "severity/",
@@ -115,6 +115,7 @@ pub const RESERVED: [&str; 13] = [
     "search/",
     "api/",
     "osv/",
+    "affected/",
     ".well-known/",
     "404.html",
     "atom.xml",

@@ -778,6 +778,485 @@
     throw new CompactError(text, word.at, "intervals must ascend without overlapping: `" + word.text + "` is not above `" + previous.word.text + "`");
   }
 
+  /* ---------- Lock files ---------- */
+
+  /** A lock file that cannot be read: its name, the line (1-based, 0 for none) and why. */
+  function LockFileError(file, line, message) {
+    this.file = file;
+    this.line = line;
+    this.message = message;
+  }
+
+  /** The line (1-based) of character `offset` of `text`. */
+  function lineAt(text, offset) {
+    var line = 1;
+    for (var i = 0; i < offset && i < text.length; i++) if (text[i] === "\n") line++;
+    return line;
+  }
+
+  /* A reader of the TOML that Cargo.lock and poetry.lock are written in:
+     tables and arrays of tables with their keys, strings of every kind,
+     arrays, inline tables and bare values (numbers, booleans, dates). */
+
+  function TomlReader(file, text) {
+    this.file = file;
+    this.text = text;
+    this.i = 0;
+    this.line = 1;
+  }
+
+  TomlReader.prototype.fail = function (message, line) {
+    throw new LockFileError(this.file, line || this.line, message);
+  };
+
+  /** Takes `c`, or fails with `message` at the line of what is there instead. */
+  TomlReader.prototype.expect = function (c, message) {
+    if (this.peek() !== c) this.fail(message);
+    this.next();
+  };
+
+  TomlReader.prototype.peek = function () {
+    return this.text[this.i];
+  };
+
+  TomlReader.prototype.next = function () {
+    var c = this.text[this.i++];
+    if (c === "\n") this.line++;
+    return c;
+  };
+
+  /** Skips spaces and tabs, and with `lines` also line breaks and comments. */
+  TomlReader.prototype.skip = function (lines) {
+    for (;;) {
+      var c = this.peek();
+      if (c === " " || c === "\t" || (lines && (c === "\n" || c === "\r"))) this.next();
+      else if (c === "#" && lines) {
+        while (this.i < this.text.length && this.peek() !== "\n") this.next();
+      } else return;
+    }
+  };
+
+  /** The end of a line: nothing but a comment before the line break (or the end). */
+  TomlReader.prototype.endOfLine = function () {
+    this.skip(false);
+    if (this.peek() === "#") while (this.i < this.text.length && this.peek() !== "\n") this.next();
+    if (this.peek() === "\r") this.next();
+    if (this.i < this.text.length) this.expect("\n", "expected the end of the line after the value, found " + JSON.stringify(this.peek()));
+  };
+
+  var TOML_ESCAPES = { b: "\b", t: "\t", n: "\n", f: "\f", r: "\r", e: "\u001b", '"': '"', "\\": "\\" };
+
+  TomlReader.prototype.string = function () {
+    var start = this.line;
+    var quote = this.next();
+    var multi = this.text.startsWith(quote + quote, this.i);
+    if (multi) {
+      this.i += 2;
+      if (this.peek() === "\r") this.next();
+      if (this.peek() === "\n") this.next();
+    }
+    var out = "";
+    for (;;) {
+      if (this.i >= this.text.length) this.fail("a string that does not end (no closing " + quote + ")", start);
+      var c = this.next();
+      if (c === quote && (!multi || this.text.startsWith(quote + quote, this.i))) {
+        if (multi) {
+          this.i += 2;
+          while (this.peek() === quote) out += this.next();
+        }
+        return out;
+      }
+      if (c === "\n" && !multi) this.fail("a string that does not end on its line (no closing " + quote + ")", start);
+      if (c === "\\" && quote === '"') {
+        var e = this.next();
+        if (TOML_ESCAPES.hasOwnProperty(e)) out += TOML_ESCAPES[e];
+        else if (e === "u" || e === "U") {
+          var hex = this.text.substr(this.i, e === "u" ? 4 : 8);
+          if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== (e === "u" ? 4 : 8)) this.fail("a bad \\" + e + " escape in a string");
+          this.i += hex.length;
+          out += String.fromCodePoint(parseInt(hex, 16));
+        } else if (multi && /[ \t\r\n]/.test(e)) {
+          this.i--;
+          this.skip(true);
+        } else this.fail("an unknown escape \\" + e + " in a string");
+      } else out += c;
+    }
+  };
+
+  /** A key, dotted parts joined by "." (quoted parts as written). */
+  TomlReader.prototype.key = function () {
+    var parts = [];
+    for (;;) {
+      this.skip(false);
+      var c = this.peek();
+      if (c === '"' || c === "'") parts.push(this.string());
+      else {
+        var m = /^[A-Za-z0-9_-]+/.exec(this.text.slice(this.i, this.i + 200));
+        if (!m) this.fail(c === undefined || c === "\n" ? "a key is missing" : "expected a key, found " + JSON.stringify(c));
+        this.i += m[0].length;
+        parts.push(m[0]);
+      }
+      this.skip(false);
+      if (this.peek() !== ".") return parts.join(".");
+      this.next();
+    }
+  };
+
+  TomlReader.prototype.value = function () {
+    this.skip(false);
+    var c = this.peek();
+    if (c === '"' || c === "'") return this.string();
+    if (c === "[") {
+      this.next();
+      var items = [];
+      for (;;) {
+        this.skip(true);
+        if (this.peek() === "]") {
+          this.next();
+          return items;
+        }
+        items.push(this.value());
+        this.skip(true);
+        if (this.peek() === ",") this.next();
+        else if (this.peek() !== "]") this.fail("expected `,` or `]` in an array");
+      }
+    }
+    if (c === "{") {
+      this.next();
+      var table = {};
+      this.skip(false);
+      if (this.peek() === "}") {
+        this.next();
+        return table;
+      }
+      for (;;) {
+        var key = this.key();
+        this.expect("=", "expected `=` after the key `" + key + "`");
+        table[key] = this.value();
+        this.skip(false);
+        if (this.peek() === "}") {
+          this.next();
+          return table;
+        }
+        this.expect(",", "expected `,` or `}` in an inline table");
+      }
+    }
+    var bare = /^[0-9A-Za-z+\-_.:]+/.exec(this.text.slice(this.i, this.i + 100));
+    if (!bare) this.fail(c === undefined || c === "\n" || c === "\r" ? "a value is missing" : "expected a value, found " + JSON.stringify(c));
+    this.i += bare[0].length;
+    return bare[0];
+  };
+
+  /**
+   * The tables of a TOML text in order: [{name, array, line, values}];
+   * keys before the first header are in a table named "".
+   */
+  function readToml(file, text) {
+    var r = new TomlReader(file, text);
+    var tables = [{ name: "", array: false, line: 1, values: {} }];
+    for (;;) {
+      r.skip(true);
+      if (r.i >= text.length) return tables;
+      var line = r.line;
+      if (r.peek() === "[") {
+        r.next();
+        var array = r.peek() === "[";
+        if (array) r.next();
+        var name = r.key();
+        var closing = "expected `" + (array ? "]]" : "]") + "` after the table name `" + name + "`";
+        r.expect("]", closing);
+        if (array) r.expect("]", closing);
+        r.endOfLine();
+        tables.push({ name: name, array: array, line: line, values: {} });
+        continue;
+      }
+      var key = r.key();
+      r.expect("=", "expected `=` after the key `" + key + "`");
+      var values = tables[tables.length - 1].values;
+      values[key] = r.value();
+      r.endOfLine();
+    }
+  }
+
+  /** The `[[package]]` tables of a TOML lock file, with their `[package.x]` sub-tables. */
+  function tomlPackages(file, text) {
+    var packages = [];
+    readToml(file, text).forEach(function (t) {
+      if (t.name === "package" && t.array) packages.push({ line: t.line, values: t.values, sub: {} });
+      else if (t.name.startsWith("package.") && packages.length) packages[packages.length - 1].sub[t.name.slice(8)] = t.values;
+    });
+    packages.forEach(function (p) {
+      ["name", "version"].forEach(function (key) {
+        if (typeof p.values[key] !== "string") throw new LockFileError(file, p.line, "a [[package]] without a `" + key + "` string");
+      });
+    });
+    return packages;
+  }
+
+  /** What a reader of one format found: the packages to check and the entries it skipped. */
+  function Found(format) {
+    this.format = format;
+    this.packages = [];
+    this.skipped = [];
+  }
+
+  Found.prototype.add = function (ecosystem, name, version, line) {
+    var key = ecosystem + "\u0000" + name + "\u0000" + version;
+    if (this.seen && this.seen[key]) return;
+    this.seen = this.seen || {};
+    this.seen[key] = true;
+    this.packages.push({ ecosystem: ecosystem, name: name, version: version, line: line });
+  };
+
+  Found.prototype.skip = function (what, line, why) {
+    this.skipped.push({ what: what, line: line, why: why });
+  };
+
+  var CRATES_IO = ["registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/"];
+
+  /** Cargo.lock: its [[package]]s from crates.io (others are not crates.io's versions). */
+  function readCargoLock(file, text) {
+    var found = new Found("Cargo.lock");
+    var packages = tomlPackages(file, text);
+    if (!packages.length) throw new LockFileError(file, 0, "no [[package]] tables: this is not a Cargo.lock");
+    packages.forEach(function (p) {
+      var v = p.values;
+      var what = v.name + " " + v.version;
+      if (v.source === undefined) found.skip(what, p.line, "a crate of the workspace or a path dependency, not from crates.io");
+      else if (CRATES_IO.indexOf(v.source) < 0) found.skip(what, p.line, "from " + String(v.source).split("#")[0] + ", not crates.io");
+      else found.add("crates.io", v.name, v.version, p.line);
+    });
+    return found;
+  }
+
+  /** poetry.lock: its [[package]]s, those from git, a folder, a file or a URL left out. */
+  function readPoetryLock(file, text) {
+    var found = new Found("poetry.lock");
+    tomlPackages(file, text).forEach(function (p) {
+      var source = p.sub.source && p.sub.source.type;
+      var what = p.values.name + " " + p.values.version;
+      if (source && source !== "legacy") found.skip(what, p.line, "from " + source + ", not a package index");
+      else found.add("PyPI", p.values.name, p.values.version, p.line);
+    });
+    return found;
+  }
+
+  /** Where a JSON.parse error is: its line, from the message's position. */
+  function jsonErrorLine(text, message) {
+    var m = /position (\d+)/.exec(message) || /line (\d+)/.exec(message);
+    if (!m) return 0;
+    return /position/.test(m[0]) ? lineAt(text, Number(m[1])) : Number(m[1]);
+  }
+
+  /** An npm version as [name, version] (`npm:real@1.0.0` aliases resolved), or null when not a registry version. */
+  function npmVersion(name, version) {
+    if (typeof version !== "string") return null;
+    var alias = /^npm:(@?[^@]+)@(.+)$/.exec(version);
+    if (alias) return [alias[1], alias[2]];
+    return /^[0-9]/.test(version) ? [name, version] : null;
+  }
+
+  /** package-lock.json (and npm-shrinkwrap.json), lockfile versions 1 to 3. */
+  function readPackageLock(file, text) {
+    var found = new Found("package-lock.json");
+    var lock;
+    try {
+      lock = JSON.parse(text);
+    } catch (e) {
+      throw new LockFileError(file, jsonErrorLine(text, e.message), "not valid JSON (" + e.message + ")");
+    }
+    var packages = lock && typeof lock === "object" ? lock.packages : null;
+    var dependencies = lock && typeof lock === "object" ? lock.dependencies : null;
+    var isObject = function (x) {
+      return x !== null && typeof x === "object" && !Array.isArray(x);
+    };
+    if (!isObject(packages) && !isObject(dependencies)) {
+      throw new LockFileError(file, 0, "neither `packages` nor `dependencies`: this is not a package-lock.json");
+    }
+    // Keys come in the file's order: one pass finds their lines.
+    var cursor = { at: 0, line: 1 };
+    var line = function (key) {
+      var at = text.indexOf(JSON.stringify(key) + ":", cursor.at);
+      if (at < 0) return 0;
+      for (var i = cursor.at; i < at; i++) if (text.charCodeAt(i) === 10) cursor.line++;
+      cursor.at = at;
+      return cursor.line;
+    };
+    var add = function (name, entry, key) {
+      var where = line(key);
+      if (!isObject(entry)) throw new LockFileError(file, where, "the entry " + JSON.stringify(key) + " is not an object");
+      var what = name + (typeof entry.version === "string" ? " " + entry.version : "");
+      if (entry.link) return found.skip(what, where, "a link to a folder of the project");
+      var resolved = typeof entry.resolved === "string" ? entry.resolved : "";
+      if (/^(git\+|git:|github:|file:)/.test(resolved)) return found.skip(what, where, "from " + resolved.split(/[#:]/)[0] + ", not the npm registry");
+      var nv = npmVersion(typeof entry.name === "string" ? entry.name : name, entry.version);
+      if (!nv) return found.skip(what, where, "not a version from the npm registry");
+      found.add("npm", nv[0], nv[1], where);
+    };
+    if (isObject(packages)) {
+      Object.keys(packages).forEach(function (key) {
+        if (key === "") return;
+        var at = key.lastIndexOf("node_modules/");
+        if (at < 0) return found.skip(key, line(key), "a package of the project's workspace");
+        add(key.slice(at + "node_modules/".length), packages[key], key);
+      });
+      return found;
+    }
+    (function walk(deps) {
+      Object.keys(deps).forEach(function (name) {
+        add(name, deps[name], name);
+        if (isObject(deps[name]) && isObject(deps[name].dependencies)) walk(deps[name].dependencies);
+      });
+    })(dependencies);
+    return found;
+  }
+
+  /** go.sum: `MODULE VERSION[/go.mod] HASH` lines; modules whose code was downloaded are checked. */
+  function readGoSum(file, text) {
+    var found = new Found("go.sum");
+    var modOnly = {};
+    text.split("\n").forEach(function (raw, i) {
+      var lineText = raw.replace(/\r$/, "").trim();
+      if (lineText === "") return;
+      var fields = lineText.split(/\s+/);
+      if (fields.length !== 3 || !/^v/.test(fields[1]) || !/^h\d+:/.test(fields[2])) {
+        throw new LockFileError(file, i + 1, "expected `MODULE VERSION HASH` (`golang.org/x/text v0.14.0 h1:…`), found `" + lineText.slice(0, 80) + "`");
+      }
+      var version = fields[1];
+      if (/\/go\.mod$/.test(version)) {
+        modOnly[fields[0] + " " + version.slice(0, -7)] = i + 1;
+        return;
+      }
+      delete modOnly[fields[0] + " " + version];
+      found.add("Go", fields[0], version, i + 1);
+    });
+    var listed = {};
+    found.packages.forEach(function (p) {
+      listed[p.name + " " + p.version] = true;
+    });
+    Object.keys(modOnly).forEach(function (what) {
+      if (!listed[what]) found.skip(what, modOnly[what], "only its go.mod is listed: its code is not in the build");
+    });
+    return found;
+  }
+
+  var PEP508_NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/;
+  var SPECIFIER = /^(===|==|!=|~=|>=|<=|>|<)\s*(\S+)$/;
+
+  /** requirements.txt: requirements pinned with `==` (or `===`) are checked, others listed as skipped. */
+  function readRequirements(file, text) {
+    var found = new Found("requirements.txt");
+    var lines = text.split("\n");
+    for (var i = 0; i < lines.length; i++) {
+      var number = i + 1;
+      var line = lines[i].replace(/\r$/, "");
+      while (/\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + " " + lines[++i].replace(/\r$/, "");
+      line = line.replace(/(^|\s)#.*$/, "").trim();
+      if (line === "") continue;
+      if (line[0] === "-") {
+        found.skip(line, number, "an option of pip, not a requirement");
+        continue;
+      }
+      var requirement = line.split(/\s--?[A-Za-z]/)[0].split(";")[0].trim();
+      if (/^[./]|:\/\/|\s@\s|^@/.test(requirement) || /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@/.test(requirement)) {
+        found.skip(requirement, number, "a URL or a path, not a version from a package index");
+        continue;
+      }
+      var m = PEP508_NAME.exec(requirement);
+      if (!m) throw new LockFileError(file, number, "`" + requirement.slice(0, 80) + "` is not a requirement: expected NAME==VERSION");
+      var spec = m[3].replace(/^\((.*)\)$/, "$1").trim();
+      if (spec === "") {
+        found.skip(m[1], number, "not pinned: any version may be installed");
+        continue;
+      }
+      var pins = [];
+      spec.split(",").forEach(function (part) {
+        var s = SPECIFIER.exec(part.trim());
+        if (!s) throw new LockFileError(file, number, "`" + part.trim().slice(0, 80) + "` is not a version specifier such as ==1.4.2 (in `" + requirement.slice(0, 80) + "`)");
+        if ((s[1] === "==" && !/\*$/.test(s[2])) || s[1] === "===") pins.push(s);
+      });
+      if (pins.length !== 1) {
+        found.skip(m[1] + " " + spec, number, "not pinned to one version: pip may install any that matches");
+        continue;
+      }
+      var pin = pins[0][2];
+      if (tryParse("pep440", pin) === null) {
+        // `===` pins any text; `==` a version, which pip refuses otherwise.
+        if (pins[0][1] === "===") found.skip(m[1] + " " + spec, number, "not a PEP 440 version, which seckb cannot compare");
+        else throw new LockFileError(file, number, "`" + pin + "` is not a PEP 440 version (in `" + requirement.slice(0, 80) + "`)");
+        continue;
+      }
+      found.add("PyPI", m[1], pin, number);
+    }
+    return found;
+  }
+
+  var READERS = {
+    "Cargo.lock": readCargoLock,
+    "package-lock.json": readPackageLock,
+    "go.sum": readGoSum,
+    "requirements.txt": readRequirements,
+    "poetry.lock": readPoetryLock,
+  };
+
+  /** The format of a lock file, from its name, else from what it holds (null when neither tells). */
+  function formatOf(file, text) {
+    var name = String(file).split(/[\\/]/).pop().toLowerCase();
+    if (name === "cargo.lock") return "Cargo.lock";
+    if (name === "package-lock.json" || name === "npm-shrinkwrap.json") return "package-lock.json";
+    if (name === "go.sum") return "go.sum";
+    if (name === "poetry.lock") return "poetry.lock";
+    if (/\.txt$/.test(name)) return "requirements.txt";
+    var start = text.replace(/^\uFEFF/, "").trimStart();
+    if (start[0] === "{") return "package-lock.json";
+    if (/^\[\[package\]\]/m.test(text)) return /^\[metadata\]/m.test(text) && /^(lock-version|content-hash|python-versions)\s*=/m.test(text) ? "poetry.lock" : "Cargo.lock";
+    if (/^\S+ v\S+ h\d+:\S+\s*$/m.test(start)) return "go.sum";
+    return null;
+  }
+
+  /**
+   * Reads a lock file: {format, packages: [{ecosystem, name, version, line}],
+   * skipped: [{what, line, why}]}. Throws LockFileError when it cannot.
+   */
+  function readLockFile(file, text) {
+    var format = formatOf(file, text);
+    if (!format) throw new LockFileError(file, 0, "not a lock file seckb reads: expected Cargo.lock, package-lock.json, go.sum, requirements.txt or poetry.lock");
+    return READERS[format](file, text.replace(/^\uFEFF/, ""));
+  }
+
+  /** A package name as its ecosystem compares it (PyPI: PEP 503 normalised). */
+  function normalName(ecosystem, name) {
+    if (ecosystem.split(":")[0] !== "PyPI") return name;
+    return name.toLowerCase().split(/[-_.]+/).filter(Boolean).join("-");
+  }
+
+  function packageKey(ecosystem, name) {
+    return ecosystem.split(":")[0] + "\u0000" + normalName(ecosystem, name);
+  }
+
+  /**
+   * Checks `packages` (of readLockFile) against the incidents of
+   * affected/packages.json: a finding for each package an entry of an
+   * incident affects (or may: "unknown"), with the verdict.
+   */
+  function findAffected(incidents, packages) {
+    var byPackage = {};
+    incidents.forEach(function (incident) {
+      (incident.affected || []).forEach(function (entry) {
+        var key = packageKey(entry.package.ecosystem, entry.package.name);
+        (byPackage[key] = byPackage[key] || []).push({ incident: incident, entry: entry });
+      });
+    });
+    var findings = [];
+    packages.forEach(function (p) {
+      (byPackage[packageKey(p.ecosystem, p.name)] || []).forEach(function (hit) {
+        var v = verdict(target(hit.entry), p.version);
+        if (v.state === "affected" || v.state === "unknown") findings.push({ incident: hit.incident, package: p, verdict: v });
+      });
+    });
+    return findings;
+  }
+
   var api = {
     schemeOf: schemeOf,
     parse: parse,
@@ -787,6 +1266,344 @@
     target: target,
     parseCompact: parseCompact,
     NotAVersion: NotAVersion,
+    readLockFile: readLockFile,
+    LockFileError: LockFileError,
+    findAffected: findAffected,
   };
   root.seckbAffected = api;
+
+  /* ---------- The pages ---------- */
+
+  if (typeof document === "undefined") return;
+
+  /** An element with a class and text (never HTML: titles and versions come from data and files). */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Whether a product's `versions` is a range (src/content/validate/affected.rs), not free text. */
+  function isRange(text) {
+    return text === "*" || /[<>=]/.test(text);
+  }
+
+  /**
+   * What an item of the affected list checks: a package's OSV entry
+   * (data-osv), or a vendor product's range (data-versions, Maven order).
+   * Null for what no version can be checked against (free text, GIT ranges only).
+   */
+  function itemTarget(li) {
+    var osv = li.getAttribute("data-osv");
+    if (osv !== null) {
+      var entry = JSON.parse(osv);
+      var t = target(entry);
+      var useful = t.versions.length > 0 || t.ranges.some(function (r) {
+        return r.type !== "GIT";
+      });
+      return useful ? { key: entry.package.ecosystem + " " + entry.package.name, name: entry.package.name, label: entry.package.name + " (" + entry.package.ecosystem + ")", t: t } : null;
+    }
+    var text = li.getAttribute("data-versions");
+    if (text === null || !isRange(text)) return null;
+    var compact;
+    try {
+      compact = parseCompact(text, "maven");
+    } catch (e) {
+      return null;
+    }
+    var text = function (c) {
+      var node = li.querySelector("." + c);
+      return node ? node.textContent.trim() : "";
+    };
+    var vendor = text("vendor");
+    var product = text("product");
+    // "Acme Gateway" of Acme, not "Acme Acme Gateway".
+    var name = product.startsWith(vendor) ? product : (vendor + " " + product).trim();
+    return { key: "product " + name, name: name, label: name, t: { scheme: "maven", ranges: [{ type: "ECOSYSTEM", events: compact.events }], versions: compact.exact } };
+  }
+
+  /** One verdict for several entries of one package or product: affected by any of them wins. */
+  function combined(targets, version) {
+    var verdicts = targets.map(function (t) {
+      return verdict(t, version);
+    });
+    var order = ["affected", "invalid", "unknown", "not-affected"];
+    for (var i = 0; i < order.length; i++) {
+      var of = verdicts.filter(function (v) {
+        return v.state === order[i];
+      });
+      if (!of.length) continue;
+      var first = of[0];
+      of.slice(1).forEach(function (v) {
+        (v.fixed || []).forEach(function (f) {
+          if (first.fixed.indexOf(f) < 0) first.fixed.push(f);
+        });
+      });
+      return first;
+    }
+    return { state: "not-affected", fixed: [] };
+  }
+
+  /** The sentence a verdict reads as: `name` at `version`. */
+  function sentence(name, version, v) {
+    var fixes = (v.fixed || []).join(", ");
+    switch (v.state) {
+      case "affected":
+        if (fixes) return name + " " + version + " is affected. Fixed in " + fixes + ".";
+        if (v.lastAffected) return name + " " + version + " is affected. The last affected version is " + v.lastAffected + ": a later one fixes it.";
+        return name + " " + version + " is affected. No fixed version is known yet.";
+      case "not-affected":
+        return name + " " + version + " is not affected.";
+      case "unknown":
+        return "seckb cannot tell whether " + name + " " + version + " is affected: it is not one of the versions listed, and seckb knows no order of this package's versions." + (fixes ? " Fixed in " + fixes + "." : "");
+      default:
+        return "“" + version + "” is not a " + v.schemeName + " version (" + v.why + "). Expected " + v.expected + ".";
+    }
+  }
+
+  /** The incident page's version box: what the typed version is, at each keystroke. */
+  function versionBox() {
+    var form = document.getElementById("version-check");
+    var select = document.getElementById("version-check-target");
+    var input = document.getElementById("version-check-input");
+    var result = document.getElementById("version-check-result");
+    if (!form || !select || !input || !result) return;
+    var targets = [];
+    var byKey = {};
+    document.querySelectorAll(".affected-list li[data-osv], .affected-list li[data-versions]").forEach(function (li) {
+      var item = itemTarget(li);
+      if (!item) return;
+      if (!byKey[item.key]) {
+        byKey[item.key] = { name: item.name, label: item.label, checks: [] };
+        targets.push(byKey[item.key]);
+      }
+      byKey[item.key].checks.push(item.t);
+    });
+    if (!targets.length) return;
+    targets.forEach(function (t, i) {
+      var option = el("option", "", t.label);
+      option.value = String(i);
+      select.appendChild(option);
+    });
+    select.hidden = targets.length === 1;
+    var show = function () {
+      var chosen = targets[Number(select.value) || 0];
+      var version = input.value.trim();
+      if (version === "") {
+        result.textContent = "";
+        result.removeAttribute("data-state");
+        return;
+      }
+      var v = combined(chosen.checks, version);
+      result.textContent = sentence(chosen.name, version, v);
+      result.setAttribute("data-state", v.state);
+    };
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      show();
+    });
+    input.addEventListener("input", show);
+    select.addEventListener("change", show);
+    form.hidden = false;
+    show();
+  }
+
+  /** The largest lock file read (a package-lock.json of a large monorepo is some MB). */
+  var MAX_FILE_BYTES = 64 * 1024 * 1024;
+  var SEVERITY_RANK = { critical: 4, high: 3, medium: 2, low: 1 };
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  function severityBadge(severity) {
+    var badge = el("span", "badge sev sev-" + severity);
+    badge.appendChild(el("span", "visually-hidden", "Severity: "));
+    badge.appendChild(document.createTextNode(severity.charAt(0).toUpperCase() + severity.slice(1)));
+    return badge;
+  }
+
+  /** The findings of one file, by incident (most severe first). */
+  function findingList(findings) {
+    var groups = [];
+    var byUrl = {};
+    findings.forEach(function (f) {
+      if (!byUrl[f.incident.url]) {
+        byUrl[f.incident.url] = { incident: f.incident, findings: [] };
+        groups.push(byUrl[f.incident.url]);
+      }
+      byUrl[f.incident.url].findings.push(f);
+    });
+    groups.sort(function (a, b) {
+      return (SEVERITY_RANK[b.incident.severity] || 0) - (SEVERITY_RANK[a.incident.severity] || 0);
+    });
+    var list = el("ul", "checker-findings");
+    groups.forEach(function (g) {
+      var item = el("li", "finding");
+      var title = el("p", "finding-title");
+      var link = el("a", "", g.incident.title);
+      link.href = g.incident.url;
+      title.appendChild(link);
+      if (g.incident.severity) {
+        title.appendChild(document.createTextNode(" "));
+        title.appendChild(severityBadge(g.incident.severity));
+      }
+      if (g.incident.id) title.appendChild(el("span", "finding-id doc-id", g.incident.id));
+      item.appendChild(title);
+      var packages = el("ul", "finding-packages");
+      g.findings.forEach(function (f) {
+        var row = el("li", "finding-" + f.verdict.state);
+        row.setAttribute("data-state", f.verdict.state);
+        row.appendChild(el("span", "", sentence(f.package.name, f.package.version, f.verdict) + " "));
+        if (f.package.line) row.appendChild(el("span", "finding-line", "(line " + f.package.line + ")"));
+        packages.appendChild(row);
+      });
+      item.appendChild(packages);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  /** What the reader is told of one file: its findings, or why it could not be read. */
+  function fileReport(name, text, incidents) {
+    var section = el("section", "checker-file");
+    section.setAttribute("data-file", name);
+    section.appendChild(el("h2", "", name));
+    var found;
+    try {
+      found = readLockFile(name, text);
+    } catch (e) {
+      if (!(e instanceof LockFileError)) throw e;
+      section.setAttribute("data-state", "error");
+      section.appendChild(el("p", "checker-error", name + " could not be read" + (e.line ? ", line " + e.line : "") + ": " + e.message + "."));
+      return { section: section, affected: 0, error: true };
+    }
+    var findings = findAffected(incidents, found.packages);
+    var affected = findings.filter(function (f) {
+      return f.verdict.state === "affected";
+    });
+    var hit = {};
+    affected.forEach(function (f) {
+      hit[f.package.ecosystem + " " + f.package.name + " " + f.package.version] = true;
+    });
+    var hitPackages = Object.keys(hit).length;
+    var incidentCount = Object.keys(affected.reduce(function (m, f) {
+      m[f.incident.url] = true;
+      return m;
+    }, {})).length;
+    var checked = plural(found.packages.length, "package", "packages");
+    var summary;
+    if (!found.packages.length) summary = "No package to check in this " + found.format + ".";
+    else if (hitPackages) summary = hitPackages + " of the " + checked + " " + (hitPackages === 1 ? "is" : "are") + " affected, by " + plural(incidentCount, "incident", "incidents") + ".";
+    else summary = "None of the " + checked + " is affected by an incident published here.";
+    var unknown = findings.length - affected.length;
+    if (unknown) summary += " For " + plural(unknown, "package", "packages") + " seckb cannot tell.";
+    section.setAttribute("data-state", hitPackages ? "affected" : "clean");
+    section.appendChild(el("p", "checker-summary", summary));
+    if (findings.length) section.appendChild(findingList(findings));
+    if (found.skipped.length) {
+      var details = el("details", "checker-skipped");
+      details.appendChild(el("summary", "", "Not checked: " + plural(found.skipped.length, "entry", "entries")));
+      var list = el("ul", "");
+      found.skipped.forEach(function (s) {
+        list.appendChild(el("li", "", s.what + (s.line ? " (line " + s.line + ")" : "") + ": " + s.why));
+      });
+      details.appendChild(list);
+      section.appendChild(details);
+    }
+    return { section: section, affected: hitPackages, error: false };
+  }
+
+  /** The lock-file page: loads the incidents once, then checks each file chosen or dropped. */
+  function checkerPage() {
+    var form = document.getElementById("checker-form");
+    var fileInput = document.getElementById("checker-file");
+    var drop = document.getElementById("checker-drop");
+    var status = document.getElementById("checker-status");
+    var results = document.getElementById("checker-results");
+    if (!form || !fileInput || !status || !results) return;
+    var setStatus = function (text) {
+      status.textContent = text;
+    };
+    setStatus("Loading the published incidents…");
+    var data = fetch(new URL(form.getAttribute("data-index"), window.location.href)).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+    data.then(function (d) {
+      form.setAttribute("data-ready", "");
+      setStatus("Ready: " + plural(d.incidents.length, "incident names", "incidents name") + " packages. Choose or drop a lock file.");
+    }, function (e) {
+      setStatus("The published incidents could not be loaded (" + e.message + "), so no file can be checked.");
+    });
+    var sequence = 0;
+    var check = function (files) {
+      files = Array.prototype.slice.call(files || []);
+      if (!files.length) return;
+      var mine = ++sequence;
+      results.replaceChildren();
+      results.removeAttribute("data-done");
+      setStatus("Checking " + plural(files.length, "file", "files") + "…");
+      var texts = files.map(function (f) {
+        if (f.size > MAX_FILE_BYTES) return Promise.resolve({ name: f.name, tooLarge: true });
+        return f.text().then(function (text) {
+          return { name: f.name, text: text };
+        });
+      });
+      Promise.all([data, Promise.all(texts)]).then(function (both) {
+        if (mine !== sequence) return;
+        var affected = 0;
+        var errors = 0;
+        both[1].forEach(function (file) {
+          var report;
+          if (file.tooLarge) {
+            report = { section: el("section", "checker-file"), affected: 0, error: true };
+            report.section.setAttribute("data-file", file.name);
+            report.section.setAttribute("data-state", "error");
+            report.section.appendChild(el("h2", "", file.name));
+            report.section.appendChild(el("p", "checker-error", file.name + " is larger than 64 MB, more than a lock file is."));
+          } else report = fileReport(file.name, file.text, both[0].incidents);
+          affected += report.affected;
+          errors += report.error ? 1 : 0;
+          results.appendChild(report.section);
+        });
+        var words = [plural(affected, "affected package", "affected packages")];
+        if (errors) words.push(plural(errors, "file", "files") + " not read");
+        setStatus("Checked " + plural(both[1].length, "file", "files") + ": " + words.join(", ") + ".");
+        results.setAttribute("data-done", "");
+      }, function (e) {
+        if (mine === sequence) setStatus("The files could not be checked (" + e.message + ").");
+      });
+    };
+    fileInput.addEventListener("change", function () {
+      check(fileInput.files);
+    });
+    // A file dropped anywhere on the page is checked, never opened by the browser.
+    var depth = 0;
+    var dragging = function (on) {
+      if (drop) drop.classList.toggle("is-dragging", on);
+    };
+    document.addEventListener("dragenter", function (event) {
+      event.preventDefault();
+      depth++;
+      dragging(true);
+    });
+    document.addEventListener("dragleave", function () {
+      depth = Math.max(0, depth - 1);
+      if (!depth) dragging(false);
+    });
+    document.addEventListener("dragover", function (event) {
+      event.preventDefault();
+    });
+    document.addEventListener("drop", function (event) {
+      event.preventDefault();
+      depth = 0;
+      dragging(false);
+      if (event.dataTransfer) check(event.dataTransfer.files);
+    });
+  }
+
+  versionBox();
+  checkerPage();
 })(typeof window !== "undefined" ? window : globalThis);

@@ -71,7 +71,11 @@ pub fn context(site: &Site) -> Value {
     for page in incidents(site) {
         count += 1;
         let affected = page.doc.incident.iter().flat_map(|i| &i.affected);
-        ecosystems.extend(affected.filter_map(|a| a.package.as_ref()).map(|p| p.ecosystem.as_str()));
+        ecosystems.extend(
+            affected
+                .filter_map(|a| a.package.as_ref())
+                .map(|p| p.ecosystem.as_str()),
+        );
     }
     json!({
         "data_url": site.urls.path(DATA),

@@ -998,13 +998,14 @@
     this.format = format;
     this.packages = [];
     this.skipped = [];
+    // A package at one version is checked once, however often it is listed.
+    this.seen = new Set();
   }
 
   Found.prototype.add = function (ecosystem, name, version, line) {
     var key = ecosystem + "\u0000" + name + "\u0000" + version;
-    if (this.seen && this.seen[key]) return;
-    this.seen = this.seen || {};
-    this.seen[key] = true;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.packages.push({ ecosystem: ecosystem, name: name, version: version, line: line });
   };
 

@@ -1,10 +1,12 @@
 //! Files besides the HTML pages: feeds, sitemap, robots.txt, `.nojekyll`,
-//! CNAME, the code-highlighting stylesheet, the search index, and the
-//! machine-readable exports (incidents API, CSAF, OSV, security.txt). Each reads
+//! CNAME, the code-highlighting stylesheet, the search index, the
+//! machine-readable exports (incidents API, CSAF, OSV, security.txt) and
+//! the data of the "am I affected?" checker. Each reads
 //! the `Site` model, never the rendered HTML, so unpublished text cannot leak
 //! into them.
 
 pub mod api;
+pub mod checker;
 pub mod csaf;
 pub mod feeds;
 pub mod security_txt;
@@ -67,6 +69,7 @@ pub fn add_all(
     crate::search::add(search.0, search.1, sink, output);
     api::add(site, sink, output);
     diagnostics.extend(crate::osv::add(site, output));
+    checker::add(site, output);
     if let Some(csaf) = &site.config.csaf {
         diagnostics.extend(csaf::add(site, csaf, output));
     }
@@ -118,6 +121,9 @@ fn sitemaps(site: &Site) -> Vec<(String, String)> {
         entries.extend(tax.terms.iter().map(|t| (tax.term_path(t), None)));
     }
     entries.push(("search/".into(), None));
+    if checker::has_page(site) {
+        entries.push((checker::PAGE.into(), None));
+    }
     entries.sort();
     let entries: Vec<(String, Option<String>)> = entries
         .into_iter()

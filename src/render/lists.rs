@@ -169,7 +169,7 @@ impl<'a> Jobs<'a> {
         }
     }
 
-    /// The home, search and 404 pages.
+    /// The home, search, checker (when an incident names a package) and 404 pages.
     fn fixed_pages(&mut self) {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
         let urls = &site.urls;
@@ -205,6 +205,12 @@ impl<'a> Jobs<'a> {
                 )
             }),
         );
+        if crate::outputs::checker::has_page(site) {
+            self.push(
+                0,
+                Box::new(move || super::checker::page(site, tera, theme, shared)),
+            );
+        }
         self.push(
             0,
             Box::new(move || {

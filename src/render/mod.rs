@@ -6,6 +6,7 @@
 //! observers of emitted pages: preview decoration, the link reader, the
 //! sink (and its secret scan) and the progress meter.
 
+mod checker;
 mod context;
 mod documents;
 mod lists;

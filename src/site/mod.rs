@@ -167,7 +167,7 @@ impl TaxonomyKind {
 }
 
 /// Site paths seckb itself generates, which no document may take.
-pub const RESERVED: [&str; 13] = [
+pub const RESERVED: [&str; 14] = [
     "tags/",
     "vendors/",
     "severity/",
@@ -175,6 +175,7 @@ pub const RESERVED: [&str; 13] = [
     "search/",
     "api/",
     "osv/",
+    "affected/",
     ".well-known/",
     "404.html",
     "atom.xml",

@@ -231,3 +231,14 @@ export function loadSearchJs() {
   const api = context.seckbSearch;
   return { ...api, tokenize: (text) => JSON.parse(JSON.stringify(api.tokenize(text))) };
 }
+
+/**
+ * Runs the theme's affected.js outside a page (no document: only its
+ * versions, ranges and lock-file readers load) and returns `seckbAffected`.
+ */
+export function loadAffectedJs() {
+  const code = readFileSync(join(repo, 'themes/default/static/affected.js'), 'utf8');
+  const context = vm.createContext({ TextEncoder });
+  vm.runInContext(code, context, { filename: 'affected.js' });
+  return context.seckbAffected;
+}

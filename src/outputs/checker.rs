@@ -1,0 +1,85 @@
+//! The "am I affected?" checker's site-wide page, `affected/`, and its
+//! data, `affected/packages.json`: every published incident that names a
+//! package, with the OSV `affected` entries of its packages. The page's
+//! script (the default theme's `affected.js`) loads the data once and
+//! checks a lock file the reader drops against it in the browser. Both
+//! exist only when an incident names a package, so a site without package
+//! data builds as it did; like every export, they read the published
+//! `Site` only (no draft, embargoed or above-ceiling incident).
+
+use crate::output::Output;
+use crate::site::{Page, Site};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// The page's site path (also a reserved folder, `site::RESERVED`).
+pub const PAGE: &str = "affected/";
+
+/// The data's site path.
+pub const DATA: &str = "affected/packages.json";
+
+/// The theme template that renders the page.
+pub const TEMPLATE: &str = "affected.html";
+
+/// The version of the data's format (docs/affected.md).
+const VERSION: u32 = 1;
+
+/// The published incidents the checker knows: those naming a package.
+fn incidents(site: &Site) -> impl Iterator<Item = &Page> {
+    site.incidents().filter(|p| crate::osv::has_record(p))
+}
+
+/// Whether the build makes the page and its data.
+pub fn has_page(site: &Site) -> bool {
+    incidents(site).next().is_some()
+}
+
+/// One incident as the checker reads it: what names it (id, title, URL
+/// with the base path), how bad it is, and its packages' OSV entries.
+fn incident(page: &Page) -> Value {
+    let inc = page.doc.incident.as_ref();
+    json!({
+        "id": inc.and_then(|i| i.id.as_ref()).map(|id| id.value.as_str()),
+        "title": page.doc.meta.title,
+        "url": page.url,
+        "severity": inc.map(|i| i.severity),
+        "status": inc.map(|i| i.status),
+        "affected": inc.map(|i| i.affected.iter().filter_map(|a| a.osv()).collect::<Vec<_>>()),
+    })
+}
+
+/// Adds `affected/packages.json` when the site has the page; compact, as
+/// the browser is its only reader and it grows with every incident.
+pub fn add(site: &Site, output: &mut Output) {
+    if !has_page(site) {
+        return;
+    }
+    let data = json!({
+        "version": VERSION,
+        "incidents": incidents(site).map(incident).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string(&data).unwrap_or_default();
+    text.push('\n');
+    output.insert_bytes(DATA, text.into_bytes());
+}
+
+/// What the page's template sees as `checker`: the data's URL, how many
+/// incidents it holds and their packages' ecosystems (sorted).
+pub fn context(site: &Site) -> Value {
+    let mut ecosystems = BTreeSet::new();
+    let mut count = 0;
+    for page in incidents(site) {
+        count += 1;
+        let affected = page.doc.incident.iter().flat_map(|i| &i.affected);
+        ecosystems.extend(
+            affected
+                .filter_map(|a| a.package.as_ref())
+                .map(|p| p.ecosystem.as_str()),
+        );
+    }
+    json!({
+        "data_url": site.urls.path(DATA),
+        "incidents": count,
+        "ecosystems": ecosystems,
+    })
+}

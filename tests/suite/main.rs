@@ -16,6 +16,7 @@
 mod common;
 
 mod affected;
+mod affected_check;
 mod build;
 mod charts;
 mod distribution;

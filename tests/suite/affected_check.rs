@@ -4,7 +4,7 @@
 //! folder no file may take; incident pages that name a package carry their
 //! OSV entries for the version box, and every other page is as it was.
 
-mod common;
+use crate::common;
 
 use seckb::content::Tlp;
 use seckb::diagnostics::Code;

@@ -221,6 +221,35 @@ impl Checked {
     }
 }
 
+/// Keys only another kind of document has (`severity` in a FAQ): an error
+/// at each.
+fn keys_of_other_kinds(value: &yaml::Value, kind: Kind, at: &Locator) -> Vec<Diagnostic> {
+    let yaml::Value::Mapping(m) = value else {
+        return Vec::new();
+    };
+    let mut diagnostics = Vec::new();
+    for key in m.keys().filter_map(yaml::key_text) {
+        let only = if frontmatter::INCIDENT_KEYS.contains(&key.as_str()) && kind != Kind::Incident {
+            Some("incidents (content/incidents/)")
+        } else if frontmatter::FAQ_KEYS.contains(&key.as_str()) && kind != Kind::Faq {
+            Some("FAQs (content/faq/)")
+        } else {
+            None
+        };
+        if let Some(only) = only {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownKey,
+                    format!("`{key}` is only allowed in {only}"),
+                )
+                .at(at.key(&[Segment::Key(&key)]))
+                .help("move the document, or put free-form data under `extra:`"),
+            );
+        }
+    }
+    diagnostics
+}
+
 /// Validates one document. Returns what validation made of it and every
 /// diagnostic found, warnings included.
 pub fn document(
@@ -236,29 +265,7 @@ pub fn document(
         Ok(parts) => parts,
         Err(d) => return (Checked::Unusable, vec![d]),
     };
-    let mut diagnostics = Vec::new();
-    if let yaml::Value::Mapping(m) = &value {
-        for key in m.keys().filter_map(yaml::key_text) {
-            let only =
-                if frontmatter::INCIDENT_KEYS.contains(&key.as_str()) && kind != Kind::Incident {
-                    Some("incidents (content/incidents/)")
-                } else if frontmatter::FAQ_KEYS.contains(&key.as_str()) && kind != Kind::Faq {
-                    Some("FAQs (content/faq/)")
-                } else {
-                    None
-                };
-            if let Some(only) = only {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::UnknownKey,
-                        format!("`{key}` is only allowed in {only}"),
-                    )
-                    .at(at.key(&[Segment::Key(&key)]))
-                    .help("move the document, or put free-form data under `extra:`"),
-                );
-            }
-        }
-    }
+    let mut diagnostics = keys_of_other_kinds(&value, kind, &at);
     let every = yaml::struct_fields::<RawFrontMatter>();
     // The keys that are well typed are checked even when others are not,
     // so one run reports every mistake of the file.

@@ -19,59 +19,8 @@ impl Validator<'_> {
     ) -> IncidentMeta {
         let at = self.at;
         let cvss = raw.cvss.as_deref().and_then(|vector| self.cvss(vector));
-        let severity = match (raw.severity, &cvss) {
-            (Some(s), Some((_, rating))) if s != *rating => {
-                self.error(
-                    Code::CvssMismatch,
-                    format!(
-                        "`severity: {}` disagrees with the CVSS rating `{}`",
-                        s.as_str(),
-                        rating.as_str()
-                    ),
-                    &[Segment::Key("severity")],
-                    Some(format!(
-                        "set `severity: {}` or drop `severity` to use the CVSS rating",
-                        rating.as_str()
-                    )),
-                );
-                s
-            }
-            (Some(s), _) => s,
-            (None, Some((_, rating))) => *rating,
-            (None, None) => {
-                if !self.failed("severity") && !self.failed("cvss") {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            Code::MissingField,
-                            "missing `severity` (or a `cvss` vector)",
-                        )
-                        .at(at.line(1, 1))
-                        .help("add `severity: low | medium | high | critical`"),
-                    );
-                }
-                Severity::Low
-            }
-        };
-        let status = raw.status.unwrap_or(Status::Investigating);
-        if status == Status::Investigating && !self.failed("status") {
-            if let Some(d) = date {
-                let days = (now - d.instant).num_days();
-                if days > 30 {
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            Code::StaleInvestigation,
-                            format!("incident still `investigating` {days} days after its date"),
-                        )
-                        .at(at.value(&[Segment::Key(if raw.status.is_some() {
-                            "status"
-                        } else {
-                            "date"
-                        })]))
-                        .help("once the cause is known, set `status` to identified, monitoring or resolved"),
-                    );
-                }
-            }
-        }
+        let severity = self.severity(raw.severity, cvss.as_ref().map(|(_, r)| *r));
+        let status = self.status(raw, date, now);
         let id = raw.id.as_deref().map(|id| {
             if id.is_empty()
                 || !id
@@ -100,19 +49,7 @@ impl Validator<'_> {
             "CWE-N such as CWE-79",
         );
         let affected = self.affected(raw);
-        // An `affected` that could not be read is reported already, not missing.
-        let unread =
-            self.failed("affected") || affected.len() < raw.affected.as_ref().map_or(0, Vec::len);
-        if !cves.is_empty() && !unread && !affected.iter().any(Affected::names_a_product) {
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    Code::NoAffectedProducts,
-                    "the incident names CVEs but no affected product or package",
-                )
-                .at(at.key(&[Segment::Key("cves")]))
-                .help("add an `affected` entry with `product` (and `versions`), or a package (`ecosystem`, `name`, `versions`): CSAF and OSV readers look for them"),
-            );
-        }
+        self.warn_without_products(raw, &cves, &affected);
         let advisory_ids = self.identifiers(
             raw.advisory_ids.as_deref(),
             "advisory_ids",
@@ -139,6 +76,100 @@ impl Validator<'_> {
             actions: located_list(at, "actions", raw.actions.as_deref()),
             references,
             related: located_list(at, "related", raw.related.as_deref()),
+        }
+    }
+
+    /// The severity: as written, else the CVSS vector's rating; the two
+    /// disagreeing, or both missing, is an error.
+    fn severity(&mut self, written: Option<Severity>, rating: Option<Severity>) -> Severity {
+        let at = self.at;
+        match (written, rating) {
+            (Some(s), Some(rating)) if s != rating => {
+                self.error(
+                    Code::CvssMismatch,
+                    format!(
+                        "`severity: {}` disagrees with the CVSS rating `{}`",
+                        s.as_str(),
+                        rating.as_str()
+                    ),
+                    &[Segment::Key("severity")],
+                    Some(format!(
+                        "set `severity: {}` or drop `severity` to use the CVSS rating",
+                        rating.as_str()
+                    )),
+                );
+                s
+            }
+            (Some(s), _) => s,
+            (None, Some(rating)) => rating,
+            (None, None) => {
+                if !self.failed("severity") && !self.failed("cvss") {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Code::MissingField,
+                            "missing `severity` (or a `cvss` vector)",
+                        )
+                        .at(at.line(1, 1))
+                        .help("add `severity: low | medium | high | critical`"),
+                    );
+                }
+                Severity::Low
+            }
+        }
+    }
+
+    /// The status; still `investigating` a month after the date is a warning.
+    fn status(
+        &mut self,
+        raw: &RawFrontMatter,
+        date: Option<Date>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Status {
+        let at = self.at;
+        let status = raw.status.unwrap_or(Status::Investigating);
+        if status == Status::Investigating && !self.failed("status") {
+            if let Some(d) = date {
+                let days = (now - d.instant).num_days();
+                if days > 30 {
+                    self.diagnostics.push(
+                    Diagnostic::warning(
+                        Code::StaleInvestigation,
+                        format!("incident still `investigating` {days} days after its date"),
+                    )
+                    .at(at.value(&[Segment::Key(if raw.status.is_some() {
+                        "status"
+                    } else {
+                        "date"
+                    })]))
+                    .help("once the cause is known, set `status` to identified, monitoring or resolved"),
+                );
+                }
+            }
+        }
+        status
+    }
+
+    /// CVEs without any affected product or package: a warning, since CSAF
+    /// and OSV readers look for them (not when `affected` itself failed).
+    fn warn_without_products(
+        &mut self,
+        raw: &RawFrontMatter,
+        cves: &[String],
+        affected: &[Affected],
+    ) {
+        let at = self.at;
+        // An `affected` that could not be read is reported already, not missing.
+        let unread =
+            self.failed("affected") || affected.len() < raw.affected.as_ref().map_or(0, Vec::len);
+        if !cves.is_empty() && !unread && !affected.iter().any(Affected::names_a_product) {
+            self.diagnostics.push(
+            Diagnostic::warning(
+                Code::NoAffectedProducts,
+                "the incident names CVEs but no affected product or package",
+            )
+            .at(at.key(&[Segment::Key("cves")]))
+            .help("add an `affected` entry with `product` (and `versions`), or a package (`ecosystem`, `name`, `versions`): CSAF and OSV readers look for them"),
+        );
         }
     }
 

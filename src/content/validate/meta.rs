@@ -10,29 +10,7 @@ use crate::yaml::Segment;
 
 impl Validator<'_> {
     pub(super) fn meta(&mut self, raw: &RawFrontMatter, kind: Kind, config: &Config) -> Meta {
-        let title = raw
-            .title
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string();
-        if title.is_empty() && !self.failed("title") {
-            let message = if raw.title.is_some() {
-                "`title` is empty"
-            } else {
-                "missing `title`"
-            };
-            let location = if raw.title.is_some() {
-                self.at.value(&[Segment::Key("title")])
-            } else {
-                self.at.line(1, 1)
-            };
-            self.diagnostics.push(
-                Diagnostic::error(Code::MissingField, message)
-                    .at(location)
-                    .help("every document needs a non-empty `title:`"),
-            );
-        }
+        let title = self.title(raw);
         let date = self.date(raw.date.as_deref(), &[Segment::Key("date")]);
         if raw.date.is_none() && kind != Kind::Page && !self.failed("date") {
             self.diagnostics.push(
@@ -64,23 +42,7 @@ impl Validator<'_> {
                 Some("write an RFC 3339 date-time such as 2026-12-01T09:00:00Z".into()),
             );
         }
-        if let Some(slug) = &raw.slug {
-            if slug.is_empty()
-                || !slug
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            {
-                self.error(
-                    Code::InvalidValue,
-                    format!("invalid slug `{slug}`"),
-                    &[Segment::Key("slug")],
-                    Some(format!(
-                        "use only a-z, 0-9 and `-`, e.g. `{}`",
-                        slugify(slug)
-                    )),
-                );
-            }
-        }
+        self.check_slug(raw.slug.as_deref());
         let tags = self.terms(raw.tags.as_deref(), "tags");
         let aliases = self.aliases(raw.aliases.as_deref());
         Meta {
@@ -103,6 +65,56 @@ impl Validator<'_> {
                 .map(|s| self.at.located(s.clone(), &[Segment::Key("slug")])),
             aliases,
             extra: raw.extra.clone().unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    /// The title, trimmed; missing or empty is an error (unless the key
+    /// itself failed, which is reported already).
+    fn title(&mut self, raw: &RawFrontMatter) -> String {
+        let title = raw
+            .title
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string();
+        if title.is_empty() && !self.failed("title") {
+            let message = if raw.title.is_some() {
+                "`title` is empty"
+            } else {
+                "missing `title`"
+            };
+            let location = if raw.title.is_some() {
+                self.at.value(&[Segment::Key("title")])
+            } else {
+                self.at.line(1, 1)
+            };
+            self.diagnostics.push(
+                Diagnostic::error(Code::MissingField, message)
+                    .at(location)
+                    .help("every document needs a non-empty `title:`"),
+            );
+        }
+        title
+    }
+
+    /// A slug is a-z, 0-9 and `-`.
+    fn check_slug(&mut self, slug: Option<&str>) {
+        if let Some(slug) = slug {
+            if slug.is_empty()
+                || !slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                self.error(
+                    Code::InvalidValue,
+                    format!("invalid slug `{slug}`"),
+                    &[Segment::Key("slug")],
+                    Some(format!(
+                        "use only a-z, 0-9 and `-`, e.g. `{}`",
+                        slugify(slug)
+                    )),
+                );
+            }
         }
     }
 

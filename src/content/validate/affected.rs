@@ -212,37 +212,73 @@ impl Validator<'_> {
         d.ecosystem.is_some() || d.name.is_some() || d.purl.is_some()
     }
 
+    /// `purl`, parsed: Err when it is reported as invalid.
+    fn read_purl(
+        &mut self,
+        i: usize,
+        d: &RawAffectedDetail,
+    ) -> Result<Option<(String, ecosystem::Purl)>, ()> {
+        let Some(text) = d.purl.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        match ecosystem::parse_purl(text) {
+            Ok(p) => Ok(Some((text.to_string(), p))),
+            Err(why) => {
+                self.error(Code::InvalidValue, format!("invalid `purl` `{text}`: {why}"), &path(i, &[Segment::Key("purl")]), Some("a package URL such as pkg:pypi/acme-python or pkg:npm/%40acme/sdk, without a version".into()));
+                Err(())
+            }
+        }
+    }
+
+    /// `ecosystem`, checked: Err when it is reported as unknown.
+    fn read_ecosystem(&mut self, i: usize, d: &RawAffectedDetail) -> Result<Option<String>, ()> {
+        let Some(e) = d.ecosystem.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        match ecosystem::check(e) {
+            Ok(()) => Ok(Some(e.to_string())),
+            Err((message, help)) => {
+                self.error(
+                    Code::InvalidValue,
+                    message,
+                    &path(i, &[Segment::Key("ecosystem")]),
+                    Some(help),
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// A package named by half: the ecosystem or the name is missing.
+    fn missing_package_part(&mut self, i: usize, no_ecosystem: bool, has_purl: bool) {
+        let (missing, help) = if no_ecosystem && has_purl {
+            (
+                "`ecosystem`",
+                "the purl's type names no ecosystem seckb knows: add `ecosystem:` (its OSV name)",
+            )
+        } else if no_ecosystem {
+            (
+                "`ecosystem`",
+                "name the package's OSV ecosystem, such as `ecosystem: PyPI`",
+            )
+        } else {
+            (
+                "`name`",
+                "give the package's name in its ecosystem, such as `name: acme-python`",
+            )
+        };
+        self.diagnostics.push(
+            Diagnostic::error(Code::MissingField, format!("the package has no {missing}"))
+                .at(self.at.key(&path(i, &[])))
+                .help(help),
+        );
+    }
+
     /// The package of an entry, from `ecosystem` and `name` or `purl`, the
     /// three agreeing when all are given.
     fn package(&mut self, i: usize, d: &RawAffectedDetail) -> Option<Package> {
-        let mut ok = true;
-        let purl = match d.purl.as_deref().map(str::trim) {
-            Some(text) => match ecosystem::parse_purl(text) {
-                Ok(p) => Some((text.to_string(), p)),
-                Err(why) => {
-                    self.error(Code::InvalidValue, format!("invalid `purl` `{text}`: {why}"), &path(i, &[Segment::Key("purl")]), Some("a package URL such as pkg:pypi/acme-python or pkg:npm/%40acme/sdk, without a version".into()));
-                    ok = false;
-                    None
-                }
-            },
-            None => None,
-        };
-        let eco = match d.ecosystem.as_deref().map(str::trim) {
-            Some(e) => match ecosystem::check(e) {
-                Ok(()) => Some(e.to_string()),
-                Err((message, help)) => {
-                    self.error(
-                        Code::InvalidValue,
-                        message,
-                        &path(i, &[Segment::Key("ecosystem")]),
-                        Some(help),
-                    );
-                    ok = false;
-                    None
-                }
-            },
-            None => None,
-        };
+        let purl = self.read_purl(i, d);
+        let eco = self.read_ecosystem(i, d);
         let name = d.name.as_deref().map(str::trim).map(str::to_string);
         if name.as_deref() == Some("") {
             self.error(
@@ -253,9 +289,9 @@ impl Validator<'_> {
             );
             return None;
         }
-        if !ok {
+        let (Ok(purl), Ok(eco)) = (purl, eco) else {
             return None;
-        }
+        };
         let from_purl = purl.as_ref().map(|(_, p)| p);
         let ecosystem = eco.or_else(|| from_purl.and_then(|p| p.ecosystem).map(str::to_string));
         let name = name.or_else(|| from_purl.map(|p| p.name.clone()));
@@ -263,24 +299,7 @@ impl Validator<'_> {
             (Some(e), Some(n)) => (e, n),
             (None, None) => return None,
             (e, _) => {
-                let (missing, help) = if e.is_none() && purl.is_some() {
-                    ("`ecosystem`", "the purl's type names no ecosystem seckb knows: add `ecosystem:` (its OSV name)")
-                } else if e.is_none() {
-                    (
-                        "`ecosystem`",
-                        "name the package's OSV ecosystem, such as `ecosystem: PyPI`",
-                    )
-                } else {
-                    (
-                        "`name`",
-                        "give the package's name in its ecosystem, such as `name: acme-python`",
-                    )
-                };
-                self.diagnostics.push(
-                    Diagnostic::error(Code::MissingField, format!("the package has no {missing}"))
-                        .at(self.at.key(&path(i, &[])))
-                        .help(help),
-                );
+                self.missing_package_part(i, e.is_none(), purl.is_some());
                 return None;
             }
         };

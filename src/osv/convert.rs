@@ -24,30 +24,13 @@ pub fn convert(record: &Value) -> Result<Converted, String> {
         .ok_or("it has no `id`")?
         .trim()
         .to_string();
-    let published = string(record, "published")?
-        .or(string(record, "modified")?)
-        .ok_or("it has neither `published` nor `modified`")?;
-    let date = crate::content::Date::parse(published).map_err(|e| format!("`published`: {e}"))?;
-    let modified = match string(record, "modified")? {
-        Some(m) => Some(crate::content::Date::parse(m).map_err(|e| format!("`modified`: {e}"))?),
-        None => None,
-    };
+    let Dated { date, modified } = dates(record)?;
     let title = string(record, "summary")?
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .unwrap_or(&id)
         .to_string();
-    let details = string(record, "details")?
-        .map(str::trim)
-        .unwrap_or_default();
-    let body = if details.is_empty() {
-        title.clone()
-    } else {
-        images_as_links(details)
-    };
-    if body != details && !details.is_empty() {
-        notes.push("images of other sites in `details` are links (a seckb page loads nothing from another origin)".into());
-    }
+    let body = body(record, &title, &mut notes)?;
     let mut front = vec![
         format!("title: {}", quoted(&title)),
         format!("id: {}", quoted(&id)),
@@ -84,25 +67,8 @@ pub fn convert(record: &Value) -> Result<Converted, String> {
         .unwrap_or(crate::content::Tlp::Clear);
     front.push(format!("tlp: {}", tlp.as_str()));
     let (cves, others) = aliases(record, &id, &mut notes)?;
-    if !cves.is_empty() {
-        front.push(format!(
-            "cves: [{}]",
-            cves.iter()
-                .map(|c| quoted(c))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    if !others.is_empty() {
-        front.push(format!(
-            "advisory_ids: [{}]",
-            others
-                .iter()
-                .map(|c| quoted(c))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    push_list(&mut front, "cves", &cves);
+    push_list(&mut front, "advisory_ids", &others);
     if !affected.yaml.is_empty() {
         front.push(format!("affected:\n{}", affected.yaml.join("\n")));
     }
@@ -110,19 +76,7 @@ pub fn convert(record: &Value) -> Result<Converted, String> {
     if !references.is_empty() {
         front.push(format!("references:\n{}", references.join("\n")));
     }
-    for (key, what) in [
-        ("related", "related ids"),
-        ("credits", "credits"),
-        ("upstream", "upstream ids"),
-    ] {
-        if record
-            .get(key)
-            .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty())
-        {
-            notes.push(format!("its {what} are not imported"));
-        }
-    }
+    notes.extend(unimported(record));
     let slug = crate::content::slugify(&id);
     if slug.is_empty() {
         return Err(format!(
@@ -136,6 +90,66 @@ pub fn convert(record: &Value) -> Result<Converted, String> {
         text,
         notes,
     })
+}
+
+/// A record's date (`published`, else `modified`) and its `modified`.
+struct Dated {
+    date: crate::content::Date,
+    modified: Option<crate::content::Date>,
+}
+
+fn dates(record: &Value) -> Result<Dated, String> {
+    let published = string(record, "published")?
+        .or(string(record, "modified")?)
+        .ok_or("it has neither `published` nor `modified`")?;
+    let date = crate::content::Date::parse(published).map_err(|e| format!("`published`: {e}"))?;
+    let modified = match string(record, "modified")? {
+        Some(m) => Some(crate::content::Date::parse(m).map_err(|e| format!("`modified`: {e}"))?),
+        None => None,
+    };
+    Ok(Dated { date, modified })
+}
+
+/// The incident's body: `details` with images of other sites as links, or
+/// the title when there are none.
+fn body(record: &Value, title: &str, notes: &mut Vec<String>) -> Result<String, String> {
+    let details = string(record, "details")?
+        .map(str::trim)
+        .unwrap_or_default();
+    if details.is_empty() {
+        return Ok(title.to_string());
+    }
+    let body = images_as_links(details);
+    if body != details {
+        notes.push("images of other sites in `details` are links (a seckb page loads nothing from another origin)".into());
+    }
+    Ok(body)
+}
+
+/// `key: [a, b]` in the front matter, when there are items.
+fn push_list(front: &mut Vec<String>, key: &str, items: &[String]) {
+    if !items.is_empty() {
+        let quoted: Vec<String> = items.iter().map(|c| quoted(c)).collect();
+        front.push(format!("{key}: [{}]", quoted.join(", ")));
+    }
+}
+
+/// What the record holds that the incident leaves out, as notes.
+fn unimported(record: &Value) -> Vec<String> {
+    [
+        ("related", "related ids"),
+        ("credits", "credits"),
+        ("upstream", "upstream ids"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| {
+        record
+            .get(*key)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    })
+    .map(|(_, what)| format!("its {what} are not imported"))
+    .collect()
 }
 
 /// `record[key]` as text: absent or null is None, another type an error.

@@ -348,43 +348,50 @@ pub(super) fn affected(record: &Value) -> Result<AffectedYaml, String> {
         if let Some(ranges) = ranges {
             yaml.push("    ranges:".into());
             for (j, range) in ranges.iter().enumerate() {
-                let kind = string(range, "type")?
-                    .ok_or(format!("`affected[{i}].ranges[{j}]` has no type"))?;
-                if !["SEMVER", "ECOSYSTEM", "GIT"].contains(&kind) {
-                    return Err(format!(
-                        "`affected[{i}].ranges[{j}]`: unknown range type `{kind}`"
-                    ));
-                }
-                yaml.push(format!("      - type: {kind}"));
-                if let Some(repo) = string(range, "repo")? {
-                    yaml.push(format!("        repo: {}", quoted(repo)));
-                }
-                yaml.push("        events:".into());
-                let events = range
-                    .get("events")
-                    .and_then(Value::as_array)
-                    .ok_or(format!("`affected[{i}].ranges[{j}]` has no events"))?;
-                let mut fixed = false;
-                for event in events {
-                    let (key, version) = event
-                        .as_object()
-                        .filter(|o| o.len() == 1)
-                        .and_then(|o| o.iter().next())
-                        .and_then(|(k, v)| Some((k.as_str(), v.as_str()?)))
-                        .ok_or(format!("`affected[{i}].ranges[{j}]` has an event that is not one `kind: version`"))?;
-                    if !["introduced", "fixed", "last_affected", "limit"].contains(&key) {
-                        return Err(format!(
-                            "`affected[{i}].ranges[{j}]`: unknown event `{key}`"
-                        ));
-                    }
-                    fixed |= key == "fixed";
-                    yaml.push(format!("          - {key}: {}", quoted(version)));
-                }
-                all_fixed &= fixed;
+                all_fixed &= range_yaml(range, i, j, &mut yaml)?;
             }
         }
     }
     Ok(AffectedYaml { yaml, all_fixed })
+}
+
+/// One OSV range (`affected[i].ranges[j]`) as YAML lines in `yaml`;
+/// returns whether it has a `fixed` event.
+fn range_yaml(range: &Value, i: usize, j: usize, yaml: &mut Vec<String>) -> Result<bool, String> {
+    let kind = string(range, "type")?.ok_or(format!("`affected[{i}].ranges[{j}]` has no type"))?;
+    if !["SEMVER", "ECOSYSTEM", "GIT"].contains(&kind) {
+        return Err(format!(
+            "`affected[{i}].ranges[{j}]`: unknown range type `{kind}`"
+        ));
+    }
+    yaml.push(format!("      - type: {kind}"));
+    if let Some(repo) = string(range, "repo")? {
+        yaml.push(format!("        repo: {}", quoted(repo)));
+    }
+    yaml.push("        events:".into());
+    let events = range
+        .get("events")
+        .and_then(Value::as_array)
+        .ok_or(format!("`affected[{i}].ranges[{j}]` has no events"))?;
+    let mut fixed = false;
+    for event in events {
+        let (key, version) = event
+            .as_object()
+            .filter(|o| o.len() == 1)
+            .and_then(|o| o.iter().next())
+            .and_then(|(k, v)| Some((k.as_str(), v.as_str()?)))
+            .ok_or(format!(
+                "`affected[{i}].ranges[{j}]` has an event that is not one `kind: version`"
+            ))?;
+        if !["introduced", "fixed", "last_affected", "limit"].contains(&key) {
+            return Err(format!(
+                "`affected[{i}].ranges[{j}]`: unknown event `{key}`"
+            ));
+        }
+        fixed |= key == "fixed";
+        yaml.push(format!("          - {key}: {}", quoted(version)));
+    }
+    Ok(fixed)
 }
 
 /// References as YAML lines with their OSV type; URLs a page may not link

@@ -12,7 +12,7 @@
 //! are skipped with a note. An existing file (one of the same name, or an
 //! incident with the record's id) is replaced only with `--force`.
 
-use super::convert::convert;
+use super::convert::{convert, Converted};
 use crate::config::Config;
 use crate::content::{load, validate, SourceFile};
 use crate::diagnostics::{Code, Diagnostic, Location};
@@ -181,16 +181,9 @@ fn error(file: &Path, message: String) -> Diagnostic {
     Diagnostic::error(Code::Import, message).at(Location::file(file))
 }
 
-/// Converts and writes one record.
-fn import_one(
-    root: &Path,
-    config: &Config,
-    file: &Path,
-    record: &Value,
-    force: bool,
-    existing: &mut Existing,
-    report: &mut Report,
-) {
+/// The record converted, or None when it is withdrawn (a note) or cannot
+/// be converted (an error).
+fn convertible(file: &Path, record: &Value, report: &mut Report) -> Option<Converted> {
     let id = record["id"].as_str().unwrap_or_default().trim().to_string();
     if let Some(when) = record.get("withdrawn").filter(|w| !w.is_null()) {
         report.diagnostics.push(
@@ -204,10 +197,10 @@ fn import_one(
             )
             .at(Location::file(file)),
         );
-        return;
+        return None;
     }
-    let converted = match convert(record) {
-        Ok(c) => c,
+    match convert(record) {
+        Ok(c) => Some(c),
         Err(why) => {
             let name = if id.is_empty() {
                 String::from("the record")
@@ -217,8 +210,23 @@ fn import_one(
             report
                 .diagnostics
                 .push(error(file, format!("{name} cannot be converted: {why}")));
-            return;
+            None
         }
+    }
+}
+
+/// Converts and writes one record.
+fn import_one(
+    root: &Path,
+    config: &Config,
+    file: &Path,
+    record: &Value,
+    force: bool,
+    existing: &mut Existing,
+    report: &mut Report,
+) {
+    let Some(converted) = convertible(file, record, report) else {
+        return;
     };
     let target = existing
         .ids

@@ -1,8 +1,14 @@
 //! seckb: a static site generator for security-incident knowledge bases.
 //!
-//! The pipeline (see `pipeline`) is a list of stages over plain data:
-//! `config → load → validate → site → render → outputs → link check → write`.
-//! `build`, `check` and `serve` run the same pipeline.
+//! The pipeline (see `pipeline` and docs/architecture.md) is a short list
+//! of stages over plain data: loading (config, theme, documents validated)
+//! → site (assembled) → rendering (pages and exports) → collecting (the
+//! output) → linking (the link check). `build`, `check` and `serve` run the
+//! same pipeline.
+
+// A function is at most 80 lines (clippy.toml): longer ones are split into
+// named steps, so each reads in one screen.
+#![warn(clippy::too_many_lines)]
 
 pub mod affected;
 pub mod attachments;

@@ -105,24 +105,9 @@ fn revisions(date: Date, updated: Option<Date>) -> Vec<(Date, &'static str)> {
     list
 }
 
-/// One CSAF 2.0 `csaf_security_incident_response` document.
-fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> Value {
-    let doc = &page.doc;
-    let urls = &site.urls;
-    let date = doc.meta.date.unwrap_or(Date {
-        instant: chrono::DateTime::UNIX_EPOCH,
-        has_time: false,
-    });
-    let revisions = revisions(date, doc.meta.updated);
-    let current = revisions.last().map_or(date, |r| r.0);
-    let history: Vec<Value> = revisions
-        .iter()
-        .enumerate()
-        .map(|(i, (d, summary))| {
-            json!({ "date": d.rfc3339(), "number": (i + 1).to_string(), "summary": summary })
-        })
-        .collect();
-
+/// The document's notes: summary, description, details, timeline and
+/// recommended actions, the empty ones left out.
+fn notes(page: &Page, incident: &IncidentMeta) -> Vec<Value> {
     let mut notes =
         vec![json!({ "category": "summary", "title": "Summary", "text": page.summary })];
     let body = page.kept.as_ref().map_or("", |b| b.rendered.text.trim());
@@ -149,8 +134,13 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
         notes.push(json!({ "category": "general", "title": "Recommended actions", "text": lines.join("\n") }));
     }
     notes.retain(|n| n["text"].as_str().is_some_and(|t| !t.trim().is_empty()));
+    notes
+}
 
-    let permalink = urls.absolute(&doc.path);
+/// The document's references: the write-up and this document, then the
+/// incident's own (the profile needs an external one).
+fn references(site: &Site, page: &Page, incident: &IncidentMeta, permalink: &str) -> Vec<Value> {
+    let (doc, urls) = (&page.doc, &site.urls);
     let mut references = vec![
         json!({ "category": "self", "summary": format!("{} on {}", doc.meta.title, site.config.title), "url": permalink }),
         json!({ "category": "self", "summary": "This document in CSAF format", "url": urls.absolute(&document_path(page)) }),
@@ -165,7 +155,30 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
             json!({ "category": "external", "summary": "The incident write-up", "url": permalink }),
         );
     }
+    references
+}
 
+/// One CSAF 2.0 `csaf_security_incident_response` document.
+fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> Value {
+    let doc = &page.doc;
+    let urls = &site.urls;
+    let date = doc.meta.date.unwrap_or(Date {
+        instant: chrono::DateTime::UNIX_EPOCH,
+        has_time: false,
+    });
+    let revisions = revisions(date, doc.meta.updated);
+    let current = revisions.last().map_or(date, |r| r.0);
+    let history: Vec<Value> = revisions
+        .iter()
+        .enumerate()
+        .map(|(i, (d, summary))| {
+            json!({ "date": d.rfc3339(), "number": (i + 1).to_string(), "summary": summary })
+        })
+        .collect();
+
+    let notes = notes(page, incident);
+    let permalink = urls.absolute(&doc.path);
+    let references = references(site, page, incident, &permalink);
     let mut value = json!({
         "document": {
             "category": "csaf_security_incident_response",
@@ -265,11 +278,14 @@ fn details(incident: &IncidentMeta) -> String {
     lines.join("\n")
 }
 
-/// Adds the distribution. Two incidents whose ids map to one file name are
-/// an error: one would silently replace the other.
-pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
+/// Each incident's document, oldest first: site path → (current release
+/// date, page), sorted by path; and the collisions of two ids on one file.
+fn write_documents<'s>(
+    site: &'s Site,
+    csaf: &Csaf,
+    output: &mut Output,
+) -> (BTreeMap<String, (String, &'s Page)>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let urls = &site.urls;
     // Site path → (current_release_date, page), sorted by path.
     let mut documents: BTreeMap<String, (String, &Page)> = BTreeMap::new();
     let mut first_owner: HashMap<String, &Page> = HashMap::new();
@@ -311,7 +327,39 @@ pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
         output.insert_bytes(path.clone(), text.into_bytes());
         documents.insert(path, (current, page));
     }
+    (documents, diagnostics)
+}
 
+/// `provider-metadata.json`, last updated at the newest document's change.
+fn provider_metadata(site: &Site, csaf: &Csaf, newest: Option<&str>) -> String {
+    let urls = &site.urls;
+    // A preview (drafts, serve) is never listed nor mirrored, whatever the
+    // configuration says; the published site follows it, by default when
+    // it is TLP:CLEAR.
+    let publication = &site.publication;
+    let aggregate = |configured: Option<bool>| {
+        !publication.is_preview() && configured.unwrap_or(publication.ceiling == Tlp::Clear)
+    };
+    let last_updated = newest.unwrap_or("1970-01-01T00:00:00Z");
+    let metadata = json!({
+        "canonical_url": urls.absolute(&format!("{DIR}provider-metadata.json")),
+        "distributions": [{ "directory_url": urls.absolute(DIR) }],
+        "last_updated": last_updated,
+        "list_on_CSAF_aggregators": aggregate(csaf.list_on_aggregators),
+        "metadata_version": "2.0",
+        "mirror_on_CSAF_aggregators": aggregate(csaf.mirror_on_aggregators),
+        "publisher": publisher(csaf),
+        "role": csaf.role.unwrap_or_default().as_str(),
+    });
+    let mut text = serde_json::to_string_pretty(&metadata).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Adds the distribution. Two incidents whose ids map to one file name are
+/// an error: one would silently replace the other.
+pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
+    let (documents, diagnostics) = write_documents(site, csaf, output);
     let relative = |path: &str| path.trim_start_matches(DIR).to_string();
     let mut index = String::new();
     for path in documents.keys() {
@@ -328,30 +376,10 @@ pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
     }
     output.insert_bytes(format!("{DIR}changes.csv"), csv.into_bytes());
 
-    // A preview (drafts, serve) is never listed nor mirrored, whatever the
-    // configuration says; the published site follows it, by default when
-    // it is TLP:CLEAR.
-    let publication = &site.publication;
-    let aggregate = |configured: Option<bool>| {
-        !publication.is_preview() && configured.unwrap_or(publication.ceiling == Tlp::Clear)
-    };
-    let last_updated = changes.first().map_or_else(
-        || "1970-01-01T00:00:00Z".to_string(),
-        |(c, _)| c.to_string(),
+    output.insert_bytes(
+        format!("{DIR}provider-metadata.json"),
+        provider_metadata(site, csaf, changes.first().map(|(c, _)| c.as_str())).into_bytes(),
     );
-    let metadata = json!({
-        "canonical_url": urls.absolute(&format!("{DIR}provider-metadata.json")),
-        "distributions": [{ "directory_url": urls.absolute(DIR) }],
-        "last_updated": last_updated,
-        "list_on_CSAF_aggregators": aggregate(csaf.list_on_aggregators),
-        "metadata_version": "2.0",
-        "mirror_on_CSAF_aggregators": aggregate(csaf.mirror_on_aggregators),
-        "publisher": publisher(csaf),
-        "role": csaf.role.unwrap_or_default().as_str(),
-    });
-    let mut text = serde_json::to_string_pretty(&metadata).unwrap_or_default();
-    text.push('\n');
-    output.insert_bytes(format!("{DIR}provider-metadata.json"), text.into_bytes());
 
     // Listing pages: the top folder, and one per year.
     let mut years: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();

@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let (doc, diagnostics) = validate::document(&file, config, now());
     check_diagnostics(&diagnostics, &path, &file.text);
-    if let Some(doc) = doc {
+    if let Some(doc) = doc.valid() {
         assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
         assert!(file.text.is_char_boundary(doc.body_offset));
         assert!(!doc.meta.title.trim().is_empty());

@@ -10,7 +10,7 @@
 //! links to one is an error (E0203), as a link to the document would be.
 
 use crate::content::Asset;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::markdown::{resolve_relative, LinkTarget, TargetState, Withheld};
 use pulldown_cmark::{Event, Parser, Tag};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -64,11 +64,12 @@ pub fn publish<'a>(
     usable: &'a [Asset],
     named: &FxHashSet<String>,
     documents: &FxHashMap<String, LinkTarget>,
-) -> (Vec<&'a Asset>, Vec<Diagnostic>) {
+    diagnostics: &mut Diagnostics,
+) -> Vec<&'a Asset> {
     let (published, unused): (Vec<&Asset>, Vec<&Asset>) =
         usable.iter().partition(|a| named.contains(&a.path));
     if unused.is_empty() {
-        return (published, Vec::new());
+        return published;
     }
     let hidden_uses = used_by_unpublished(root, documents);
     let warnings = unused
@@ -85,9 +86,9 @@ pub fn publish<'a>(
             )
             .at(Location::file(&file))
             .help("link to it from a published document, or delete it")
-        })
-        .collect();
-    (published, warnings)
+        });
+    diagnostics.extend(warnings);
+    published
 }
 
 /// Paths under `content/` that the Markdown of unpublished documents links
@@ -194,7 +195,8 @@ mod tests {
             asset("incidents/stray.pdf"),
         ];
         let named: FxHashSet<String> = ["incidents/used.png".to_string()].into_iter().collect();
-        let (published, warnings) = publish(root.path(), &usable, &named, &documents);
+        let mut warnings = crate::diagnostics::Diagnostics::new();
+        let published = publish(root.path(), &usable, &named, &documents, &mut warnings);
         let published: Vec<&str> = published.iter().map(|a| a.path.as_str()).collect();
         assert_eq!(published, ["incidents/used.png"]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");

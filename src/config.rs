@@ -2,7 +2,7 @@
 //! "did you mean", exactly like front matter.
 
 use crate::content::Tlp;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::yaml;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -290,20 +290,20 @@ pub fn find_root(root: Option<&Path>, cwd: &Path) -> Result<PathBuf, Diagnostic>
         })
 }
 
-/// Reads and validates `root/seckb.yaml`.
-pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+/// Reads and validates `root/seckb.yaml`; `None` after reporting why.
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        vec![
-            Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
-                .at(Location::file(Path::new(CONFIG_FILE))),
-        ]
-    })?;
-    parse(root, &text)
+        Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
+            .at(Location::file(Path::new(CONFIG_FILE)))
+    });
+    let text = diagnostics.take(text)?;
+    parse(root, &text, diagnostics)
 }
 
-/// Validates configuration text (the file itself is `seckb.yaml` in `root`).
-pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+/// Validates configuration text (the file itself is `seckb.yaml` in `root`);
+/// `None` when it has any error, every one reported.
+pub fn parse(root: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     let file = Path::new(CONFIG_FILE);
     let at = |line, column| Location::in_text(file, text, line, column);
     let value = yaml::parse(text).map_err(|e| {
@@ -314,11 +314,12 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
                 Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
             }
         };
-        vec![d.at(at(e.line, e.column))]
-    })?;
+        d.at(at(e.line, e.column))
+    });
+    let value = diagnostics.take(value)?;
     let allowed = yaml::struct_fields::<RawConfig>();
     let (raw, errors) = yaml::typed::<RawConfig>(text, value, allowed);
-    let mut diagnostics: Vec<Diagnostic> = errors
+    let mut found: Diagnostics = errors
         .into_iter()
         .map(|e| {
             let code = match e.kind {
@@ -331,24 +332,24 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         })
         .collect();
     let Some(mut raw) = raw else {
-        return Err(diagnostics);
+        diagnostics.append(found);
+        return None;
     };
     let value_at_path = |path: &[yaml::Segment]| {
         let p = yaml::locate(text, path);
         at(p.line, p.value_column)
     };
-    check_exports(&raw, &value_at_path, &mut diagnostics);
+    check_exports(&raw, &value_at_path, &mut found);
     if let Some(txt) = &mut raw.security_txt {
         txt.expires_at = Some(value_at_path(&[
             yaml::Segment::Key("security_txt"),
             yaml::Segment::Key("expires"),
         ]));
     }
-    let (base_url, theme) = check_site_values(&raw, &value_at_path, &mut diagnostics);
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
-    Ok(configured(root, raw, base_url, theme))
+    let (base_url, theme) = check_site_values(&raw, &value_at_path, &mut found);
+    let valid = found.is_empty();
+    diagnostics.append(found);
+    valid.then(|| configured(root, raw, base_url, theme))
 }
 
 /// Checks the values of the site itself: its base URL, custom domain,
@@ -356,7 +357,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
 fn check_site_values(
     raw: &RawConfig,
     value_at_path: &dyn Fn(&[yaml::Segment]) -> Location,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> (String, String) {
     let value_at = |key: &str| value_at_path(&[yaml::Segment::Key(key)]);
     let base_url =
@@ -441,7 +442,7 @@ fn configured(root: &Path, raw: RawConfig, base_url: String, theme: String) -> C
 fn check_exports(
     raw: &RawConfig,
     value_at: &dyn Fn(&[yaml::Segment]) -> Location,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) {
     use yaml::Segment::Key;
     let mut error = |path: &[yaml::Segment], message: String, help: &str| {
@@ -565,6 +566,12 @@ fn security_txt_uri(text: &str, schemes: &[&str]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The configuration `text` makes, or every problem it has.
+    fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
+        let mut found = Diagnostics::new();
+        super::parse(root, text, &mut found).ok_or(found)
+    }
 
     #[test]
     fn unknown_keys_get_a_suggestion() {

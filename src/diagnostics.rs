@@ -6,7 +6,10 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod collector;
 mod span;
+
+pub use collector::Diagnostics;
 
 /// How bad a diagnostic is. Errors fail the build; warnings only with `--deny-warnings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

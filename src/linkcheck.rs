@@ -4,7 +4,7 @@
 //! line in the document; one from a template is reported once, however many
 //! pages repeat it, at its line in the template.
 
-use crate::diagnostics::{Code, Diagnostic, LineIndex, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
 use crate::interner::{Interner, Table};
 use crate::markdown::{is_external, percent_decode, LinkRecord};
 use crate::output::Output;
@@ -193,6 +193,7 @@ const TEMPLATE_EVIDENCE: usize = 3;
 /// at 100,000 documents they took more memory than the documents); one from
 /// a template, which repeats on every page the template renders, is
 /// reported once, at its line in the template where it can be found.
+/// Reports into `diagnostics`.
 pub fn check<'s>(
     output: &Output,
     pages: Vec<PageLinks>,
@@ -200,7 +201,8 @@ pub fn check<'s>(
     base_path: &str,
     source: &dyn Fn(&str) -> Option<PageSource<'s>>,
     theme: &Theme,
-) -> Vec<Diagnostic> {
+    diagnostics: &mut Diagnostics,
+) {
     let ids: FxHashMap<&str, &PageLinks> = pages.iter().map(|p| (p.path.as_str(), p)).collect();
     let templates: HashMap<&str, &str> = pages
         .iter()
@@ -234,7 +236,6 @@ pub fn check<'s>(
         .collect();
     // Grouped by page, so each content file is indexed once.
     broken.sort_by(|a, b| a.page.cmp(&b.page));
-    let mut diagnostics = Vec::new();
     let mut from_templates: BTreeMap<(Code, String), Vec<Broken>> = BTreeMap::new();
     // The content file of the page the last broken link was on.
     let mut content: Option<(String, Option<ContentIndex>)> = None;
@@ -272,8 +273,6 @@ pub fn check<'s>(
             code, &url, &pages, base_path, &templates, theme,
         ));
     }
-    crate::diagnostics::sort(&mut diagnostics);
-    diagnostics
 }
 
 /// The part of a URL that names a file: before any `#fragment` or `?query`.

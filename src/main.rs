@@ -513,9 +513,9 @@ fn import_osv(
         root: root.to_path_buf(),
         ..BuildOptions::default()
     };
-    let config = match seckb::pipeline::load_config(&options) {
-        Ok(c) => c,
-        Err(d) => return report_failure_plain(&d, color),
+    let mut found = diagnostics::Diagnostics::new();
+    let Some(config) = seckb::pipeline::load_config(&options, &mut found) else {
+        return report_failure_plain(&found.into_vec(), color);
     };
     let report = match seckb::osv::import::run(root, &config, paths, force) {
         Ok(r) => r,

@@ -4,7 +4,7 @@
 //! FAQ questions split at `##` headings.
 
 use crate::config::RawHtml;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Diagnostics;
 
 pub use crate::diagnostics::LineIndex;
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -121,17 +121,20 @@ pub struct Rendered {
     pub ids: Vec<String>,
 }
 
-/// Renders a document body.
+/// Renders a document body; its broken links and unsafe HTML are reported.
 pub fn render<'a>(
     markdown: &'a str,
     source: &'a Source<'a>,
     links: &'a Links,
     raw_html: RawHtml,
     split_questions: bool,
-) -> (Rendered, Vec<Diagnostic>) {
+    diagnostics: &mut Diagnostics,
+) -> Rendered {
     let mut r = Renderer::new(source, links, raw_html);
     r.run(markdown, split_questions);
-    r.finish()
+    let (rendered, found) = r.finish();
+    diagnostics.append(found);
+    rendered
 }
 
 /// Renders one line of inline Markdown (timeline events, actions) without the
@@ -142,15 +145,16 @@ pub fn render_inline(
     source: &Source,
     links: &Links,
     raw_html: RawHtml,
-) -> (String, Vec<LinkRecord>, Vec<Diagnostic>) {
-    let (rendered, diagnostics) = render(markdown, source, links, raw_html, false);
+    diagnostics: &mut Diagnostics,
+) -> (String, Vec<LinkRecord>) {
+    let rendered = render(markdown, source, links, raw_html, false, diagnostics);
     let html = rendered.html.trim();
     let inner = html
         .strip_prefix("<p>")
         .and_then(|h| h.strip_suffix("</p>"))
         .filter(|h| !h.contains("<p>"))
         .unwrap_or(html);
-    (inner.to_string(), rendered.links, diagnostics)
+    (inner.to_string(), rendered.links)
 }
 
 /// True for URLs with a scheme (`https:`, `mailto:`) or protocol-relative ones.

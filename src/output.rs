@@ -65,7 +65,8 @@ pub struct Sink {
     folder: Option<PathBuf>,
     /// `seckb check`: files are dropped once made (their paths are kept).
     discard: bool,
-    failures: std::sync::Mutex<Vec<String>>,
+    /// Files that could not be written ([`Sink::take_failures`]).
+    failures: std::sync::Mutex<crate::diagnostics::Diagnostics>,
     secrets: crate::secrets::Watch,
 }
 
@@ -141,7 +142,10 @@ impl Sink {
 
     fn fail(&self, path: &str, e: &std::io::Error) {
         if let Ok(mut failures) = self.failures.lock() {
-            failures.push(format!("{path}: {e}"));
+            failures.push(crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::Code::Output,
+                format!("cannot write {path}: {e}"),
+            ));
         }
     }
 
@@ -186,9 +190,12 @@ impl Sink {
         &self.secrets
     }
 
-    /// The writes that failed, as `path: error`.
-    pub fn failures(&self) -> Vec<String> {
-        self.failures.lock().map(|f| f.clone()).unwrap_or_default()
+    /// The writes that failed so far, taken out.
+    pub fn take_failures(&self) -> crate::diagnostics::Diagnostics {
+        self.failures
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default()
     }
 }
 

@@ -371,7 +371,9 @@ mod tests {
                 "seckb.yaml of `seckb init` does not mention `{key}`"
             );
         }
-        assert!(crate::config::parse(Path::new("."), text).is_ok());
+        let mut found = crate::diagnostics::Diagnostics::new();
+        assert!(crate::config::parse(Path::new("."), text, &mut found).is_some());
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

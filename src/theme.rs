@@ -4,7 +4,7 @@
 
 use crate::content::load::{is_ignored_name, walk};
 use crate::content::validate::regex;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ fn read_dir_files(
     root: &Path,
     dir: &Path,
     statics: bool,
-    errors: &mut Vec<Diagnostic>,
+    errors: &mut Diagnostics,
 ) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -99,7 +99,7 @@ fn read_dir_files(
         let name = e.file_name().to_string_lossy();
         !is_ignored_name(&name) || (statics && e.depth() == 1 && is_generated_top_name(&name))
     };
-    errors.extend(walk(root, dir, keep, |entry| {
+    walk(root, dir, keep, errors, |entry| {
         if !entry.file_type().is_file() {
             return;
         }
@@ -109,7 +109,7 @@ fn read_dir_files(
                 entry.path().to_path_buf(),
             ));
         }
-    }));
+    });
     out
 }
 
@@ -120,15 +120,16 @@ fn is_generated_top_name(name: &str) -> bool {
         .any(|r| r.starts_with('.') && r.trim_end_matches('/') == name)
 }
 
-/// Loads the theme named in the config, then the site's overrides.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+/// Loads the theme named in the config, then the site's overrides; `None`
+/// after reporting why.
+pub fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Theme> {
     let dir = PathBuf::from("themes").join(name);
     let abs = root.join(&dir);
     let mut templates: BTreeMap<String, Template> = BTreeMap::new();
     let mut statics = BTreeMap::new();
-    let mut errors = Vec::new();
+    let mut errors = Diagnostics::new();
     let mut add_template =
-        |name: String, bytes: Vec<u8>, path: PathBuf, errors: &mut Vec<Diagnostic>| {
+        |name: String, bytes: Vec<u8>, path: PathBuf, errors: &mut Diagnostics| {
             match String::from_utf8(bytes) {
                 Ok(text) => {
                     templates.insert(name.clone(), Template { name, text, path });
@@ -166,15 +167,18 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     } else {
-        return Err(vec![Diagnostic::error(
-            Code::Config,
-            format!(
-                "theme `{name}` not found: there is no {} folder",
-                dir.display()
-            ),
-        )
-        .at(Location::file(Path::new(crate::config::CONFIG_FILE)))
-        .help("set `theme: default` or add the theme under themes/")]);
+        diagnostics.push(
+            Diagnostic::error(
+                Code::Config,
+                format!(
+                    "theme `{name}` not found: there is no {} folder",
+                    dir.display()
+                ),
+            )
+            .at(Location::file(Path::new(crate::config::CONFIG_FILE)))
+            .help("set `theme: default` or add the theme under themes/"),
+        );
+        return None;
     }
     for (rel, file) in read_dir_files(root, &root.join("templates"), false, &mut errors) {
         match std::fs::read(&file) {
@@ -193,10 +197,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     for (rel, file) in read_dir_files(root, &root.join("static"), true, &mut errors) {
         statics.insert(rel, StaticSource::File(file));
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Theme {
+    let valid = errors.is_empty();
+    diagnostics.append(errors);
+    valid.then(|| Theme {
         dir,
         templates: templates.into_values().collect(),
         statics,

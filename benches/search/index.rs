@@ -55,8 +55,14 @@ fn main() -> ExitCode {
             let text = seckb::content::load::read_source(&options.root.join(source), source)
                 .map(|f| f.text)
                 .unwrap_or_default();
-            let (body, _) =
-                seckb::site::render_body(&page.doc, &text, &site.links, site.config.raw_html);
+            let mut found = seckb::diagnostics::Diagnostics::new();
+            let body = seckb::site::render_body(
+                &page.doc,
+                &text,
+                &site.links,
+                site.config.raw_html,
+                &mut found,
+            );
             seckb::search::entries::of_page(page, &body)
         })
         .collect();

@@ -7,15 +7,17 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    match seckb::config::parse(Path::new("."), &text) {
-        Ok(config) => {
+    let mut found = seckb::diagnostics::Diagnostics::new();
+    match seckb::config::parse(Path::new("."), &text, &mut found) {
+        Some(config) => {
+            assert!(!found.has_errors(), "{found:?}");
             assert!(config.base_url.ends_with('/'), "{}", config.base_url);
             let base = config.base_path();
             assert!(base.starts_with('/') && base.ends_with('/'), "{base}");
         }
-        Err(diagnostics) => {
-            assert!(!diagnostics.is_empty());
-            check_diagnostics(&diagnostics, Path::new("seckb.yaml"), &text);
+        None => {
+            assert!(found.has_errors(), "rejected without an error");
+            check_diagnostics(&found.into_vec(), Path::new("seckb.yaml"), &text);
         }
     }
 });

@@ -37,7 +37,9 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let (doc, diagnostics) = validate::document(&file, config, now());
+    let mut found = seckb::diagnostics::Diagnostics::new();
+    let doc = validate::document(&file, config, now(), &mut found);
+    let diagnostics = found.into_vec();
     check_diagnostics(&diagnostics, &path, &file.text);
     if let Some(doc) = doc.valid() {
         assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
@@ -59,6 +61,7 @@ fuzz_target!(|data: &[u8]| {
             "rejected without an error"
         );
     }
-    let (_, section_diagnostics) = validate::section(section, Some(&file));
-    check_diagnostics(&section_diagnostics, &path, &file.text);
+    let mut found = seckb::diagnostics::Diagnostics::new();
+    validate::section(section, Some(&file), &mut found);
+    check_diagnostics(&found.into_vec(), &path, &file.text);
 });

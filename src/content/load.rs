@@ -4,7 +4,7 @@
 //! symlinks that leave the site are refused.
 
 use super::{Asset, SourceFile};
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -36,20 +36,19 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
+pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> Discovered {
     let content = root.join("content");
     let mut found = Discovered::default();
-    let mut diagnostics = Vec::new();
     if !content.is_dir() {
         diagnostics.push(
             Diagnostic::error(Code::Io, "the site has no content/ folder")
                 .help("documents live in content/incidents/, content/faq/ and other folders"),
         );
-        return (found, diagnostics);
+        return found;
     }
     let mut markdown = Vec::new();
     let keep = |e: &walkdir::DirEntry| !is_ignored_name(&e.file_name().to_string_lossy());
-    let d = walk(root, &content, keep, |entry| {
+    walk(root, &content, keep, diagnostics, |entry| {
         let rel = relative(root, entry.path());
         let under_content = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         if entry.depth() == 1 && entry.file_type().is_dir() {
@@ -72,7 +71,6 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
             });
         }
     });
-    diagnostics.extend(d);
     let read: Vec<Result<SourceFile, Diagnostic>> = markdown
         .par_iter()
         .map(|(abs, rel)| read_source(abs, rel))
@@ -90,12 +88,12 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
             Err(d) => diagnostics.push(d),
         }
     }
-    (found, diagnostics)
+    found
 }
 
 /// Visits every file and folder under `dir` (itself first), in sorted
 /// order, that `keep` keeps (a folder it does not keep is not entered);
-/// returns a diagnostic for each that cannot be read. Symlinks are followed when
+/// reports each that cannot be read. Symlinks are followed when
 /// their target is a file or folder of the site (under `root`, and not
 /// below a hidden or ignored name such as `.git/` or `.env`, which no walk
 /// reads); any other is an error (E0004) and is not read, nor anything
@@ -106,11 +104,11 @@ pub fn walk(
     root: &Path,
     dir: &Path,
     keep: impl Fn(&walkdir::DirEntry) -> bool,
+    diagnostics: &mut Diagnostics,
     mut visit: impl FnMut(walkdir::DirEntry),
-) -> Vec<Diagnostic> {
+) {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let sources = LinkSources::of(&canonical_root, dir, root);
-    let mut diagnostics = Vec::new();
     let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -160,7 +158,6 @@ pub fn walk(
         }
         visit(entry);
     }
-    diagnostics
 }
 
 /// Where the links of one walk may not point, although inside the site.

@@ -8,7 +8,7 @@ mod meta;
 use super::frontmatter::{self, RawFrontMatter, SplitError};
 use super::{slugify, Date, Document, FaqMeta, Kind, Located, SourceFile, Tlp};
 use crate::config::Config;
-use crate::diagnostics::{Code, Diagnostic, LineIndex, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
 use crate::yaml::{self, Segment};
 use regex::Regex;
 use std::path::Path;
@@ -250,9 +250,21 @@ fn keys_of_other_kinds(value: &yaml::Value, kind: Kind, at: &Locator) -> Vec<Dia
     diagnostics
 }
 
-/// Validates one document. Returns what validation made of it and every
-/// diagnostic found, warnings included.
+/// Validates one document: returns what validation made of it, and reports
+/// every problem found, warnings included.
 pub fn document(
+    file: &SourceFile,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+    diagnostics: &mut Diagnostics,
+) -> Checked {
+    let (checked, found) = check_document(file, config, now);
+    diagnostics.extend(found);
+    checked
+}
+
+/// [`document`], with the problems of this one file in a list of its own.
+fn check_document(
     file: &SourceFile,
     config: &Config,
     now: chrono::DateTime<chrono::Utc>,
@@ -497,8 +509,13 @@ struct RawSectionFront {
     description: Option<String>,
 }
 
-/// A content folder's list page from its name and optional `_index.md`.
-pub fn section(name: &str, index: Option<&SourceFile>) -> (super::Section, Vec<Diagnostic>) {
+/// A content folder's list page from its name and optional `_index.md`;
+/// the problems of `_index.md` are reported.
+pub fn section(
+    name: &str,
+    index: Option<&SourceFile>,
+    diagnostics: &mut Diagnostics,
+) -> super::Section {
     let default_title = || {
         let mut t = name.replace(['-', '_'], " ");
         if let Some(first) = t.get(0..1) {
@@ -520,29 +537,32 @@ pub fn section(name: &str, index: Option<&SourceFile>) -> (super::Section, Vec<D
         body_line: 1,
     };
     let Some(file) = index else {
-        return (section, Vec::new());
+        return section;
     };
     let path = file.path.as_path();
     let text = file.text.as_str();
     section.source = Some(file.path.clone());
     section.text = file.text.clone();
     if frontmatter::split(text) == Err(SplitError::Missing) {
-        return (section, Vec::new());
+        return section;
     }
     let (split, at, value) = match read_front_matter(path, text) {
         Ok(parts) => parts,
-        Err(d) => return (section, vec![d]),
+        Err(d) => {
+            diagnostics.push(d);
+            return section;
+        }
     };
     section.body_offset = split.body_offset;
     section.body_line = split.body_line;
     let fields = yaml::struct_fields::<RawSectionFront>();
     let (raw, errors) = yaml::typed::<RawSectionFront>(split.yaml, value, fields);
-    let diagnostics = field_diagnostics(&at, errors);
+    diagnostics.extend(field_diagnostics(&at, errors));
     if let Some(raw) = raw {
         if let Some(title) = raw.title.filter(|t| !t.trim().is_empty()) {
             section.title = title.trim().to_string();
         }
         section.description = raw.description.unwrap_or_default();
     }
-    (section, diagnostics)
+    section
 }

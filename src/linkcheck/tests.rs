@@ -20,7 +20,11 @@ fn check_output(out: &Output, base_path: &str) -> Vec<Diagnostic> {
     };
     let mut pages = Vec::new();
     let urls = read_rest(out, &mut pages, &Interner::default());
-    check(out, pages, &urls, base_path, &|_| None, &theme)
+    let mut found = crate::diagnostics::Diagnostics::new();
+    check(out, pages, &urls, base_path, &|_| None, &theme, &mut found);
+    let mut found = found.into_vec();
+    crate::diagnostics::sort(&mut found);
+    found
 }
 
 #[test]

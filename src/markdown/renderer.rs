@@ -3,7 +3,7 @@
 //! and the raw HTML policy ([`super::links`] rewrites the links).
 
 use crate::config::RawHtml;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::highlight::{self, escape};
 use crate::nesting;
 
@@ -16,7 +16,7 @@ pub(super) struct Renderer<'a> {
     pub(super) links: &'a Links,
     pub(super) raw_html: RawHtml,
     pub(super) out: Rendered,
-    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) diagnostics: Diagnostics,
     pub(super) ids: HashMap<String, usize>,
     pub(super) has_raw_html: bool,
     pub(super) table: TableCells,
@@ -40,7 +40,7 @@ impl<'a> Renderer<'a> {
             links,
             raw_html,
             out: Rendered::default(),
-            diagnostics: Vec::new(),
+            diagnostics: Diagnostics::new(),
             ids: HashMap::new(),
             has_raw_html: false,
             table: TableCells::default(),
@@ -313,7 +313,7 @@ impl<'a> Renderer<'a> {
         event.clone()
     }
 
-    pub(super) fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
+    pub(super) fn finish(mut self) -> (Rendered, Diagnostics) {
         if self.out.toc.len() < 3 {
             self.out.toc.clear();
         }

@@ -1,7 +1,7 @@
 //! Tests of `markdown`.
 
 use super::*;
-use crate::diagnostics::Code;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::nesting;
 
 fn links() -> Links {
@@ -27,7 +27,7 @@ fn links() -> Links {
     l
 }
 
-fn run(md: &str, split: bool) -> (Rendered, Vec<Diagnostic>) {
+fn run(md: &str, split: bool) -> (Rendered, Diagnostics) {
     let text = format!("---\ntitle: x\n---\n{md}");
     let lines = LineIndex::new(&text);
     let source = Source {
@@ -37,7 +37,9 @@ fn run(md: &str, split: bool) -> (Rendered, Vec<Diagnostic>) {
         offset: 17,
         lines: &lines,
     };
-    render(md, &source, &links(), RawHtml::Sanitize, split)
+    let mut found = Diagnostics::new();
+    let rendered = render(md, &source, &links(), RawHtml::Sanitize, split, &mut found);
+    (rendered, found)
 }
 
 #[test]

@@ -15,7 +15,7 @@
 use super::convert::{convert, Converted};
 use crate::config::Config;
 use crate::content::{load, validate, SourceFile};
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ pub struct Report {
     pub written: Vec<PathBuf>,
     /// Errors (records not converted, files not replaced), notes
     /// (withdrawn records, fields left out).
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
 }
 
 /// Imports every record under `paths` into the site at `root`. A path
@@ -124,7 +124,7 @@ fn existing_incidents(root: &Path, incidents: &Path) -> Existing {
 
 /// The records of one file: an object, or an array of them. A file that
 /// cannot be read or is not JSON is reported at its line and column.
-fn read_records(file: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Value> {
+fn read_records(file: &Path, diagnostics: &mut Diagnostics) -> Vec<Value> {
     let too_big = std::fs::metadata(file)
         .map(|m| m.len() > MAX_FILE_BYTES)
         .unwrap_or(false);
@@ -298,8 +298,9 @@ fn check(config: &Config, path: &Path, text: &str) -> Result<(), String> {
         text: text.to_string(),
     };
     let now = chrono::Utc::now();
-    let (doc, diagnostics) = validate::document(&file, config, now);
-    let first = |d: &[Diagnostic]| d.iter().find(|d| d.is_error()).map(|d| d.message.clone());
+    let mut diagnostics = Diagnostics::new();
+    let doc = validate::document(&file, config, now, &mut diagnostics);
+    let first = |d: &Diagnostics| d.iter().find(|d| d.is_error()).map(|d| d.message.clone());
     if let Some(why) = first(&diagnostics) {
         return Err(why);
     }
@@ -307,7 +308,8 @@ fn check(config: &Config, path: &Path, text: &str) -> Result<(), String> {
         return Err("the front matter is not valid".into());
     };
     let links = crate::markdown::Links::default();
-    let (_, rendered) = crate::site::render_body(&doc, text, &links, config.raw_html);
+    let mut rendered = Diagnostics::new();
+    crate::site::render_body(&doc, text, &links, config.raw_html, &mut rendered);
     if let Some(why) = first(&rendered) {
         return Err(format!("its details cannot be published: {why}"));
     }

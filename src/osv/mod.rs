@@ -9,7 +9,7 @@ mod convert;
 pub mod import;
 
 use crate::content::IncidentMeta;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::output::Output;
 use crate::site::{Page, Site};
 use regex::Regex;
@@ -180,8 +180,7 @@ fn details(site: &Site, page: &Page) -> String {
 /// Adds a record per published incident that names a package, and
 /// `osv/index.json` listing them (`[{id, modified}]`, by id), when there is
 /// one. Two incidents whose ids give one file name are an error.
-pub fn add(site: &Site, output: &mut Output) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+pub fn add(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
     let mut records: BTreeMap<String, (String, Value)> = BTreeMap::new();
     let mut owners: BTreeMap<String, &Page> = BTreeMap::new();
     let mut incidents: Vec<&Page> = site.incidents().filter(|p| has_record(p)).collect();
@@ -215,7 +214,7 @@ pub fn add(site: &Site, output: &mut Output) -> Vec<Diagnostic> {
         records.insert(path, (id, value));
     }
     if records.is_empty() {
-        return diagnostics;
+        return;
     }
     let mut index: Vec<Value> = Vec::with_capacity(records.len());
     for (path, (id, value)) in records {
@@ -228,7 +227,6 @@ pub fn add(site: &Site, output: &mut Output) -> Vec<Diagnostic> {
     let mut text = serde_json::to_string_pretty(&Value::Array(index)).unwrap_or_default();
     text.push('\n');
     output.insert_bytes(format!("{DIR}index.json"), text.into_bytes());
-    diagnostics
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use crate::config::Csaf;
 use crate::content::{Date, IncidentMeta, Status, Tlp};
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::highlight::escape;
 use crate::markdown::inline_text;
 use crate::output::Output;
@@ -284,8 +284,8 @@ fn write_documents<'s>(
     site: &'s Site,
     csaf: &Csaf,
     output: &mut Output,
-) -> (BTreeMap<String, (String, &'s Page)>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, (String, &'s Page)> {
     // Site path → (current_release_date, page), sorted by path.
     let mut documents: BTreeMap<String, (String, &Page)> = BTreeMap::new();
     let mut first_owner: HashMap<String, &Page> = HashMap::new();
@@ -327,7 +327,7 @@ fn write_documents<'s>(
         output.insert_bytes(path.clone(), text.into_bytes());
         documents.insert(path, (current, page));
     }
-    (documents, diagnostics)
+    documents
 }
 
 /// `provider-metadata.json`, last updated at the newest document's change.
@@ -358,8 +358,8 @@ fn provider_metadata(site: &Site, csaf: &Csaf, newest: Option<&str>) -> String {
 
 /// Adds the distribution. Two incidents whose ids map to one file name are
 /// an error: one would silently replace the other.
-pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
-    let (documents, diagnostics) = write_documents(site, csaf, output);
+pub fn add(site: &Site, csaf: &Csaf, output: &mut Output, diagnostics: &mut Diagnostics) {
+    let documents = write_documents(site, csaf, output, diagnostics);
     let relative = |path: &str| path.trim_start_matches(DIR).to_string();
     let mut index = String::new();
     for path in documents.keys() {
@@ -417,7 +417,6 @@ pub fn add(site: &Site, csaf: &Csaf, output: &mut Output) -> Vec<Diagnostic> {
             listing(site, &dir, files).into_bytes(),
         );
     }
-    diagnostics
 }
 
 /// A plain folder listing, as a web server would show it: entries link to

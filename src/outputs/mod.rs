@@ -11,7 +11,7 @@ pub mod csaf;
 pub mod feeds;
 pub mod security_txt;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Diagnostics;
 use crate::output::Output;
 use crate::site::Site;
 
@@ -54,8 +54,8 @@ pub fn add_all(
     sink: &crate::output::Sink,
     output: &mut Output,
     now: chrono::DateTime<chrono::Utc>,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    diagnostics: &mut Diagnostics,
+) {
     output.insert_bytes("syntax.css", crate::highlight::stylesheet().into_bytes());
     output.insert_bytes(".nojekyll", Vec::new());
     if let Some(cname) = &site.config.cname {
@@ -68,15 +68,14 @@ pub fn add_all(
     feeds::add(site, output);
     crate::search::add(search.0, search.1, sink, output);
     api::add(site, sink, output);
-    diagnostics.extend(crate::osv::add(site, output));
+    crate::osv::add(site, output, diagnostics);
     checker::add(site, output);
     if let Some(csaf) = &site.config.csaf {
-        diagnostics.extend(csaf::add(site, csaf, output));
+        csaf::add(site, csaf, output, diagnostics);
     }
     if let Some(txt) = &site.config.security_txt {
-        diagnostics.extend(security_txt::add(site, txt, output, now));
+        security_txt::add(site, txt, output, now, diagnostics);
     }
-    diagnostics
 }
 
 /// Crawlers stay out of a site that is internal (its ceiling is above

@@ -5,7 +5,7 @@
 
 use super::csaf;
 use crate::config::SecurityTxt;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::output::Output;
 use crate::site::Site;
 use chrono::{DateTime, Utc};
@@ -20,8 +20,8 @@ pub fn add(
     txt: &SecurityTxt,
     output: &mut Output,
     now: DateTime<Utc>,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    diagnostics: &mut Diagnostics,
+) {
     let expires = DateTime::parse_from_rfc3339(txt.expires.trim()).map(|e| e.with_timezone(&Utc));
     let at = || {
         txt.expires_at
@@ -48,7 +48,6 @@ pub fn add(
         }
     }
     output.insert_bytes(PATH, text(site, txt, expires.ok()).into_bytes());
-    diagnostics
 }
 
 /// The file itself. Values were checked for line breaks when seckb.yaml was loaded.

@@ -2,8 +2,7 @@
 //! and the attachments pages use, with every collision between them, the
 //! secrets the sink spotted, and paths that cannot be written.
 
-use super::Found;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::linkcheck;
 use crate::output::{Content, Output};
 use crate::site::{self, Site};
@@ -27,7 +26,7 @@ pub(super) fn collect(
     site: &Site,
     rendered: super::rendering::Rendered,
     known: &crate::secrets::Known,
-    found: &mut Found,
+    found: &mut Diagnostics,
 ) -> Collected {
     let (options, theme, sink) = (with.options, with.theme, with.sink);
     let root = &options.root;
@@ -73,27 +72,23 @@ pub(super) fn collect(
     }
     output.append(exports);
     let link_urls = linkcheck::read_rest(&output, &mut page_links, with.link_urls);
-    let (mut attachments, d) = used_attachments(root, site, &page_links, &link_urls, &output);
-    found.extend(d);
+    let mut attachments = used_attachments(root, site, &page_links, &link_urls, &output, found);
     sink.drain(&mut attachments);
     output.append(attachments);
     let (spotted, unreadable) = sink.secrets().take();
-    found.extend(crate::secrets::output_errors(
+    crate::secrets::output_errors(
         spotted,
         unreadable,
         root,
         &site.config.secrets.allow,
         known,
         &made_from(site),
-    ));
+        found,
+    );
     let conflicts = output.file_folder_conflicts();
-    let write_failures = sink.failures();
+    let write_failures = sink.take_failures();
     if conflicts.is_empty() {
-        found.extend(
-            write_failures
-                .into_iter()
-                .map(|failure| Diagnostic::error(Code::Output, format!("cannot write {failure}"))),
-        );
+        found.append(write_failures);
     }
     found.extend(conflicts.into_iter().map(|(file, inside)| {
         Diagnostic::error(
@@ -119,14 +114,20 @@ fn used_attachments(
     pages: &[linkcheck::PageLinks],
     urls: &crate::interner::Table,
     output: &Output,
-) -> (Output, Vec<Diagnostic>) {
+    diagnostics: &mut Diagnostics,
+) -> Output {
     let mut attachments = Output::default();
     if site.assets.is_empty() {
-        return (attachments, Vec::new());
+        return attachments;
     }
     let named = linkcheck::named_files(pages, urls, site.urls.base_path());
-    let (published, mut diagnostics) =
-        crate::attachments::publish(root, &site.assets, &named, &site.links.documents);
+    let published = crate::attachments::publish(
+        root,
+        &site.assets,
+        &named,
+        &site.links.documents,
+        diagnostics,
+    );
     // A file in a folder seckb generates is reported by `copies_in_owned_folders`.
     for asset in published
         .into_iter()
@@ -137,7 +138,7 @@ fn used_attachments(
             None => attachments.insert(asset.path.clone(), Content::Copy(asset.source.clone())),
         }
     }
-    (attachments, diagnostics)
+    attachments
 }
 
 /// A file next to documents has the output path of another file: a page,

@@ -2,7 +2,7 @@
 //! line of a broken link.
 
 use super::collecting::Collected;
-use super::Found;
+use crate::diagnostics::Diagnostics;
 use crate::linkcheck::{self, PageSource};
 use crate::site::{self, Site};
 use crate::theme::Theme;
@@ -16,17 +16,17 @@ pub(super) fn check_links(
     site: &Site,
     theme: &Theme,
     collected: Collected,
-    found: &mut Found,
+    found: &mut Diagnostics,
 ) -> crate::output::Output {
-    let broken = linkcheck::check(
+    linkcheck::check(
         &collected.output,
         collected.page_links,
         &collected.link_urls,
         site.urls.base_path(),
         &link_sources(root, site),
         theme,
+        found,
     );
-    found.extend(broken);
     collected.output
 }
 
@@ -63,7 +63,10 @@ fn link_sources<'s>(
                 let text = crate::content::load::read_source(&root.join(&doc.source), &doc.source)
                     .ok()?
                     .text;
-                let (body, _) = site::render_body(doc, &text, &site.links, site.config.raw_html);
+                // Its problems were reported when the page was rendered.
+                let mut again = crate::diagnostics::Diagnostics::new();
+                let body =
+                    site::render_body(doc, &text, &site.links, site.config.raw_html, &mut again);
                 Some(PageSource {
                     file: &doc.source,
                     text: Cow::Owned(text),

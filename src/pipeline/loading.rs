@@ -2,10 +2,10 @@
 //! content folder discovered, and every document file read, validated and
 //! scanned for secrets (one thread per file). What they make is [`Loaded`].
 
-use super::{BuildOptions, Found, Timer};
+use super::{BuildOptions, Timer};
 use crate::config::{self, Config};
 use crate::content::{load, validate, Asset, Document, Section};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::site::{self, Publication};
 use crate::theme::{self, Theme};
 use rayon::prelude::*;
@@ -18,7 +18,9 @@ use std::path::PathBuf;
 pub(super) struct Loaded {
     pub(super) config: Config,
     pub(super) publication: Publication,
-    pub(super) theme: Result<(Theme, tera::Tera), Vec<Diagnostic>>,
+    /// The theme and its templates compiled; `None` when either has an
+    /// error (reported).
+    pub(super) theme: Option<(Theme, tera::Tera)>,
     pub(super) documents: Vec<Document>,
     pub(super) invalid: site::Invalid,
     pub(super) sections: Vec<Section>,
@@ -33,18 +35,17 @@ pub(super) struct Loaded {
 pub(super) fn load_site(
     options: &BuildOptions,
     config: Config,
-    found: &mut Found,
+    found: &mut Diagnostics,
     timer: &mut Timer,
     withheld: &mut HashSet<PathBuf>,
 ) -> Loaded {
     let now = options.now.unwrap_or_else(chrono::Utc::now);
-    let theme = theme::load(&options.root, &config.theme);
+    let theme = theme::load(&options.root, &config.theme, found);
     let tera = theme
         .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|t| crate::render::load_templates(t, &config.base_path()));
-    let mut scanned = scan_site_sources(&options.root, &config, theme.as_ref().ok());
-    found.extend(std::mem::take(&mut scanned.diagnostics));
+        .and_then(|t| crate::render::load_templates(t, &config.base_path(), found));
+    let mut scanned = scan_site_sources(&options.root, &config, theme.as_ref());
+    found.append(std::mem::take(&mut scanned.diagnostics));
     timer.lap("config and theme");
 
     let publication = Publication {
@@ -53,8 +54,7 @@ pub(super) fn load_site(
         now,
         preview: options.preview,
     };
-    let (discovered, d) = load::discover(&options.root);
-    found.extend(d);
+    let discovered = load::discover(&options.root, found);
     timer.lap("discover");
 
     let meter = &options.meter;
@@ -71,7 +71,7 @@ pub(super) fn load_site(
     let mut documents = Vec::with_capacity(validated.len());
     let mut invalid = site::Invalid::default();
     for v in validated {
-        found.extend(v.diagnostics);
+        found.append(v.diagnostics);
         withheld.extend(v.withheld);
         scanned.known.extend(v.secrets);
         documents.extend(v.document);
@@ -81,16 +81,12 @@ pub(super) fn load_site(
         }
     }
     let sections = sections(&discovered, found);
-    found.extend(upcoming_embargoes(&documents, now));
+    upcoming_embargoes(&documents, now, found);
     timer.lap("parse and validate");
-    let theme = match (theme, tera) {
-        (Ok(theme), Ok(tera)) => Ok((theme, tera)),
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    };
     Loaded {
         config,
         publication,
-        theme,
+        theme: theme.zip(tera),
         documents,
         invalid,
         sections,
@@ -101,7 +97,7 @@ pub(super) fn load_site(
 
 /// The home folder and every folder under content/, each with its
 /// `_index.md` validated.
-fn sections(discovered: &load::Discovered, found: &mut Found) -> Vec<Section> {
+fn sections(discovered: &load::Discovered, found: &mut Diagnostics) -> Vec<Section> {
     let mut names: Vec<String> = vec![String::new()];
     names.extend(discovered.sections.iter().cloned());
     names
@@ -112,9 +108,7 @@ fn sections(discovered: &load::Discovered, found: &mut Found) -> Vec<Section> {
                 .iter()
                 .find(|(f, _)| f == name)
                 .map(|(_, s)| s);
-            let (section, d) = validate::section(name, index);
-            found.extend(d);
-            section
+            validate::section(name, index, found)
         })
         .collect()
 }
@@ -123,7 +117,7 @@ fn sections(discovered: &load::Discovered, found: &mut Found) -> Vec<Section> {
 struct Validated {
     /// The document, flawed or not ([`validate::Checked`]).
     document: Option<Document>,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Diagnostics,
     /// The secrets found in it, allowed or not.
     secrets: crate::secrets::Known,
     /// A file whose front matter is unusable: its path and the id it declares.
@@ -144,7 +138,7 @@ fn validate_file(
         Err(d) => {
             return Validated {
                 document: None,
-                diagnostics: vec![d],
+                diagnostics: d.into(),
                 secrets: Default::default(),
                 invalid: None,
                 // What an unreadable file would publish is unknown.
@@ -152,7 +146,8 @@ fn validate_file(
             };
         }
     };
-    let (checked, mut diagnostics) = validate::document(&file, config, publication.now);
+    let mut diagnostics = Diagnostics::new();
+    let checked = validate::document(&file, config, publication.now, &mut diagnostics);
     let scanned = crate::secrets::check_source(
         &file.path,
         file.text.as_bytes(),
@@ -161,7 +156,7 @@ fn validate_file(
         crate::secrets::Format::Text,
         &config.secrets.allow,
     );
-    diagnostics.extend(scanned.diagnostics);
+    diagnostics.append(scanned.diagnostics);
     // What a flawed document says of its publication may be a failed key's
     // default: it is read leniently instead, as an unusable one is.
     let quotable = match &checked {
@@ -214,8 +209,9 @@ fn scan_site_sources(
 fn upcoming_embargoes(
     documents: &[Document],
     now: chrono::DateTime<chrono::Utc>,
-) -> Vec<Diagnostic> {
-    documents
+    found: &mut Diagnostics,
+) {
+    let notes = documents
         .iter()
         .filter_map(|d| d.meta.embargo.filter(|e| e.instant > now).map(|e| (d, e)))
         .map(|(d, e)| {
@@ -224,6 +220,6 @@ fn upcoming_embargoes(
                 format!("\"{}\" is under embargo until {}; it is published by the first build after that", d.meta.title, e.rfc3339()),
             )
             .at(crate::diagnostics::Location::file(&d.source))
-        })
-        .collect()
+        });
+    found.extend(notes);
 }

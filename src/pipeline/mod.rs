@@ -15,7 +15,7 @@ pub use timing::StageTimes;
 
 use crate::config::{self, Config, LinkCheck};
 use crate::content::Tlp;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::output::{Output, Sink};
 use crate::site::{self, Site};
 use std::collections::HashSet;
@@ -106,51 +106,28 @@ impl Timer {
     }
 }
 
-fn fail(mut diagnostics: Vec<Diagnostic>) -> Failed {
+/// The run's problems, with the site's link strictness (`links.internal`)
+/// applied once, however the run ends; sorted as shown.
+fn finish(found: Diagnostics, links: LinkCheck) -> Vec<Diagnostic> {
+    let mut diagnostics = found.into_vec();
+    links.apply(&mut diagnostics);
     crate::diagnostics::sort(&mut diagnostics);
-    Failed { diagnostics }
+    diagnostics
 }
 
-/// Every problem a run has found so far. Stages report into it and go on,
-/// so one run reports every problem; the site's link strictness
-/// (`links.internal`) applies to all of it once, however the run ends.
-struct Found {
-    diagnostics: Vec<Diagnostic>,
-    links: LinkCheck,
-}
-
-impl Found {
-    fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.diagnostics.extend(diagnostics);
-    }
-
-    /// The value of a step that may fail as a whole; its errors join the rest.
-    fn take<T>(&mut self, result: Result<T, Vec<Diagnostic>>) -> Option<T> {
-        result.map_err(|d| self.extend(d)).ok()
-    }
-
-    /// The problems, with the link strictness applied.
-    fn finish(mut self) -> Vec<Diagnostic> {
-        self.links.apply(&mut self.diagnostics);
-        self.diagnostics
-    }
-
-    fn fail(self) -> Failed {
-        fail(self.finish())
-    }
-}
-
-/// Loads and validates seckb.yaml, applying command-line overrides.
-pub fn load_config(options: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
-    let mut config = config::load(&options.root)?;
+/// Loads and validates seckb.yaml, applying command-line overrides; `None`
+/// after reporting why.
+pub fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let mut config = config::load(&options.root, diagnostics)?;
     if let Some(url) = &options.base_url {
-        config.base_url = config::normalize_base_url(url)
-            .map_err(|m| vec![Diagnostic::error(Code::Config, format!("--base-url: {m}"))])?;
+        let url = config::normalize_base_url(url)
+            .map_err(|m| Diagnostic::error(Code::Config, format!("--base-url: {m}")));
+        config.base_url = diagnostics.take(url)?;
     }
     if let Some(tlp) = options.tlp {
         config.publish_tlp = tlp;
     }
-    Ok(config)
+    Some(config)
 }
 
 /// Runs every stage in memory. Nothing is written.
@@ -191,26 +168,31 @@ fn run_stages(
         stages: Vec::new(),
         hook: options.on_stage.clone(),
     };
-    let config = load_config(options).map_err(fail)?;
-    let mut found = Found {
-        diagnostics: Vec::new(),
-        links: config.links,
+    let mut found = Diagnostics::new();
+    let Some(config) = load_config(options, &mut found) else {
+        return Err(Failed {
+            diagnostics: finish(found, LinkCheck::default()),
+        });
+    };
+    let links = config.links;
+    let fail = |found| Failed {
+        diagnostics: finish(found, links),
     };
     let loaded = loading::load_site(options, config, &mut found, &mut timer, withheld);
-    let Some((theme, tera)) = found.take(loaded.theme) else {
-        return Err(found.fail());
+    let Some((theme, tera)) = loaded.theme else {
+        return Err(fail(found));
     };
     let document_count = loaded.documents.len();
     options.meter.begin("assembling the site", 0);
-    let (mut site, d) = site::assemble(
+    let mut site = site::assemble(
         loaded.config,
         loaded.publication,
         loaded.documents,
         &loaded.invalid,
         loaded.sections,
         loaded.assets,
+        &mut found,
     );
-    found.extend(d);
     timer.lap("assemble");
 
     let link_urls = crate::interner::Interner::default();
@@ -222,7 +204,7 @@ fn run_stages(
         link_urls: &link_urls,
     };
     let Some(rendered) = renderer.render(&mut site, &mut found, &mut timer) else {
-        return Err(found.fail());
+        return Err(fail(found));
     };
     let page_count = rendered.page_count;
     options.meter.begin("collecting the output", 0);
@@ -231,12 +213,13 @@ fn run_stages(
 
     options.meter.begin("checking links", 0);
     let output = linking::check_links(&options.root, &site, &theme, collected, &mut found);
-    let mut warnings = found.finish();
+    let warnings = finish(found, links);
     if warnings.iter().any(Diagnostic::is_error) {
-        return Err(fail(warnings));
+        return Err(Failed {
+            diagnostics: warnings,
+        });
     }
     timer.lap("link check");
-    crate::diagnostics::sort(&mut warnings);
     Ok(Built {
         stats: Stats {
             documents: document_count,
@@ -267,10 +250,13 @@ pub fn build_and_write(options: &BuildOptions) -> Result<Built, Failed> {
                 .err()
                 .map_or_else(Vec::new, |f| f.diagnostics);
             diagnostics.push(d);
-            return Err(fail(diagnostics));
+            crate::diagnostics::sort(&mut diagnostics);
+            return Err(Failed { diagnostics });
         }
     };
     let built = build_into(options, &Sink::folder(staging.folder().to_path_buf()))?;
-    staging.commit(&built.output).map_err(|d| fail(vec![d]))?;
+    staging.commit(&built.output).map_err(|d| Failed {
+        diagnostics: vec![d],
+    })?;
     Ok(built)
 }

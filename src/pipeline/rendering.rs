@@ -5,7 +5,8 @@
 //! print it), pages stream to the sink as they are made, and list pages
 //! render in waves of bounded size, the longest after the exports.
 
-use super::{BuildOptions, Found, Timer};
+use super::{BuildOptions, Timer};
+use crate::diagnostics::Diagnostics;
 use crate::linkcheck::PageLinks;
 use crate::output::{Content, Output, Sink};
 use crate::site::Site;
@@ -45,9 +46,6 @@ struct DocumentPass {
     listed: Vec<render::Fragments>,
 }
 
-/// The list pages, or the errors of their templates.
-type ListsResult = Result<Vec<render::Emitted>, Vec<crate::diagnostics::Diagnostic>>;
-
 /// What the scheduler renders with.
 pub(super) struct Renderer<'a> {
     pub(super) options: &'a BuildOptions,
@@ -64,7 +62,7 @@ impl Renderer<'_> {
     pub(super) fn render(
         &self,
         site: &mut Site,
-        found: &mut Found,
+        found: &mut Diagnostics,
         timer: &mut Timer,
     ) -> Option<Rendered> {
         // Past assembly only the CSAF export reports errors at a front matter
@@ -107,8 +105,8 @@ impl Renderer<'_> {
         for page in &mut site.pages {
             page.kept = None;
         }
-        found.extend(export_diagnostics);
-        let lists = found.take(lists)?;
+        found.append(export_diagnostics);
+        let lists = found.gather(lists)?;
         let page_count = page_links.len() + lists.len();
         for emitted in lists {
             pages.push((emitted.path, emitted.content));
@@ -131,7 +129,7 @@ impl Renderer<'_> {
         shared: &render::Shared,
         emit: &render::Emit,
         printed: &std::collections::HashSet<usize>,
-        found: &mut Found,
+        found: &mut Diagnostics,
     ) -> Option<DocumentPass> {
         let documents = render::render_documents(
             &self.options.root,
@@ -142,7 +140,7 @@ impl Renderer<'_> {
             emit,
             printed,
         );
-        let documents = found.take(documents)?;
+        let documents = found.gather(documents)?;
         let mut pages: Vec<(String, Content)> = Vec::with_capacity(documents.len());
         let mut page_links = Vec::with_capacity(documents.len());
         let mut search_entries = Vec::with_capacity(documents.len());
@@ -152,7 +150,7 @@ impl Renderer<'_> {
             page.kept = done.kept;
             search_entries.extend(done.entries);
             listed.push(done.listed);
-            found.extend(done.diagnostics);
+            found.append(done.diagnostics);
             pages.push((done.file.path, done.file.content));
             page_links.push(done.file.links);
         }
@@ -167,7 +165,9 @@ impl Renderer<'_> {
     /// The exports beside the short list pages, then the long lists, in
     /// waves of bounded size (`render::render_lists`): the exports and a
     /// long list each hold large transient trees (the search index, a JSON
-    /// summary of every document listed).
+    /// summary of every document listed). The long lists are left out when
+    /// a short one failed (the run fails anyway). Returns one result per
+    /// list page, and the exports with what they reported.
     fn lists_and_exports(
         &self,
         site: &Site,
@@ -175,7 +175,11 @@ impl Renderer<'_> {
         emit: &render::Emit,
         search_entries: Vec<crate::search::Prepared>,
         terms: &crate::search::Tables,
-    ) -> (ListsResult, Output, Vec<crate::diagnostics::Diagnostic>) {
+    ) -> (
+        Vec<Result<render::Emitted, crate::diagnostics::Diagnostic>>,
+        Output,
+        Diagnostics,
+    ) {
         let now = self.options.now.unwrap_or_else(chrono::Utc::now);
         let (long, short): (Vec<_>, Vec<_>) =
             render::list_jobs(site, self.tera, self.theme, shared)
@@ -185,16 +189,17 @@ impl Renderer<'_> {
             || render::render_lists(short, emit, LIST_WAVE),
             || {
                 let mut exports = Output::default();
-                let d =
-                    outputs::add_all(site, (search_entries, terms), self.sink, &mut exports, now);
+                let mut d = Diagnostics::new();
+                let search = (search_entries, terms);
+                outputs::add_all(site, search, self.sink, &mut exports, now, &mut d);
                 self.sink.drain(&mut exports);
                 (exports, d)
             },
         );
-        let lists = short.and_then(|mut short| {
-            short.extend(render::render_lists(long, emit, LIST_WAVE)?);
-            Ok(short)
-        });
+        let mut lists = short;
+        if lists.iter().all(Result::is_ok) {
+            lists.extend(render::render_lists(long, emit, LIST_WAVE));
+        }
         (lists, exports, d)
     }
 }

@@ -527,7 +527,7 @@ mod tests {
     #[test]
     fn only_pages_of_builtin_templates_get_fragments_alone() {
         let site = tempfile::tempdir().unwrap();
-        let theme = crate::theme::load(site.path(), "default").unwrap();
+        let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
         assert!(Detail::of(&theme, "section.html") == Detail::Fragments);
         assert!(Detail::of(&theme, "term.html") == Detail::Fragments);
         // term.html includes summary_items.html, which imports macros.html:
@@ -539,7 +539,7 @@ mod tests {
             "{% macro x() %}{% endmacro x %}",
         )
         .unwrap();
-        let theme = crate::theme::load(site.path(), "default").unwrap();
+        let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
         assert!(Detail::of(&theme, "section.html") == Detail::Full);
         assert!(Detail::of(&theme, "term.html") == Detail::Full);
     }

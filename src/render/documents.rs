@@ -3,9 +3,9 @@
 
 use super::context::{insert_owned, page_json, Fragments, Shared};
 use super::templates::render_one;
-use super::{gather, Emit, Emitted, RenderedPage};
+use super::{Emit, Emitted, RenderedPage};
 use crate::content::{Kind, Tlp};
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::site::{Body, Site};
 use crate::theme::Theme;
 use crate::urls::Urls;
@@ -66,12 +66,13 @@ pub struct DocumentDone {
     /// Its list fragments ([`Shared::set_listed`]).
     pub listed: Fragments,
     /// What its Markdown reported.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
 }
 
 /// The document pass: renders each document's Markdown and page, emits the
 /// page, and keeps only what lists, exports and the link check need, so
 /// memory holds a few rendered bodies at a time, not one per document.
+/// One result per page, in page order ([`Diagnostics::gather`] them).
 pub fn render_documents(
     root: &std::path::Path,
     site: &Site,
@@ -80,15 +81,21 @@ pub fn render_documents(
     shared: &Shared,
     emit: &Emit,
     keep: &std::collections::HashSet<usize>,
-) -> Result<Vec<DocumentDone>, Vec<Diagnostic>> {
-    let results: Vec<Result<DocumentDone, Diagnostic>> = (0..site.pages.len())
+) -> Vec<Result<DocumentDone, Diagnostic>> {
+    (0..site.pages.len())
         .into_par_iter()
         .with_min_len(16)
         .map_init(crate::search::NearbyTerms::default, |nearby, index| {
             let page = &site.pages[index];
             let text = read_again(root, &page.doc)?;
-            let (mut body, diagnostics) =
-                crate::site::render_body(&page.doc, &text, &site.links, site.config.raw_html);
+            let mut diagnostics = Diagnostics::new();
+            let mut body = crate::site::render_body(
+                &page.doc,
+                &text,
+                &site.links,
+                site.config.raw_html,
+                &mut diagnostics,
+            );
             if keep.contains(&index) {
                 body.markdown = text.get(page.doc.body_offset..).map(str::to_string);
             }
@@ -113,8 +120,7 @@ pub fn render_documents(
                 diagnostics,
             })
         })
-        .collect();
-    gather(results)
+        .collect()
 }
 
 /// The whole file of `doc`, read again for its body: it must still be the

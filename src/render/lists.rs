@@ -3,7 +3,7 @@
 
 use super::context::{facets, home_json, insert_owned, with, Detail, Shared};
 use super::templates::{render_list, render_one};
-use super::{gather, Emit, Emitted, RenderedPage};
+use super::{Emit, Emitted, RenderedPage};
 use crate::content::{Kind, Status};
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
@@ -252,12 +252,13 @@ impl<'a> Jobs<'a> {
 /// between them: a list page's context holds a JSON tree of every document
 /// it shows (several KB each), and at 100,000 documents two long lists at
 /// once took hundreds of MB more. Each wave takes the longest job left and
-/// fills up with shorter ones, so both cores keep working.
+/// fills up with shorter ones, so both cores keep working. One result per
+/// job ([`crate::diagnostics::Diagnostics::gather`] them).
 pub fn render_lists(
     mut jobs: Vec<ListJob>,
     emit: &Emit,
     budget: usize,
-) -> Result<Vec<Emitted>, Vec<Diagnostic>> {
+) -> Vec<Result<Emitted, Diagnostic>> {
     jobs.sort_by_key(|job| std::cmp::Reverse(job.entries));
     let mut results = Vec::with_capacity(jobs.len());
     while !jobs.is_empty() {
@@ -275,5 +276,5 @@ pub fn render_lists(
         );
         jobs = later;
     }
-    gather(results)
+    results
 }

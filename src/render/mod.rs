@@ -17,7 +17,6 @@ pub use documents::{render_document_page, render_documents, DocumentDone};
 pub use lists::{list_jobs, render_lists, ListJob};
 pub use templates::{load_templates, template_error, REQUIRED_TEMPLATES};
 
-use crate::diagnostics::Diagnostic;
 use crate::linkcheck::PageLinks;
 use crate::output::{Content, Sink};
 
@@ -80,26 +79,5 @@ impl Emit<'_> {
             content,
             links,
         }
-    }
-}
-
-/// Every result, or every distinct error.
-pub(super) fn gather<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
-    let mut done = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(x) => done.push(x),
-            Err(d) => {
-                if !errors.contains(&d) {
-                    errors.push(d);
-                }
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(done)
-    } else {
-        Err(errors)
     }
 }

@@ -7,7 +7,7 @@ use super::context::Shared;
 use super::lists::RenderResult;
 use super::RenderedPage;
 use crate::content::Status;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::site::Page;
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -15,8 +15,13 @@ use serde_json::Value;
 use std::path::PathBuf;
 use tera::Tera;
 
-/// Loads templates and registers seckb's template functions.
-pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagnostic>> {
+/// Loads templates and registers seckb's template functions; `None` after
+/// reporting why the theme's templates cannot be used.
+pub fn load_templates(
+    theme: &Theme,
+    base_path: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Tera> {
     let mut tera = Tera::default();
     crate::template_env::register(&mut tera, base_path);
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -25,19 +30,20 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
     // Before Tera parses anything: it would overflow the stack on these.
     let refused = crate::template_check::check(theme);
     if !refused.is_empty() {
-        return Err(refused);
+        diagnostics.extend(refused);
+        return None;
     }
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()
         .map(|t| (t.name.as_str(), t.text.as_str()))
         .collect();
-    if let Err(e) = tera.add_raw_templates(templates) {
-        return Err(vec![template_error(theme, &e)]);
-    }
+    let added = tera.add_raw_templates(templates);
+    diagnostics.take(added.map_err(|e| template_error(theme, &e)))?;
     let refused = crate::template_check::calls(theme, &tera);
     if !refused.is_empty() {
-        return Err(refused);
+        diagnostics.extend(refused);
+        return None;
     }
     let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
         .iter()
@@ -52,27 +58,30 @@ pub fn load_templates(theme: &Theme, base_path: &str) -> Result<Tera, Vec<Diagno
         })
         .collect();
     if !missing.is_empty() {
-        return Err(missing);
+        diagnostics.extend(missing);
+        return None;
     }
     if let Some(cycle) = theme.include_cycle() {
-        return Err(vec![Diagnostic::error(
-            Code::Template,
-            format!(
-                "templates include each other in a loop: {}",
-                cycle.join(" → ")
-            ),
-        )
-        .at(Location::file(&theme.template_path(&cycle[0])))
-        .help("remove one of the include/extends/import statements")]);
+        diagnostics.push(
+            Diagnostic::error(
+                Code::Template,
+                format!(
+                    "templates include each other in a loop: {}",
+                    cycle.join(" → ")
+                ),
+            )
+            .at(Location::file(&theme.template_path(&cycle[0])))
+            .help("remove one of the include/extends/import statements"),
+        );
+        return None;
     }
     for fragment in FRAGMENTS {
         if fragment.available(&tera) {
-            if let Err(e) = tera.add_raw_template(fragment.template, fragment.call) {
-                return Err(vec![template_error(theme, &e)]);
-            }
+            let added = tera.add_raw_template(fragment.template, fragment.call);
+            diagnostics.take(added.map_err(|e| template_error(theme, &e)))?;
         }
     }
-    Ok(tera)
+    Some(tera)
 }
 
 /// Templates every theme must provide.

@@ -6,7 +6,7 @@ use super::watch::Origin;
 use super::watch::Spotted;
 use super::{fingerprint, mask, scan_as, Finding, Format};
 use crate::config::CONFIG_FILE;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::yaml;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,13 +16,13 @@ use std::path::{Path, PathBuf};
 /// source's secret is not reported a second time.
 #[derive(Debug, Default)]
 pub struct Checked {
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
     pub known: Known,
 }
 
 impl Checked {
     pub fn extend(&mut self, other: Checked) {
-        self.diagnostics.extend(other.diagnostics);
+        self.diagnostics.append(other.diagnostics);
         self.known.extend(other.known);
     }
 }
@@ -271,21 +271,20 @@ pub fn output_errors(
     allow: &[String],
     sources: &Known,
     made_from: &dyn Fn(&str) -> Option<PathBuf>,
-) -> Vec<Diagnostic> {
+    errors: &mut Diagnostics,
+) {
     let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let mut errors: Vec<Diagnostic> = unreadable
-        .into_iter()
-        .map(|(file, e)| {
-            Diagnostic::error(
-                Code::Io,
-                format!(
-                    "cannot read {} to scan it for secrets: {e}",
-                    relative(&file).display()
-                ),
-            )
-            .at(Location::file(&relative(&file)))
-        })
-        .collect();
+    let unreadable = unreadable.into_iter().map(|(file, e)| {
+        Diagnostic::error(
+            Code::Io,
+            format!(
+                "cannot read {} to scan it for secrets: {e}",
+                relative(&file).display()
+            ),
+        )
+        .at(Location::file(&relative(&file)))
+    });
+    errors.extend(unreadable);
     let mut generated: BTreeMap<String, Vec<Spotted>> = BTreeMap::new();
     for mut s in spotted {
         if allowed(allow, &s.secret) {
@@ -332,7 +331,6 @@ pub fn output_errors(
         }
         errors.push(spotted_error(first, format!("{why}. ")));
     }
-    errors
 }
 
 /// Documents read again as a reader sees their Markdown, to locate there a

@@ -465,13 +465,15 @@ fn output_findings_repeating_a_source_are_reported_once_there() {
     let (spotted, unreadable) = watch.take();
     let mut sources = Known::default();
     sources.insert(&key);
-    let errors = output_errors(
+    let mut errors = crate::diagnostics::Diagnostics::new();
+    output_errors(
         spotted,
         unreadable,
         Path::new("/site"),
         &[],
         &sources,
         &|p| (p == "a/index.html").then(|| PathBuf::from("content/a.md")),
+        &mut errors,
     );
     assert_eq!(errors.len(), 1, "{errors:?}");
     let location = errors[0].location.as_ref().unwrap();

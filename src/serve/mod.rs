@@ -254,7 +254,9 @@ impl Builder {
         if changed.is_empty() || !changed.iter().all(|p| is_markdown(p)) {
             self.generation += 1;
         }
-        if let Ok(config) = pipeline::load_config(&self.options) {
+        // Its problems are the build's to report.
+        let mut unused = crate::diagnostics::Diagnostics::new();
+        if let Some(config) = pipeline::load_config(&self.options, &mut unused) {
             self.base_path = config.base_path();
         }
         let options = BuildOptions {

@@ -12,7 +12,7 @@
 
 use crate::content::load::read_source;
 use crate::content::{validate, Document, Located};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pipeline::BuildOptions;
 use crate::site::Site;
 use crate::{preview, render, secrets, site, theme};
@@ -33,24 +33,27 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     if changed.is_empty() || !changed.iter().all(|p| is_document(p)) {
         return None;
     }
-    let (edits, sources) = match read_edits(site, options, changed)? {
-        Ok(read) => read,
-        Err(errors) => return Some(Outcome::Errors(errors)),
-    };
-    let theme = theme::load(&options.root, &site.config.theme).ok()?;
-    let tera = render::load_templates(&theme, site.urls.base_path()).ok()?;
-    let mut errors = Vec::new();
+    let mut errors = Diagnostics::new();
+    let (edits, sources) = read_edits(site, options, changed, &mut errors)?;
+    if !errors.is_empty() {
+        return Some(Outcome::Errors(errors.into_vec()));
+    }
+    // Their problems are the full build's to report.
+    let mut unused = Diagnostics::new();
+    let theme = theme::load(&options.root, &site.config.theme, &mut unused)?;
+    let tera = render::load_templates(&theme, site.urls.base_path(), &mut unused)?;
     let mut bodies = Vec::with_capacity(edits.len());
     for (index, doc, text) in edits {
-        let (body, mut diagnostics) =
-            site::render_body(&doc, &text, &site.links, site.config.raw_html);
-        site.config.links.apply(&mut diagnostics);
-        errors.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
+        let mut found = Diagnostics::new();
+        let body = site::render_body(&doc, &text, &site.links, site.config.raw_html, &mut found);
+        let mut found = found.into_vec();
+        site.config.links.apply(&mut found);
+        errors.extend(found.into_iter().filter(Diagnostic::is_error));
         site.pages[index].doc = doc;
         bodies.push((index, body));
     }
     if !errors.is_empty() {
-        return Some(Outcome::Errors(errors));
+        return Some(Outcome::Errors(errors.into_vec()));
     }
     Some(render_pages(site, options, &tera, &theme, bodies, &sources))
 }
@@ -58,15 +61,16 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
 /// An edited document, validated: its page's index, the document and its text.
 type Edit = (usize, crate::content::Document, String);
 
-/// The edits read, and the secrets their files hold; or their errors.
-type Edits = Result<(Vec<Edit>, secrets::Known), Vec<Diagnostic>>;
-
 /// Reads and validates the edited files: None when an edit may reach other
-/// pages; their errors when they have any; else the edits and the secrets
-/// the files hold (so their pages do not report them again).
-fn read_edits(site: &Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Edits> {
+/// pages; else the edits and the secrets the files hold (so their pages do
+/// not report them again). Their errors are reported into `errors`.
+fn read_edits(
+    site: &Site,
+    options: &BuildOptions,
+    changed: &[PathBuf],
+    errors: &mut Diagnostics,
+) -> Option<(Vec<Edit>, secrets::Known)> {
     let now = options.now.unwrap_or_else(chrono::Utc::now);
-    let mut errors = Vec::new();
     let mut edits = Vec::new();
     let mut sources = secrets::Known::default();
     for path in changed {
@@ -80,7 +84,8 @@ fn read_edits(site: &Site, options: &BuildOptions, changed: &[PathBuf]) -> Optio
                 continue;
             }
         };
-        let (checked, diagnostics) = validate::document(&file, &site.config, now);
+        let mut diagnostics = Diagnostics::new();
+        let checked = validate::document(&file, &site.config, now, &mut diagnostics);
         let doc = checked.valid();
         let scanned = secrets::check_source(
             &file.path,
@@ -111,10 +116,7 @@ fn read_edits(site: &Site, options: &BuildOptions, changed: &[PathBuf]) -> Optio
         }
         edits.push((index, doc, file.text));
     }
-    if !errors.is_empty() {
-        return Some(Err(errors));
-    }
-    Some(Ok((edits, sources)))
+    Some((edits, sources))
 }
 
 /// The edited documents' pages, decorated and scanned for secrets as the
@@ -146,16 +148,18 @@ fn render_pages(
         site.pages[index].summary = body.summary;
     }
     let (spotted, unreadable) = watch.take();
-    let found = secrets::output_errors(
+    let mut found = Diagnostics::new();
+    secrets::output_errors(
         spotted,
         unreadable,
         &options.root,
         &site.config.secrets.allow,
         sources,
         &|page| made_from.get(page).cloned(),
+        &mut found,
     );
     if !found.is_empty() {
-        return Outcome::Errors(found);
+        return Outcome::Errors(found.into_vec());
     }
     Outcome::Pages(pages)
 }

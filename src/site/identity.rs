@@ -3,11 +3,11 @@
 
 use super::{loc, RESERVED};
 use crate::content::{Document, Section};
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use rustc_hash::FxHashMap;
 
 /// Ids are identities: unique across every document, published or not.
-pub(super) fn check_unique_ids(documents: &[Document], diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn check_unique_ids(documents: &[Document], diagnostics: &mut Diagnostics) {
     let mut ids: FxHashMap<&str, &Document> = FxHashMap::default();
     for doc in documents {
         if let Some(id) = doc.incident.as_ref().and_then(|i| i.id.as_ref()) {
@@ -57,7 +57,7 @@ impl Claims {
         path: &str,
         what: String,
         at: Location,
-        diagnostics: &mut Vec<Diagnostic>,
+        diagnostics: &mut Diagnostics,
     ) -> bool {
         let reserved_prefix = RESERVED.iter().find(|r| {
             let dir = r.trim_end_matches('/');
@@ -99,7 +99,7 @@ impl Claims {
 pub(super) fn claim_urls(
     sections: &[Section],
     published: &[Document],
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> Vec<(String, usize)> {
     let mut claims = Claims::new();
     for s in sections.iter().filter(|s| !s.name.is_empty()) {

@@ -5,7 +5,7 @@
 
 use super::{content_dir, content_path, loc, Body, Invalid, Publication};
 use crate::content::{Document, Kind, Located, Section};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkRecord, Links, Source, TargetState};
 use crate::urls::Urls;
 use rustc_hash::FxHashMap;
@@ -69,7 +69,7 @@ pub(super) fn cross_references(
     invalid: &Invalid,
     links: &Links,
     publication: &Publication,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let resolver = Resolver::new(published, unpublished, invalid, links, publication);
     let mut related: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
@@ -153,7 +153,7 @@ impl<'a> Resolver<'a> {
         doc: &Document,
         entry: &Located<String>,
         ids_only: bool,
-        diagnostics: &mut Vec<Diagnostic>,
+        diagnostics: &mut Diagnostics,
     ) -> Option<usize> {
         let value = entry.value.as_str();
         if let Some(&j) = self.ids.get(value) {
@@ -232,7 +232,7 @@ pub(super) fn render_section_intro(
     section: &Section,
     links: &Links,
     raw_html: crate::config::RawHtml,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> (String, Vec<LinkRecord>) {
     let Some(file) = &section.source else {
         return (String::new(), Vec::new());
@@ -245,14 +245,14 @@ pub(super) fn render_section_intro(
         offset: section.body_offset,
         lines: &lines,
     };
-    let (r, d) = markdown::render(
+    let r = markdown::render(
         &section.text[section.body_offset..],
         &source,
         links,
         raw_html,
         false,
+        diagnostics,
     );
-    diagnostics.extend(d);
     (r.html, r.links)
 }
 
@@ -263,7 +263,8 @@ pub fn render_body(
     text: &str,
     links: &Links,
     raw_html: crate::config::RawHtml,
-) -> (Body, Vec<Diagnostic>) {
+    diagnostics: &mut Diagnostics,
+) -> Body {
     let dir = content_dir(doc);
     let lines = markdown::LineIndex::new(text);
     let source = Source {
@@ -274,10 +275,16 @@ pub fn render_body(
         lines: &lines,
     };
     let markdown = text.get(doc.body_offset..).unwrap_or_default();
-    let (rendered, mut diagnostics) =
-        markdown::render(markdown, &source, links, raw_html, doc.kind == Kind::Faq);
+    let rendered = markdown::render(
+        markdown,
+        &source,
+        links,
+        raw_html,
+        doc.kind == Kind::Faq,
+        diagnostics,
+    );
     let mut page_links = rendered.links.clone();
-    let mut inline = |md: &Located<String>, diagnostics: &mut Vec<Diagnostic>| {
+    let mut inline = |md: &Located<String>, diagnostics: &mut Diagnostics| {
         // Inline Markdown from front matter: errors point at its YAML line.
         let line_start = lines.line_start(md.line).unwrap_or(0);
         let inline_source = Source {
@@ -287,13 +294,12 @@ pub fn render_body(
             offset: line_start + md.column.saturating_sub(1),
             lines: &lines,
         };
-        let (html, mut records, d) =
-            markdown::render_inline(&md.value, &inline_source, links, raw_html);
+        let (html, mut records) =
+            markdown::render_inline(&md.value, &inline_source, links, raw_html, diagnostics);
         for r in &mut records {
             r.line = md.line;
             r.column = md.column;
         }
-        diagnostics.extend(d);
         page_links.extend(records);
         html
     };
@@ -301,12 +307,9 @@ pub fn render_body(
         Some(i) => (
             i.timeline
                 .iter()
-                .map(|t| inline(&t.event, &mut diagnostics))
+                .map(|t| inline(&t.event, diagnostics))
                 .collect(),
-            i.actions
-                .iter()
-                .map(|a| inline(a, &mut diagnostics))
-                .collect(),
+            i.actions.iter().map(|a| inline(a, diagnostics)).collect(),
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -322,13 +325,12 @@ pub fn render_body(
         };
         markdown::truncate(first, 200)
     });
-    let body = Body {
+    Body {
         rendered,
         timeline_html,
         actions_html,
         summary,
         links: page_links,
         markdown: None,
-    };
-    (body, diagnostics)
+    }
 }

@@ -4,7 +4,7 @@
 use super::links::render_section_intro;
 use super::{ListPage, Page, Taxonomy, TaxonomyKind, Term};
 use crate::content::{Date, Document, Section};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown::{LinkRecord, Links};
 use crate::urls::Urls;
 use rustc_hash::FxHashMap;
@@ -74,7 +74,7 @@ pub(super) fn list_pages(
     links: &Links,
     raw_html: crate::config::RawHtml,
     urls: &Urls,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> (Home, Vec<ListPage>) {
     let home_section = sections.iter().find(|s| s.name.is_empty()).cloned();
     let (home_intro, home_links) = home_section
@@ -155,7 +155,7 @@ fn term_collision(
 
 /// Every taxonomy with its terms, each term's pages newest first; two names
 /// that would share a term page are an error.
-pub(super) fn build_taxonomies(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+pub(super) fn build_taxonomies(pages: &[Page], diagnostics: &mut Diagnostics) -> Vec<Taxonomy> {
     let place = newest_places(pages);
     TaxonomyKind::ALL
         .iter()
@@ -193,7 +193,7 @@ fn newest_places(pages: &[Page]) -> Vec<usize> {
 fn collect_terms(
     kind: TaxonomyKind,
     pages: &[Page],
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> BTreeMap<String, (String, Vec<usize>)> {
     let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     // Names reported as colliding, by slug: each is reported once.

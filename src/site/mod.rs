@@ -17,7 +17,7 @@ pub use publication::{Publication, Unpublished};
 
 use crate::config::Config;
 use crate::content::{Asset, Document, Kind, Section, Severity, Status};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostics, Location};
 use crate::markdown::{LinkRecord, Links, Rendered};
 use crate::urls::Urls;
 
@@ -241,11 +241,8 @@ pub struct Invalid {
 }
 
 /// Assembles the site from validated documents: decides publication, checks
-/// identity (ids, URLs), resolves cross references, renders Markdown in
-/// parallel and builds taxonomies. Returns every problem found.
-/// Assembles the site from validated documents: decides publication, checks
 /// identity (ids, URLs), resolves cross references and builds list pages
-/// and taxonomies. Returns every problem found.
+/// and taxonomies, reporting every problem found.
 pub fn assemble(
     config: Config,
     publication: Publication,
@@ -253,10 +250,10 @@ pub fn assemble(
     invalid: &Invalid,
     sections: Vec<Section>,
     assets: Vec<Asset>,
-) -> (Site, Vec<Diagnostic>) {
+    diagnostics: &mut Diagnostics,
+) -> Site {
     let urls = Urls::new(&config.base_url);
-    let mut diagnostics = Vec::new();
-    identity::check_unique_ids(&documents, &mut diagnostics);
+    identity::check_unique_ids(&documents, diagnostics);
     let (published, unpublished): (Vec<Document>, Vec<Document>) = documents
         .into_iter()
         .partition(|d| publication.check(d).is_ok());
@@ -266,14 +263,14 @@ pub fn assemble(
     links.assets = assets.iter().map(|a| a.path.clone()).collect();
     links.withheld = withheld;
     let sections = lists::live_sections(sections, &published);
-    let aliases = identity::claim_urls(&sections, &published, &mut diagnostics);
+    let aliases = identity::claim_urls(&sections, &published, diagnostics);
     let (related, backlinks) = links::cross_references(
         &published,
         &unpublished,
         invalid,
         &links,
         &publication,
-        &mut diagnostics,
+        diagnostics,
     );
     let pages: Vec<Page> = published
         .into_iter()
@@ -293,10 +290,10 @@ pub fn assemble(
         &links,
         config.raw_html,
         &urls,
-        &mut diagnostics,
+        diagnostics,
     );
-    let taxonomies = lists::build_taxonomies(&pages, &mut diagnostics);
-    let site = Site {
+    let taxonomies = lists::build_taxonomies(&pages, diagnostics);
+    Site {
         config,
         urls,
         publication,
@@ -309,6 +306,5 @@ pub fn assemble(
         assets,
         aliases,
         links,
-    };
-    (site, diagnostics)
+    }
 }

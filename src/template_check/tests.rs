@@ -169,6 +169,8 @@ fn depth_adds_up_through_includes_and_the_default_theme_is_shallow() {
     assert!(d[0]
         .message
         .starts_with("template `outer.html` nests 71 levels deep"));
-    let default = crate::theme::load(std::path::Path::new("/nonexistent"), "default").unwrap();
+    let mut found = crate::diagnostics::Diagnostics::new();
+    let default =
+        crate::theme::load(std::path::Path::new("/nonexistent"), "default", &mut found).unwrap();
     assert!(check(&default).is_empty());
 }

@@ -187,10 +187,14 @@ fn empty_site() -> tempfile::TempDir {
 }
 
 fn import(root: &Path, paths: &[PathBuf], force: bool) -> seckb::osv::import::Report {
-    let config = seckb::pipeline::load_config(&BuildOptions {
-        root: root.to_path_buf(),
-        ..BuildOptions::default()
-    })
+    let mut found = seckb::diagnostics::Diagnostics::new();
+    let config = seckb::pipeline::load_config(
+        &BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        },
+        &mut found,
+    )
     .expect("config");
     seckb::osv::import::run(root, &config, paths, force).expect("paths exist")
 }

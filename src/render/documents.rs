@@ -44,7 +44,11 @@ pub(super) fn render_document(
         site.urls.absolute(&page.doc.path),
         page.doc.meta.tlp > Tlp::Clear,
     );
-    insert(&mut ctx, "page", &PageContext::new(site, shared, index, body));
+    insert(
+        &mut ctx,
+        "page",
+        &PageContext::new(site, shared, index, body),
+    );
     render_one(
         shared,
         tera,

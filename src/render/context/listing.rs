@@ -234,12 +234,7 @@ pub(in crate::render) fn home(site: &Site, theme: &Theme, shared: &Shared) -> Va
             .collect(),
         total_incidents: site.incidents().count(),
         charts: Built(crate::charts::dashboard(site)),
-        open_incidents: Built(shared.list(
-            site,
-            &open,
-            &["card"],
-            Detail::of(theme, "index.html"),
-        )),
+        open_incidents: Built(shared.list(site, &open, &["card"], Detail::of(theme, "index.html"))),
         // Full: index.html shows fields of them besides their fragments.
         latest: Built(shared.list(site, &latest, &["item"], Detail::Full)),
     };

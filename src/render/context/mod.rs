@@ -14,6 +14,8 @@
 mod listing;
 mod page;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 pub(super) use listing::{home, section, taxonomy, term_page};
 pub(super) use page::PageContext;

@@ -58,7 +58,8 @@ pub(in crate::render) struct PageContext<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum KindFields<'a> {
-    Incident(IncidentFields<'a>),
+    /// Boxed: it is most of the size, and a page's context is built once.
+    Incident(Box<IncidentFields<'a>>),
     Faq(FaqFields<'a>),
     Page,
 }
@@ -213,7 +214,12 @@ impl<'a> PageContext<'a> {
             date: doc.meta.date.map(|d| d.ymd()),
             updated: doc.meta.updated.map(|d| d.ymd()),
             summary: &body.summary,
-            tags: doc.meta.tags.iter().map(|t| shared.term("tags", t)).collect(),
+            tags: doc
+                .meta
+                .tags
+                .iter()
+                .map(|t| shared.term("tags", t))
+                .collect(),
             tlp: doc.meta.tlp.into(),
             draft: doc.meta.draft,
             embargo: doc.meta.embargo.map(|d| d.rfc3339()),
@@ -240,7 +246,9 @@ fn kind_fields<'a>(
     let content = body.rendered.html.as_str();
     match (doc.kind, &doc.incident) {
         (_, Some(inc)) => (
-            KindFields::Incident(IncidentFields::new(site, shared, index, inc, body)),
+            KindFields::Incident(Box::new(IncidentFields::new(
+                site, shared, index, inc, body,
+            ))),
             content,
         ),
         (Kind::Faq, None) => {

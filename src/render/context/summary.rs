@@ -79,7 +79,10 @@ impl<'a> Summary<'a> {
         let doc = &page.doc;
         let inc = doc.incident.as_ref();
         let terms = |taxonomy, names: Vec<&'a str>| -> Vec<Term<'a>> {
-            names.into_iter().map(|t| shared.term(taxonomy, t)).collect()
+            names
+                .into_iter()
+                .map(|t| shared.term(taxonomy, t))
+                .collect()
         };
         Summary {
             kind: doc.kind,

@@ -63,9 +63,19 @@ pub fn add(site: &Site, output: &mut Output) {
     output.insert_bytes(DATA, text.into_bytes());
 }
 
-/// What the page's template sees as `checker`: the data's URL, how many
-/// incidents it holds and their packages' ecosystems (sorted).
-pub fn context(site: &Site) -> Value {
+/// What the page's template sees as `checker` (docs/templates.md).
+#[derive(serde::Serialize)]
+pub struct Context<'a> {
+    /// The data's URL, with the base path.
+    data_url: String,
+    /// How many published incidents it holds (those naming a package).
+    incidents: usize,
+    /// Their packages' ecosystems, sorted.
+    ecosystems: BTreeSet<&'a str>,
+}
+
+/// The page's [`Context`].
+pub fn context(site: &Site) -> Context<'_> {
     let mut ecosystems = BTreeSet::new();
     let mut count = 0;
     for page in incidents(site) {
@@ -77,9 +87,9 @@ pub fn context(site: &Site) -> Value {
                 .map(|p| p.ecosystem.as_str()),
         );
     }
-    json!({
-        "data_url": site.urls.path(DATA),
-        "incidents": count,
-        "ecosystems": ecosystems,
-    })
+    Context {
+        data_url: site.urls.path(DATA),
+        incidents: count,
+        ecosystems,
+    }
 }

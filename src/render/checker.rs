@@ -1,7 +1,7 @@
 //! The "am I affected?" page (`outputs::checker`), rendered from the
 //! theme's `affected.html` with the data's URL and what it holds.
 
-use super::context::{insert_owned, Shared};
+use super::context::{insert, Shared};
 use super::lists::RenderResult;
 use super::templates::render_one;
 use crate::diagnostics::{Code, Diagnostic, Location};
@@ -29,7 +29,7 @@ pub(super) fn page(site: &Site, tera: &Tera, theme: &Theme, shared: &Shared) -> 
     }
     let canonical = site.urls.absolute(checker::PAGE);
     let mut ctx = shared.context("affected", "Am I affected?", canonical, false);
-    insert_owned(&mut ctx, "checker", checker::context(site));
+    insert(&mut ctx, "checker", &checker::context(site));
     let path = Urls::output_file(checker::PAGE);
     render_one(shared, tera, theme, checker::TEMPLATE, path, &ctx)
 }

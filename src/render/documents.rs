@@ -1,7 +1,7 @@
 //! The document pass: each published document read again, its Markdown and
 //! page rendered, listed, indexed for search and emitted, in parallel.
 
-use super::context::{insert_owned, page_json, Fragments, Shared};
+use super::context::{insert, Fragments, PageContext, Shared};
 use super::templates::render_one;
 use super::{Emit, Emitted, RenderedPage};
 use crate::content::{Kind, Tlp};
@@ -44,7 +44,11 @@ pub(super) fn render_document(
         site.urls.absolute(&page.doc.path),
         page.doc.meta.tlp > Tlp::Clear,
     );
-    insert_owned(&mut ctx, "page", page_json(site, shared, index, body));
+    insert(
+        &mut ctx,
+        "page",
+        &PageContext::new(site, shared, index, body),
+    );
     render_one(
         shared,
         tera,

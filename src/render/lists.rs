@@ -1,7 +1,7 @@
 //! List pages (sections, taxonomies, the home page) as jobs, rendered in
 //! waves of bounded size.
 
-use super::context::{facets, home_json, insert_owned, with, Detail, Shared};
+use super::context::{self, insert, insert_owned, Detail, Shared};
 use super::templates::{render_list, render_one};
 use super::{Emit, Emitted, RenderedPage};
 use crate::content::{Kind, Status};
@@ -10,7 +10,6 @@ use crate::site::Site;
 use crate::theme::Theme;
 use crate::urls::Urls;
 use rayon::prelude::*;
-use serde_json::{json, Value};
 use tera::Tera;
 
 /// A page to render after the document pass, and how many document
@@ -83,28 +82,9 @@ impl<'a> Jobs<'a> {
                         urls.absolute(&list.path),
                         false,
                     );
-                    insert_owned(
-                        &mut ctx,
-                        "section",
-                        with(
-                            json!({
-                                "kind": list.section.kind,
-                                "name": list.section.name,
-                                "title": list.section.title,
-                                "description": list.section.description,
-                                "url": list.url,
-                                "content": list.intro_html,
-                                "facets": facets(site, &list.pages),
-                            }),
-                            "pages",
-                            shared.list(
-                                site,
-                                &list.pages,
-                                section_shows(list.section.kind),
-                                section_detail,
-                            ),
-                        ),
-                    );
+                    let shows = section_shows(list.section.kind);
+                    let section = context::section(site, shared, list, shows, section_detail);
+                    insert_owned(&mut ctx, "section", section);
                     let path = Urls::output_file(&list.path);
                     render_list(shared, tera, theme, "section.html", path, ctx, "section")
                 }),
@@ -118,20 +98,14 @@ impl<'a> Jobs<'a> {
         let urls = &site.urls;
         let term_detail = Detail::of(theme, "term.html");
         for tax in &site.taxonomies {
-            let terms: Vec<Value> = tax
-                .terms
-                .iter()
-                .map(|t| json!({"name": t.name, "url": urls.path(&tax.term_path(t)), "count": t.pages.len()}))
-                .collect();
-            let taxonomy = json!({"name": tax.name, "title": tax.title, "url": urls.path(&tax.path()), "terms": terms});
-            let taxonomy = std::sync::Arc::new(taxonomy);
+            let taxonomy = std::sync::Arc::new(context::taxonomy(site, tax));
             let t = taxonomy.clone();
             self.push(
                 0,
                 Box::new(move || {
                     let mut ctx =
                         shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
-                    ctx.insert("taxonomy", &*t);
+                    insert(&mut ctx, "taxonomy", &*t);
                     render_one(
                         shared,
                         tera,
@@ -150,17 +124,9 @@ impl<'a> Jobs<'a> {
                         let path = tax.term_path(term);
                         let title = format!("{}: {}", tax.title, term.name);
                         let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
-                        ctx.insert("taxonomy", &*t);
-                        let value = json!({"name": term.name, "url": urls.path(&path)});
-                        insert_owned(
-                            &mut ctx,
-                            "term",
-                            with(
-                                value,
-                                "pages",
-                                shared.list(site, &term.pages, &["item"], term_detail),
-                            ),
-                        );
+                        insert(&mut ctx, "taxonomy", &*t);
+                        let term = context::term_page(site, shared, term, &path, term_detail);
+                        insert_owned(&mut ctx, "term", term);
                         let file = Urls::output_file(&path);
                         render_list(shared, tera, theme, "term.html", file, ctx, "term")
                     }),
@@ -187,7 +153,7 @@ impl<'a> Jobs<'a> {
             open,
             Box::new(move || {
                 let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-                insert_owned(&mut ctx, "home", home_json(site, theme, shared));
+                insert_owned(&mut ctx, "home", context::home(site, theme, shared));
                 render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
             }),
         );
@@ -233,7 +199,7 @@ impl<'a> Jobs<'a> {
                     // serves the site (a preview, a mirror); `canonical` is absolute.
                     let canonical = urls.absolute(&page.doc.path);
                     let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
-                    ctx.insert("target", &urls.path(&page.doc.path));
+                    insert(&mut ctx, "target", &urls.path(&page.doc.path));
                     render_one(
                         shared,
                         tera,

@@ -1,0 +1,402 @@
+//! `page`: a document's own context (incident, FAQ and page templates).
+
+use super::{FolderLink, Shared, Term, TlpContext};
+use crate::content::{CvssScore, IncidentMeta, Kind, Severity, Status};
+use crate::markdown::TocEntry;
+use crate::site::{Body, Site};
+use serde::Serialize;
+use serde_json::Value;
+
+/// `page`: the fields every document page has, then its kind's.
+#[derive(Serialize)]
+pub(in crate::render) struct PageContext<'a> {
+    /// `incident`, `faq` or `page`.
+    kind: Kind,
+    /// The document's title.
+    title: &'a str,
+    /// Its URL, with the base path.
+    url: &'a str,
+    /// Its absolute URL.
+    permalink: String,
+    /// The last part of its URL.
+    slug: &'a str,
+    /// Its folder, or null for a document at the root of `content/`.
+    section: Option<FolderLink<'a>>,
+    /// `date:` as `YYYY-MM-DD`, or null.
+    date: Option<String>,
+    /// `updated:` as `YYYY-MM-DD`, or null.
+    updated: Option<String>,
+    /// Front matter `summary:`, or the body's start, as plain text.
+    summary: &'a str,
+    /// Its tags, each with its term page.
+    tags: Vec<Term<'a>>,
+    /// Its TLP marking.
+    tlp: TlpContext,
+    /// Whether it is a draft.
+    draft: bool,
+    /// The end of its embargo (RFC 3339), or null.
+    embargo: Option<String>,
+    /// The body as HTML; empty on a FAQ without `##` headings, whose body
+    /// is its one answer.
+    content: &'a str,
+    /// The body's headings, only for long documents, else empty.
+    toc: &'a [TocEntry],
+    /// The body's words.
+    word_count: usize,
+    /// Minutes to read it, at 220 words a minute, at least 1.
+    reading_minutes: usize,
+    /// Front matter `extra:`, untouched.
+    extra: &'a Value,
+    /// The page's schema.org JSON-LD, escaped for a `<script>` element.
+    jsonld: String,
+    /// Its kind's fields.
+    #[serde(flatten)]
+    fields: KindFields<'a>,
+}
+
+/// The fields only one kind of document has.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum KindFields<'a> {
+    /// Boxed: it is most of the size, and a page's context is built once.
+    Incident(Box<IncidentFields<'a>>),
+    Faq(FaqFields<'a>),
+    Page,
+}
+
+/// Another document as a page links to it (`related`, `faqs`, `incidents`).
+#[derive(Serialize)]
+struct PageLink<'a> {
+    /// Its title.
+    title: &'a str,
+    /// Its URL, with the base path.
+    url: &'a str,
+    /// `incident`, `faq` or `page`.
+    kind: Kind,
+    /// Its incident id, or null.
+    id: Option<&'a str>,
+}
+
+/// The fields of an incident's `page`.
+#[derive(Serialize)]
+struct IncidentFields<'a> {
+    /// `id:`, or null.
+    id: Option<&'a str>,
+    /// `low` … `critical`.
+    severity: Severity,
+    /// `investigating`, `identified`, `monitoring` or `resolved`.
+    status: Status,
+    /// `{vector, score, rating}`, or null.
+    cvss: Option<&'a CvssScore>,
+    /// What is affected.
+    affected: Vec<AffectedContext<'a>>,
+    /// `advisory_ids:`.
+    advisory_ids: &'a [String],
+    /// The third parties involved, each with its vendor term page.
+    third_parties: Vec<Term<'a>>,
+    /// `data_exposed:`.
+    data_exposed: &'a [String],
+    /// `actors:`.
+    actors: &'a [String],
+    /// `records_affected:`, or null.
+    records_affected: Option<u64>,
+    /// Its CVEs, each with its cve.org record.
+    cves: Vec<Identifier<'a>>,
+    /// Its CWEs, each with its cwe.mitre.org definition.
+    cwes: Vec<Identifier<'a>>,
+    /// What happened when.
+    timeline: Vec<Event<'a>>,
+    /// The recommended actions, as HTML.
+    actions: &'a [String],
+    /// `references:`.
+    references: Vec<ReferenceContext<'a>>,
+    /// The documents it names as related.
+    related: Vec<PageLink<'a>>,
+    /// The FAQs that point at it.
+    faqs: Vec<PageLink<'a>>,
+}
+
+/// An entry of an incident's `affected`.
+#[derive(Serialize)]
+struct AffectedContext<'a> {
+    /// The vendor, or null.
+    vendor: Option<&'a str>,
+    /// The vendor's term page, or null.
+    vendor_url: Option<&'a str>,
+    /// The product, or null.
+    product: Option<&'a str>,
+    /// The versions as written, for display, or null.
+    versions: Option<&'a str>,
+    /// `{ecosystem, name, purl}`, or null.
+    package: Option<&'a crate::affected::Package>,
+    /// The versions that fix it.
+    fixed: &'a [String],
+    /// The entry as an OSV `affected` object, or null.
+    osv: Option<Value>,
+}
+
+/// A CVE or CWE and the page that defines it.
+#[derive(Serialize)]
+struct Identifier<'a> {
+    /// `CVE-2025-1234`, `CWE-79`.
+    id: &'a str,
+    /// Its record's URL.
+    url: String,
+}
+
+/// An entry of an incident's `timeline`.
+#[derive(Serialize)]
+struct Event<'a> {
+    /// For display: `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM UTC` with a time.
+    date: String,
+    /// RFC 3339, for `<time datetime>`.
+    datetime: String,
+    /// What happened, as HTML.
+    event: &'a str,
+}
+
+/// An entry of an incident's `references`.
+#[derive(Serialize)]
+struct ReferenceContext<'a> {
+    /// Its title, or its URL when it has none.
+    title: &'a str,
+    /// Its URL.
+    url: &'a str,
+}
+
+/// The fields of a FAQ's `page`.
+#[derive(Serialize)]
+struct FaqFields<'a> {
+    /// Its questions: one per `##` heading, or the title alone.
+    questions: Vec<QuestionContext<'a>>,
+    /// The incidents it is about.
+    incidents: Vec<PageLink<'a>>,
+}
+
+/// An entry of a FAQ's `questions`.
+#[derive(Serialize)]
+struct QuestionContext<'a> {
+    /// The question.
+    question: &'a str,
+    /// Its heading's anchor (`answer` for a FAQ without headings).
+    anchor: &'a str,
+    /// The answer, as HTML.
+    answer: &'a str,
+}
+
+impl<'a> PageContext<'a> {
+    /// The `page` of `site.pages[index]`, rendered as `body`.
+    pub(in crate::render) fn new(
+        site: &'a Site,
+        shared: &'a Shared,
+        index: usize,
+        body: &'a Body,
+    ) -> PageContext<'a> {
+        let page = &site.pages[index];
+        let doc = &page.doc;
+        let section = site
+            .lists
+            .iter()
+            .find(|l| l.section.name == doc.section)
+            .map(|l| FolderLink {
+                title: &l.section.title,
+                url: &l.url,
+            });
+        let words = body.rendered.text.split_whitespace().count();
+        let (fields, content) = kind_fields(site, shared, index, body);
+        PageContext {
+            kind: doc.kind,
+            title: &doc.meta.title,
+            url: &page.url,
+            permalink: site.urls.absolute(&doc.path),
+            slug: &doc.slug,
+            section,
+            date: doc.meta.date.map(|d| d.ymd()),
+            updated: doc.meta.updated.map(|d| d.ymd()),
+            summary: &body.summary,
+            tags: doc
+                .meta
+                .tags
+                .iter()
+                .map(|t| shared.term("tags", t))
+                .collect(),
+            tlp: doc.meta.tlp.into(),
+            draft: doc.meta.draft,
+            embargo: doc.meta.embargo.map(|d| d.rfc3339()),
+            content,
+            toc: &body.rendered.toc,
+            word_count: words,
+            reading_minutes: words.div_ceil(220).max(1),
+            extra: &doc.meta.extra,
+            jsonld: crate::jsonld::for_page(site, page, body),
+            fields,
+        }
+    }
+}
+
+/// The fields of the document's kind, and its `content` (a FAQ without
+/// `##` headings has its body as its one answer instead).
+fn kind_fields<'a>(
+    site: &'a Site,
+    shared: &'a Shared,
+    index: usize,
+    body: &'a Body,
+) -> (KindFields<'a>, &'a str) {
+    let doc = &site.pages[index].doc;
+    let content = body.rendered.html.as_str();
+    match (doc.kind, &doc.incident) {
+        (_, Some(inc)) => (
+            KindFields::Incident(Box::new(IncidentFields::new(
+                site, shared, index, inc, body,
+            ))),
+            content,
+        ),
+        (Kind::Faq, None) => {
+            let faq = FaqFields::new(site, index, body);
+            let content = if body.rendered.questions.is_empty() {
+                ""
+            } else {
+                content
+            };
+            (KindFields::Faq(faq), content)
+        }
+        _ => (KindFields::Page, content),
+    }
+}
+
+/// A link to `site.pages[i]`.
+fn page_link(site: &Site, i: usize) -> PageLink<'_> {
+    let p = &site.pages[i];
+    PageLink {
+        title: &p.doc.meta.title,
+        url: &p.url,
+        kind: p.doc.kind,
+        id: p
+            .doc
+            .incident
+            .as_ref()
+            .and_then(|x| x.id.as_ref())
+            .map(|id| id.value.as_str()),
+    }
+}
+
+impl<'a> IncidentFields<'a> {
+    fn new(
+        site: &'a Site,
+        shared: &'a Shared,
+        index: usize,
+        inc: &'a IncidentMeta,
+        body: &'a Body,
+    ) -> Self {
+        let page = &site.pages[index];
+        let links = |indices: &'a [usize]| indices.iter().map(|&i| page_link(site, i)).collect();
+        IncidentFields {
+            id: inc.id.as_ref().map(|id| id.value.as_str()),
+            severity: inc.severity,
+            status: inc.status,
+            cvss: inc.cvss.as_ref(),
+            affected: inc
+                .affected
+                .iter()
+                .map(|a| AffectedContext {
+                    vendor: a.vendor.as_deref(),
+                    vendor_url: a
+                        .vendor
+                        .as_deref()
+                        .and_then(|v| shared.term_url("vendors", v)),
+                    product: a.product.as_deref(),
+                    versions: a.versions.as_deref(),
+                    package: a.package.as_ref(),
+                    fixed: &a.fixed,
+                    osv: a.osv(),
+                })
+                .collect(),
+            advisory_ids: &inc.advisory_ids,
+            third_parties: inc
+                .third_parties
+                .iter()
+                .map(|t| shared.term("vendors", t))
+                .collect(),
+            data_exposed: &inc.data_exposed,
+            actors: &inc.actors,
+            records_affected: inc.records_affected,
+            cves: inc
+                .cves
+                .iter()
+                .map(|c| Identifier {
+                    id: c,
+                    url: format!("https://www.cve.org/CVERecord?id={c}"),
+                })
+                .collect(),
+            cwes: inc
+                .cwes
+                .iter()
+                .map(|c| Identifier {
+                    id: c,
+                    url: format!(
+                        "https://cwe.mitre.org/data/definitions/{}.html",
+                        c.trim_start_matches("CWE-")
+                    ),
+                })
+                .collect(),
+            timeline: timeline(inc, body),
+            actions: &body.actions_html,
+            references: inc
+                .references
+                .iter()
+                .map(|r| ReferenceContext {
+                    title: r.title.as_deref().unwrap_or(&r.url),
+                    url: &r.url,
+                })
+                .collect(),
+            related: links(&page.related),
+            faqs: links(&page.backlinks),
+        }
+    }
+}
+
+/// An incident's timeline, its events rendered as `body` holds them.
+fn timeline<'a>(inc: &'a IncidentMeta, body: &'a Body) -> Vec<Event<'a>> {
+    inc.timeline
+        .iter()
+        .zip(&body.timeline_html)
+        .map(|(t, html)| Event {
+            date: if t.date.has_time {
+                t.date.instant.format("%Y-%m-%d %H:%M UTC").to_string()
+            } else {
+                t.date.ymd()
+            },
+            datetime: t.date.rfc3339(),
+            event: html,
+        })
+        .collect()
+}
+
+impl<'a> FaqFields<'a> {
+    /// A FAQ's questions (the whole answer as one when it has no `##`
+    /// headings) and the incidents it is about.
+    fn new(site: &'a Site, index: usize, body: &'a Body) -> Self {
+        let page = &site.pages[index];
+        let mut questions: Vec<QuestionContext> = body
+            .rendered
+            .questions
+            .iter()
+            .map(|q| QuestionContext {
+                question: &q.question,
+                anchor: &q.anchor,
+                answer: &q.answer,
+            })
+            .collect();
+        if questions.is_empty() {
+            questions.push(QuestionContext {
+                question: &page.doc.meta.title,
+                anchor: "answer",
+                answer: &body.rendered.html,
+            });
+        }
+        FaqFields {
+            questions,
+            incidents: page.backlinks.iter().map(|&i| page_link(site, i)).collect(),
+        }
+    }
+}

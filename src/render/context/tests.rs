@@ -1,0 +1,179 @@
+use super::*;
+use crate::content::Kind;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[test]
+fn only_pages_of_builtin_templates_get_fragments_alone() {
+    let site = tempfile::tempdir().unwrap();
+    let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
+    assert!(Detail::of(&theme, "section.html") == Detail::Fragments);
+    assert!(Detail::of(&theme, "term.html") == Detail::Fragments);
+    // term.html includes summary_items.html, which imports macros.html:
+    // a site's own macros.html changes what both list pages read.
+    let templates = site.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("macros.html"),
+        "{% macro x() %}{% endmacro x %}",
+    )
+    .unwrap();
+    let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
+    assert!(Detail::of(&theme, "section.html") == Detail::Full);
+    assert!(Detail::of(&theme, "term.html") == Detail::Full);
+}
+
+/// The fields of one table of docs/templates.md, each with the fields its
+/// value is said to have (`{a, b}` or `[{a, b}]`), if any.
+type Table = BTreeMap<String, Option<BTreeSet<String>>>;
+
+/// docs/templates.md's field tables, by what their header names: `variable`
+/// for the variables of every page, else what follows `field of ` (``
+/// `page` ``, `` `page` (incidents) ``, `a summary`).
+fn documented() -> BTreeMap<String, Table> {
+    let doc = include_str!("../../../docs/templates.md");
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in doc.lines() {
+        let cells: Vec<&str> = line
+            .split(" | ")
+            .map(|c| c.trim_matches([' ', '|']))
+            .collect();
+        if !line.starts_with('|') {
+            current = None;
+        } else if let Some(name) = cells[0].strip_prefix("field of ") {
+            current = Some(name.to_string());
+        } else if cells[0] == "variable" {
+            current = Some("variable".to_string());
+        } else if let (Some(table), Some(field)) = (&current, cells[0].strip_prefix('`')) {
+            let nested = cells.get(1).and_then(|value| {
+                let inner = value.strip_prefix("`{").or(value.strip_prefix("`[{"))?;
+                let inner = &inner[..inner.find('}')?];
+                Some(inner.split(", ").map(str::to_string).collect())
+            });
+            let field = field.trim_end_matches('`').to_string();
+            tables
+                .entry(table.clone())
+                .or_default()
+                .insert(field, nested);
+        }
+    }
+    tables
+}
+
+fn keys(value: &Value) -> BTreeSet<String> {
+    value.as_object().unwrap().keys().cloned().collect()
+}
+
+/// What `table` says of `sample` (an object the code serialized): its
+/// fields, apart from those of `beside` (documented in their own table),
+/// and the fields of each nested object that `sample` has. Returns the
+/// fields whose nesting it checked.
+fn check(
+    tables: &BTreeMap<String, Table>,
+    table: &str,
+    sample: &Value,
+    beside: &[&str],
+) -> Vec<String> {
+    let documented = &tables[table];
+    let mut fields = keys(sample);
+    for other in beside {
+        for field in tables[*other].keys() {
+            fields.remove(field);
+        }
+    }
+    let listed: BTreeSet<String> = documented.keys().cloned().collect();
+    assert_eq!(fields, listed, "the fields of {table} in docs/templates.md");
+    let mut checked = Vec::new();
+    for (field, nested) in documented {
+        let Some(nested) = nested else { continue };
+        let objects: Vec<&Value> = match &sample[field] {
+            Value::Array(items) => items.iter().collect(),
+            Value::Null => Vec::new(),
+            object => vec![object],
+        };
+        for object in objects {
+            assert_eq!(
+                &keys(object),
+                nested,
+                "{table}.{field} in docs/templates.md"
+            );
+            checked.push(format!("{table}.{field}"));
+        }
+    }
+    checked
+}
+
+/// Every variable and field docs/templates.md lists is one the context's
+/// types serialize, and the other way round: each kind of object, built
+/// from the demo site of this repository, against its table.
+#[test]
+fn the_context_is_what_docs_templates_md_says() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = crate::pipeline::BuildOptions {
+        root: root.clone(),
+        now: chrono::DateTime::parse_from_rfc3339("2026-11-29T12:00:00Z")
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc)),
+        ..Default::default()
+    };
+    let site = crate::pipeline::build(&options).unwrap().site;
+    let shared = Shared::new(&site);
+    let theme = crate::theme::load(&root, "default", &mut Default::default()).unwrap();
+    let tables = documented();
+    let mut checked = Vec::new();
+
+    let common = shared
+        .context("page", "T", "https://x/".into(), false)
+        .into_json();
+    checked.extend(check(&tables, "variable", &common, &[]));
+    checked.extend(check(&tables, "`site`", &common["site"], &[]));
+
+    for (index, page) in site.pages.iter().enumerate() {
+        let text = super::super::documents::read_again(&root, &page.doc).unwrap();
+        let body = crate::site::render_body(
+            &page.doc,
+            &text,
+            &site.links,
+            site.config.raw_html,
+            &mut Default::default(),
+        );
+        let value = serde_json::to_value(PageContext::new(&site, &shared, index, &body)).unwrap();
+        checked.extend(match page.kind() {
+            Kind::Page => check(&tables, "`page`", &value, &[]),
+            Kind::Incident => check(&tables, "`page` (incidents)", &value, &["`page`"]),
+            Kind::Faq => check(&tables, "`page` (FAQs)", &value, &["`page`"]),
+        });
+        let summary = shared.list(&site, &[index], &["item"], Detail::Full);
+        checked.extend(check(&tables, "a summary", &summary[0], &[]));
+    }
+    for list in &site.lists {
+        let value = section(&site, &shared, list, &["item"], Detail::Full);
+        checked.extend(check(&tables, "`section`", &value, &[]));
+    }
+    for tax in &site.taxonomies {
+        checked.extend(check(&tables, "`taxonomy`", &taxonomy(&site, tax), &[]));
+        for term in &tax.terms {
+            let value = term_page(&site, &shared, term, &tax.term_path(term), Detail::Full);
+            checked.extend(check(&tables, "`term`", &value, &[]));
+        }
+    }
+    let value = home(&site, &theme, &shared);
+    checked.extend(check(&tables, "`home`", &value, &[]));
+    let charts = &value["charts"];
+    checked.extend(check(&tables, "`charts.months`", &charts["months"], &[]));
+    checked.extend(check(&tables, "`charts.vendors`", &charts["vendors"], &[]));
+    let checker = serde_json::to_value(crate::outputs::checker::context(&site)).unwrap();
+    checked.extend(check(&tables, "`checker`", &checker, &[]));
+
+    // The demo has an object of every nested kind the tables describe, so
+    // each of their field lists was compared at least once.
+    for (table, fields) in &tables {
+        for (field, nested) in fields {
+            let name = format!("{table}.{field}");
+            assert!(
+                nested.is_none() || checked.contains(&name),
+                "no sample of {name} to check"
+            );
+        }
+    }
+}

@@ -162,8 +162,8 @@ impl Location {
 }
 
 /// The most of a line a diagnostic copies: generated or minified files can
-/// have megabyte lines with thousands of errors on each (copied whole, 10,000
-/// broken links on one line took 2.7 GB).
+/// have megabyte lines with thousands of errors on each, and copying the
+/// line whole into each takes gigabytes (figures: benches/README.md, "Figures behind the code").
 const MAX_SHOWN_LINE: usize = 400;
 
 /// The part of a source line shown under a message: the whole line when it

@@ -30,8 +30,8 @@ impl Default for Interner {
 /// Strings a thread found already in an [`Interner`] (so met before, in
 /// another document: the common words), up to [`Nearby::CAPACITY`] of them,
 /// looked up first: at 100,000 documents the shared table no longer fits in
-/// the CPU's caches, and a lookup there cost several times one here (the
-/// build took 4.5 s longer, against 0.2 s at 10,000 documents).
+/// the CPU's caches, and a lookup there costs several times one here
+/// (figures: benches/README.md, "Figures behind the code").
 #[derive(Default)]
 pub struct Nearby {
     ids: FxHashMap<Box<str>, u32>,

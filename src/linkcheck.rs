@@ -432,8 +432,9 @@ fn looks_like_host(path: &str) -> bool {
 }
 
 /// A content file made ready to locate many broken links: its Markdown
-/// links by URL and its line starts, each built once (a file with 60,000
-/// broken links took 24 s when every link searched them from the start).
+/// links by URL and its line starts, each built once: searched from the
+/// start for every link, a file with many broken links took time that grew
+/// with their square (figures: benches/README.md, "Figures behind the code").
 struct ContentIndex<'a> {
     file: &'a Path,
     text: Cow<'a, str>,

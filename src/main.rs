@@ -14,12 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// A build makes and frees millions of small strings and JSON maps across
-/// threads; with glibc's malloc that was a fifth of the CPU time of a
-/// 10,000-document build. jemalloc is as fast as mimalloc at 10,000
-/// documents, keeps 15% less memory, and at 100,000 documents (where
-/// rendered pages are freed between long-lived data) built in half
-/// mimalloc's time on a loaded machine (benches/README.md). jemalloc does
-/// not build with MSVC: the Windows binary keeps the system allocator.
+/// threads, where glibc's malloc spends much of the CPU time; jemalloc was
+/// the fastest allocator measured with the least memory, most of all at
+/// 100,000 documents, where rendered pages are freed between long-lived
+/// data (figures: benches/README.md, "Figures behind the code"). jemalloc
+/// does not build with MSVC: the Windows binary keeps the system allocator.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -49,10 +49,9 @@ pub const REMOVED: [(&str, &str, &str); 3] = [
 /// loops nest.
 pub const RANGE_NUMBERS: usize = 1_000_000;
 
-/// The default of `limits.page_bytes`: 128 MiB. The largest page of a
-/// generated knowledge base (`gen-corpus`, benches/tools), the list of
-/// resolved incidents, is 5.7 MB at 10,000 documents and grows linearly:
-/// about 57 MB at 100,000.
+/// The default of `limits.page_bytes`: 128 MiB, above twice the largest
+/// page of a generated 100,000-document knowledge base (the list of
+/// resolved incidents, which grows linearly; benches/README.md, "Figures behind the code").
 pub const PAGE_BYTES: u64 = 128 * 1024 * 1024;
 
 thread_local! {

@@ -14,12 +14,10 @@ use crate::theme::Theme;
 use crate::{outputs, render};
 
 /// List pages showing at least this many documents are rendered after the
-/// exports, not beside them: at 100,000 documents the 60,000-incident list
-/// beside the search index took 130 MB more. Shorter lists (severities,
-/// statuses, FAQs there: 10,000–30,000 entries) go beside the exports in
-/// waves of `LIST_WAVE`; after them, each rendering alone in its wave had
-/// left a core idle (lists and exports 6.7–7.3 s with 10,000 here, 6.3–6.7 s
-/// with 40,000, for the same peak RSS).
+/// exports, not beside them: a list that long beside the search index adds
+/// its whole JSON tree to the peak memory. Shorter lists go beside the
+/// exports in waves of `LIST_WAVE`: rendered after them, each alone in its
+/// wave, they left a core idle for no saving in memory (figures: benches/README.md, "Figures behind the code").
 const LONG_LIST: usize = 40_000;
 
 /// Document summaries the list pages rendered at once may hold between

@@ -336,8 +336,8 @@ pub(super) fn render_capped(
 
 /// [`render_one`] for a list page whose summaries are `ctx[key].pages`,
 /// then drops them on every core: such a list renders alone in its wave,
-/// and at 100,000 documents dropping 60,000 incidents' summaries took 77 ms
-/// on one core, 40 ms on two.
+/// and freeing tens of thousands of summaries is measurable on one core
+/// (figures: benches/README.md, "Figures behind the code").
 pub(super) fn render_list(
     shared: &Shared,
     tera: &Tera,

@@ -6,9 +6,9 @@
 //! an anchor is the shape's own regex tried, anchored at the shape's start.
 //! The automaton must stay fast over a build's whole output (some 370 MB at
 //! 10,000 documents), which decides the anchors: matched case-sensitively
-//! (a case-insensitive automaton has no SIMD prefilter, and was 3.5 times
-//! slower), and at most 32 of them (more need the "fat" prefilter, half as
-//! fast), whose first three bytes are rare in HTML (`ssw` of `password`,
+//! (a case-insensitive automaton has no SIMD prefilter), and at most 32 of
+//! them (more need the slower "fat" prefilter; figures: benches/README.md,
+//! "Figures behind the code"), whose first three bytes are rare in HTML (`ssw` of `password`,
 //! not `ass` as in every `class=`). A key name is anchored past its first
 //! letter, so one spelling finds `token`, `Token` and `accessToken`, and a
 //! second `TOKEN`.

@@ -20,9 +20,9 @@ fn newest_first(a: &Document, b: &Document) -> std::cmp::Ordering {
 }
 
 /// `documents` by folder (in the order of `sections`), then newest first.
-/// Sorted as small keys, the documents moved once: at 100,000 documents,
-/// sorting the documents themselves (comparing their dates and titles where
-/// they lie in memory, moving whole structs) took 114 ms against 7 at 10,000.
+/// Sorted as small keys, the documents moved once: sorting the documents
+/// themselves (comparing dates and titles where they lie in memory, moving
+/// whole structs) grew far faster than the corpus (figures: benches/README.md, "Figures behind the code").
 pub(super) fn in_site_order(documents: Vec<Document>, sections: &[Section]) -> Vec<Document> {
     let folder: FxHashMap<&str, usize> = sections
         .iter()
@@ -175,9 +175,8 @@ pub(super) fn build_taxonomies(pages: &[Page], diagnostics: &mut Diagnostics) ->
 }
 
 /// Each page's place newest first across the whole site, so a term's
-/// pages sort by a number: compared where they lie in memory, the 800,000
-/// entries of every term at 100,000 documents took 62 ms, 28 times as long
-/// as at 10,000.
+/// pages sort by a number: compared where they lie in memory, the entries
+/// of every term grew far faster than the corpus (figures: benches/README.md, "Figures behind the code").
 fn newest_places(pages: &[Page]) -> Vec<usize> {
     let mut newest: Vec<usize> = (0..pages.len()).collect();
     newest.sort_by(|&a, &b| newest_first(&pages[a].doc, &pages[b].doc));

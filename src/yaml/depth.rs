@@ -2,8 +2,8 @@
 //! before it is parsed.
 //!
 //! libyaml's scanner looks at every open flow level again for each token, so
-//! 100,000 unclosed `[` in front matter took 97 s before serde_yaml's
-//! recursion limit (128) stopped the parse. No front matter or seckb.yaml
+//! its time grows with the square of the depth, long before serde_yaml's
+//! recursion limit (128) stops the parse (figures: benches/README.md, "Figures behind the code"). No front matter or seckb.yaml
 //! comes near `MAX_DEPTH`; deeper text is refused where the limit is
 //! crossed, without running the parser at all.
 //!

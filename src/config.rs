@@ -292,8 +292,7 @@ pub fn find_root(root: Option<&Path>, cwd: &Path) -> Result<PathBuf, Diagnostic>
 
 /// Reads and validates `root/seckb.yaml`; `None` after reporting why.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
-    let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
         Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
             .at(Location::file(Path::new(CONFIG_FILE)))
     });

@@ -141,23 +141,7 @@ pub fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Th
             }
         };
     if abs.is_dir() {
-        for (rel, file) in read_dir_files(root, &abs.join("templates"), false, &mut errors) {
-            match std::fs::read(&file) {
-                Ok(bytes) => add_template(
-                    rel.clone(),
-                    bytes,
-                    dir.join("templates").join(&rel),
-                    &mut errors,
-                ),
-                Err(e) => errors.push(
-                    Diagnostic::error(Code::Io, format!("cannot read template: {e}"))
-                        .at(Location::file(&dir.join("templates").join(&rel))),
-                ),
-            }
-        }
-        for (rel, file) in read_dir_files(root, &abs.join("static"), true, &mut errors) {
-            statics.insert(rel, StaticSource::File(file));
-        }
+        read_folder(root, &dir, &mut errors, &mut add_template, &mut statics);
     } else if name == "default" {
         for (path, bytes) in DEFAULT_THEME {
             if let Some(t) = path.strip_prefix("templates/") {
@@ -180,23 +164,14 @@ pub fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Th
         );
         return None;
     }
-    for (rel, file) in read_dir_files(root, &root.join("templates"), false, &mut errors) {
-        match std::fs::read(&file) {
-            Ok(bytes) => add_template(
-                rel.clone(),
-                bytes,
-                PathBuf::from("templates").join(&rel),
-                &mut errors,
-            ),
-            Err(e) => errors.push(
-                Diagnostic::error(Code::Io, format!("cannot read template: {e}"))
-                    .at(Location::file(&PathBuf::from("templates").join(&rel))),
-            ),
-        }
-    }
-    for (rel, file) in read_dir_files(root, &root.join("static"), true, &mut errors) {
-        statics.insert(rel, StaticSource::File(file));
-    }
+    // The site's own templates/ and static/ override the theme's.
+    read_folder(
+        root,
+        Path::new(""),
+        &mut errors,
+        &mut add_template,
+        &mut statics,
+    );
     let valid = errors.is_empty();
     diagnostics.append(errors);
     valid.then(|| Theme {
@@ -204,6 +179,34 @@ pub fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Th
         templates: templates.into_values().collect(),
         statics,
     })
+}
+
+/// Takes a template's name, bytes and path as shown, reporting a bad one.
+type AddTemplate<'a> = dyn FnMut(String, Vec<u8>, PathBuf, &mut Diagnostics) + 'a;
+
+/// The `templates/` and `static/` of `dir` (relative to `root`: a theme's
+/// folder, or the site itself), each template handed to `add_template`.
+fn read_folder(
+    root: &Path,
+    dir: &Path,
+    errors: &mut Diagnostics,
+    add_template: &mut AddTemplate,
+    statics: &mut BTreeMap<String, StaticSource>,
+) {
+    let abs = root.join(dir);
+    for (rel, file) in read_dir_files(root, &abs.join("templates"), false, errors) {
+        let shown = dir.join("templates").join(&rel);
+        match std::fs::read(&file) {
+            Ok(bytes) => add_template(rel, bytes, shown, errors),
+            Err(e) => errors.push(
+                Diagnostic::error(Code::Io, format!("cannot read template: {e}"))
+                    .at(Location::file(&shown)),
+            ),
+        }
+    }
+    for (rel, file) in read_dir_files(root, &abs.join("static"), true, errors) {
+        statics.insert(rel, StaticSource::File(file));
+    }
 }
 
 /// Template text without its `{# … #}` comments, which Tera ignores.

@@ -6,7 +6,7 @@ mod incident;
 mod meta;
 
 use super::frontmatter::{self, RawFrontMatter, SplitError};
-use super::{slugify, Date, Document, FaqMeta, Kind, Located, SourceFile, Tlp};
+use super::{slugify, Date, DocKind, Document, FaqMeta, Kind, Located, SourceFile, Tlp};
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Location};
 use crate::yaml::{self, Segment};
@@ -280,10 +280,13 @@ pub fn document(
         failed: typed.failed,
     };
     let meta = v.meta(&raw, kind, config);
-    let incident = (kind == Kind::Incident).then(|| v.incident(&raw, meta.date, now));
-    let faq = (kind == Kind::Faq).then(|| FaqMeta {
-        incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
-    });
+    let doc_kind = match kind {
+        Kind::Incident => DocKind::Incident(v.incident(&raw, meta.date, now)),
+        Kind::Faq => DocKind::Faq(FaqMeta {
+            incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
+        }),
+        Kind::Page => DocKind::Page,
+    };
     let slug = meta
         .slug
         .as_ref()
@@ -305,13 +308,11 @@ pub fn document(
         file_hash: super::file_hash(text),
         body_offset: split.body_offset,
         body_line: split.body_line,
-        kind,
+        kind: doc_kind,
         path: site_path(path, &slug),
         section,
         slug,
         meta,
-        incident,
-        faq,
     };
     let checked = if v.diagnostics.iter().any(Diagnostic::is_error) {
         Checked::Flawed(stand_in(doc, now))
@@ -329,7 +330,7 @@ fn stand_in(mut doc: Document, now: chrono::DateTime<chrono::Utc>) -> Document {
     if doc.meta.title.is_empty() {
         doc.meta.title.clone_from(&doc.slug);
     }
-    if doc.meta.date.is_none() && doc.kind != Kind::Page {
+    if doc.meta.date.is_none() && !matches!(doc.kind, DocKind::Page) {
         doc.meta.date = Some(Date {
             instant: now,
             has_time: false,

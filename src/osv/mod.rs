@@ -37,8 +37,8 @@ fn registered_prefix() -> &'static Regex {
 /// the prefix of a database OSV registers (`GHSA-…`, `RUSTSEC-…`), else
 /// the same behind `x_`, the schema's prefix for databases it does not
 /// list (`x_INC-2026-0047`).
-pub fn osv_id(page: &Page) -> String {
-    let id = crate::outputs::csaf::tracking_id(page);
+pub fn osv_id(page: &Page, incident: &IncidentMeta) -> String {
+    let id = crate::outputs::csaf::tracking_id(page, incident);
     if registered_prefix().is_match(&id) {
         id
     } else {
@@ -63,16 +63,13 @@ pub fn file_name(id: &str) -> String {
 }
 
 /// Site path of an incident's record.
-pub fn record_path(page: &Page) -> String {
-    format!("{DIR}{}", file_name(&osv_id(page)))
+pub fn record_path(page: &Page, incident: &IncidentMeta) -> String {
+    format!("{DIR}{}", file_name(&osv_id(page, incident)))
 }
 
 /// Whether an incident has an OSV record: it names a package.
-pub fn has_record(page: &Page) -> bool {
-    page.doc
-        .incident
-        .as_ref()
-        .is_some_and(|i| i.affected.iter().any(|a| a.package.is_some()))
+pub fn has_record(incident: &IncidentMeta) -> bool {
+    incident.affected.iter().any(|a| a.package.is_some())
 }
 
 /// The OSV severity type of a CVSS vector (None for a version OSV does not
@@ -90,7 +87,7 @@ pub fn severity_type(vector: &str) -> Option<&'static str> {
 /// One incident as an OSV record.
 fn record(site: &Site, page: &Page, incident: &IncidentMeta) -> Value {
     let doc = &page.doc;
-    let id = osv_id(page);
+    let id = osv_id(page, incident);
     let date = doc.meta.date.map(|d| d.rfc3339());
     let modified = doc.last_changed().map(|d| d.rfc3339());
     let mut value = json!({
@@ -184,14 +181,14 @@ pub fn add(site: &Site, output: &mut Output) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut records: BTreeMap<String, (String, Value)> = BTreeMap::new();
     let mut owners: BTreeMap<String, &Page> = BTreeMap::new();
-    let mut incidents: Vec<&Page> = site.incidents().filter(|p| has_record(p)).collect();
+    let mut incidents: Vec<(&Page, &IncidentMeta)> =
+        site.incidents().filter(|(_, i)| has_record(i)).collect();
     // Oldest first: of two that collide, the first published keeps its file.
-    incidents.sort_by(|a, b| (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path)));
-    for page in incidents {
-        let Some(incident) = &page.doc.incident else {
-            continue;
-        };
-        let path = record_path(page);
+    incidents.sort_by(|(a, _), (b, _)| {
+        (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path))
+    });
+    for (page, incident) in incidents {
+        let path = record_path(page, incident);
         if let Some(other) = owners.get(&path) {
             // The front matter text is released by now: the place, not the line.
             let at = incident.id.as_ref().map_or_else(

@@ -21,11 +21,10 @@ mod products;
 pub const DIR: &str = ".well-known/csaf/";
 
 /// `tracking.id`: the incident's `id`, else its slug.
-pub fn tracking_id(page: &Page) -> String {
-    page.doc
-        .incident
+pub fn tracking_id(page: &Page, incident: &IncidentMeta) -> String {
+    incident
+        .id
         .as_ref()
-        .and_then(|i| i.id.as_ref())
         .map_or_else(|| page.doc.slug.clone(), |id| id.value.trim().to_string())
 }
 
@@ -50,9 +49,9 @@ pub fn file_name(id: &str) -> String {
 
 /// Site path of an incident's document: `.well-known/csaf/2026/inc-2026-0042.json`,
 /// in the folder of the year of its first release.
-pub fn document_path(page: &Page) -> String {
+pub fn document_path(page: &Page, incident: &IncidentMeta) -> String {
     let year = page.doc.meta.date.map_or(1970, |d| d.year());
-    format!("{DIR}{year}/{}", file_name(&tracking_id(page)))
+    format!("{DIR}{year}/{}", file_name(&tracking_id(page, incident)))
 }
 
 /// CSAF 2.0 still uses TLP 1.0 words. AMBER+STRICT has none: RED is the
@@ -143,7 +142,7 @@ fn references(site: &Site, page: &Page, incident: &IncidentMeta, permalink: &str
     let (doc, urls) = (&page.doc, &site.urls);
     let mut references = vec![
         json!({ "category": "self", "summary": format!("{} on {}", doc.meta.title, site.config.title), "url": permalink }),
-        json!({ "category": "self", "summary": "This document in CSAF format", "url": urls.absolute(&document_path(page)) }),
+        json!({ "category": "self", "summary": "This document in CSAF format", "url": urls.absolute(&document_path(page, incident)) }),
     ];
     for r in &incident.references {
         let summary = r.title.clone().unwrap_or_else(|| r.url.clone());
@@ -194,7 +193,7 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
             "notes": notes,
             "references": references,
             "tracking": {
-                "id": tracking_id(page),
+                "id": tracking_id(page, incident),
                 "status": status(site, page, incident),
                 "version": revisions.len().to_string(),
                 "revision_history": history,
@@ -291,13 +290,12 @@ fn write_documents<'s>(
     let mut first_owner: HashMap<String, &Page> = HashMap::new();
     // Oldest first: of two incidents that collide, the one published first
     // keeps its file, which aggregators may already hold.
-    let mut incidents: Vec<&Page> = site.incidents().collect();
-    incidents.sort_by(|a, b| (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path)));
-    for page in incidents {
-        let Some(incident) = &page.doc.incident else {
-            continue;
-        };
-        let path = document_path(page);
+    let mut incidents: Vec<(&Page, &IncidentMeta)> = site.incidents().collect();
+    incidents.sort_by(|(a, _), (b, _)| {
+        (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path))
+    });
+    for (page, incident) in incidents {
+        let path = document_path(page, incident);
         if let Some(other) = first_owner.get(&path) {
             let at = incident.id.as_ref().map_or_else(
                 || Location::in_text(&page.doc.source, &page.doc.text, 1, 1),

@@ -2,7 +2,7 @@
 //! at `incidents/atom.xml`. Entries are ordered by `updated`, then `date`.
 
 use super::xml_escape;
-use crate::content::Kind;
+use crate::content::{DocKind, Kind};
 use crate::output::Output;
 use crate::site::{Page, Site};
 
@@ -111,7 +111,7 @@ fn entry(site: &Site, page: &Page) -> String {
     let mut title = doc.meta.title.clone();
     let mut summary = page.summary.clone();
     let mut categories = String::new();
-    if let Some(inc) = &doc.incident {
+    if let DocKind::Incident(inc) = &doc.kind {
         let id = inc
             .id
             .as_ref()

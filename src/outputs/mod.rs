@@ -38,10 +38,12 @@ pub fn xml_escape(text: &str) -> String {
 /// incident with an OSV record.
 pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
     let mut pages = feeds::members(site);
-    if site.config.csaf.is_some() {
-        pages.extend((0..site.pages.len()).filter(|&i| site.pages[i].doc.incident.is_some()));
-    }
-    pages.extend((0..site.pages.len()).filter(|&i| crate::osv::has_record(&site.pages[i])));
+    let incidents = site.pages.iter().enumerate();
+    let incidents = incidents.filter_map(|(i, p)| p.doc.kind.incident().map(|inc| (i, inc)));
+    let csaf = site.config.csaf.is_some();
+    pages.extend(
+        incidents.filter_map(|(i, inc)| (csaf || crate::osv::has_record(inc)).then_some(i)),
+    );
     pages
 }
 

@@ -4,7 +4,7 @@
 
 use super::templates::{render_capped, FRAGMENTS};
 use super::CONTENT_SECURITY_POLICY;
-use crate::content::{Kind, Severity, Status, Tlp};
+use crate::content::{DocKind, IncidentMeta, Severity, Status, Tlp};
 use crate::diagnostics::Diagnostic;
 use crate::site::{Body, Page, Site};
 use crate::theme::Theme;
@@ -207,14 +207,14 @@ impl Shared {
     /// A document's summary; `html` (its list fragments) is left out when None.
     fn summary(&self, page: &Page, summary: &str, html: Option<Value>) -> Value {
         let doc = &page.doc;
-        let inc = doc.incident.as_ref();
+        let inc = doc.kind.incident();
         let terms = |taxonomy, names: &[&str]| -> Value {
             names.iter().map(|t| self.term(taxonomy, t)).collect()
         };
         let tags: Vec<&str> = doc.meta.tags.iter().map(String::as_str).collect();
         let vendors = inc.map(|i| i.vendors()).unwrap_or_default();
         let fields = [
-            ("kind", json!(doc.kind)),
+            ("kind", json!(page.kind())),
             ("title", doc.meta.title.as_str().into()),
             ("url", page.url.as_str().into()),
             ("date", doc.meta.date.map(|d| d.ymd()).into()),
@@ -314,7 +314,7 @@ pub(super) fn page_json(site: &Site, shared: &Shared, index: usize, body: &Body)
         .map(|l| json!({ "title": l.section.title, "url": l.url }));
     let words = body.rendered.text.split_whitespace().count();
     let mut value = json!({
-        "kind": doc.kind,
+        "kind": page.kind(),
         "title": doc.meta.title,
         "url": page.url,
         "permalink": site.urls.absolute(&doc.path),
@@ -337,13 +337,14 @@ pub(super) fn page_json(site: &Site, shared: &Shared, index: usize, body: &Body)
     let Some(obj) = value.as_object_mut() else {
         return value;
     };
-    if let Some(inc) = &doc.incident {
-        if let Value::Object(m) = incident_json(site, shared, index, inc, body) {
-            obj.extend(m);
+    match &doc.kind {
+        DocKind::Incident(inc) => {
+            if let Value::Object(m) = incident_json(site, shared, index, inc, body) {
+                obj.extend(m);
+            }
         }
-    }
-    if doc.kind == Kind::Faq {
-        faq_fields(site, index, body, obj);
+        DocKind::Faq(_) => faq_fields(site, index, body, obj),
+        DocKind::Page => {}
     }
     value
 }
@@ -354,8 +355,8 @@ fn page_link(site: &Site, i: usize) -> Value {
     json!({
         "title": p.doc.meta.title,
         "url": p.url,
-        "kind": p.doc.kind,
-        "id": p.doc.incident.as_ref().and_then(|x| x.id.as_ref()).map(|id| id.value.clone()),
+        "kind": p.kind(),
+        "id": p.doc.kind.incident().and_then(|x| x.id.as_ref()).map(|id| id.value.clone()),
     })
 }
 
@@ -437,7 +438,7 @@ pub(super) fn facets(site: &Site, indices: &[usize]) -> Value {
     let mut years = BTreeSet::new();
     for &i in indices {
         let doc = &site.pages[i].doc;
-        if let Some(incident) = &doc.incident {
+        if let Some(incident) = doc.kind.incident() {
             severities.insert(incident.severity);
             statuses.insert(incident.status);
         }
@@ -451,21 +452,15 @@ pub(super) fn facets(site: &Site, indices: &[usize]) -> Value {
 }
 
 pub(super) fn home_json(site: &Site, theme: &Theme, shared: &Shared) -> Value {
-    let mut open: Vec<usize> = site
+    let mut open: Vec<(usize, &IncidentMeta)> = site
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| {
-            p.doc
-                .incident
-                .as_ref()
-                .is_some_and(|i| i.status != Status::Resolved)
-        })
-        .map(|(i, _)| i)
+        .filter_map(|(i, p)| p.doc.kind.incident().map(|inc| (i, inc)))
+        .filter(|(_, inc)| inc.status != Status::Resolved)
         .collect();
-    open.sort_by(|&a, &b| {
-        let sev = |i: usize| site.pages[i].doc.incident.as_ref().map(|x| x.severity);
-        sev(b).cmp(&sev(a)).then_with(|| {
+    open.sort_by(|&(a, inc_a), &(b, inc_b)| {
+        inc_b.severity.cmp(&inc_a.severity).then_with(|| {
             site.pages[b]
                 .doc
                 .meta
@@ -473,6 +468,7 @@ pub(super) fn home_json(site: &Site, theme: &Theme, shared: &Shared) -> Value {
                 .cmp(&site.pages[a].doc.meta.date)
         })
     });
+    let open: Vec<usize> = open.into_iter().map(|(i, _)| i).collect();
     let mut latest: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].doc.last_changed().is_some())
         .collect();

@@ -176,12 +176,7 @@ impl<'a> Jobs<'a> {
         // The home page lists every open incident.
         let open = site
             .incidents()
-            .filter(|p| {
-                p.doc
-                    .incident
-                    .as_ref()
-                    .is_some_and(|i| i.status != Status::Resolved)
-            })
+            .filter(|(_, i)| i.status != Status::Resolved)
             .count();
         self.push(
             open,

@@ -16,7 +16,7 @@ pub use lists::same_term;
 pub use publication::{Publication, Unpublished};
 
 use crate::config::Config;
-use crate::content::{Asset, Document, Kind, Section, Severity, Status};
+use crate::content::{Asset, DocKind, Document, IncidentMeta, Kind, Section, Severity, Status};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{LinkRecord, Links, Rendered};
 use crate::urls::Urls;
@@ -57,7 +57,7 @@ pub struct Body {
 
 impl Page {
     pub fn kind(&self) -> Kind {
-        self.doc.kind
+        self.doc.kind.kind()
     }
 }
 
@@ -147,12 +147,12 @@ impl TaxonomyKind {
 
     /// The terms `doc` has in it, in front matter order.
     pub fn terms_of(self, doc: &Document) -> Vec<&str> {
-        match (self, &doc.incident) {
+        match (self, &doc.kind) {
             (TaxonomyKind::Tags, _) => doc.meta.tags.iter().map(String::as_str).collect(),
-            (TaxonomyKind::Vendors, Some(inc)) => inc.vendors(),
-            (TaxonomyKind::Severity, Some(inc)) => vec![inc.severity.as_str()],
-            (TaxonomyKind::Status, Some(inc)) => vec![inc.status.as_str()],
-            (_, None) => Vec::new(),
+            (TaxonomyKind::Vendors, DocKind::Incident(inc)) => inc.vendors(),
+            (TaxonomyKind::Severity, DocKind::Incident(inc)) => vec![inc.severity.as_str()],
+            (TaxonomyKind::Status, DocKind::Incident(inc)) => vec![inc.status.as_str()],
+            (_, DocKind::Faq(_) | DocKind::Page) => Vec::new(),
         }
     }
 
@@ -208,8 +208,11 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn incidents(&self) -> impl Iterator<Item = &Page> {
-        self.pages.iter().filter(|p| p.kind() == Kind::Incident)
+    /// The published incidents, in site order, each with its incident data.
+    pub fn incidents(&self) -> impl Iterator<Item = (&Page, &IncidentMeta)> {
+        self.pages
+            .iter()
+            .filter_map(|p| p.doc.kind.incident().map(|incident| (p, incident)))
     }
 }
 

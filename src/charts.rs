@@ -383,7 +383,7 @@ fn months_chart(site: &Site) -> Value {
     let now = site.publication.now;
     let bars = monthly(
         site.incidents()
-            .filter_map(|(p, incident)| Some((p.doc.meta.date?.instant, incident.severity))),
+            .filter_map(|(_, p, incident)| Some((p.doc.meta.date?.instant, incident.severity))),
         now,
     );
     let window_total: usize = bars.iter().map(MonthBar::total).sum();

@@ -11,7 +11,7 @@ pub mod import;
 use crate::content::IncidentMeta;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::output::Output;
-use crate::site::{Page, Site};
+use crate::site::{Bodies, Body, Page, Site};
 use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -85,7 +85,7 @@ pub fn severity_type(vector: &str) -> Option<&'static str> {
 }
 
 /// One incident as an OSV record.
-fn record(site: &Site, page: &Page, incident: &IncidentMeta) -> Value {
+fn record(site: &Site, page: &Page, incident: &IncidentMeta, body: Option<&Body>) -> Value {
     let doc = &page.doc;
     let id = osv_id(page, incident);
     let date = doc.meta.date.map(|d| d.rfc3339());
@@ -106,7 +106,7 @@ fn record(site: &Site, page: &Page, incident: &IncidentMeta) -> Value {
         value["aliases"] = json!(aliases);
     }
     value["summary"] = json!(doc.meta.title);
-    let details = details(site, page);
+    let details = details(site, page, body);
     if !details.is_empty() {
         value["details"] = json!(details);
     }
@@ -134,8 +134,8 @@ fn record(site: &Site, page: &Page, incident: &IncidentMeta) -> Value {
 
 /// The body as Markdown, its links to the site's pages and files made
 /// absolute so they work wherever the record is read.
-fn details(site: &Site, page: &Page) -> String {
-    let Some(markdown) = page.kept.as_ref().and_then(|b| b.markdown.as_deref()) else {
+fn details(site: &Site, page: &Page, body: Option<&Body>) -> String {
+    let Some(markdown) = body.and_then(|b| b.markdown.as_deref()) else {
         return String::new();
     };
     let doc = &page.doc;
@@ -177,17 +177,17 @@ fn details(site: &Site, page: &Page) -> String {
 /// Adds a record per published incident that names a package, and
 /// `osv/index.json` listing them (`[{id, modified}]`, by id), when there is
 /// one. Two incidents whose ids give one file name are an error.
-pub fn add(site: &Site, output: &mut Output) -> Vec<Diagnostic> {
+pub fn add(site: &Site, bodies: &Bodies, output: &mut Output) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut records: BTreeMap<String, (String, Value)> = BTreeMap::new();
     let mut owners: BTreeMap<String, &Page> = BTreeMap::new();
-    let mut incidents: Vec<(&Page, &IncidentMeta)> =
-        site.incidents().filter(|(_, i)| has_record(i)).collect();
+    let mut incidents: Vec<(usize, &Page, &IncidentMeta)> =
+        site.incidents().filter(|(_, _, i)| has_record(i)).collect();
     // Oldest first: of two that collide, the first published keeps its file.
-    incidents.sort_by(|(a, _), (b, _)| {
+    incidents.sort_by(|(_, a, _), (_, b, _)| {
         (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path))
     });
-    for (page, incident) in incidents {
+    for (index, page, incident) in incidents {
         let path = record_path(page, incident);
         if let Some(other) = owners.get(&path) {
             // The front matter text is released by now: the place, not the line.
@@ -207,7 +207,7 @@ pub fn add(site: &Site, output: &mut Output) -> Vec<Diagnostic> {
             continue;
         }
         owners.insert(path.clone(), page);
-        let value = record(site, page, incident);
+        let value = record(site, page, incident, bodies.kept(index));
         let id = value["id"].as_str().unwrap_or_default().to_string();
         records.insert(path, (id, value));
     }

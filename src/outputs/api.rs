@@ -7,7 +7,7 @@ use super::csaf;
 use crate::content::IncidentMeta;
 use crate::markdown::inline_text;
 use crate::output::{Output, Sink};
-use crate::site::{Page, Site};
+use crate::site::{Bodies, Page, Site};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
@@ -17,11 +17,11 @@ pub const PATH: &str = "api/incidents.json";
 /// renamed or retyped); added fields keep the version.
 pub const VERSION: u32 = 1;
 
-pub fn add(site: &Site, sink: &Sink, output: &mut Output) {
-    let mut incidents: Vec<(&Page, &IncidentMeta)> = site.incidents().collect();
+pub fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output) {
+    let mut incidents: Vec<(usize, &Page, &IncidentMeta)> = site.incidents().collect();
     // Newest first; the site path breaks ties, so the order never depends on
     // the order files were found in.
-    incidents.sort_by(|(a, _), (b, _)| {
+    incidents.sort_by(|(_, a, _), (_, b, _)| {
         b.doc
             .meta
             .date
@@ -38,7 +38,7 @@ pub fn add(site: &Site, sink: &Sink, output: &mut Output) {
     for (n, block) in incidents.chunks(1024).enumerate() {
         let items: Vec<String> = block
             .par_iter()
-            .map(|(p, i)| pretty(&incident(site, p, i), "    "))
+            .map(|&(index, p, i)| pretty(&incident(site, p, i, bodies.summary(index)), "    "))
             .collect();
         for (i, item) in items.iter().enumerate() {
             text.push(if n == 0 && i == 0 {
@@ -70,7 +70,7 @@ fn pretty(value: &Value, indent: &str) -> String {
     text.replace('\n', &format!("\n{indent}"))
 }
 
-fn incident(site: &Site, page: &Page, inc: &IncidentMeta) -> Value {
+fn incident(site: &Site, page: &Page, inc: &IncidentMeta, summary: &str) -> Value {
     let doc = &page.doc;
     let urls = &site.urls;
     let link = |i: &usize| {
@@ -89,7 +89,7 @@ fn incident(site: &Site, page: &Page, inc: &IncidentMeta) -> Value {
         "url": urls.absolute(&doc.path),
         "date": doc.meta.date.map(|d| d.rfc3339()),
         "updated": doc.meta.updated.map(|d| d.rfc3339()),
-        "summary": page.summary,
+        "summary": summary,
         "severity": inc.severity,
         "status": inc.status,
         "tlp": doc.meta.tlp.label(),

@@ -27,7 +27,9 @@ const VERSION: u32 = 1;
 
 /// The published incidents the checker knows: those naming a package.
 fn incidents(site: &Site) -> impl Iterator<Item = (&Page, &IncidentMeta)> {
-    site.incidents().filter(|(_, i)| crate::osv::has_record(i))
+    site.incidents()
+        .filter(|(_, _, i)| crate::osv::has_record(i))
+        .map(|(_, page, i)| (page, i))
 }
 
 /// Whether the build makes the page and its data.

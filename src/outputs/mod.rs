@@ -13,7 +13,7 @@ pub mod security_txt;
 
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
-use crate::site::Site;
+use crate::site::{Bodies, Site};
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(text: &str) -> String {
@@ -33,16 +33,15 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
-/// The pages whose rendered bodies the exports print (`Page::kept`), by
-/// index: the feeds' entries, every incident when CSAF is on, and every
+/// The pages whose rendered bodies the exports print ([`Bodies::kept`]),
+/// by index: the feeds' entries, every incident when CSAF is on, and every
 /// incident with an OSV record.
 pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
     let mut pages = feeds::members(site);
-    let incidents = site.pages.iter().enumerate();
-    let incidents = incidents.filter_map(|(i, p)| p.doc.kind.incident().map(|inc| (i, inc)));
     let csaf = site.config.csaf.is_some();
     pages.extend(
-        incidents.filter_map(|(i, inc)| (csaf || crate::osv::has_record(inc)).then_some(i)),
+        site.incidents()
+            .filter_map(|(i, _, inc)| (csaf || crate::osv::has_record(inc)).then_some(i)),
     );
     pages
 }
@@ -52,6 +51,7 @@ pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
 /// (two incidents sharing one CSAF file name).
 pub fn add_all(
     site: &Site,
+    bodies: &Bodies,
     search: (Vec<crate::search::Prepared>, &crate::search::Tables),
     sink: &crate::output::Sink,
     output: &mut Output,
@@ -67,13 +67,13 @@ pub fn add_all(
     for (path, xml) in sitemaps(site) {
         output.insert_bytes(path, xml.into_bytes());
     }
-    feeds::add(site, output);
+    feeds::add(site, bodies, output);
     crate::search::add(search.0, search.1, sink, output);
-    api::add(site, sink, output);
-    diagnostics.extend(crate::osv::add(site, output));
+    api::add(site, bodies, sink, output);
+    diagnostics.extend(crate::osv::add(site, bodies, output));
     checker::add(site, output);
     if let Some(csaf) = &site.config.csaf {
-        diagnostics.extend(csaf::add(site, csaf, output));
+        diagnostics.extend(csaf::add(site, bodies, csaf, output));
     }
     if let Some(txt) = &site.config.security_txt {
         diagnostics.extend(security_txt::add(site, txt, output, now));

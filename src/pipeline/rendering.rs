@@ -8,7 +8,7 @@
 use super::{BuildOptions, Found, Timer};
 use crate::linkcheck::PageLinks;
 use crate::output::{Content, Output, Sink};
-use crate::site::Site;
+use crate::site::{Bodies, Site};
 use crate::theme::Theme;
 use crate::{outputs, render};
 
@@ -37,12 +37,14 @@ pub(super) struct Rendered {
 }
 
 /// What the document pass leaves: its pages and their links, the search
-/// entries for the index, and each document's summary as lists show it.
+/// entries for the index, each document's list fragments, and what the
+/// lists and exports read of the rendered bodies.
 struct DocumentPass {
     pages: Vec<(String, Content)>,
     page_links: Vec<PageLinks>,
     search_entries: Vec<crate::search::Prepared>,
     listed: Vec<render::Fragments>,
+    bodies: Bodies,
 }
 
 /// The list pages, or the errors of their templates.
@@ -96,17 +98,16 @@ impl Renderer<'_> {
             mut page_links,
             search_entries,
             listed,
+            bodies,
         } = documents;
         shared.set_listed(listed);
         timer.lap("render documents");
         meter.begin("rendering lists and exports", 0);
 
         let (lists, exports, export_diagnostics) =
-            self.lists_and_exports(site, &shared, &emit, search_entries, &terms);
+            self.lists_and_exports(site, &bodies, &shared, &emit, search_entries, &terms);
         drop(shared);
-        for page in &mut site.pages {
-            page.kept = None;
-        }
+        drop(bodies);
         found.extend(export_diagnostics);
         let lists = found.take(lists)?;
         let page_count = page_links.len() + lists.len();
@@ -123,11 +124,11 @@ impl Renderer<'_> {
         })
     }
 
-    /// The document pass: every page rendered and emitted; what it leaves
-    /// for later stages is taken into the site (summaries, kept bodies).
+    /// The document pass: every page rendered and emitted, and what it
+    /// leaves for later stages.
     fn document_pass(
         &self,
-        site: &mut Site,
+        site: &Site,
         shared: &render::Shared,
         emit: &render::Emit,
         printed: &std::collections::HashSet<usize>,
@@ -147,9 +148,13 @@ impl Renderer<'_> {
         let mut page_links = Vec::with_capacity(documents.len());
         let mut search_entries = Vec::with_capacity(documents.len());
         let mut listed = Vec::with_capacity(documents.len());
-        for (page, done) in site.pages.iter_mut().zip(documents) {
-            page.summary = done.summary;
-            page.kept = done.kept;
+        let mut bodies = Bodies {
+            summaries: Vec::with_capacity(documents.len()),
+            kept: Vec::with_capacity(documents.len()),
+        };
+        for done in documents {
+            bodies.summaries.push(done.summary);
+            bodies.kept.push(done.kept);
             search_entries.extend(done.entries);
             listed.push(done.listed);
             found.extend(done.diagnostics);
@@ -161,6 +166,7 @@ impl Renderer<'_> {
             page_links,
             search_entries,
             listed,
+            bodies,
         })
     }
 
@@ -171,6 +177,7 @@ impl Renderer<'_> {
     fn lists_and_exports(
         &self,
         site: &Site,
+        bodies: &Bodies,
         shared: &render::Shared,
         emit: &render::Emit,
         search_entries: Vec<crate::search::Prepared>,
@@ -178,15 +185,21 @@ impl Renderer<'_> {
     ) -> (ListsResult, Output, Vec<crate::diagnostics::Diagnostic>) {
         let now = self.options.now.unwrap_or_else(chrono::Utc::now);
         let (long, short): (Vec<_>, Vec<_>) =
-            render::list_jobs(site, self.tera, self.theme, shared)
+            render::list_jobs(site, bodies, self.tera, self.theme, shared)
                 .into_iter()
                 .partition(|job| job.entries >= LONG_LIST);
         let (short, (exports, d)) = rayon::join(
             || render::render_lists(short, emit, LIST_WAVE),
             || {
                 let mut exports = Output::default();
-                let d =
-                    outputs::add_all(site, (search_entries, terms), self.sink, &mut exports, now);
+                let d = outputs::add_all(
+                    site,
+                    bodies,
+                    (search_entries, terms),
+                    self.sink,
+                    &mut exports,
+                    now,
+                );
                 self.sink.drain(&mut exports);
                 (exports, d)
             },

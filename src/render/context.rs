@@ -6,7 +6,7 @@ use super::templates::{render_capped, FRAGMENTS};
 use super::CONTENT_SECURITY_POLICY;
 use crate::content::{DocKind, IncidentMeta, Severity, Status, Tlp};
 use crate::diagnostics::Diagnostic;
-use crate::site::{Body, Page, Site};
+use crate::site::{Bodies, Body, Page, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -247,6 +247,7 @@ impl Shared {
     pub(super) fn list(
         &self,
         site: &Site,
+        bodies: &Bodies,
         indices: &[usize],
         shows: &[&str],
         detail: Detail,
@@ -269,7 +270,7 @@ impl Shared {
             if only_html {
                 return object([("html", Value::Object(html))]);
             }
-            self.summary(page, &page.summary, Some(Value::Object(html)))
+            self.summary(page, bodies.summary(i), Some(Value::Object(html)))
         };
         // In parallel: a long list is rendered alone (see `render_lists`),
         // and building its summaries takes longer than rendering them.
@@ -451,7 +452,7 @@ pub(super) fn facets(site: &Site, indices: &[usize]) -> Value {
     })
 }
 
-pub(super) fn home_json(site: &Site, theme: &Theme, shared: &Shared) -> Value {
+pub(super) fn home_json(site: &Site, bodies: &Bodies, theme: &Theme, shared: &Shared) -> Value {
     let mut open: Vec<(usize, &IncidentMeta)> = site
         .pages
         .iter()
@@ -507,12 +508,18 @@ pub(super) fn home_json(site: &Site, theme: &Theme, shared: &Shared) -> Value {
     let home = with(
         home,
         "open_incidents",
-        shared.list(site, &open, &["card"], Detail::of(theme, "index.html")),
+        shared.list(
+            site,
+            bodies,
+            &open,
+            &["card"],
+            Detail::of(theme, "index.html"),
+        ),
     );
     with(
         home,
         "latest",
-        shared.list(site, &latest, &["item"], Detail::Full),
+        shared.list(site, bodies, &latest, &["item"], Detail::Full),
     )
 }
 

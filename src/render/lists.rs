@@ -6,7 +6,7 @@ use super::templates::{render_list, render_one};
 use super::{gather, Emit, Emitted, RenderedPage};
 use crate::content::{Kind, Status};
 use crate::diagnostics::Diagnostic;
-use crate::site::Site;
+use crate::site::{Bodies, Site};
 use crate::theme::Theme;
 use crate::urls::Urls;
 use rayon::prelude::*;
@@ -36,12 +36,14 @@ pub(super) fn section_shows(kind: Kind) -> &'static [&'static str] {
 /// summaries the lists show ([`render_lists`]).
 pub fn list_jobs<'a>(
     site: &'a Site,
+    bodies: &'a Bodies,
     tera: &'a Tera,
     theme: &'a Theme,
     shared: &'a Shared,
 ) -> Vec<ListJob<'a>> {
     let mut jobs = Jobs {
         site,
+        bodies,
         tera,
         theme,
         shared,
@@ -57,6 +59,7 @@ pub fn list_jobs<'a>(
 /// The list jobs being made, and what they render with.
 struct Jobs<'a> {
     site: &'a Site,
+    bodies: &'a Bodies,
     tera: &'a Tera,
     theme: &'a Theme,
     shared: &'a Shared,
@@ -71,6 +74,7 @@ impl<'a> Jobs<'a> {
     /// The list page of each folder.
     fn sections(&mut self) {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let bodies = self.bodies;
         let urls = &site.urls;
         let section_detail = Detail::of(theme, "section.html");
         for list in &site.lists {
@@ -99,6 +103,7 @@ impl<'a> Jobs<'a> {
                             "pages",
                             shared.list(
                                 site,
+                                bodies,
                                 &list.pages,
                                 section_shows(list.section.kind),
                                 section_detail,
@@ -115,6 +120,7 @@ impl<'a> Jobs<'a> {
     /// Each taxonomy's page and each of its terms' pages.
     fn taxonomies(&mut self) {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let bodies = self.bodies;
         let urls = &site.urls;
         let term_detail = Detail::of(theme, "term.html");
         for tax in &site.taxonomies {
@@ -158,7 +164,7 @@ impl<'a> Jobs<'a> {
                             with(
                                 value,
                                 "pages",
-                                shared.list(site, &term.pages, &["item"], term_detail),
+                                shared.list(site, bodies, &term.pages, &["item"], term_detail),
                             ),
                         );
                         let file = Urls::output_file(&path);
@@ -172,17 +178,18 @@ impl<'a> Jobs<'a> {
     /// The home, search, checker (when an incident names a package) and 404 pages.
     fn fixed_pages(&mut self) {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let bodies = self.bodies;
         let urls = &site.urls;
         // The home page lists every open incident.
         let open = site
             .incidents()
-            .filter(|(_, i)| i.status != Status::Resolved)
+            .filter(|(_, _, i)| i.status != Status::Resolved)
             .count();
         self.push(
             open,
             Box::new(move || {
                 let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-                insert_owned(&mut ctx, "home", home_json(site, theme, shared));
+                insert_owned(&mut ctx, "home", home_json(site, bodies, theme, shared));
                 render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
             }),
         );

@@ -120,7 +120,7 @@ fn read_edits(site: &Site, options: &BuildOptions, changed: &[PathBuf]) -> Optio
 /// The edited documents' pages, decorated and scanned for secrets as the
 /// full build would.
 fn render_pages(
-    site: &mut Site,
+    site: &Site,
     options: &BuildOptions,
     tera: &tera::Tera,
     theme: &theme::Theme,
@@ -143,7 +143,6 @@ fn render_pages(
             }
             Err(d) => return Outcome::Errors(vec![d]),
         }
-        site.pages[index].summary = body.summary;
     }
     let (spotted, unreadable) = watch.take();
     let found = secrets::output_errors(

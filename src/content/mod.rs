@@ -376,9 +376,11 @@ pub struct FaqMeta {
 /// What a document is, with the front matter only its kind has: an
 /// incident always has its incident data and a FAQ its FAQ data (a failed
 /// key took its default in validation), so no reader checks for either.
+/// The incident data is boxed: it is most of a document's size, and FAQs
+/// and pages would otherwise carry room for it.
 #[derive(Debug, Clone)]
 pub enum DocKind {
-    Incident(IncidentMeta),
+    Incident(Box<IncidentMeta>),
     Faq(FaqMeta),
     Page,
 }
@@ -397,7 +399,7 @@ impl DocKind {
     /// The incident data, for readers that take documents of any kind.
     pub fn incident(&self) -> Option<&IncidentMeta> {
         match self {
-            DocKind::Incident(incident) => Some(incident),
+            DocKind::Incident(incident) => Some(incident.as_ref()),
             DocKind::Faq(_) | DocKind::Page => None,
         }
     }

@@ -281,7 +281,7 @@ pub fn document(
     };
     let meta = v.meta(&raw, kind, config);
     let doc_kind = match kind {
-        Kind::Incident => DocKind::Incident(v.incident(&raw, meta.date, now)),
+        Kind::Incident => DocKind::Incident(Box::new(v.incident(&raw, meta.date, now))),
         Kind::Faq => DocKind::Faq(FaqMeta {
             incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
         }),
@@ -487,6 +487,53 @@ mod tests {
             slug_from_path(Path::new("content/faq/2026-11-09-.md")),
             "2026-11-09"
         );
+    }
+
+    fn checked(path: &str, front: &str) -> Checked {
+        let config =
+            crate::config::parse(Path::new("."), "title: T\nbase_url: https://example.org/\n")
+                .unwrap_or_else(|d| panic!("{d:?}"));
+        let file = SourceFile {
+            path: path.into(),
+            text: format!("---\n{front}---\nBody.\n"),
+        };
+        document(&file, &config, chrono::Utc::now()).0
+    }
+
+    #[test]
+    fn each_kind_carries_its_own_front_matter_even_when_flawed() {
+        let incident =
+            "title: I\ndate: 2026-01-02\nseverity: high\nstatus: resolved\nrelated: [other]\n";
+        let faq = "title: F\ndate: 2026-01-02\nincidents: [INC-1]\n";
+        let cases = [
+            ("content/incidents/i.md", incident, Kind::Incident),
+            ("content/faq/f.md", faq, Kind::Faq),
+            ("content/guides/g.md", "title: G\n", Kind::Page),
+            ("content/about.md", "title: A\n", Kind::Page),
+        ];
+        for (path, front, kind) in cases {
+            match checked(path, front) {
+                Checked::Valid(doc) => assert_eq!(doc.kind.kind(), kind, "{path}"),
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+        let Checked::Valid(doc) = checked(cases[1].0, faq) else {
+            panic!("the FAQ is valid");
+        };
+        let about: Vec<&str> = doc.kind.faq().map_or(Vec::new(), |f| {
+            f.incidents.iter().map(|i| i.value.as_str()).collect()
+        });
+        assert_eq!(about, ["INC-1"]);
+        // A failed key takes its default; the incident keeps its other data.
+        let flawed = incident.replace("severity: high", "severity: dire");
+        let Checked::Flawed(doc) = checked(cases[0].0, &flawed) else {
+            panic!("an unknown severity is an error");
+        };
+        let DocKind::Incident(meta) = &doc.kind else {
+            panic!("a flawed incident is still an incident: {:?}", doc.kind);
+        };
+        assert_eq!(meta.status, crate::content::Status::Resolved);
+        assert_eq!(meta.related.len(), 1);
     }
 }
 

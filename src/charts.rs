@@ -382,10 +382,8 @@ pub fn dashboard(site: &Site) -> Value {
 fn months_chart(site: &Site) -> Value {
     let now = site.publication.now;
     let bars = monthly(
-        site.incidents().filter_map(|p| {
-            let incident = p.doc.incident.as_ref()?;
-            Some((p.doc.meta.date?.instant, incident.severity))
-        }),
+        site.incidents()
+            .filter_map(|(_, p, incident)| Some((p.doc.meta.date?.instant, incident.severity))),
         now,
     );
     let window_total: usize = bars.iter().map(MonthBar::total).sum();

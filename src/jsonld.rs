@@ -4,7 +4,7 @@
 //! from the `Site` model; the template drops it into
 //! `<script type="application/ld+json">`, so it is escaped for that place.
 
-use crate::content::Kind;
+use crate::content::{DocKind, Kind};
 use crate::site::{Body, Page, Site};
 use serde_json::{json, Map, Value};
 
@@ -70,7 +70,7 @@ fn article(site: &Site, page: &Page, body: &Body) -> Value {
         |name: &str| json!({ "@type": "Organization", "name": name, "url": site.urls.base_url() });
     let mut keywords: Vec<&str> = Vec::new();
     let mut words: Vec<&str> = doc.meta.tags.iter().map(String::as_str).collect();
-    if let Some(inc) = &doc.incident {
+    if let DocKind::Incident(inc) = &doc.kind {
         words.extend(inc.cves.iter().map(String::as_str));
         words.extend(inc.vendors());
     }
@@ -81,7 +81,7 @@ fn article(site: &Site, page: &Page, body: &Body) -> Value {
     }
     let mut value = Map::new();
     value.insert("@context".into(), json!("https://schema.org"));
-    let kind = if doc.kind == Kind::Incident {
+    let kind = if page.kind() == Kind::Incident {
         "Article"
     } else {
         "TechArticle"
@@ -102,7 +102,7 @@ fn article(site: &Site, page: &Page, body: &Body) -> Value {
     if !keywords.is_empty() {
         value.insert("keywords".into(), json!(keywords));
     }
-    if doc.kind == Kind::Incident {
+    if page.kind() == Kind::Incident {
         value.insert("articleSection".into(), json!("Security incident"));
     }
     Value::Object(value)

@@ -373,6 +373,46 @@ pub struct FaqMeta {
     pub incidents: Vec<Located<String>>,
 }
 
+/// What a document is, with the front matter only its kind has: an
+/// incident always has its incident data and a FAQ its FAQ data (a failed
+/// key took its default in validation), so no reader checks for either.
+/// The incident data is boxed: it is most of a document's size, and FAQs
+/// and pages would otherwise carry room for it.
+#[derive(Debug, Clone)]
+pub enum DocKind {
+    Incident(Box<IncidentMeta>),
+    Faq(FaqMeta),
+    Page,
+}
+
+impl DocKind {
+    /// The kind without its data, for what depends on the kind alone
+    /// (templates, serialisation, search facets).
+    pub fn kind(&self) -> Kind {
+        match self {
+            DocKind::Incident(_) => Kind::Incident,
+            DocKind::Faq(_) => Kind::Faq,
+            DocKind::Page => Kind::Page,
+        }
+    }
+
+    /// The incident data, for readers that take documents of any kind.
+    pub fn incident(&self) -> Option<&IncidentMeta> {
+        match self {
+            DocKind::Incident(incident) => Some(incident.as_ref()),
+            DocKind::Faq(_) | DocKind::Page => None,
+        }
+    }
+
+    /// The FAQ data, for readers that take documents of any kind.
+    pub fn faq(&self) -> Option<&FaqMeta> {
+        match self {
+            DocKind::Faq(faq) => Some(faq),
+            DocKind::Incident(_) | DocKind::Page => None,
+        }
+    }
+}
+
 /// One validated source document, before Markdown rendering.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -392,15 +432,14 @@ pub struct Document {
     /// Byte offset where the Markdown body starts, and its 1-based line.
     pub body_offset: usize,
     pub body_line: usize,
-    pub kind: Kind,
+    /// Its kind (from its top folder) and the front matter only that kind has.
+    pub kind: DocKind,
     /// Top folder under `content/` (`incidents`), empty for files at its root.
     pub section: String,
     pub slug: String,
     /// Site path without the base path: `incidents/slug/`.
     pub path: String,
     pub meta: Meta,
-    pub incident: Option<IncidentMeta>,
-    pub faq: Option<FaqMeta>,
 }
 
 /// The hash [`Document::file_hash`] holds (SipHash with fixed keys, so the

@@ -6,7 +6,7 @@ mod incident;
 mod meta;
 
 use super::frontmatter::{self, RawFrontMatter, SplitError};
-use super::{slugify, Date, Document, FaqMeta, Kind, Located, SourceFile, Tlp};
+use super::{slugify, Date, DocKind, Document, FaqMeta, Kind, Located, SourceFile, Tlp};
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
 use crate::yaml::{self, Segment};
@@ -292,10 +292,13 @@ fn check_document(
         failed: typed.failed,
     };
     let meta = v.meta(&raw, kind, config);
-    let incident = (kind == Kind::Incident).then(|| v.incident(&raw, meta.date, now));
-    let faq = (kind == Kind::Faq).then(|| FaqMeta {
-        incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
-    });
+    let doc_kind = match kind {
+        Kind::Incident => DocKind::Incident(Box::new(v.incident(&raw, meta.date, now))),
+        Kind::Faq => DocKind::Faq(FaqMeta {
+            incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
+        }),
+        Kind::Page => DocKind::Page,
+    };
     let slug = meta
         .slug
         .as_ref()
@@ -317,13 +320,11 @@ fn check_document(
         file_hash: super::file_hash(text),
         body_offset: split.body_offset,
         body_line: split.body_line,
-        kind,
+        kind: doc_kind,
         path: site_path(path, &slug),
         section,
         slug,
         meta,
-        incident,
-        faq,
     };
     let checked = if v.diagnostics.iter().any(Diagnostic::is_error) {
         Checked::Flawed(stand_in(doc, now))
@@ -341,7 +342,7 @@ fn stand_in(mut doc: Document, now: chrono::DateTime<chrono::Utc>) -> Document {
     if doc.meta.title.is_empty() {
         doc.meta.title.clone_from(&doc.slug);
     }
-    if doc.meta.date.is_none() && doc.kind != Kind::Page {
+    if doc.meta.date.is_none() && !matches!(doc.kind, DocKind::Page) {
         doc.meta.date = Some(Date {
             instant: now,
             has_time: false,
@@ -498,6 +499,54 @@ mod tests {
             slug_from_path(Path::new("content/faq/2026-11-09-.md")),
             "2026-11-09"
         );
+    }
+
+    fn checked(path: &str, front: &str) -> Checked {
+        let mut found = Diagnostics::new();
+        let text = "title: T\nbase_url: https://example.org/\n";
+        let config = crate::config::parse(Path::new("."), text, &mut found)
+            .unwrap_or_else(|| panic!("{found:?}"));
+        let file = SourceFile {
+            path: path.into(),
+            text: format!("---\n{front}---\nBody.\n"),
+        };
+        document(&file, &config, chrono::Utc::now(), &mut found)
+    }
+
+    #[test]
+    fn each_kind_carries_its_own_front_matter_even_when_flawed() {
+        let incident =
+            "title: I\ndate: 2026-01-02\nseverity: high\nstatus: resolved\nrelated: [other]\n";
+        let faq = "title: F\ndate: 2026-01-02\nincidents: [INC-1]\n";
+        let cases = [
+            ("content/incidents/i.md", incident, Kind::Incident),
+            ("content/faq/f.md", faq, Kind::Faq),
+            ("content/guides/g.md", "title: G\n", Kind::Page),
+            ("content/about.md", "title: A\n", Kind::Page),
+        ];
+        for (path, front, kind) in cases {
+            match checked(path, front) {
+                Checked::Valid(doc) => assert_eq!(doc.kind.kind(), kind, "{path}"),
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+        let Checked::Valid(doc) = checked(cases[1].0, faq) else {
+            panic!("the FAQ is valid");
+        };
+        let about: Vec<&str> = doc.kind.faq().map_or(Vec::new(), |f| {
+            f.incidents.iter().map(|i| i.value.as_str()).collect()
+        });
+        assert_eq!(about, ["INC-1"]);
+        // A failed key takes its default; the incident keeps its other data.
+        let flawed = incident.replace("severity: high", "severity: dire");
+        let Checked::Flawed(doc) = checked(cases[0].0, &flawed) else {
+            panic!("an unknown severity is an error");
+        };
+        let DocKind::Incident(meta) = &doc.kind else {
+            panic!("a flawed incident is still an incident: {:?}", doc.kind);
+        };
+        assert_eq!(meta.status, crate::content::Status::Resolved);
+        assert_eq!(meta.related.len(), 1);
     }
 }
 

@@ -11,7 +11,7 @@ pub mod import;
 use crate::content::IncidentMeta;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::output::Output;
-use crate::site::{Page, Site};
+use crate::site::{Bodies, Body, Page, Site};
 use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -37,8 +37,8 @@ fn registered_prefix() -> &'static Regex {
 /// the prefix of a database OSV registers (`GHSA-…`, `RUSTSEC-…`), else
 /// the same behind `x_`, the schema's prefix for databases it does not
 /// list (`x_INC-2026-0047`).
-pub fn osv_id(page: &Page) -> String {
-    let id = crate::outputs::csaf::tracking_id(page);
+pub fn osv_id(page: &Page, incident: &IncidentMeta) -> String {
+    let id = crate::outputs::csaf::tracking_id(page, incident);
     if registered_prefix().is_match(&id) {
         id
     } else {
@@ -63,16 +63,13 @@ pub fn file_name(id: &str) -> String {
 }
 
 /// Site path of an incident's record.
-pub fn record_path(page: &Page) -> String {
-    format!("{DIR}{}", file_name(&osv_id(page)))
+pub fn record_path(page: &Page, incident: &IncidentMeta) -> String {
+    format!("{DIR}{}", file_name(&osv_id(page, incident)))
 }
 
 /// Whether an incident has an OSV record: it names a package.
-pub fn has_record(page: &Page) -> bool {
-    page.doc
-        .incident
-        .as_ref()
-        .is_some_and(|i| i.affected.iter().any(|a| a.package.is_some()))
+pub fn has_record(incident: &IncidentMeta) -> bool {
+    incident.affected.iter().any(|a| a.package.is_some())
 }
 
 /// The OSV severity type of a CVSS vector (None for a version OSV does not
@@ -88,9 +85,9 @@ pub fn severity_type(vector: &str) -> Option<&'static str> {
 }
 
 /// One incident as an OSV record.
-fn record(site: &Site, page: &Page, incident: &IncidentMeta) -> Value {
+fn record(site: &Site, page: &Page, incident: &IncidentMeta, body: Option<&Body>) -> Value {
     let doc = &page.doc;
-    let id = osv_id(page);
+    let id = osv_id(page, incident);
     let date = doc.meta.date.map(|d| d.rfc3339());
     let modified = doc.last_changed().map(|d| d.rfc3339());
     let mut value = json!({
@@ -109,7 +106,7 @@ fn record(site: &Site, page: &Page, incident: &IncidentMeta) -> Value {
         value["aliases"] = json!(aliases);
     }
     value["summary"] = json!(doc.meta.title);
-    let details = details(site, page);
+    let details = details(site, page, body);
     if !details.is_empty() {
         value["details"] = json!(details);
     }
@@ -137,8 +134,8 @@ fn record(site: &Site, page: &Page, incident: &IncidentMeta) -> Value {
 
 /// The body as Markdown, its links to the site's pages and files made
 /// absolute so they work wherever the record is read.
-fn details(site: &Site, page: &Page) -> String {
-    let Some(markdown) = page.kept.as_ref().and_then(|b| b.markdown.as_deref()) else {
+fn details(site: &Site, page: &Page, body: Option<&Body>) -> String {
+    let Some(markdown) = body.and_then(|b| b.markdown.as_deref()) else {
         return String::new();
     };
     let doc = &page.doc;
@@ -180,17 +177,17 @@ fn details(site: &Site, page: &Page) -> String {
 /// Adds a record per published incident that names a package, and
 /// `osv/index.json` listing them (`[{id, modified}]`, by id), when there is
 /// one. Two incidents whose ids give one file name are an error.
-pub fn add(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
+pub fn add(site: &Site, bodies: &Bodies, output: &mut Output, diagnostics: &mut Diagnostics) {
     let mut records: BTreeMap<String, (String, Value)> = BTreeMap::new();
     let mut owners: BTreeMap<String, &Page> = BTreeMap::new();
-    let mut incidents: Vec<&Page> = site.incidents().filter(|p| has_record(p)).collect();
+    let mut incidents: Vec<(usize, &Page, &IncidentMeta)> =
+        site.incidents().filter(|(_, _, i)| has_record(i)).collect();
     // Oldest first: of two that collide, the first published keeps its file.
-    incidents.sort_by(|a, b| (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path)));
-    for page in incidents {
-        let Some(incident) = &page.doc.incident else {
-            continue;
-        };
-        let path = record_path(page);
+    incidents.sort_by(|(_, a, _), (_, b, _)| {
+        (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path))
+    });
+    for (index, page, incident) in incidents {
+        let path = record_path(page, incident);
         if let Some(other) = owners.get(&path) {
             // The front matter text is released by now: the place, not the line.
             let at = incident.id.as_ref().map_or_else(
@@ -209,7 +206,7 @@ pub fn add(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
             continue;
         }
         owners.insert(path.clone(), page);
-        let value = record(site, page, incident);
+        let value = record(site, page, incident, bodies.kept(index));
         let id = value["id"].as_str().unwrap_or_default().to_string();
         records.insert(path, (id, value));
     }

@@ -4,9 +4,10 @@
 //! docs/api-incidents.schema.json; a test validates the output against it.
 
 use super::csaf;
+use crate::content::IncidentMeta;
 use crate::markdown::inline_text;
 use crate::output::{Output, Sink};
-use crate::site::{Page, Site};
+use crate::site::{Bodies, Page, Site};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
@@ -16,11 +17,11 @@ pub const PATH: &str = "api/incidents.json";
 /// renamed or retyped); added fields keep the version.
 pub const VERSION: u32 = 1;
 
-pub fn add(site: &Site, sink: &Sink, output: &mut Output) {
-    let mut incidents: Vec<&Page> = site.incidents().collect();
+pub fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output) {
+    let mut incidents: Vec<(usize, &Page, &IncidentMeta)> = site.incidents().collect();
     // Newest first; the site path breaks ties, so the order never depends on
     // the order files were found in.
-    incidents.sort_by(|a, b| {
+    incidents.sort_by(|(_, a, _), (_, b, _)| {
         b.doc
             .meta
             .date
@@ -37,7 +38,7 @@ pub fn add(site: &Site, sink: &Sink, output: &mut Output) {
     for (n, block) in incidents.chunks(1024).enumerate() {
         let items: Vec<String> = block
             .par_iter()
-            .map(|p| pretty(&incident(site, p), "    "))
+            .map(|&(index, p, i)| pretty(&incident(site, p, i, bodies.summary(index)), "    "))
             .collect();
         for (i, item) in items.iter().enumerate() {
             text.push(if n == 0 && i == 0 {
@@ -69,19 +70,16 @@ fn pretty(value: &Value, indent: &str) -> String {
     text.replace('\n', &format!("\n{indent}"))
 }
 
-fn incident(site: &Site, page: &Page) -> Value {
+fn incident(site: &Site, page: &Page, inc: &IncidentMeta, summary: &str) -> Value {
     let doc = &page.doc;
     let urls = &site.urls;
-    let Some(inc) = &doc.incident else {
-        return Value::Null;
-    };
     let link = |i: &usize| {
         let p = &site.pages[*i];
         json!({
             "title": p.doc.meta.title,
             "url": urls.absolute(&p.doc.path),
-            "kind": p.doc.kind,
-            "id": p.doc.incident.as_ref().and_then(|x| x.id.as_ref()).map(|id| id.value.clone()),
+            "kind": p.kind(),
+            "id": p.doc.kind.incident().and_then(|x| x.id.as_ref()).map(|id| id.value.clone()),
         })
     };
     json!({
@@ -91,7 +89,7 @@ fn incident(site: &Site, page: &Page) -> Value {
         "url": urls.absolute(&doc.path),
         "date": doc.meta.date.map(|d| d.rfc3339()),
         "updated": doc.meta.updated.map(|d| d.rfc3339()),
-        "summary": page.summary,
+        "summary": summary,
         "severity": inc.severity,
         "status": inc.status,
         "tlp": doc.meta.tlp.label(),
@@ -117,8 +115,8 @@ fn incident(site: &Site, page: &Page) -> Value {
         "references": inc.references,
         "related": page.related.iter().map(link).collect::<Vec<_>>(),
         "faqs": page.backlinks.iter().map(link).collect::<Vec<_>>(),
-        "csaf": site.config.csaf.as_ref().map(|_| urls.absolute(&csaf::document_path(page))),
-        "osv": crate::osv::has_record(page).then(|| urls.absolute(&crate::osv::record_path(page))),
+        "csaf": site.config.csaf.as_ref().map(|_| urls.absolute(&csaf::document_path(page, inc))),
+        "osv": crate::osv::has_record(inc).then(|| urls.absolute(&crate::osv::record_path(page, inc))),
     })
 }
 

@@ -7,6 +7,7 @@
 //! data builds as it did; like every export, they read the published
 //! `Site` only (no draft, embargoed or above-ceiling incident).
 
+use crate::content::IncidentMeta;
 use crate::output::Output;
 use crate::site::{Page, Site};
 use serde_json::{json, Value};
@@ -25,8 +26,10 @@ pub const TEMPLATE: &str = "affected.html";
 const VERSION: u32 = 1;
 
 /// The published incidents the checker knows: those naming a package.
-fn incidents(site: &Site) -> impl Iterator<Item = &Page> {
-    site.incidents().filter(|p| crate::osv::has_record(p))
+fn incidents(site: &Site) -> impl Iterator<Item = (&Page, &IncidentMeta)> {
+    site.incidents()
+        .filter(|(_, _, i)| crate::osv::has_record(i))
+        .map(|(_, page, i)| (page, i))
 }
 
 /// Whether the build makes the page and its data.
@@ -36,15 +39,14 @@ pub fn has_page(site: &Site) -> bool {
 
 /// One incident as the checker reads it: what names it (id, title, URL
 /// with the base path), how bad it is, and its packages' OSV entries.
-fn incident(page: &Page) -> Value {
-    let inc = page.doc.incident.as_ref();
+fn incident(page: &Page, inc: &IncidentMeta) -> Value {
     json!({
-        "id": inc.and_then(|i| i.id.as_ref()).map(|id| id.value.as_str()),
+        "id": inc.id.as_ref().map(|id| id.value.as_str()),
         "title": page.doc.meta.title,
         "url": page.url,
-        "severity": inc.map(|i| i.severity),
-        "status": inc.map(|i| i.status),
-        "affected": inc.map(|i| i.affected.iter().filter_map(|a| a.osv()).collect::<Vec<_>>()),
+        "severity": inc.severity,
+        "status": inc.status,
+        "affected": inc.affected.iter().filter_map(|a| a.osv()).collect::<Vec<_>>(),
     })
 }
 
@@ -56,7 +58,7 @@ pub fn add(site: &Site, output: &mut Output) {
     }
     let data = json!({
         "version": VERSION,
-        "incidents": incidents(site).map(incident).collect::<Vec<_>>(),
+        "incidents": incidents(site).map(|(p, i)| incident(p, i)).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string(&data).unwrap_or_default();
     text.push('\n');
@@ -78,11 +80,12 @@ pub struct Context<'a> {
 pub fn context(site: &Site) -> Context<'_> {
     let mut ecosystems = BTreeSet::new();
     let mut count = 0;
-    for page in incidents(site) {
+    for (_, incident) in incidents(site) {
         count += 1;
-        let affected = page.doc.incident.iter().flat_map(|i| &i.affected);
         ecosystems.extend(
-            affected
+            incident
+                .affected
+                .iter()
                 .filter_map(|a| a.package.as_ref())
                 .map(|p| p.ecosystem.as_str()),
         );

@@ -11,7 +11,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::highlight::escape;
 use crate::markdown::inline_text;
 use crate::output::Output;
-use crate::site::{Page, Site};
+use crate::site::{Bodies, Body, Page, Site};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,11 +21,10 @@ mod products;
 pub const DIR: &str = ".well-known/csaf/";
 
 /// `tracking.id`: the incident's `id`, else its slug.
-pub fn tracking_id(page: &Page) -> String {
-    page.doc
-        .incident
+pub fn tracking_id(page: &Page, incident: &IncidentMeta) -> String {
+    incident
+        .id
         .as_ref()
-        .and_then(|i| i.id.as_ref())
         .map_or_else(|| page.doc.slug.clone(), |id| id.value.trim().to_string())
 }
 
@@ -50,9 +49,9 @@ pub fn file_name(id: &str) -> String {
 
 /// Site path of an incident's document: `.well-known/csaf/2026/inc-2026-0042.json`,
 /// in the folder of the year of its first release.
-pub fn document_path(page: &Page) -> String {
+pub fn document_path(page: &Page, incident: &IncidentMeta) -> String {
     let year = page.doc.meta.date.map_or(1970, |d| d.year());
-    format!("{DIR}{year}/{}", file_name(&tracking_id(page)))
+    format!("{DIR}{year}/{}", file_name(&tracking_id(page, incident)))
 }
 
 /// CSAF 2.0 still uses TLP 1.0 words. AMBER+STRICT has none: RED is the
@@ -107,10 +106,9 @@ fn revisions(date: Date, updated: Option<Date>) -> Vec<(Date, &'static str)> {
 
 /// The document's notes: summary, description, details, timeline and
 /// recommended actions, the empty ones left out.
-fn notes(page: &Page, incident: &IncidentMeta) -> Vec<Value> {
-    let mut notes =
-        vec![json!({ "category": "summary", "title": "Summary", "text": page.summary })];
-    let body = page.kept.as_ref().map_or("", |b| b.rendered.text.trim());
+fn notes(summary: &str, body: Option<&Body>, incident: &IncidentMeta) -> Vec<Value> {
+    let mut notes = vec![json!({ "category": "summary", "title": "Summary", "text": summary })];
+    let body = body.map_or("", |b| b.rendered.text.trim());
     if !body.is_empty() {
         notes.push(json!({ "category": "description", "title": "Description", "text": body }));
     }
@@ -143,7 +141,7 @@ fn references(site: &Site, page: &Page, incident: &IncidentMeta, permalink: &str
     let (doc, urls) = (&page.doc, &site.urls);
     let mut references = vec![
         json!({ "category": "self", "summary": format!("{} on {}", doc.meta.title, site.config.title), "url": permalink }),
-        json!({ "category": "self", "summary": "This document in CSAF format", "url": urls.absolute(&document_path(page)) }),
+        json!({ "category": "self", "summary": "This document in CSAF format", "url": urls.absolute(&document_path(page, incident)) }),
     ];
     for r in &incident.references {
         let summary = r.title.clone().unwrap_or_else(|| r.url.clone());
@@ -158,8 +156,16 @@ fn references(site: &Site, page: &Page, incident: &IncidentMeta, permalink: &str
     references
 }
 
-/// One CSAF 2.0 `csaf_security_incident_response` document.
-fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> Value {
+/// One CSAF 2.0 `csaf_security_incident_response` document, of the
+/// incident `site.pages[index]`.
+fn document(
+    site: &Site,
+    bodies: &Bodies,
+    csaf: &Csaf,
+    index: usize,
+    incident: &IncidentMeta,
+) -> Value {
+    let page = &site.pages[index];
     let doc = &page.doc;
     let urls = &site.urls;
     let date = doc.meta.date.unwrap_or(Date {
@@ -176,7 +182,8 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
         })
         .collect();
 
-    let notes = notes(page, incident);
+    let summary = bodies.summary(index);
+    let notes = notes(summary, bodies.kept(index), incident);
     let permalink = urls.absolute(&doc.path);
     let references = references(site, page, incident, &permalink);
     let mut value = json!({
@@ -194,7 +201,7 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
             "notes": notes,
             "references": references,
             "tracking": {
-                "id": tracking_id(page),
+                "id": tracking_id(page, incident),
                 "status": status(site, page, incident),
                 "version": revisions.len().to_string(),
                 "revision_history": history,
@@ -204,7 +211,7 @@ fn document(site: &Site, csaf: &Csaf, page: &Page, incident: &IncidentMeta) -> V
             },
         },
     });
-    let (tree, vulnerabilities) = products::vulnerabilities(page, incident);
+    let (tree, vulnerabilities) = products::vulnerabilities(page, summary, incident);
     if let Some(tree) = tree {
         value["product_tree"] = tree;
     }
@@ -282,6 +289,7 @@ fn details(incident: &IncidentMeta) -> String {
 /// date, page), sorted by path; and the collisions of two ids on one file.
 fn write_documents<'s>(
     site: &'s Site,
+    bodies: &Bodies,
     csaf: &Csaf,
     output: &mut Output,
     diagnostics: &mut Diagnostics,
@@ -291,13 +299,12 @@ fn write_documents<'s>(
     let mut first_owner: HashMap<String, &Page> = HashMap::new();
     // Oldest first: of two incidents that collide, the one published first
     // keeps its file, which aggregators may already hold.
-    let mut incidents: Vec<&Page> = site.incidents().collect();
-    incidents.sort_by(|a, b| (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path)));
-    for page in incidents {
-        let Some(incident) = &page.doc.incident else {
-            continue;
-        };
-        let path = document_path(page);
+    let mut incidents: Vec<(usize, &Page, &IncidentMeta)> = site.incidents().collect();
+    incidents.sort_by(|(_, a, _), (_, b, _)| {
+        (a.doc.meta.date, &a.doc.path).cmp(&(b.doc.meta.date, &b.doc.path))
+    });
+    for (index, page, incident) in incidents {
+        let path = document_path(page, incident);
         if let Some(other) = first_owner.get(&path) {
             let at = incident.id.as_ref().map_or_else(
                 || Location::in_text(&page.doc.source, &page.doc.text, 1, 1),
@@ -317,7 +324,7 @@ fn write_documents<'s>(
             continue;
         }
         first_owner.insert(path.clone(), page);
-        let value = document(site, csaf, page, incident);
+        let value = document(site, bodies, csaf, index, incident);
         let current = value["document"]["tracking"]["current_release_date"]
             .as_str()
             .unwrap_or_default()
@@ -358,8 +365,14 @@ fn provider_metadata(site: &Site, csaf: &Csaf, newest: Option<&str>) -> String {
 
 /// Adds the distribution. Two incidents whose ids map to one file name are
 /// an error: one would silently replace the other.
-pub fn add(site: &Site, csaf: &Csaf, output: &mut Output, diagnostics: &mut Diagnostics) {
-    let documents = write_documents(site, csaf, output, diagnostics);
+pub fn add(
+    site: &Site,
+    bodies: &Bodies,
+    csaf: &Csaf,
+    output: &mut Output,
+    diagnostics: &mut Diagnostics,
+) {
+    let documents = write_documents(site, bodies, csaf, output, diagnostics);
     let relative = |path: &str| path.trim_start_matches(DIR).to_string();
     let mut index = String::new();
     for path in documents.keys() {

@@ -2,9 +2,9 @@
 //! at `incidents/atom.xml`. Entries are ordered by `updated`, then `date`.
 
 use super::xml_escape;
-use crate::content::Kind;
+use crate::content::{DocKind, Kind};
 use crate::output::Output;
-use crate::site::{Page, Site};
+use crate::site::{Bodies, Page, Site};
 
 /// How many entries a feed carries: readers poll feeds, so they stay small.
 const FEED_ENTRIES: usize = 50;
@@ -38,20 +38,18 @@ fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .then_with(|| a.doc.path.cmp(&b.doc.path))
 }
 
-pub fn add(site: &Site, output: &mut Output) {
-    let all: Vec<&Page> = site
-        .pages
-        .iter()
-        .filter(|p| p.doc.meta.date.is_some())
+pub fn add(site: &Site, bodies: &Bodies, output: &mut Output) {
+    let all: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].doc.meta.date.is_some())
         .collect();
     output.insert_bytes(
         "atom.xml",
-        feed(site, &all, "atom.xml", "", &site.config.title).into_bytes(),
+        feed(site, bodies, &all, "atom.xml", "", &site.config.title).into_bytes(),
     );
-    let incidents: Vec<&Page> = all
+    let incidents: Vec<usize> = all
         .iter()
         .copied()
-        .filter(|p| p.kind() == Kind::Incident)
+        .filter(|&i| site.pages[i].kind() == Kind::Incident)
         .collect();
     let title = format!("{}: incidents", site.config.title);
     // The feed's web page is the incident list, where there is one.
@@ -62,18 +60,26 @@ pub fn add(site: &Site, output: &mut Output) {
     };
     output.insert_bytes(
         "incidents/atom.xml",
-        feed(site, &incidents, "incidents/atom.xml", home, &title).into_bytes(),
+        feed(site, bodies, &incidents, "incidents/atom.xml", home, &title).into_bytes(),
     );
 }
 
-/// A feed at site path `path` of `pages`, whose web page is site path `home`.
-fn feed(site: &Site, pages: &[&Page], path: &str, home: &str, title: &str) -> String {
-    let mut pages: Vec<&Page> = pages.to_vec();
-    pages.sort_by(|a, b| newest_first(a, b));
+/// A feed at site path `path` of `site.pages[i]` for each of `pages`,
+/// whose web page is site path `home`.
+fn feed(
+    site: &Site,
+    bodies: &Bodies,
+    pages: &[usize],
+    path: &str,
+    home: &str,
+    title: &str,
+) -> String {
+    let mut pages: Vec<usize> = pages.to_vec();
+    pages.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
     pages.truncate(FEED_ENTRIES);
     let updated = pages
         .iter()
-        .filter_map(|p| p.doc.last_changed())
+        .filter_map(|&i| site.pages[i].doc.last_changed())
         .max()
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     let urls = &site.urls;
@@ -96,22 +102,24 @@ fn feed(site: &Site, pages: &[&Page], path: &str, home: &str, title: &str) -> St
         xml_escape(&urls.absolute(path)),
         xml_escape(&site.config.author),
     ));
-    for page in pages {
-        xml.push_str(&entry(site, page));
+    for index in pages {
+        xml.push_str(&entry(site, bodies, index));
     }
     xml.push_str("</feed>\n");
     xml
 }
 
-fn entry(site: &Site, page: &Page) -> String {
+/// The entry of `site.pages[index]`.
+fn entry(site: &Site, bodies: &Bodies, index: usize) -> String {
+    let page = &site.pages[index];
     let doc = &page.doc;
     let link = site.urls.absolute(&doc.path);
     let published = doc.meta.date.map(|d| d.rfc3339()).unwrap_or_default();
     let updated = doc.last_changed().map(|d| d.rfc3339()).unwrap_or_default();
     let mut title = doc.meta.title.clone();
-    let mut summary = page.summary.clone();
+    let mut summary = bodies.summary(index).to_string();
     let mut categories = String::new();
-    if let Some(inc) = &doc.incident {
+    if let DocKind::Incident(inc) = &doc.kind {
         let id = inc
             .id
             .as_ref()
@@ -126,7 +134,7 @@ fn entry(site: &Site, page: &Page) -> String {
             "Severity: {}. Status: {}. {}",
             inc.severity.as_str(),
             inc.status.as_str(),
-            page.summary
+            bodies.summary(index)
         );
         categories.push_str(&format!(
             "    <category term=\"severity:{}\" label=\"Severity: {}\"/>\n    <category term=\"status:{}\" label=\"Status: {}\"/>\n",
@@ -146,6 +154,6 @@ fn entry(site: &Site, page: &Page) -> String {
         xml_escape(&link),
         xml_escape(&summary),
         xml_escape(&link),
-        xml_escape(page.kept.as_ref().map_or("", |b| b.rendered.html.as_str())),
+        xml_escape(bodies.kept(index).map_or("", |b| b.rendered.html.as_str())),
     )
 }

@@ -13,7 +13,7 @@ pub mod security_txt;
 
 use crate::diagnostics::Diagnostics;
 use crate::output::Output;
-use crate::site::Site;
+use crate::site::{Bodies, Site};
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(text: &str) -> String {
@@ -33,15 +33,16 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
-/// The pages whose rendered bodies the exports print (`Page::kept`), by
-/// index: the feeds' entries, every incident when CSAF is on, and every
+/// The pages whose rendered bodies the exports print ([`Bodies::kept`]),
+/// by index: the feeds' entries, every incident when CSAF is on, and every
 /// incident with an OSV record.
 pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
     let mut pages = feeds::members(site);
-    if site.config.csaf.is_some() {
-        pages.extend((0..site.pages.len()).filter(|&i| site.pages[i].doc.incident.is_some()));
-    }
-    pages.extend((0..site.pages.len()).filter(|&i| crate::osv::has_record(&site.pages[i])));
+    let csaf = site.config.csaf.is_some();
+    pages.extend(
+        site.incidents()
+            .filter_map(|(i, _, inc)| (csaf || crate::osv::has_record(inc)).then_some(i)),
+    );
     pages
 }
 
@@ -50,6 +51,7 @@ pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
 /// (two incidents sharing one CSAF file name).
 pub fn add_all(
     site: &Site,
+    bodies: &Bodies,
     search: (Vec<crate::search::Prepared>, &crate::search::Tables),
     sink: &crate::output::Sink,
     output: &mut Output,
@@ -65,13 +67,13 @@ pub fn add_all(
     for (path, xml) in sitemaps(site) {
         output.insert_bytes(path, xml.into_bytes());
     }
-    feeds::add(site, output);
+    feeds::add(site, bodies, output);
     crate::search::add(search.0, search.1, sink, output);
-    api::add(site, sink, output);
-    crate::osv::add(site, output, diagnostics);
+    api::add(site, bodies, sink, output);
+    crate::osv::add(site, bodies, output, diagnostics);
     checker::add(site, output);
     if let Some(csaf) = &site.config.csaf {
-        csaf::add(site, csaf, output, diagnostics);
+        csaf::add(site, bodies, csaf, output, diagnostics);
     }
     if let Some(txt) = &site.config.security_txt {
         security_txt::add(site, txt, output, now, diagnostics);

@@ -9,7 +9,7 @@ use super::{BuildOptions, Timer};
 use crate::diagnostics::Diagnostics;
 use crate::linkcheck::PageLinks;
 use crate::output::{Content, Output, Sink};
-use crate::site::Site;
+use crate::site::{Bodies, Site};
 use crate::theme::Theme;
 use crate::{outputs, render};
 
@@ -36,12 +36,14 @@ pub(super) struct Rendered {
 }
 
 /// What the document pass leaves: its pages and their links, the search
-/// entries for the index, and each document's summary as lists show it.
+/// entries for the index, each document's list fragments, and what the
+/// lists and exports read of the rendered bodies.
 struct DocumentPass {
     pages: Vec<(String, Content)>,
     page_links: Vec<PageLinks>,
     search_entries: Vec<crate::search::Prepared>,
     listed: Vec<render::Fragments>,
+    bodies: Bodies,
 }
 
 /// What the scheduler renders with.
@@ -92,17 +94,16 @@ impl Renderer<'_> {
             mut page_links,
             search_entries,
             listed,
+            bodies,
         } = documents;
         shared.set_listed(listed);
         timer.lap("render documents");
         meter.begin("rendering lists and exports", 0);
 
         let (lists, exports, export_diagnostics) =
-            self.lists_and_exports(site, &shared, &emit, search_entries, &terms);
+            self.lists_and_exports(site, &bodies, &shared, &emit, search_entries, &terms);
         drop(shared);
-        for page in &mut site.pages {
-            page.kept = None;
-        }
+        drop(bodies);
         found.append(export_diagnostics);
         let lists = found.gather(lists)?;
         let page_count = page_links.len() + lists.len();
@@ -119,11 +120,11 @@ impl Renderer<'_> {
         })
     }
 
-    /// The document pass: every page rendered and emitted; what it leaves
-    /// for later stages is taken into the site (summaries, kept bodies).
+    /// The document pass: every page rendered and emitted, and what it
+    /// leaves for later stages.
     fn document_pass(
         &self,
-        site: &mut Site,
+        site: &Site,
         shared: &render::Shared,
         emit: &render::Emit,
         printed: &std::collections::HashSet<usize>,
@@ -143,9 +144,13 @@ impl Renderer<'_> {
         let mut page_links = Vec::with_capacity(documents.len());
         let mut search_entries = Vec::with_capacity(documents.len());
         let mut listed = Vec::with_capacity(documents.len());
-        for (page, done) in site.pages.iter_mut().zip(documents) {
-            page.summary = done.summary;
-            page.kept = done.kept;
+        let mut bodies = Bodies {
+            summaries: Vec::with_capacity(documents.len()),
+            kept: Vec::with_capacity(documents.len()),
+        };
+        for done in documents {
+            bodies.summaries.push(done.summary);
+            bodies.kept.push(done.kept);
             search_entries.extend(done.entries);
             listed.push(done.listed);
             found.append(done.diagnostics);
@@ -157,6 +162,7 @@ impl Renderer<'_> {
             page_links,
             search_entries,
             listed,
+            bodies,
         })
     }
 
@@ -169,6 +175,7 @@ impl Renderer<'_> {
     fn lists_and_exports(
         &self,
         site: &Site,
+        bodies: &Bodies,
         shared: &render::Shared,
         emit: &render::Emit,
         search_entries: Vec<crate::search::Prepared>,
@@ -180,7 +187,7 @@ impl Renderer<'_> {
     ) {
         let now = self.options.now.unwrap_or_else(chrono::Utc::now);
         let (long, short): (Vec<_>, Vec<_>) =
-            render::list_jobs(site, self.tera, self.theme, shared)
+            render::list_jobs(site, bodies, self.tera, self.theme, shared)
                 .into_iter()
                 .partition(|job| job.entries >= LONG_LIST);
         let (short, (exports, d)) = rayon::join(
@@ -189,7 +196,7 @@ impl Renderer<'_> {
                 let mut exports = Output::default();
                 let mut d = Diagnostics::new();
                 let search = (search_entries, terms);
-                outputs::add_all(site, search, self.sink, &mut exports, now, &mut d);
+                outputs::add_all(site, bodies, search, self.sink, &mut exports, now, &mut d);
                 self.sink.drain(&mut exports);
                 (exports, d)
             },

@@ -6,7 +6,7 @@ use super::templates::{render_list, render_one};
 use super::{Emit, Emitted, RenderedPage};
 use crate::content::{Kind, Status};
 use crate::diagnostics::Diagnostic;
-use crate::site::Site;
+use crate::site::{Bodies, Site};
 use crate::theme::Theme;
 use crate::urls::Urls;
 use rayon::prelude::*;
@@ -35,12 +35,14 @@ pub(super) fn section_shows(kind: Kind) -> &'static [&'static str] {
 /// summaries the lists show ([`render_lists`]).
 pub fn list_jobs<'a>(
     site: &'a Site,
+    bodies: &'a Bodies,
     tera: &'a Tera,
     theme: &'a Theme,
     shared: &'a Shared,
 ) -> Vec<ListJob<'a>> {
     let mut jobs = Jobs {
         site,
+        bodies,
         tera,
         theme,
         shared,
@@ -56,6 +58,7 @@ pub fn list_jobs<'a>(
 /// The list jobs being made, and what they render with.
 struct Jobs<'a> {
     site: &'a Site,
+    bodies: &'a Bodies,
     tera: &'a Tera,
     theme: &'a Theme,
     shared: &'a Shared,
@@ -70,6 +73,7 @@ impl<'a> Jobs<'a> {
     /// The list page of each folder.
     fn sections(&mut self) {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let bodies = self.bodies;
         let urls = &site.urls;
         let section_detail = Detail::of(theme, "section.html");
         for list in &site.lists {
@@ -83,7 +87,8 @@ impl<'a> Jobs<'a> {
                         false,
                     );
                     let shows = section_shows(list.section.kind);
-                    let section = context::section(site, shared, list, shows, section_detail);
+                    let section =
+                        context::section(site, bodies, shared, list, shows, section_detail);
                     insert_owned(&mut ctx, "section", section);
                     let path = Urls::output_file(&list.path);
                     render_list(shared, tera, theme, "section.html", path, ctx, "section")
@@ -95,6 +100,7 @@ impl<'a> Jobs<'a> {
     /// Each taxonomy's page and each of its terms' pages.
     fn taxonomies(&mut self) {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let bodies = self.bodies;
         let urls = &site.urls;
         let term_detail = Detail::of(theme, "term.html");
         for tax in &site.taxonomies {
@@ -125,7 +131,8 @@ impl<'a> Jobs<'a> {
                         let title = format!("{}: {}", tax.title, term.name);
                         let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
                         insert(&mut ctx, "taxonomy", &*t);
-                        let term = context::term_page(site, shared, term, &path, term_detail);
+                        let term =
+                            context::term_page(site, bodies, shared, term, &path, term_detail);
                         insert_owned(&mut ctx, "term", term);
                         let file = Urls::output_file(&path);
                         render_list(shared, tera, theme, "term.html", file, ctx, "term")
@@ -138,22 +145,18 @@ impl<'a> Jobs<'a> {
     /// The home, search, checker (when an incident names a package) and 404 pages.
     fn fixed_pages(&mut self) {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
+        let bodies = self.bodies;
         let urls = &site.urls;
         // The home page lists every open incident.
         let open = site
             .incidents()
-            .filter(|p| {
-                p.doc
-                    .incident
-                    .as_ref()
-                    .is_some_and(|i| i.status != Status::Resolved)
-            })
+            .filter(|(_, _, i)| i.status != Status::Resolved)
             .count();
         self.push(
             open,
             Box::new(move || {
                 let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-                insert_owned(&mut ctx, "home", context::home(site, theme, shared));
+                insert_owned(&mut ctx, "home", context::home(site, bodies, theme, shared));
                 render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
             }),
         );

@@ -163,7 +163,7 @@ impl Fragment {
     }
 
     pub(super) fn wanted(&self, page: &Page) -> bool {
-        let incident = page.doc.incident.as_ref();
+        let incident = page.doc.kind.incident();
         match self.only {
             Only::All => true,
             Only::Incidents => incident.is_some(),

@@ -2,7 +2,7 @@
 //! only, never the rendered HTML): one entry per document and one per FAQ
 //! question, each with its display metadata and the text of each field.
 
-use crate::content::{slugify, Kind, Severity, Status};
+use crate::content::{slugify, DocKind, Kind, Severity, Status};
 use crate::markdown::inline_text;
 use crate::site::{Body, Page};
 
@@ -64,7 +64,7 @@ fn document(page: &Page, body: &Body) -> Entry {
     let mut entry = Entry {
         url: page.url.clone(),
         title: doc.meta.title.clone(),
-        kind: doc.kind,
+        kind: page.kind(),
         date: doc.meta.date.map(|d| d.ymd()),
         year: doc.meta.date.map(|d| d.year()),
         severity: None,
@@ -89,7 +89,7 @@ fn document(page: &Page, body: &Body) -> Entry {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    if let Some(inc) = &doc.incident {
+    if let DocKind::Incident(inc) = &doc.kind {
         entry.severity = Some(inc.severity);
         entry.status = Some(inc.status);
         entry.vendors = inc.vendors().into_iter().map(str::to_string).collect();

@@ -122,7 +122,7 @@ fn read_edits(
 /// The edited documents' pages, decorated and scanned for secrets as the
 /// full build would.
 fn render_pages(
-    site: &mut Site,
+    site: &Site,
     options: &BuildOptions,
     tera: &tera::Tera,
     theme: &theme::Theme,
@@ -145,7 +145,6 @@ fn render_pages(
             }
             Err(d) => return Outcome::Errors(vec![d]),
         }
-        site.pages[index].summary = body.summary;
     }
     let (spotted, unreadable) = watch.take();
     let mut found = Diagnostics::new();
@@ -171,26 +170,22 @@ fn render_pages(
 /// which the full build catches up. Each check guards what would not:
 fn is_local_front_matter_edit(site: &Site, old: &Document, new: &Document) -> bool {
     fn id(doc: &Document) -> Option<&str> {
-        let id = doc.incident.as_ref()?.id.as_ref()?;
+        let id = doc.kind.incident()?.id.as_ref()?;
         Some(&id.value)
     }
     fn related(doc: &Document) -> &[Located<String>] {
-        doc.incident.as_ref().map_or(&[], |i| &i.related)
+        doc.kind.incident().map_or(&[], |i| &i.related)
     }
     fn about(doc: &Document) -> &[Located<String>] {
-        doc.faq.as_ref().map_or(&[], |f| &f.incidents)
+        doc.kind.faq().map_or(&[], |f| &f.incidents)
     }
-    let vendors = new
-        .incident
-        .as_ref()
-        .map(|i| i.vendors())
-        .unwrap_or_default();
+    let vendors = new.kind.incident().map(|i| i.vendors()).unwrap_or_default();
     // Still published: otherwise the page goes away, and links to it break.
     site.publication.check(new).is_ok()
         // The same URL (`slug:`): other pages link to it, and it may collide.
         && new.path == old.path
         // The same template and list page (both follow the file's folder today).
-        && new.kind == old.kind
+        && new.kind.kind() == old.kind.kind()
         && new.section == old.section
         // The same id: `related` and FAQ `incidents` of other documents resolve
         // by it, and ids must be unique across the site.

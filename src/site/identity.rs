@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 pub(super) fn check_unique_ids(documents: &[Document], diagnostics: &mut Diagnostics) {
     let mut ids: FxHashMap<&str, &Document> = FxHashMap::default();
     for doc in documents {
-        if let Some(id) = doc.incident.as_ref().and_then(|i| i.id.as_ref()) {
+        if let Some(id) = doc.kind.incident().and_then(|i| i.id.as_ref()) {
             if let Some(first) = ids.get(id.value.as_str()) {
                 diagnostics.push(
                     Diagnostic::error(

@@ -4,7 +4,7 @@
 //! rendered against them.
 
 use super::{content_dir, content_path, loc, Body, Invalid, Publication};
-use crate::content::{Document, Kind, Located, Section};
+use crate::content::{DocKind, Document, Located, Section};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkRecord, Links, Source, TargetState};
 use crate::urls::Urls;
@@ -75,26 +75,29 @@ pub(super) fn cross_references(
     let mut related: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
     let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); published.len()];
     for (i, doc) in published.iter().enumerate() {
-        if let Some(incident) = &doc.incident {
-            for entry in &incident.related {
-                if let Some(j) = resolver.resolve(doc, entry, false, diagnostics) {
-                    if j != i && !related[i].contains(&j) {
-                        related[i].push(j);
+        match &doc.kind {
+            DocKind::Incident(incident) => {
+                for entry in &incident.related {
+                    if let Some(j) = resolver.resolve(doc, entry, false, diagnostics) {
+                        if j != i && !related[i].contains(&j) {
+                            related[i].push(j);
+                        }
                     }
                 }
             }
-        }
-        if let Some(faq) = &doc.faq {
-            for entry in &faq.incidents {
-                if let Some(j) = resolver.resolve(doc, entry, true, diagnostics) {
-                    if !backlinks[i].contains(&j) {
-                        backlinks[i].push(j);
-                    }
-                    if !backlinks[j].contains(&i) {
-                        backlinks[j].push(i);
+            DocKind::Faq(faq) => {
+                for entry in &faq.incidents {
+                    if let Some(j) = resolver.resolve(doc, entry, true, diagnostics) {
+                        if !backlinks[i].contains(&j) {
+                            backlinks[i].push(j);
+                        }
+                        if !backlinks[j].contains(&i) {
+                            backlinks[j].push(i);
+                        }
                     }
                 }
             }
+            DocKind::Page => {}
         }
     }
     (related, backlinks)
@@ -113,11 +116,7 @@ struct Resolver<'a> {
 
 /// An incident's id, if it has one.
 fn id_of(doc: &Document) -> Option<&str> {
-    doc.incident
-        .as_ref()?
-        .id
-        .as_ref()
-        .map(|id| id.value.as_str())
+    doc.kind.incident()?.id.as_ref().map(|id| id.value.as_str())
 }
 
 impl<'a> Resolver<'a> {
@@ -280,7 +279,7 @@ pub fn render_body(
         &source,
         links,
         raw_html,
-        doc.kind == Kind::Faq,
+        matches!(doc.kind, DocKind::Faq(_)),
         diagnostics,
     );
     let mut page_links = rendered.links.clone();
@@ -303,15 +302,15 @@ pub fn render_body(
         page_links.extend(records);
         html
     };
-    let (timeline_html, actions_html) = match &doc.incident {
-        Some(i) => (
+    let (timeline_html, actions_html) = match &doc.kind {
+        DocKind::Incident(i) => (
             i.timeline
                 .iter()
                 .map(|t| inline(&t.event, diagnostics))
                 .collect(),
             i.actions.iter().map(|a| inline(a, diagnostics)).collect(),
         ),
-        None => (Vec::new(), Vec::new()),
+        DocKind::Faq(_) | DocKind::Page => (Vec::new(), Vec::new()),
     };
     let summary = doc.meta.summary.clone().unwrap_or_else(|| {
         let first = if rendered.first_paragraph.is_empty() {

@@ -16,28 +16,24 @@ pub use lists::same_term;
 pub use publication::{Publication, Unpublished};
 
 use crate::config::Config;
-use crate::content::{Asset, Document, Kind, Section, Severity, Status};
+use crate::content::{Asset, DocKind, Document, IncidentMeta, Kind, Section, Severity, Status};
 use crate::diagnostics::{Diagnostics, Location};
 use crate::markdown::{LinkRecord, Links, Rendered};
 use crate::urls::Urls;
 
-/// A published document: its metadata and place in the site. Its Markdown
-/// is rendered only while its page is (see [`Body`]), so a build holds one
-/// rendered body per thread, not one per document.
+/// A published document: its metadata and place in the site, complete once
+/// [`assemble`] has made it. Its Markdown is rendered only while its page
+/// is (see [`Body`]), so a build holds one rendered body per thread, not
+/// one per document; what later stages read of it is in [`Bodies`].
 #[derive(Debug)]
 pub struct Page {
     pub doc: Document,
     /// Root-relative URL with base path.
     pub url: String,
-    /// Set by the document pass (front matter `summary`, or the body's start).
-    pub summary: String,
     /// Indices into `Site::pages`.
     pub related: Vec<usize>,
     /// Incidents: the FAQs that point at it. FAQs: the incidents it is about.
     pub backlinks: Vec<usize>,
-    /// The rendered body, kept past the document pass only for the exports
-    /// that print it: the feeds' newest entries, CSAF documents and OSV records.
-    pub kept: Option<Body>,
 }
 
 /// A document's Markdown rendered: its body, the inline Markdown of its
@@ -55,9 +51,34 @@ pub struct Body {
     pub markdown: Option<String>,
 }
 
+/// What the document pass leaves of the pages' rendered bodies for the
+/// list pages and exports, indexed like [`Site::pages`]: every page's
+/// summary, and the whole [`Body`] only of the pages an export prints
+/// (the feeds' newest entries, CSAF documents, OSV records:
+/// [`crate::outputs::printed_bodies`]). The render scheduler owns it and
+/// drops it once the lists and exports are made.
+#[derive(Debug, Default)]
+pub struct Bodies {
+    /// Front matter `summary`, or the body's start ([`Body::summary`]).
+    pub summaries: Vec<String>,
+    pub kept: Vec<Option<Body>>,
+}
+
+impl Bodies {
+    /// The summary of `site.pages[page]`.
+    pub fn summary(&self, page: usize) -> &str {
+        self.summaries.get(page).map_or("", String::as_str)
+    }
+
+    /// The rendered body of `site.pages[page]`, when an export prints it.
+    pub fn kept(&self, page: usize) -> Option<&Body> {
+        self.kept.get(page)?.as_ref()
+    }
+}
+
 impl Page {
     pub fn kind(&self) -> Kind {
-        self.doc.kind
+        self.doc.kind.kind()
     }
 }
 
@@ -147,12 +168,12 @@ impl TaxonomyKind {
 
     /// The terms `doc` has in it, in front matter order.
     pub fn terms_of(self, doc: &Document) -> Vec<&str> {
-        match (self, &doc.incident) {
+        match (self, &doc.kind) {
             (TaxonomyKind::Tags, _) => doc.meta.tags.iter().map(String::as_str).collect(),
-            (TaxonomyKind::Vendors, Some(inc)) => inc.vendors(),
-            (TaxonomyKind::Severity, Some(inc)) => vec![inc.severity.as_str()],
-            (TaxonomyKind::Status, Some(inc)) => vec![inc.status.as_str()],
-            (_, None) => Vec::new(),
+            (TaxonomyKind::Vendors, DocKind::Incident(inc)) => inc.vendors(),
+            (TaxonomyKind::Severity, DocKind::Incident(inc)) => vec![inc.severity.as_str()],
+            (TaxonomyKind::Status, DocKind::Incident(inc)) => vec![inc.status.as_str()],
+            (_, DocKind::Faq(_) | DocKind::Page) => Vec::new(),
         }
     }
 
@@ -208,8 +229,13 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn incidents(&self) -> impl Iterator<Item = &Page> {
-        self.pages.iter().filter(|p| p.kind() == Kind::Incident)
+    /// The published incidents, in site order: each one's index in
+    /// `pages`, its page and its incident data.
+    pub fn incidents(&self) -> impl Iterator<Item = (usize, &Page, &IncidentMeta)> {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.doc.kind.incident().map(|incident| (i, p, incident)))
     }
 }
 
@@ -278,10 +304,8 @@ pub fn assemble(
         .map(|(doc, (related, backlinks))| Page {
             url: urls.path(&doc.path),
             doc,
-            summary: String::new(),
             related,
             backlinks,
-            kept: None,
         })
         .collect();
     let (home, lists) = lists::list_pages(

@@ -73,8 +73,8 @@ fn errors(front: &str) -> Vec<(String, usize, usize, String, String)> {
 fn the_affected(built: &seckb::Built) -> Vec<seckb::content::Affected> {
     built.site.pages[0]
         .doc
-        .incident
-        .as_ref()
+        .kind
+        .incident()
         .expect("incident")
         .affected
         .clone()

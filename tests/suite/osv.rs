@@ -96,8 +96,8 @@ fn every_demo_record_is_valid_osv_and_only_published_incidents_have_one() {
     let expected: Vec<String> = built
         .site
         .incidents()
-        .filter(|p| seckb::osv::has_record(p))
-        .map(|p| format!("osv/{}", seckb::osv::file_name(&seckb::osv::osv_id(p))))
+        .filter(|(_, _, i)| seckb::osv::has_record(i))
+        .map(|(_, p, i)| format!("osv/{}", seckb::osv::file_name(&seckb::osv::osv_id(p, i))))
         .collect();
     let mut expected = expected;
     expected.sort();

@@ -389,7 +389,11 @@ fn other_ids(incident: &IncidentMeta) -> Vec<Value> {
 /// The product tree and the vulnerabilities of an incident's document:
 /// one vulnerability per CVE, or one without a CVE when the incident has a
 /// CVSS vector; none (and no tree) otherwise.
-pub fn vulnerabilities(page: &Page, incident: &IncidentMeta) -> (Option<Value>, Vec<Value>) {
+pub fn vulnerabilities(
+    page: &Page,
+    summary: &str,
+    incident: &IncidentMeta,
+) -> (Option<Value>, Vec<Value>) {
     let mut cves: Vec<&str> = Vec::new();
     for cve in &incident.cves {
         if !cves.contains(&cve.as_str()) {
@@ -411,9 +415,8 @@ pub fn vulnerabilities(page: &Page, incident: &IncidentMeta) -> (Option<Value>, 
         }
     }
     let mut base = json!({ "title": page.doc.meta.title, "threats": threats(incident) });
-    if !page.summary.trim().is_empty() {
-        base["notes"] =
-            json!([{ "category": "summary", "title": "Summary", "text": page.summary }]);
+    if !summary.trim().is_empty() {
+        base["notes"] = json!([{ "category": "summary", "title": "Summary", "text": summary }]);
     }
     if !status.is_empty() {
         base["product_status"] = Value::Object(status);

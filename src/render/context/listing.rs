@@ -2,7 +2,7 @@
 
 use super::{into_value, Built, Detail, Shared};
 use crate::content::{Kind, Severity, Status};
-use crate::site::{ListPage, Site, Taxonomy};
+use crate::site::{Bodies, ListPage, Site, Taxonomy};
 use crate::theme::Theme;
 use serde::Serialize;
 use serde_json::Value;
@@ -109,6 +109,7 @@ struct Count<'a> {
 /// The section of the folder `list`, its pages in `detail`.
 pub(in crate::render) fn section(
     site: &Site,
+    bodies: &Bodies,
     shared: &Shared,
     list: &ListPage,
     shows: &[&str],
@@ -122,7 +123,7 @@ pub(in crate::render) fn section(
         url: &list.url,
         content: &list.intro_html,
         facets: facets(site, &list.pages),
-        pages: Built(shared.list(site, &list.pages, shows, detail)),
+        pages: Built(shared.list(site, bodies, &list.pages, shows, detail)),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
@@ -137,7 +138,7 @@ fn facets(site: &Site, indices: &[usize]) -> Facets {
     let mut years = BTreeSet::new();
     for &i in indices {
         let doc = &site.pages[i].doc;
-        if let Some(incident) = &doc.incident {
+        if let Some(incident) = doc.kind.incident() {
             severities.insert(incident.severity);
             statuses.insert(incident.status);
         }
@@ -173,6 +174,7 @@ pub(in crate::render) fn taxonomy(site: &Site, tax: &Taxonomy) -> Value {
 /// The `term` of `term` (at `path`), its pages in `detail`.
 pub(in crate::render) fn term_page(
     site: &Site,
+    bodies: &Bodies,
     shared: &Shared,
     term: &crate::site::Term,
     path: &str,
@@ -181,19 +183,24 @@ pub(in crate::render) fn term_page(
     let fields = TermContext {
         name: &term.name,
         url: site.urls.path(path),
-        pages: Built(shared.list(site, &term.pages, &["item"], detail)),
+        pages: Built(shared.list(site, bodies, &term.pages, &["item"], detail)),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
 
 /// The severity of `site.pages[i]` when it is an open incident.
 fn open_severity(site: &Site, i: usize) -> Option<Severity> {
-    let incident = site.pages[i].doc.incident.as_ref()?;
+    let incident = site.pages[i].doc.kind.incident()?;
     (incident.status != Status::Resolved).then_some(incident.severity)
 }
 
 /// The `home` of the site.
-pub(in crate::render) fn home(site: &Site, theme: &Theme, shared: &Shared) -> Value {
+pub(in crate::render) fn home(
+    site: &Site,
+    bodies: &Bodies,
+    theme: &Theme,
+    shared: &Shared,
+) -> Value {
     let date = |i: usize| site.pages[i].doc.meta.date;
     let mut open: Vec<usize> = (0..site.pages.len())
         .filter(|&i| open_severity(site, i).is_some())
@@ -234,9 +241,15 @@ pub(in crate::render) fn home(site: &Site, theme: &Theme, shared: &Shared) -> Va
             .collect(),
         total_incidents: site.incidents().count(),
         charts: Built(crate::charts::dashboard(site)),
-        open_incidents: Built(shared.list(site, &open, &["card"], Detail::of(theme, "index.html"))),
+        open_incidents: Built(shared.list(
+            site,
+            bodies,
+            &open,
+            &["card"],
+            Detail::of(theme, "index.html"),
+        )),
         // Full: index.html shows fields of them besides their fragments.
-        latest: Built(shared.list(site, &latest, &["item"], Detail::Full)),
+        latest: Built(shared.list(site, bodies, &latest, &["item"], Detail::Full)),
     };
     into_value(fields, |f| {
         vec![

@@ -1,7 +1,7 @@
 //! `page`: a document's own context (incident, FAQ and page templates).
 
 use super::{FolderLink, Shared, Term, TlpContext};
-use crate::content::{CvssScore, IncidentMeta, Kind, Severity, Status};
+use crate::content::{CvssScore, DocKind, IncidentMeta, Kind, Severity, Status};
 use crate::markdown::TocEntry;
 use crate::site::{Body, Site};
 use serde::Serialize;
@@ -205,7 +205,7 @@ impl<'a> PageContext<'a> {
         let words = body.rendered.text.split_whitespace().count();
         let (fields, content) = kind_fields(site, shared, index, body);
         PageContext {
-            kind: doc.kind,
+            kind: page.kind(),
             title: &doc.meta.title,
             url: &page.url,
             permalink: site.urls.absolute(&doc.path),
@@ -244,14 +244,14 @@ fn kind_fields<'a>(
 ) -> (KindFields<'a>, &'a str) {
     let doc = &site.pages[index].doc;
     let content = body.rendered.html.as_str();
-    match (doc.kind, &doc.incident) {
-        (_, Some(inc)) => (
+    match &doc.kind {
+        DocKind::Incident(inc) => (
             KindFields::Incident(Box::new(IncidentFields::new(
                 site, shared, index, inc, body,
             ))),
             content,
         ),
-        (Kind::Faq, None) => {
+        DocKind::Faq(_) => {
             let faq = FaqFields::new(site, index, body);
             let content = if body.rendered.questions.is_empty() {
                 ""
@@ -260,7 +260,7 @@ fn kind_fields<'a>(
             };
             (KindFields::Faq(faq), content)
         }
-        _ => (KindFields::Page, content),
+        DocKind::Page => (KindFields::Page, content),
     }
 }
 
@@ -270,11 +270,11 @@ fn page_link(site: &Site, i: usize) -> PageLink<'_> {
     PageLink {
         title: &p.doc.meta.title,
         url: &p.url,
-        kind: p.doc.kind,
+        kind: p.kind(),
         id: p
             .doc
-            .incident
-            .as_ref()
+            .kind
+            .incident()
             .and_then(|x| x.id.as_ref())
             .map(|id| id.value.as_str()),
     }

@@ -5,7 +5,7 @@ use super::super::templates::{render_capped, FRAGMENTS};
 use super::{Detail, Fragments, Shared, Term, TlpContext};
 use crate::content::{Kind, Severity, Status};
 use crate::diagnostics::Diagnostic;
-use crate::site::{Page, Site};
+use crate::site::{Bodies, Page, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
@@ -77,7 +77,7 @@ impl<'a> Summary<'a> {
     /// The summary of `page`; `html` (its list fragments) is left out when None.
     fn new(shared: &'a Shared, page: &'a Page, summary: &'a str, html: Option<Html<'a>>) -> Self {
         let doc = &page.doc;
-        let inc = doc.incident.as_ref();
+        let inc = doc.kind.incident();
         let terms = |taxonomy, names: Vec<&'a str>| -> Vec<Term<'a>> {
             names
                 .into_iter()
@@ -85,7 +85,7 @@ impl<'a> Summary<'a> {
                 .collect()
         };
         Summary {
-            kind: doc.kind,
+            kind: page.kind(),
             title: &doc.meta.title,
             url: &page.url,
             date: doc.meta.date.map(|d| d.ymd()),
@@ -149,6 +149,7 @@ impl Shared {
     pub(super) fn list(
         &self,
         site: &Site,
+        bodies: &Bodies,
         indices: &[usize],
         shows: &[&str],
         detail: Detail,
@@ -171,7 +172,7 @@ impl Shared {
             let entry = if only_html {
                 serde_json::to_value(FragmentsOnly { html })
             } else {
-                serde_json::to_value(Summary::new(self, page, &page.summary, Some(html)))
+                serde_json::to_value(Summary::new(self, page, bodies.summary(i), Some(html)))
             };
             entry.unwrap_or(Value::Null)
         };

@@ -10,7 +10,7 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut out = String::from("/// Files of the built-in default theme: (path under themes/default, bytes).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from("/// Files of the built-in default theme: (path under themes/default, bytes).\npub(crate) static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for rel in &files {
         let abs = root.join(rel);
         println!("cargo:rerun-if-changed={}", abs.display());

@@ -19,7 +19,7 @@ use std::path::Path;
 /// Splits the files found under `content/` into those pages may use and
 /// those an unpublished bundle owns. `documents` holds every document by
 /// its path under `content/`, with its state in this build.
-pub fn claim(
+pub(crate) fn claim(
     assets: Vec<Asset>,
     documents: &FxHashMap<String, LinkTarget>,
 ) -> (Vec<Asset>, FxHashMap<String, Withheld>) {
@@ -59,7 +59,7 @@ fn bundle_of<'d>(
 /// warning for each file that no document uses at all. A file only
 /// unpublished documents use is left out without a word: it is not
 /// unused, only not public in this build.
-pub fn publish<'a>(
+pub(crate) fn publish<'a>(
     root: &Path,
     usable: &'a [Asset],
     named: &FxHashSet<String>,

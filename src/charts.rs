@@ -17,20 +17,20 @@ use serde_json::{json, Value};
 use std::fmt::Write;
 
 /// How many months the monthly chart covers, ending with the build's month.
-pub const MONTHS: usize = 24;
+pub(crate) const MONTHS: usize = 24;
 /// How many vendors the vendor chart shows.
-pub const TOP_VENDORS: usize = 10;
+pub(crate) const TOP_VENDORS: usize = 10;
 
 /// A calendar month, ordered by time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Month {
+pub(crate) struct Month {
     pub year: i32,
     /// 1–12.
     pub month: u32,
 }
 
 impl Month {
-    pub fn of(instant: DateTime<Utc>) -> Month {
+    pub(crate) fn of(instant: DateTime<Utc>) -> Month {
         Month {
             year: instant.year(),
             month: instant.month(),
@@ -47,7 +47,7 @@ impl Month {
     }
 
     /// `2026-11`, the machine-readable form (`data-month`, `<time datetime>`).
-    pub fn key(self) -> String {
+    pub(crate) fn key(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
     }
 
@@ -59,7 +59,7 @@ impl Month {
     }
 
     /// `Nov 2026`, the human-readable form.
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         format!("{} {}", self.short_name(), self.year)
     }
 }
@@ -67,13 +67,13 @@ impl Month {
 /// One month of the monthly chart: incident counts in `Severity::ALL` order
 /// (critical first).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MonthBar {
+pub(crate) struct MonthBar {
     pub month: Month,
     pub counts: [usize; 4],
 }
 
 impl MonthBar {
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.counts.iter().sum()
     }
 }
@@ -87,7 +87,7 @@ fn severity_index(severity: Severity) -> usize {
 
 /// Counts incidents by the month of their `date`, for the `MONTHS` months that
 /// end with the month of `now`. Incidents outside that window are left out.
-pub fn monthly(
+pub(crate) fn monthly(
     incidents: impl IntoIterator<Item = (DateTime<Utc>, Severity)>,
     now: DateTime<Utc>,
 ) -> Vec<MonthBar> {
@@ -110,14 +110,14 @@ pub fn monthly(
 
 /// A vendor and the number of published incidents that name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VendorBar {
+pub(crate) struct VendorBar {
     pub name: String,
     pub url: String,
     pub count: usize,
 }
 
 /// The vendors with the most incidents, most first (ties in name order).
-pub fn top_vendors(mut vendors: Vec<VendorBar>) -> Vec<VendorBar> {
+pub(crate) fn top_vendors(mut vendors: Vec<VendorBar>) -> Vec<VendorBar> {
     vendors.retain(|v| v.count > 0);
     vendors.sort_by(|a, b| {
         b.count
@@ -182,7 +182,7 @@ const MONTH_BOTTOM: f64 = 40.0;
 
 /// The SVG of the monthly chart, stacked with the most severe at the bottom.
 /// `id` prefixes the ids of its `<title>` and `<desc>`.
-pub fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -> String {
+pub(crate) fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -> String {
     let plot_height = MONTH_HEIGHT - MONTH_TOP - MONTH_BOTTOM;
     let plot_width = MONTH_WIDTH - MONTH_LEFT - MONTH_RIGHT;
     let baseline = MONTH_TOP + plot_height;
@@ -230,7 +230,7 @@ const VENDOR_TOP: f64 = 6.0;
 const VENDOR_NAME_CHARS: usize = 24;
 
 /// The SVG of the vendor chart: one horizontal bar per vendor.
-pub fn vendors_svg(vendors: &[VendorBar], id: &str, title: &str, desc: &str) -> String {
+pub(crate) fn vendors_svg(vendors: &[VendorBar], id: &str, title: &str, desc: &str) -> String {
     let height = VENDOR_TOP * 2.0 + VENDOR_ROW * vendors.len() as f64;
     let max = vendors.iter().map(|v| v.count).max().unwrap_or(0).max(1);
     let unit = (VENDOR_WIDTH - VENDOR_LABEL - VENDOR_RIGHT) / max as f64;
@@ -371,7 +371,7 @@ fn month_bar(svg: &mut String, bar: &MonthBar, g: &BarGeometry, last_year: &mut 
 
 /// `home.charts` for the home template: each chart's SVG (output it with
 /// `| safe`), its title and the rows of its data table (the text alternative).
-pub fn dashboard(site: &Site) -> Value {
+pub(crate) fn dashboard(site: &Site) -> Value {
     json!({
         "months": months_chart(site),
         "vendors": vendors_chart(site),

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 /// A path that leads back to where it started in a graph of named nodes
 /// (names in sorted order are tried first, so the answer is stable).
-pub fn find_cycle(edges: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
+pub(crate) fn find_cycle(edges: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
     let mut names: Vec<&String> = edges.keys().collect();
     names.sort();
     let mut done: HashSet<&str> = HashSet::new();

@@ -17,7 +17,7 @@ fn syntaxes() -> &'static SyntaxSet {
 /// HTML-escapes text for element content and attribute values. Tera calls
 /// it for every value a template prints, so runs without a special character
 /// are copied whole rather than char by char.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut copied = 0;
     for (i, byte) in text.bytes().enumerate() {
@@ -40,7 +40,7 @@ pub fn escape(text: &str) -> String {
 
 /// A complete `<pre>` block for `code`; unknown or missing languages render
 /// as escaped plain text (no error: authors quote logs in odd formats).
-pub fn code_block(code: &str, lang: &str) -> String {
+pub(crate) fn code_block(code: &str, lang: &str) -> String {
     let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
     let highlighted = (!lang.is_empty()).then(|| highlight(code, lang)).flatten();
     let lang_attr = if lang.is_empty() {
@@ -66,7 +66,7 @@ fn highlight(code: &str, lang: &str) -> Option<String> {
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under
 /// `prefers-color-scheme: dark`.
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 /// Shards of the table (a power of two), so threads rarely wait on one.
 const SHARDS: usize = 64;
 
-pub struct Interner {
+pub(crate) struct Interner {
     shards: Vec<Mutex<Shard>>,
 }
 
@@ -33,7 +33,7 @@ impl Default for Interner {
 /// the CPU's caches, and a lookup there costs several times one here
 /// (figures: benches/README.md, "Figures behind the code").
 #[derive(Default)]
-pub struct Nearby {
+pub(crate) struct Nearby {
     ids: FxHashMap<Box<str>, u32>,
 }
 
@@ -43,13 +43,13 @@ impl Nearby {
 
 impl Interner {
     /// The number of `s`: its shard in the low bits, its place in the shard above.
-    pub fn id(&self, s: &str) -> u32 {
+    pub(crate) fn id(&self, s: &str) -> u32 {
         self.find_or_add(s).0
     }
 
     /// [`Interner::id`], asking `nearby` first; `nearby` must only ever be
     /// used with this interner.
-    pub fn id_via(&self, nearby: &mut Nearby, s: &str) -> u32 {
+    pub(crate) fn id_via(&self, nearby: &mut Nearby, s: &str) -> u32 {
         if let Some(&id) = nearby.ids.get(s) {
             return id;
         }
@@ -79,7 +79,7 @@ impl Interner {
 
     /// The strings by number, for reading once no thread adds any; the
     /// interner is left empty.
-    pub fn take(&self) -> Table {
+    pub(crate) fn take(&self) -> Table {
         let shards: Vec<Vec<Box<str>>> = self
             .shards
             .iter()

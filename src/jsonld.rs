@@ -9,7 +9,7 @@ use crate::site::{Body, Page, Site};
 use serde_json::{json, Map, Value};
 
 /// The JSON-LD of a document page, ready to sit inside a `<script>` element.
-pub fn for_page(site: &Site, page: &Page, body: &Body) -> String {
+pub(crate) fn for_page(site: &Site, page: &Page, body: &Body) -> String {
     let value = match page.kind() {
         Kind::Faq => faq_page(page, body),
         Kind::Incident | Kind::Page => article(site, page, body),
@@ -20,7 +20,7 @@ pub fn for_page(site: &Site, page: &Page, body: &Body) -> String {
 /// Serialises JSON so that no `</script>`, `<!--` or `]]>` can appear in it:
 /// `<`, `>` and `&` become `\u003c`, `\u003e` and `\u0026`, which every JSON
 /// parser reads back as the same characters.
-pub fn script_safe(value: &Value) -> String {
+pub(crate) fn script_safe(value: &Value) -> String {
     let text = value.to_string();
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

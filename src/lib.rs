@@ -9,40 +9,44 @@
 // A function is at most 80 lines (clippy.toml): longer ones are split into
 // named steps, so each reads in one screen.
 #![warn(clippy::too_many_lines)]
+// The public API is the modules declared `pub` below (what the binary, the
+// tests, the benchmarks and the fuzz targets use) and the re-exports; the
+// rest is `pub(crate)`, so the compiler reports what nothing uses.
+#![warn(unreachable_pub)]
 
 pub mod affected;
-pub mod attachments;
-pub mod charts;
+mod attachments;
+mod charts;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub mod graph;
-pub mod highlight;
-pub mod interner;
-pub mod jsonld;
-pub mod linkcheck;
+mod graph;
+mod highlight;
+mod interner;
+mod jsonld;
+mod linkcheck;
 pub mod markdown;
 #[cfg(test)]
 mod module_graph;
-pub mod nesting;
+mod nesting;
 pub mod osv;
 pub mod output;
-pub mod outputs;
+mod outputs;
 pub mod pipeline;
-pub mod preview;
+mod preview;
 pub mod progress;
-pub mod render;
+mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod secrets;
 pub mod serve;
 pub mod site;
-pub mod template_check;
-pub mod template_env;
-pub mod theme;
-pub mod urls;
-pub mod write;
+mod template_check;
+mod template_env;
+mod theme;
+mod urls;
+mod write;
 pub mod yaml;
 
 pub use pipeline::{build, build_and_write, BuildOptions, Built, Failed};

@@ -18,7 +18,7 @@ use std::path::Path;
 /// The content file whose text an output page shows (a document, or a
 /// folder's `_index.md`), and the internal links its Markdown emitted: asked
 /// for only when the page has a broken link (see [`check`]).
-pub struct PageSource<'a> {
+pub(crate) struct PageSource<'a> {
     /// Relative to the site root, as diagnostics name it.
     pub file: &'a Path,
     pub text: Cow<'a, str>,
@@ -82,7 +82,7 @@ fn attributes(html: &str) -> Attributes<'_> {
 /// own anchors are checked here and dropped: every table-of-contents entry
 /// is one.
 #[derive(Debug)]
-pub struct PageLinks {
+pub(crate) struct PageLinks {
     /// Output path (`incidents/x/index.html`).
     pub path: String,
     /// The template that made it, named when one of its links is broken.
@@ -93,7 +93,7 @@ pub struct PageLinks {
 }
 
 impl PageLinks {
-    pub fn read(
+    pub(crate) fn read(
         path: String,
         template: &'static str,
         html: &str,
@@ -194,7 +194,7 @@ const TEMPLATE_EVIDENCE: usize = 3;
 /// a template, which repeats on every page the template renders, is
 /// reported once, at its line in the template where it can be found.
 /// Reports into `diagnostics`.
-pub fn check<'s>(
+pub(crate) fn check<'s>(
     output: &Output,
     pages: Vec<PageLinks>,
     urls: &Table,
@@ -287,7 +287,7 @@ fn split_url(url: &str) -> (&str, Option<&str>) {
 /// Reads the links of the HTML files in `output` that were not read as
 /// they were rendered (static pages), and closes the URL table: every page
 /// of the build is then in `pages`.
-pub fn read_rest(output: &Output, pages: &mut Vec<PageLinks>, urls: &Interner) -> Table {
+pub(crate) fn read_rest(output: &Output, pages: &mut Vec<PageLinks>, urls: &Interner) -> Table {
     let read: FxHashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let others: Vec<PageLinks> = output
         .files()
@@ -302,7 +302,7 @@ pub fn read_rest(output: &Output, pages: &mut Vec<PageLinks>, urls: &Interner) -
 /// whether or not they exist: what decides which attachments a build
 /// publishes. A root-relative URL is resolved once, however many pages
 /// use it.
-pub fn named_files(pages: &[PageLinks], urls: &Table, base_path: &str) -> FxHashSet<String> {
+pub(crate) fn named_files(pages: &[PageLinks], urls: &Table, base_path: &str) -> FxHashSet<String> {
     let file_of = |url: &str, page: &str| {
         let (path, _) = split_url(url);
         site_path(path, page, base_path).filter(|p| !p.is_empty() && !p.ends_with('/'))

@@ -11,7 +11,7 @@
 use pulldown_cmark::Event;
 
 /// The deepest nesting a document may have, Markdown and raw HTML together.
-pub const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// HTML elements that never have content, so never nest.
 const VOID: [&str; 14] = [
@@ -21,7 +21,7 @@ const VOID: [&str; 14] = [
 
 /// Follows the nesting depth through a document's events.
 #[derive(Debug, Default)]
-pub struct Depth {
+pub(crate) struct Depth {
     markdown: usize,
     /// Raw HTML elements still open, innermost last (lower-case names).
     html: Vec<String>,
@@ -29,14 +29,14 @@ pub struct Depth {
 
 impl Depth {
     /// The current depth: open Markdown containers plus open raw HTML elements.
-    pub fn current(&self) -> usize {
+    pub(crate) fn current(&self) -> usize {
         self.markdown + self.html.len()
     }
 
     /// Takes one event into account and returns the deepest nesting reached
     /// while it applied; `count_html` is false when raw HTML is not emitted as
     /// HTML (the `deny` policy turns it into text).
-    pub fn event(&mut self, event: &Event, count_html: bool) -> usize {
+    pub(crate) fn event(&mut self, event: &Event, count_html: bool) -> usize {
         match event {
             Event::Start(_) => self.markdown += 1,
             Event::End(_) => self.markdown = self.markdown.saturating_sub(1),

@@ -14,15 +14,15 @@ use crate::urls::Urls;
 use std::collections::HashMap;
 
 /// The site folder of the preview files, under the base path.
-pub const DIR: &str = "__seckb/";
+pub(crate) const DIR: &str = "__seckb/";
 /// The live-reload script; the server writes the build id into its URL.
-pub const RELOAD_SCRIPT: &str = "reload.js";
-pub const STYLESHEET: &str = "preview.css";
+pub(crate) const RELOAD_SCRIPT: &str = "reload.js";
+pub(crate) const STYLESHEET: &str = "preview.css";
 /// The Server-Sent Events stream the script listens to (answered by the server).
-pub const EVENTS: &str = "events";
+pub(crate) const EVENTS: &str = "events";
 
 /// The preview files by name.
-pub fn asset(name: &str) -> Option<&'static [u8]> {
+pub(crate) fn asset(name: &str) -> Option<&'static [u8]> {
     match name {
         RELOAD_SCRIPT => Some(include_bytes!("preview/reload.js")),
         STYLESHEET => Some(include_bytes!("preview/preview.css")),
@@ -31,7 +31,7 @@ pub fn asset(name: &str) -> Option<&'static [u8]> {
 }
 
 /// `<script>` tag of the live-reload script, for pages under `base_path`.
-pub fn script_tag(base_path: &str) -> String {
+pub(crate) fn script_tag(base_path: &str) -> String {
     format!(
         "<script src=\"{}{DIR}{RELOAD_SCRIPT}\" defer></script>",
         escape(base_path)
@@ -39,7 +39,7 @@ pub fn script_tag(base_path: &str) -> String {
 }
 
 /// `<link>` tag of the preview stylesheet.
-pub fn stylesheet_tag(base_path: &str) -> String {
+pub(crate) fn stylesheet_tag(base_path: &str) -> String {
     format!(
         "<link rel=\"stylesheet\" href=\"{}{DIR}{STYLESHEET}\">",
         escape(base_path)
@@ -49,7 +49,7 @@ pub fn stylesheet_tag(base_path: &str) -> String {
 /// Adds the script (and banners where due) to pages as they are rendered,
 /// before the link check reads them, which so checks these links like any
 /// other.
-pub struct Decorator {
+pub(crate) struct Decorator {
     /// Output path → banner HTML, for pages that get one.
     banners: HashMap<String, String>,
     script: String,
@@ -57,7 +57,7 @@ pub struct Decorator {
 }
 
 impl Decorator {
-    pub fn new(site: &Site) -> Decorator {
+    pub(crate) fn new(site: &Site) -> Decorator {
         let base_path = site.urls.base_path();
         let banners = site
             .pages
@@ -81,7 +81,7 @@ impl Decorator {
         }
     }
 
-    pub fn apply(&self, page: &mut RenderedPage) {
+    pub(crate) fn apply(&self, page: &mut RenderedPage) {
         let banner = self.banners.get(&page.path).map(String::as_str);
         page.html = inject(
             &page.html,
@@ -92,7 +92,7 @@ impl Decorator {
 }
 
 /// Adds the preview files (script, stylesheet) to the output.
-pub fn add_assets(output: &mut Output) {
+pub(crate) fn add_assets(output: &mut Output) {
     for name in [RELOAD_SCRIPT, STYLESHEET] {
         if let Some(bytes) = asset(name) {
             output.insert(format!("{DIR}{name}"), Content::Embedded(bytes));
@@ -107,7 +107,7 @@ impl crate::render::Decorate for Decorator {
 }
 
 /// The banners of a document: empty when it is public as it is.
-pub fn banners(draft: bool, embargo: Option<crate::content::Date>, tlp: Tlp) -> String {
+pub(crate) fn banners(draft: bool, embargo: Option<crate::content::Date>, tlp: Tlp) -> String {
     let mut html = String::new();
     if draft {
         html.push_str(

@@ -16,10 +16,10 @@ use std::sync::OnceLock;
 /// `filter` blocks and brackets inside tags, counted through includes,
 /// imports and `extends` (one level per step), and binary operators inside
 /// tags. The default theme needs 18.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Every problem of this kind in the theme, as diagnostics.
-pub fn check(theme: &Theme) -> Vec<Diagnostic> {
+pub(crate) fn check(theme: &Theme) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     if let Some(cycle) = macro_cycle(theme) {
         let first = cycle[0].split("::").next().unwrap_or_default();
@@ -38,7 +38,7 @@ pub fn check(theme: &Theme) -> Vec<Diagnostic> {
 
 /// A chain of macros that call each other in a loop (`self::f()` inside `f`,
 /// or `a::f` → `b::g` → `a::f` through imports), as `file::macro` names.
-pub fn macro_cycle(theme: &Theme) -> Option<Vec<String>> {
+pub(crate) fn macro_cycle(theme: &Theme) -> Option<Vec<String>> {
     static IMPORT: OnceLock<Regex> = OnceLock::new();
     static MACRO: OnceLock<Regex> = OnceLock::new();
     static CALL: OnceLock<Regex> = OnceLock::new();
@@ -169,7 +169,7 @@ fn own_depth(text: &str) -> (usize, usize) {
 }
 
 /// The 1-based line and column of byte `offset` of `text`.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before
@@ -312,7 +312,7 @@ fn too_deep(theme: &Theme) -> Vec<Diagnostic> {
 /// why) and names no function has (Tera would say so only when a page
 /// reaches the call). Made over what Tera parsed, so a name in a string, a
 /// comment or a raw block is no call; the text only locates the call.
-pub fn calls(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
+pub(crate) fn calls(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
     use crate::template_env::{not_available, FUNCTIONS, REMOVED};
     let mut out = Vec::new();
     for t in &theme.templates {
@@ -354,7 +354,7 @@ pub fn calls(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
 /// an explicit stack (an expression such as `1 + 1 + …` nests without
 /// brackets). Every node kind is matched by name, so a Tera whose AST grows
 /// a kind does not compile until this walk knows it.
-pub fn functions_called(ast: &[tera::ast::Node]) -> std::collections::BTreeSet<&str> {
+pub(crate) fn functions_called(ast: &[tera::ast::Node]) -> std::collections::BTreeSet<&str> {
     let mut names = std::collections::BTreeSet::new();
     let mut stack: Vec<Item> = ast.iter().map(Item::Node).collect();
     while let Some(item) = stack.pop() {
@@ -464,7 +464,7 @@ fn value_children<'a>(
 /// in a tag's code, outside strings, and not a filter (`| name(`), a test
 /// (`is name(`), a macro (`ns::name(`, `macro name(`) or a filter section
 /// (`filter name(`).
-pub fn find_calls(text: &str, name: &str) -> Vec<usize> {
+pub(crate) fn find_calls(text: &str, name: &str) -> Vec<usize> {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = Vec::new();
     for tag in tags(text) {

@@ -22,11 +22,11 @@ use std::collections::HashMap;
 use tera::{Context, Tera};
 
 /// Every function a template may call.
-pub const FUNCTIONS: [&str; 3] = ["url", "range", "throw"];
+pub(crate) const FUNCTIONS: [&str; 3] = ["url", "range", "throw"];
 
 /// Tera builtins that read the machine: (name, why a template cannot call
 /// it, what to do instead).
-pub const REMOVED: [(&str, &str, &str); 3] = [
+pub(crate) const REMOVED: [(&str, &str, &str); 3] = [
     (
         "get_env",
         "it reads the build machine's environment, where CI keeps its tokens",
@@ -47,12 +47,12 @@ pub const REMOVED: [(&str, &str, &str); 3] = [
 /// The most numbers `range()` may make for one page, all its calls
 /// together: a loop over a range runs at most this many times, however the
 /// loops nest.
-pub const RANGE_NUMBERS: usize = 1_000_000;
+pub(crate) const RANGE_NUMBERS: usize = 1_000_000;
 
 /// The default of `limits.page_bytes`: 128 MiB, above twice the largest
 /// page of a generated 100,000-document knowledge base (the list of
 /// resolved incidents, which grows linearly; benches/README.md, "Figures behind the code").
-pub const PAGE_BYTES: u64 = 128 * 1024 * 1024;
+pub(crate) const PAGE_BYTES: u64 = 128 * 1024 * 1024;
 
 thread_local! {
     /// The numbers `range()` may still make for the page rendering on this
@@ -63,7 +63,7 @@ thread_local! {
 
 /// Registers seckb's template functions, and the failing stand-ins of
 /// [`REMOVED`], on `tera`.
-pub fn register(tera: &mut Tera, base_path: &str) {
+pub(crate) fn register(tera: &mut Tera, base_path: &str) {
     let base = base_path.to_string();
     tera.register_function("url", move |args: &HashMap<String, Value>| {
         let path = args
@@ -81,7 +81,7 @@ pub fn register(tera: &mut Tera, base_path: &str) {
 }
 
 /// Why a template cannot call `name`.
-pub fn not_available(name: &str, why: &str) -> String {
+pub(crate) fn not_available(name: &str, why: &str) -> String {
     format!("`{name}()` is not available in seckb templates: {why}")
 }
 
@@ -130,7 +130,7 @@ fn range(args: &HashMap<String, Value>) -> tera::Result<Value> {
 
 /// Why a render failed.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// Tera's error (a function's among them).
     Tera(tera::Error),
     /// The page grew past `limits.page_bytes`.
@@ -139,7 +139,7 @@ pub enum Failure {
 
 /// Renders `template` into at most `page_bytes` bytes, with a fresh
 /// `range()` budget.
-pub fn render(
+pub(crate) fn render(
     tera: &Tera,
     template: &str,
     ctx: &Context,

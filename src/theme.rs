@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 #[derive(Debug, Clone)]
-pub struct Template {
+pub(crate) struct Template {
     pub name: String,
     pub text: String,
     /// Where it came from, relative to the site root (for messages).
@@ -27,7 +27,7 @@ pub enum StaticSource {
 }
 
 #[derive(Debug, Clone)]
-pub struct Theme {
+pub(crate) struct Theme {
     /// `themes/<name>`, relative to the site root.
     pub dir: PathBuf,
     pub templates: Vec<Template>,
@@ -36,7 +36,7 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn template_path(&self, name: &str) -> PathBuf {
+    pub(crate) fn template_path(&self, name: &str) -> PathBuf {
         self.templates
             .iter()
             .find(|t| t.name == name)
@@ -47,7 +47,7 @@ impl Theme {
     /// Whether `name` and every template it includes, extends or imports,
     /// through any number of steps, are the built-in default theme's, byte
     /// for byte: such a page reads only what the default theme does.
-    pub fn is_builtin(&self, name: &str) -> bool {
+    pub(crate) fn is_builtin(&self, name: &str) -> bool {
         let references = references(self);
         let mut seen = std::collections::HashSet::new();
         let mut next = vec![name.to_string()];
@@ -70,7 +70,7 @@ impl Theme {
 
     /// A chain of templates that include, extend or import each other in a
     /// loop (Tera would recurse until the stack overflows), if any.
-    pub fn include_cycle(&self) -> Option<Vec<String>> {
+    pub(crate) fn include_cycle(&self) -> Option<Vec<String>> {
         let edges: HashMap<String, Vec<String>> = references(self)
             .into_iter()
             .map(|(name, targets)| (name.to_string(), targets))
@@ -122,7 +122,7 @@ fn is_generated_top_name(name: &str) -> bool {
 
 /// Loads the theme named in the config, then the site's overrides; `None`
 /// after reporting why.
-pub fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Theme> {
+pub(crate) fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Theme> {
     let dir = PathBuf::from("themes").join(name);
     let abs = root.join(&dir);
     let mut templates: BTreeMap<String, Template> = BTreeMap::new();
@@ -210,13 +210,13 @@ fn read_folder(
 }
 
 /// Template text without its `{# … #}` comments, which Tera ignores.
-pub fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn strip_comments(text: &str) -> std::borrow::Cow<'_, str> {
     static R: OnceLock<Regex> = OnceLock::new();
     regex(&R, r"(?s)\{#.*?#\}").replace_all(text, "")
 }
 
 /// The templates each template includes, extends or imports, by name.
-pub fn references(theme: &Theme) -> HashMap<&str, Vec<String>> {
+pub(crate) fn references(theme: &Theme) -> HashMap<&str, Vec<String>> {
     static R: OnceLock<Regex> = OnceLock::new();
     let pattern = regex(
         &R,

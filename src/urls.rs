@@ -11,7 +11,7 @@ pub struct Urls {
 }
 
 /// The path part of an absolute URL, with leading and trailing `/`.
-pub fn base_path_of(base_url: &str) -> String {
+pub(crate) fn base_path_of(base_url: &str) -> String {
     match url::Url::parse(base_url) {
         Ok(u) => {
             let p = u.path().trim_end_matches('/');
@@ -25,7 +25,7 @@ pub fn base_path_of(base_url: &str) -> String {
 /// `/kb/incidents/x/`. The one rule for root-relative URLs, for the stages
 /// that know only the base path (Markdown links, the `url()` template
 /// function).
-pub fn under(base_path: &str, site_path: &str) -> String {
+pub(crate) fn under(base_path: &str, site_path: &str) -> String {
     format!("{base_path}{}", site_path.trim_start_matches('/'))
 }
 
@@ -98,7 +98,7 @@ fn is_invisible(c: char) -> bool {
 
 /// Refuses a URL (or site path) holding a character no written URL may
 /// hold; the message shows the text escaped and where the character is.
-pub fn check_characters(text: &str) -> Result<(), String> {
+pub(crate) fn check_characters(text: &str) -> Result<(), String> {
     let found = text
         .chars()
         .enumerate()
@@ -116,7 +116,7 @@ pub fn check_characters(text: &str) -> Result<(), String> {
 /// absolute http(s) URL with a host, no credentials (`user:pw@host`, which
 /// also disguises the host as `https://bank.example@evil.example/`) and no
 /// character `check_characters` refuses. Surrounding blanks are ignored.
-pub fn check_external(text: &str) -> Result<(), String> {
+pub(crate) fn check_external(text: &str) -> Result<(), String> {
     let text = text.trim();
     check_characters(text)?;
     let url = url::Url::parse(text).map_err(|e| format!("`{text}` is not a valid URL ({e})"))?;
@@ -145,7 +145,7 @@ pub fn check_external(text: &str) -> Result<(), String> {
 /// (`..`, also as `%2e%2e`), a dot-folder (`/.git/`, `/.well-known/`), a
 /// query or a fragment. Percent-encoding is refused: the output path is
 /// the text itself, so `caf%C3%A9` would not be where `/café/` is served.
-pub fn alias_path(text: &str) -> Result<String, String> {
+pub(crate) fn alias_path(text: &str) -> Result<String, String> {
     let text = text.trim();
     check_characters(text)?;
     if let Some(c) = text.chars().find(|c| matches!(c, '%' | '?' | '#' | ':')) {
@@ -190,7 +190,7 @@ pub fn alias_path(text: &str) -> Result<String, String> {
 /// labels of `a-z`, `0-9` and `-` (not at either end of a label), 1 to 63
 /// characters each and 253 in all, the last not all digits (not an IP
 /// address); no scheme, path, port or trailing dot.
-pub fn check_hostname(text: &str) -> Result<(), String> {
+pub(crate) fn check_hostname(text: &str) -> Result<(), String> {
     let labels: Vec<&str> = text.split('.').collect();
     let label_ok = |l: &str| {
         (1..=63).contains(&l.len())

@@ -25,7 +25,7 @@ fn temp_prefix(dest: &Path) -> String {
 /// replaces the output folder in one step on [`Staging::commit`]; dropped
 /// uncommitted (a failed build), it is removed and the old site stays.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     dest: PathBuf,
     temp: PathBuf,
     committed: bool,
@@ -33,7 +33,7 @@ pub struct Staging {
 
 impl Staging {
     /// Checks that `dest` may be replaced and creates the staging folder.
-    pub fn prepare(dest: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
+    pub(crate) fn prepare(dest: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
         let dest = if dest.is_absolute() {
             dest.to_path_buf()
         } else {
@@ -83,13 +83,13 @@ impl Staging {
     }
 
     /// The folder files are written into.
-    pub fn folder(&self) -> &Path {
+    pub(crate) fn folder(&self) -> &Path {
         &self.temp
     }
 
     /// Writes what `output` still holds (files not yet written, copies)
     /// and puts the staging folder in place of the output folder.
-    pub fn commit(mut self, output: &Output) -> Result<(), Diagnostic> {
+    pub(crate) fn commit(mut self, output: &Output) -> Result<(), Diagnostic> {
         write_tree(output, &self.temp)
             .and_then(|()| swap_in(&self.temp, &self.dest))
             .map_err(|e| {

@@ -7,6 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use seckb::config::RawHtml;
+use seckb::diagnostics::Diagnostics;
 use seckb::markdown::{self, LineIndex, LinkTarget, Links, Source, TargetState};
 use seckb_fuzz::{check_diagnostics, check_safe_html, Html};
 use std::path::Path;
@@ -60,19 +61,22 @@ fuzz_target!(|data: &[u8]| {
         offset: FRONT.len(),
         lines: &lines,
     };
-    let (rendered, diagnostics) = markdown::render(
+    let mut found = Diagnostics::new();
+    let rendered = markdown::render(
         &text[FRONT.len()..],
         &source,
         links,
         raw_html,
         split_questions,
+        &mut found,
     );
-    check_diagnostics(&diagnostics, file, &text);
+    check_diagnostics(&found, file, &text);
     // Inline Markdown (timeline events, actions) is one YAML value: a line.
     let first_line = body.lines().next().unwrap_or_default();
-    let (inline, _, inline_diagnostics) =
-        markdown::render_inline(first_line, &source, links, raw_html);
-    check_diagnostics(&inline_diagnostics, file, &text);
+    let mut inline_found = Diagnostics::new();
+    let (inline, _) =
+        markdown::render_inline(first_line, &source, links, raw_html, &mut inline_found);
+    check_diagnostics(&inline_found, file, &text);
     let _ = markdown::inline_text(first_line);
     let _ = markdown::truncate(&rendered.text, 200);
     if raw_html != RawHtml::Allow {

@@ -9,7 +9,7 @@
 /// through its closing bracket; else a plain word, which ends at `: ` (a
 /// key), at ` #` (a comment) or the line's end, and inside a YAML flow list
 /// or mapping also at `,`, `]` or `}`. At least 1.
-pub fn width(line: &str, column: usize) -> usize {
+pub(super) fn width(line: &str, column: usize) -> usize {
     let chars: Vec<char> = line.chars().collect();
     let start = column.saturating_sub(1);
     if start >= chars.len() {

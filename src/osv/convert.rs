@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// A record as an incident file.
 #[derive(Debug)]
-pub struct Converted {
+pub(super) struct Converted {
     pub id: String,
     /// `<published date>-<slug of the id>.md`.
     pub file_name: String,
@@ -18,7 +18,7 @@ pub struct Converted {
 }
 
 /// Converts a record to incident Markdown, or says why it cannot be.
-pub fn convert(record: &Value) -> Result<Converted, String> {
+pub(super) fn convert(record: &Value) -> Result<Converted, String> {
     let mut notes = Vec::new();
     let id = string(record, "id")?
         .ok_or("it has no `id`")?

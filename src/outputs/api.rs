@@ -11,13 +11,13 @@ use crate::site::{Bodies, Page, Site};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-pub const PATH: &str = "api/incidents.json";
+pub(crate) const PATH: &str = "api/incidents.json";
 
 /// Raised on any change a consumer could trip over (a field removed,
 /// renamed or retyped); added fields keep the version.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
-pub fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output) {
+pub(crate) fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output) {
     let mut incidents: Vec<(usize, &Page, &IncidentMeta)> = site.incidents().collect();
     // Newest first; the site path breaks ties, so the order never depends on
     // the order files were found in.

@@ -14,13 +14,13 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 /// The page's site path (also a reserved folder, `site::RESERVED`).
-pub const PAGE: &str = "affected/";
+pub(crate) const PAGE: &str = "affected/";
 
 /// The data's site path.
-pub const DATA: &str = "affected/packages.json";
+pub(crate) const DATA: &str = "affected/packages.json";
 
 /// The theme template that renders the page.
-pub const TEMPLATE: &str = "affected.html";
+pub(crate) const TEMPLATE: &str = "affected.html";
 
 /// The version of the data's format (docs/affected.md).
 const VERSION: u32 = 1;
@@ -33,7 +33,7 @@ fn incidents(site: &Site) -> impl Iterator<Item = (&Page, &IncidentMeta)> {
 }
 
 /// Whether the build makes the page and its data.
-pub fn has_page(site: &Site) -> bool {
+pub(crate) fn has_page(site: &Site) -> bool {
     incidents(site).next().is_some()
 }
 
@@ -52,7 +52,7 @@ fn incident(page: &Page, inc: &IncidentMeta) -> Value {
 
 /// Adds `affected/packages.json` when the site has the page; compact, as
 /// the browser is its only reader and it grows with every incident.
-pub fn add(site: &Site, output: &mut Output) {
+pub(crate) fn add(site: &Site, output: &mut Output) {
     if !has_page(site) {
         return;
     }
@@ -67,7 +67,7 @@ pub fn add(site: &Site, output: &mut Output) {
 
 /// What the page's template sees as `checker` (docs/templates.md).
 #[derive(serde::Serialize)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The data's URL, with the base path.
     data_url: String,
     /// How many published incidents it holds (those naming a package).
@@ -77,7 +77,7 @@ pub struct Context<'a> {
 }
 
 /// The page's [`Context`].
-pub fn context(site: &Site) -> Context<'_> {
+pub(crate) fn context(site: &Site) -> Context<'_> {
     let mut ecosystems = BTreeSet::new();
     let mut count = 0;
     for (_, incident) in incidents(site) {

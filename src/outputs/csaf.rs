@@ -18,10 +18,10 @@ use std::collections::{BTreeMap, HashMap};
 mod products;
 
 /// The folder of the distribution, relative to the site root.
-pub const DIR: &str = ".well-known/csaf/";
+pub(crate) const DIR: &str = ".well-known/csaf/";
 
 /// `tracking.id`: the incident's `id`, else its slug.
-pub fn tracking_id(page: &Page, incident: &IncidentMeta) -> String {
+pub(crate) fn tracking_id(page: &Page, incident: &IncidentMeta) -> String {
     incident
         .id
         .as_ref()
@@ -31,7 +31,7 @@ pub fn tracking_id(page: &Page, incident: &IncidentMeta) -> String {
 /// The standard's file name rule: `tracking.id` in lower case, every run of
 /// characters outside `[+\-a-z0-9]` replaced by `_`, then `.json`
 /// (`RHBA-2019:0024` → `rhba-2019_0024.json`).
-pub fn file_name(id: &str) -> String {
+pub(crate) fn file_name(id: &str) -> String {
     let mut name = String::with_capacity(id.len() + 5);
     let mut in_run = false;
     for c in id.to_lowercase().chars() {
@@ -49,7 +49,7 @@ pub fn file_name(id: &str) -> String {
 
 /// Site path of an incident's document: `.well-known/csaf/2026/inc-2026-0042.json`,
 /// in the folder of the year of its first release.
-pub fn document_path(page: &Page, incident: &IncidentMeta) -> String {
+pub(crate) fn document_path(page: &Page, incident: &IncidentMeta) -> String {
     let year = page.doc.meta.date.map_or(1970, |d| d.year());
     format!("{DIR}{year}/{}", file_name(&tracking_id(page, incident)))
 }
@@ -365,7 +365,7 @@ fn provider_metadata(site: &Site, csaf: &Csaf, newest: Option<&str>) -> String {
 
 /// Adds the distribution. Two incidents whose ids map to one file name are
 /// an error: one would silently replace the other.
-pub fn add(
+pub(crate) fn add(
     site: &Site,
     bodies: &Bodies,
     csaf: &Csaf,

@@ -11,7 +11,7 @@ const FEED_ENTRIES: usize = 50;
 
 /// The pages some feed carries (they print their bodies): the document
 /// pass keeps the bodies of those alone.
-pub fn members(site: &Site) -> std::collections::HashSet<usize> {
+pub(crate) fn members(site: &Site) -> std::collections::HashSet<usize> {
     let pages = &site.pages;
     let dated: Vec<usize> = (0..pages.len())
         .filter(|&i| pages[i].doc.meta.date.is_some())
@@ -38,7 +38,7 @@ fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .then_with(|| a.doc.path.cmp(&b.doc.path))
 }
 
-pub fn add(site: &Site, bodies: &Bodies, output: &mut Output) {
+pub(crate) fn add(site: &Site, bodies: &Bodies, output: &mut Output) {
     let all: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].doc.meta.date.is_some())
         .collect();

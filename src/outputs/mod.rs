@@ -5,18 +5,18 @@
 //! the `Site` model, never the rendered HTML, so unpublished text cannot leak
 //! into them.
 
-pub mod api;
-pub mod checker;
-pub mod csaf;
-pub mod feeds;
-pub mod security_txt;
+pub(crate) mod api;
+pub(crate) mod checker;
+pub(crate) mod csaf;
+pub(crate) mod feeds;
+pub(crate) mod security_txt;
 
 use crate::diagnostics::Diagnostics;
 use crate::output::Output;
 use crate::site::{Bodies, Site};
 
 /// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -36,7 +36,7 @@ pub fn xml_escape(text: &str) -> String {
 /// The pages whose rendered bodies the exports print ([`Bodies::kept`]),
 /// by index: the feeds' entries, every incident when CSAF is on, and every
 /// incident with an OSV record.
-pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
+pub(crate) fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
     let mut pages = feeds::members(site);
     let csaf = site.config.csaf.is_some();
     pages.extend(
@@ -49,7 +49,7 @@ pub fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
 /// Adds every non-page output to `output`. Returns what the exports found:
 /// warnings (security.txt `Expires` against the build clock `now`) and errors
 /// (two incidents sharing one CSAF file name).
-pub fn add_all(
+pub(crate) fn add_all(
     site: &Site,
     bodies: &Bodies,
     search: (Vec<crate::search::Prepared>, &crate::search::Tables),
@@ -96,14 +96,6 @@ fn robots(site: &Site) -> String {
 
 /// The most URLs one sitemap file may list (sitemaps.org protocol).
 const SITEMAP_URLS: usize = 50_000;
-
-/// Whether `path` is one of the parts a large site's sitemap is split into
-/// (`sitemap-1.xml`, …): taken, like `sitemap.xml`.
-pub fn is_sitemap_part(path: &str) -> bool {
-    path.strip_prefix("sitemap-")
-        .and_then(|rest| rest.strip_suffix(".xml"))
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
 
 /// Every published page, with `lastmod` from `updated`/`date` (never the
 /// build time), as `sitemap.xml`; past 50,000 URLs, in parts of at most that
@@ -227,15 +219,5 @@ mod tests {
             .collect();
         assert_eq!(listed, [2, 2, 1]);
         assert!(files[2].1.contains("<loc>https://kb.example/p4/</loc>"));
-    }
-
-    #[test]
-    fn sitemap_parts_are_recognised_by_name() {
-        assert!(is_sitemap_part("sitemap-1.xml"));
-        assert!(is_sitemap_part("sitemap-12.xml"));
-        assert!(!is_sitemap_part("sitemap-.xml"));
-        assert!(!is_sitemap_part("sitemap-a.xml"));
-        assert!(!is_sitemap_part("sitemap.xml"));
-        assert!(!is_sitemap_part("x/sitemap-1.xml"));
     }
 }

@@ -10,12 +10,12 @@ use crate::output::Output;
 use crate::site::Site;
 use chrono::{DateTime, Utc};
 
-pub const PATH: &str = ".well-known/security.txt";
+pub(crate) const PATH: &str = ".well-known/security.txt";
 
 /// RFC 9116 recommends an `Expires` less than a year ahead.
 const MAX_AHEAD_DAYS: i64 = 365;
 
-pub fn add(
+pub(crate) fn add(
     site: &Site,
     txt: &SecurityTxt,
     output: &mut Output,

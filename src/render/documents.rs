@@ -14,7 +14,7 @@ use tera::Tera;
 
 /// Renders the page of `site.pages[index]` alone, exactly as the document
 /// pass does: `seckb serve` shows an edited document before the full rebuild.
-pub fn render_document_page(
+pub(crate) fn render_document_page(
     site: &Site,
     tera: &Tera,
     theme: &Theme,
@@ -60,7 +60,7 @@ pub(super) fn render_document(
 }
 
 /// What the document pass keeps of one document once its page is out.
-pub struct DocumentDone {
+pub(crate) struct DocumentDone {
     pub file: Emitted,
     pub summary: String,
     /// The body, for documents `keep` asked for.
@@ -77,7 +77,7 @@ pub struct DocumentDone {
 /// page, and keeps only what lists, exports and the link check need, so
 /// memory holds a few rendered bodies at a time, not one per document.
 /// One result per page, in page order ([`Diagnostics::gather`] them).
-pub fn render_documents(
+pub(crate) fn render_documents(
     root: &std::path::Path,
     site: &Site,
     tera: &Tera,

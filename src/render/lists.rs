@@ -14,7 +14,7 @@ use tera::Tera;
 
 /// A page to render after the document pass, and how many document
 /// summaries its context holds (what its memory grows with).
-pub struct ListJob<'a> {
+pub(crate) struct ListJob<'a> {
     pub entries: usize,
     job: Box<dyn Fn() -> RenderResult + Send + Sync + 'a>,
 }
@@ -33,7 +33,7 @@ pub(super) fn section_shows(kind: Kind) -> &'static [&'static str] {
 /// Every HTML page that is not a document's: list, taxonomy, home, search,
 /// 404 and redirect pages, to render once the document pass has made the
 /// summaries the lists show ([`render_lists`]).
-pub fn list_jobs<'a>(
+pub(crate) fn list_jobs<'a>(
     site: &'a Site,
     bodies: &'a Bodies,
     tera: &'a Tera,
@@ -223,7 +223,7 @@ impl<'a> Jobs<'a> {
 /// once took hundreds of MB more. Each wave takes the longest job left and
 /// fills up with shorter ones, so both cores keep working. One result per
 /// job ([`crate::diagnostics::Diagnostics::gather`] them).
-pub fn render_lists(
+pub(crate) fn render_lists(
     mut jobs: Vec<ListJob>,
     emit: &Emit,
     budget: usize,

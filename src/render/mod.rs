@@ -12,10 +12,10 @@ mod documents;
 mod lists;
 mod templates;
 
-pub use context::{Detail, Fragments, Shared};
-pub use documents::{render_document_page, render_documents, DocumentDone};
-pub use lists::{list_jobs, render_lists, ListJob};
-pub use templates::{load_templates, template_error, REQUIRED_TEMPLATES};
+pub(crate) use context::{Fragments, Shared};
+pub(crate) use documents::{render_document_page, render_documents};
+pub(crate) use lists::{list_jobs, render_lists};
+pub(crate) use templates::load_templates;
 
 use crate::linkcheck::PageLinks;
 use crate::output::{Content, Sink};
@@ -23,17 +23,17 @@ use crate::output::{Content, Sink};
 /// The Content-Security-Policy of every HTML page seckb makes: theme pages
 /// (templates get it as `content_security_policy`), alias redirects, CSAF
 /// listings and serve's error page. One value, so no page is laxer.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 /// [`CONTENT_SECURITY_POLICY`] as the `<meta>` tag of pages made without a template.
-pub fn content_security_policy_meta() -> String {
+pub(crate) fn content_security_policy_meta() -> String {
     format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">")
 }
 
 /// A rendered HTML page: its path in the output, the template that made it
 /// (named by the link check when a template link is broken) and its HTML.
 #[derive(Debug)]
-pub struct RenderedPage {
+pub(crate) struct RenderedPage {
     pub path: String,
     pub template: &'static str,
     pub html: String,
@@ -42,14 +42,14 @@ pub struct RenderedPage {
 /// A change made to every page as it is emitted that rendering itself
 /// knows nothing of: a preview's banners and live-reload script
 /// (`crate::preview`).
-pub trait Decorate: Sync {
+pub(crate) trait Decorate: Sync {
     fn decorate(&self, page: &mut RenderedPage);
 }
 
 /// Where rendered pages go: decorated in preview builds, read by the link
 /// check, then handed to the sink (written at once by `seckb build`); and
 /// the term table the documents' search entries are inverted against.
-pub struct Emit<'a> {
+pub(crate) struct Emit<'a> {
     pub sink: &'a Sink,
     pub decorator: Option<&'a dyn Decorate>,
     pub terms: &'a crate::search::Tables,
@@ -60,7 +60,7 @@ pub struct Emit<'a> {
 }
 
 /// A page once emitted: what the output map holds for it, and its links.
-pub struct Emitted {
+pub(crate) struct Emitted {
     pub path: String,
     pub content: Content,
     pub links: PageLinks,

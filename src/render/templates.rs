@@ -17,7 +17,7 @@ use tera::Tera;
 
 /// Loads templates and registers seckb's template functions; `None` after
 /// reporting why the theme's templates cannot be used.
-pub fn load_templates(
+pub(crate) fn load_templates(
     theme: &Theme,
     base_path: &str,
     diagnostics: &mut Diagnostics,
@@ -85,7 +85,7 @@ pub fn load_templates(
 }
 
 /// Templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 11] = [
+pub(crate) const REQUIRED_TEMPLATES: [&str; 11] = [
     "base.html",
     "index.html",
     "incident.html",
@@ -174,7 +174,7 @@ impl Fragment {
 
 /// Turns a Tera error into a diagnostic naming the template file and, where
 /// Tera or the template text tells, the line.
-pub fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
+pub(crate) fn template_error(theme: &Theme, error: &tera::Error) -> Diagnostic {
     let mut chain = vec![error.to_string()];
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {

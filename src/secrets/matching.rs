@@ -11,7 +11,7 @@ use super::rules::RULES;
 use regex::bytes::Regex;
 
 /// Every shape in `text`, in order of position.
-pub fn find(text: &[u8]) -> Vec<Hit> {
+pub(super) fn find(text: &[u8]) -> Vec<Hit> {
     find_noting(text, &mut Vec::new())
 }
 
@@ -19,7 +19,7 @@ pub fn find(text: &[u8]) -> Vec<Hit> {
 /// and its value, `Bearer` and its token, a private key header) failed
 /// with markup (`<`, `&`, `\\`) in its way: the reader's text may show it
 /// whole there ([`super::reader::windows`]).
-pub fn find_noting(text: &[u8], misses: &mut Vec<usize>) -> Vec<Hit> {
+pub(super) fn find_noting(text: &[u8], misses: &mut Vec<usize>) -> Vec<Hit> {
     let Some(m) = matcher() else {
         return Vec::new();
     };
@@ -279,7 +279,7 @@ pub(super) fn check(rule: &Rule, pattern: &Regex, text: &[u8], at: usize) -> Res
 }
 
 /// Shannon entropy in bits per character, to tell random tokens from words.
-pub fn entropy(s: &str) -> f64 {
+pub(super) fn entropy(s: &str) -> f64 {
     let mut counts = std::collections::HashMap::new();
     for c in s.chars() {
         *counts.entry(c).or_insert(0usize) += 1;

@@ -234,7 +234,7 @@ pub(super) const RULES: &[Rule] = &[
 /// A shape matched in a text: byte offsets of the secret, and of the whole
 /// match (key and separator included, for assignments).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
+pub(super) struct Hit {
     pub rule: &'static str,
     pub start: usize,
     pub end: usize,
@@ -297,14 +297,14 @@ fn build() -> Option<Matcher> {
 /// Whether the rules compile (checked by the tests: a broken pattern would
 /// silently disable the scan).
 #[cfg(test)]
-pub fn ready() -> bool {
+pub(crate) fn ready() -> bool {
     matcher().is_some()
 }
 
 /// How many anchors the automaton looks for: up to 32 it runs with its
 /// fastest SIMD prefilter (slim Teddy).
 #[cfg(test)]
-pub fn anchor_count() -> usize {
+pub(crate) fn anchor_count() -> usize {
     matcher().map_or(0, |m| m.anchors.patterns_len())
 }
 

@@ -13,7 +13,7 @@ use crate::preview;
 use std::fmt::Write as _;
 
 /// The error page for a failed build, for pages under `base_path`.
-pub fn render(diagnostics: &[Diagnostic], base_path: &str) -> String {
+pub(super) fn render(diagnostics: &[Diagnostic], base_path: &str) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let mut html = String::new();
     let _ = write!(

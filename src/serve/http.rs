@@ -26,7 +26,7 @@ type Builds = watch::Receiver<Arc<Snapshot>>;
 
 /// How long a connection may take to send the head (request line and
 /// headers) of its next request, from the moment the server waits for it.
-pub const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves requests on `listener` until the process stops. A connection is
 /// closed when the head of a request has not fully arrived `head_timeout`
@@ -34,7 +34,7 @@ pub const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// slow sender (slowloris); between requests, an idle keep-alive. An open
 /// event stream is a response being written, not a wait for a request, so
 /// it stays open.
-pub async fn serve(
+pub(super) async fn serve(
     listener: std::net::TcpListener,
     builds: Builds,
     head_timeout: Duration,

@@ -19,7 +19,7 @@ use crate::{preview, render, secrets, site, theme};
 use std::path::{Path, PathBuf};
 
 /// What the fast path found.
-pub enum Outcome {
+pub(super) enum Outcome {
     /// The re-rendered pages, by output path, decorated for preview.
     Pages(Vec<(String, Vec<u8>)>),
     /// The edited files have errors; the full build will report them too.
@@ -29,7 +29,11 @@ pub enum Outcome {
 /// Re-renders the pages of `changed` documents into `site` (the model of the
 /// last good build), or None when the change may reach other pages (the full
 /// build alone can tell what it touches).
-pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Outcome> {
+pub(super) fn rerender(
+    site: &mut Site,
+    options: &BuildOptions,
+    changed: &[PathBuf],
+) -> Option<Outcome> {
     if changed.is_empty() || !changed.iter().all(|p| is_document(p)) {
         return None;
     }

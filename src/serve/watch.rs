@@ -14,14 +14,14 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// Folders of the site whose every file the build may read.
-pub const WATCHED: [&str; 4] = ["content", "templates", "static", "themes"];
+pub(super) const WATCHED: [&str; 4] = ["content", "templates", "static", "themes"];
 
 /// A batch closes when no event came for this long (one save makes several).
 const QUIET: Duration = Duration::from_millis(15);
 /// A batch closes after this long even if events keep coming (a `git checkout`).
 const LONGEST: Duration = Duration::from_millis(1000);
 
-pub struct Watcher {
+pub(super) struct Watcher {
     root: PathBuf,
     inner: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
@@ -32,7 +32,7 @@ pub struct Watcher {
 impl Watcher {
     /// Watches the site at `root`: its top folder (for seckb.yaml and folders
     /// created later) and each folder of `WATCHED` that exists.
-    pub fn new(root: &Path) -> notify::Result<Watcher> {
+    pub(super) fn new(root: &Path) -> notify::Result<Watcher> {
         let (sender, events) = channel();
         let mut inner = notify::recommended_watcher(sender)?;
         inner.watch(root, RecursiveMode::NonRecursive)?;
@@ -65,7 +65,7 @@ impl Watcher {
     /// Waits for the next change the build cares about and returns the
     /// changed paths (relative to the site root) once events stop. None when
     /// the watcher has stopped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    pub(super) fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut changed = BTreeSet::new();
         let mut started: Option<Instant> = None;
         loop {

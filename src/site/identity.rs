@@ -134,3 +134,18 @@ pub(super) fn claim_urls(
     }
     aliases
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_sitemap_part;
+
+    #[test]
+    fn sitemap_parts_are_recognised_by_name() {
+        assert!(is_sitemap_part("sitemap-1.xml"));
+        assert!(is_sitemap_part("sitemap-12.xml"));
+        assert!(!is_sitemap_part("sitemap-.xml"));
+        assert!(!is_sitemap_part("sitemap-a.xml"));
+        assert!(!is_sitemap_part("sitemap.xml"));
+        assert!(!is_sitemap_part("x/sitemap-1.xml"));
+    }
+}

@@ -389,7 +389,7 @@ fn other_ids(incident: &IncidentMeta) -> Vec<Value> {
 /// The product tree and the vulnerabilities of an incident's document:
 /// one vulnerability per CVE, or one without a CVE when the incident has a
 /// CVSS vector; none (and no tree) otherwise.
-pub fn vulnerabilities(
+pub(super) fn vulnerabilities(
     page: &Page,
     summary: &str,
     incident: &IncidentMeta,

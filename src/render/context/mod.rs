@@ -163,7 +163,7 @@ struct Common<'a> {
 
 /// How much of each document's summary a list page's context holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// Every field (docs/templates.md).
     Full,
     /// Only `html`, the list fragments, for a page whose templates are the
@@ -186,10 +186,10 @@ impl Detail {
 }
 
 /// A document's list fragments: (key under `summary.html`, HTML).
-pub type Fragments = Vec<(&'static str, Box<str>)>;
+pub(crate) type Fragments = Vec<(&'static str, Box<str>)>;
 
 /// Values shared by every page, built once per site.
-pub struct Shared {
+pub(crate) struct Shared {
     /// [`SiteContext`] as JSON: each page's context copies it.
     site: Value,
     /// [`ConfigContext`] as JSON.
@@ -211,7 +211,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(site: &Site) -> Shared {
+    pub(crate) fn new(site: &Site) -> Shared {
         let urls = &site.urls;
         let mut term_urls = FxHashMap::default();
         let mut term_names: FxHashMap<_, FxHashMap<_, _>> = FxHashMap::default();
@@ -259,7 +259,7 @@ impl Shared {
     }
 
     /// Takes the documents' list fragments, by page index.
-    pub fn set_listed(&mut self, fragments: Vec<Fragments>) {
+    pub(crate) fn set_listed(&mut self, fragments: Vec<Fragments>) {
         self.fragments = fragments;
     }
 

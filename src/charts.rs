@@ -10,7 +10,7 @@
 //! rounded to one decimal, so two builds are byte-identical.
 
 use crate::content::Severity;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::site::Site;
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::{json, Value};

@@ -2,6 +2,7 @@
 //! serves light and dark mode). The syntax set is loaded once, and only when
 //! a document actually has a fenced code block with a language.
 
+use crate::html::escape;
 use std::sync::OnceLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -12,30 +13,6 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
-}
-
-/// HTML-escapes text for element content and attribute values. Tera calls
-/// it for every value a template prints, so runs without a special character
-/// are copied whole rather than char by char.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut copied = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // ASCII bytes are always character boundaries.
-        out.push_str(&text[copied..i]);
-        out.push_str(entity);
-        copied = i + 1;
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 /// A complete `<pre>` block for `code`; unknown or missing languages render
@@ -83,16 +60,6 @@ pub(crate) fn stylesheet() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_replaces_the_five_characters_and_keeps_the_rest() {
-        assert_eq!(
-            escape("a<b>&\"c\" 'é' ✓"),
-            "a&lt;b&gt;&amp;&quot;c&quot; &#39;é&#39; ✓"
-        );
-        assert_eq!(escape("plain"), "plain");
-        assert_eq!(escape(""), "");
-    }
 
     #[test]
     fn known_languages_get_classes_and_unknown_ones_plain_text() {

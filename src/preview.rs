@@ -6,7 +6,7 @@
 //! Only preview builds call this module: `seckb build` output never has a trace of it.
 
 use crate::content::Tlp;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::output::{Content, Output};
 use crate::render::RenderedPage;
 use crate::site::Site;

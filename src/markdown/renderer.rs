@@ -4,7 +4,8 @@
 
 use crate::config::RawHtml;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
-use crate::highlight::{self, escape};
+use crate::highlight;
+use crate::html::escape;
 use crate::nesting;
 
 use super::{is_external, options, sanitize, Links, Question, Rendered, Source, TocEntry};

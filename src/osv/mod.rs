@@ -38,7 +38,7 @@ fn registered_prefix() -> &'static Regex {
 /// the same behind `x_`, the schema's prefix for databases it does not
 /// list (`x_INC-2026-0047`).
 pub fn osv_id(page: &Page, incident: &IncidentMeta) -> String {
-    let id = crate::outputs::csaf::tracking_id(page, incident);
+    let id = crate::exports::csaf::tracking_id(page, incident);
     if registered_prefix().is_match(&id) {
         id
     } else {

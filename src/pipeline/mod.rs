@@ -241,7 +241,7 @@ pub fn build_and_write(options: &BuildOptions) -> Result<Built, Failed> {
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    let staging = match crate::write::Staging::prepare(&dest, &options.root) {
+    let staging = match crate::staging::Staging::prepare(&dest, &options.root) {
         Ok(staging) => staging,
         // The output folder cannot be replaced: the build still runs, in
         // memory, so one run reports every problem.

@@ -11,7 +11,7 @@ use crate::linkcheck::PageLinks;
 use crate::output::{Content, Output, Sink};
 use crate::site::{Bodies, Site};
 use crate::theme::Theme;
-use crate::{outputs, render};
+use crate::{exports, render};
 
 /// List pages showing at least this many documents are rendered after the
 /// exports, not beside them: a list that long beside the search index adds
@@ -86,7 +86,7 @@ impl Renderer<'_> {
             meter,
         };
         let mut shared = render::Shared::new(site);
-        let printed = outputs::printed_bodies(site);
+        let printed = exports::printed_bodies(site);
         meter.begin("rendering documents", site.pages.len());
         let documents = self.document_pass(site, &shared, &emit, &printed, found)?;
         let DocumentPass {
@@ -196,7 +196,7 @@ impl Renderer<'_> {
                 let mut exports = Output::default();
                 let mut d = Diagnostics::new();
                 let search = (search_entries, terms);
-                outputs::add_all(site, bodies, search, self.sink, &mut exports, now, &mut d);
+                exports::add_all(site, bodies, search, self.sink, &mut exports, now, &mut d);
                 self.sink.drain(&mut exports);
                 (exports, d)
             },

@@ -1,11 +1,11 @@
-//! The "am I affected?" page (`outputs::checker`), rendered from the
+//! The "am I affected?" page (`exports::checker`), rendered from the
 //! theme's `affected.html` with the data's URL and what it holds.
 
 use super::context::{insert, Shared};
 use super::lists::RenderResult;
 use super::templates::render_one;
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::outputs::checker;
+use crate::exports::checker;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::urls::Urls;

@@ -174,7 +174,7 @@ impl<'a> Jobs<'a> {
                 )
             }),
         );
-        if crate::outputs::checker::has_page(site) {
+        if crate::exports::checker::has_page(site) {
             self.push(
                 0,
                 Box::new(move || super::checker::page(site, tera, theme, shared)),

@@ -26,7 +26,7 @@ pub(crate) fn load_templates(
     crate::template_env::register(&mut tera, base_path);
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which only makes URLs harder to read.
-    tera.set_escape_fn(crate::highlight::escape);
+    tera.set_escape_fn(crate::html::escape);
     // Before Tera parses anything: it would overflow the stack on these.
     let refused = crate::template_check::check(theme);
     if !refused.is_empty() {

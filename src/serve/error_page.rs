@@ -8,7 +8,7 @@
 //! never its text (`pipeline::build_into`, `Diagnostic::withhold`).
 
 use crate::diagnostics::{Diagnostic, Level};
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::preview;
 use std::fmt::Write as _;
 

@@ -55,7 +55,7 @@ pub struct Body {
 /// list pages and exports, indexed like [`Site::pages`]: every page's
 /// summary, and the whole [`Body`] only of the pages an export prints
 /// (the feeds' newest entries, CSAF documents, OSV records:
-/// [`crate::outputs::printed_bodies`]). The render scheduler owns it and
+/// [`crate::exports::printed_bodies`]). The render scheduler owns it and
 /// drops it once the lists and exports are made.
 #[derive(Debug, Default)]
 pub struct Bodies {

@@ -165,7 +165,7 @@ fn the_context_is_what_docs_templates_md_says() {
     let charts = &value["charts"];
     checked.extend(check(&tables, "`charts.months`", &charts["months"], &[]));
     checked.extend(check(&tables, "`charts.vendors`", &charts["vendors"], &[]));
-    let checker = serde_json::to_value(crate::outputs::checker::context(&site)).unwrap();
+    let checker = serde_json::to_value(crate::exports::checker::context(&site)).unwrap();
     checked.extend(check(&tables, "`checker`", &checker, &[]));
 
     // The demo has an object of every nested kind the tables describe, so

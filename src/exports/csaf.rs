@@ -8,7 +8,7 @@
 use crate::config::Csaf;
 use crate::content::{Date, IncidentMeta, Status, Tlp};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::markdown::inline_text;
 use crate::output::Output;
 use crate::site::{Bodies, Body, Page, Site};

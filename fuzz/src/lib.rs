@@ -12,11 +12,13 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// A small valid configuration with a base path, so URLs get one.
 pub fn config() -> seckb::config::Config {
+    let mut found = seckb::diagnostics::Diagnostics::new();
     seckb::config::parse(
         Path::new("."),
         "title: Fuzz\nbase_url: https://example.org/kb/\nraw_html: sanitize\n",
+        &mut found,
     )
-    .unwrap_or_else(|d| panic!("the fuzz configuration is invalid: {d:?}"))
+    .unwrap_or_else(|| panic!("the fuzz configuration is invalid: {found:?}"))
 }
 
 /// Checks diagnostics about `text`, the contents of `file`.

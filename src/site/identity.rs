@@ -68,6 +68,7 @@ impl Claims {
             .get(path)
             .cloned()
             .or_else(|| reserved_prefix.map(|r| format!("taken by seckb's own `{r}`")))
+            .or_else(|| self.file_above(path))
             .or_else(|| {
                 let first = path.split('/').next().unwrap_or_default();
                 is_sitemap_part(first)
@@ -90,6 +91,18 @@ impl Claims {
                 true
             }
         }
+    }
+}
+
+impl Claims {
+    /// What takes a file at a folder above `path` (an incident's feed
+    /// `incidents/x/atom.xml` is in the way of `incidents/x/atom.xml/`).
+    /// Page paths end in `/`, so a prefix without one is a file's claim.
+    fn file_above(&self, path: &str) -> Option<String> {
+        path.match_indices('/')
+            .filter_map(|(i, _)| self.taken.get(&path[..i]))
+            .next()
+            .map(|what| format!("inside {what}, a file"))
     }
 }
 
@@ -121,6 +134,14 @@ pub(super) fn claim_urls(
             at,
             diagnostics,
         );
+    }
+    // Each incident's feed is seckb's own file beside its page: claimed
+    // after every page (the page itself must not clash with it) and
+    // before the aliases, which could take its path.
+    for doc in published.iter().filter(|d| d.kind.incident().is_some()) {
+        let feed = super::feed_path(&doc.path);
+        let what = format!("the feed of {}", doc.source.display());
+        claims.claim(&feed, what, loc(doc, 1, 1), diagnostics);
     }
     let mut aliases = Vec::new();
     for (i, doc) in published.iter().enumerate() {

@@ -27,6 +27,7 @@ mod module_graph;
 pub mod nesting;
 pub mod osv;
 pub mod output;
+pub mod owners;
 pub mod outputs;
 pub mod pipeline;
 pub mod preview;

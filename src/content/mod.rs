@@ -404,24 +404,7 @@ impl IncidentMeta {
     /// Each update with the status and severity before and after it,
     /// oldest first.
     pub fn changes(&self) -> Vec<Change<'_>> {
-        let (mut status, mut severity) = (None, None);
-        self.updates
-            .iter()
-            .enumerate()
-            .map(|(index, update)| {
-                let change = Change {
-                    index,
-                    update,
-                    status_from: status,
-                    status_to: update.status.or(status),
-                    severity_from: severity,
-                    severity_to: update.severity.or(severity),
-                };
-                status = change.status_to;
-                severity = change.severity_to;
-                change
-            })
-            .collect()
+        changes_of(&self.updates)
     }
 
     /// Affected vendors then third parties, without repeats, in front-matter order.
@@ -439,6 +422,28 @@ impl IncidentMeta {
         }
         out
     }
+}
+
+/// Each of `updates` with the status and severity before and after it.
+pub fn changes_of(updates: &[Update]) -> Vec<Change<'_>> {
+    let (mut status, mut severity) = (None, None);
+    updates
+        .iter()
+        .enumerate()
+        .map(|(index, update)| {
+            let change = Change {
+                index,
+                update,
+                status_from: status,
+                status_to: update.status.or(status),
+                severity_from: severity,
+                severity_to: update.severity.or(severity),
+            };
+            status = change.status_to;
+            severity = change.severity_to;
+            change
+        })
+        .collect()
 }
 
 /// FAQ-only front matter, validated.

@@ -358,7 +358,7 @@ fn update_entry(site: &Site, index: usize, n: usize) -> String {
 }
 
 /// `words` with its first letter in capitals.
-fn capitalised(words: &str) -> String {
+pub(super) fn capitalised(words: &str) -> String {
     let mut chars = words.chars();
     chars.next().map_or_else(String::new, |c| {
         c.to_uppercase().chain(chars).collect::<String>()

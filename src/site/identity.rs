@@ -123,22 +123,28 @@ pub(super) fn claim_urls(
         let what = format!("the list page of content/{}/", s.name);
         claims.claim(&format!("{}/", s.name), what, at, diagnostics);
     }
+    let mut held = Vec::with_capacity(published.len());
     for doc in published {
         let at = match &doc.meta.slug {
             Some(s) => loc(doc, s.line, s.column),
             None => loc(doc, 1, 1),
         };
-        claims.claim(
+        held.push(claims.claim(
             &doc.path,
             format!("{}", doc.source.display()),
             at,
             diagnostics,
-        );
+        ));
     }
     // Each incident's feed is seckb's own file beside its page: claimed
     // after every page (the page itself must not clash with it) and
-    // before the aliases, which could take its path.
-    for doc in published.iter().filter(|d| d.kind.incident().is_some()) {
+    // before the aliases, which could take its path; not for a page whose
+    // own claim failed (reported already).
+    let incidents = published
+        .iter()
+        .zip(held)
+        .filter(|(d, held)| *held && d.kind.incident().is_some());
+    for (doc, _) in incidents {
         let feed = super::feed_path(&doc.path);
         let what = format!("the feed of {}", doc.source.display());
         claims.claim(&feed, what, loc(doc, 1, 1), diagnostics);

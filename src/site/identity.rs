@@ -100,7 +100,9 @@ impl Claims {
     /// Page paths end in `/`, so a prefix without one is a file's claim.
     fn file_above(&self, path: &str) -> Option<String> {
         path.match_indices('/')
-            .filter_map(|(i, _)| self.taken.get(&path[..i]))
+            .map(|(i, _)| &path[..i])
+            .filter(|prefix| !prefix.is_empty() && !prefix.ends_with('/'))
+            .filter_map(|prefix| self.taken.get(prefix))
             .next()
             .map(|what| format!("inside {what}, a file"))
     }

@@ -233,11 +233,15 @@ pub fn parse_interval(text: &str) -> Result<u32, String> {
     let factor = match unit {
         "d" => 1,
         "w" => 7,
-        _ => return Err(format!("`{text}` is not an interval: expected days or weeks such as `180d` or `26w`")),
+        _ => {
+            return Err(format!(
+                "`{text}` is not an interval: expected days or weeks such as `180d` or `26w`"
+            ))
+        }
     };
-    let n: u32 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not an interval: expected a whole number before `{unit}`"))?;
+    let n: u32 = number.parse().map_err(|_| {
+        format!("`{text}` is not an interval: expected a whole number before `{unit}`")
+    })?;
     match n.checked_mul(factor) {
         Some(days) if (1..=36_500).contains(&days) => Ok(days),
         _ => Err(format!("`{text}` is out of range: from 1d to 36500d")),
@@ -493,7 +497,10 @@ fn check_review(
             Err(message) => {
                 diagnostics.push(
                     Diagnostic::error(Code::Config, format!("`review.{key}`: {message}"))
-                        .at(value_at_path(&[yaml::Segment::Key("review"), yaml::Segment::Key(key)]))
+                        .at(value_at_path(&[
+                            yaml::Segment::Key("review"),
+                            yaml::Segment::Key(key),
+                        ]))
                         .help("a review interval in days or weeks, such as `180d` or `52w`"),
                 );
                 None

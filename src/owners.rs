@@ -32,7 +32,12 @@ pub fn codeowners(
         };
         let mut diagnostics = Diagnostics::new();
         let checked = validate::document(&file, &config, now, &mut diagnostics);
-        found.extend(diagnostics.into_vec().into_iter().filter(Diagnostic::is_error));
+        found.extend(
+            diagnostics
+                .into_vec()
+                .into_iter()
+                .filter(Diagnostic::is_error),
+        );
         if let Some(doc) = checked.valid().filter(|d| !d.meta.owners.is_empty()) {
             let path = doc.source.to_string_lossy().replace('\\', "/");
             lines.push((path, doc.meta.owners));
@@ -74,7 +79,10 @@ fn escape(path: &str) -> String {
 mod tests {
     #[test]
     fn paths_match_only_themselves() {
-        assert_eq!(super::escape("content/a b#[1]*.md"), "content/a\\ b\\#\\[1\\]\\*.md");
+        assert_eq!(
+            super::escape("content/a b#[1]*.md"),
+            "content/a\\ b\\#\\[1\\]\\*.md"
+        );
         assert_eq!(super::escape("content/faq/x.md"), "content/faq/x.md");
     }
 }

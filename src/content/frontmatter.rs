@@ -371,7 +371,9 @@ pub struct RawFrontMatter {
     pub extra: Option<serde_json::Value>,
     /// Who owns the document, as CODEOWNERS names them: `@user`,
     /// `@org/team` or an email address (`seckb owners`).
-    #[schemars(inner(regex(pattern = r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")))]
+    #[schemars(inner(regex(
+        pattern = r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+    )))]
     pub owners: Option<Vec<String>>,
     /// The last review: `{by, date}`; `seckb check` warns when the
     /// review interval of `review:` in seckb.yaml has passed since.

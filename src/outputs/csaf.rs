@@ -518,7 +518,11 @@ mod tests {
             date,
             status,
             severity: None,
-            text: crate::content::Located { value: "Fixed.".into(), line: 1, column: 1 },
+            text: crate::content::Located {
+                value: "Fixed.".into(),
+                line: 1,
+                column: 1,
+            },
         };
         let updates = [
             update(d, Some(Status::Investigating)),
@@ -527,6 +531,9 @@ mod tests {
         let r = revisions(d, Some(u), &crate::content::changes_of(&updates));
         assert_eq!(r.len(), 2, "{r:?}");
         assert_eq!(r[0], (d, "Status investigating: Fixed.".to_string()));
-        assert_eq!(r[1], (u, "Status investigating → resolved: Fixed.".to_string()));
+        assert_eq!(
+            r[1],
+            (u, "Status investigating → resolved: Fixed.".to_string())
+        );
     }
 }

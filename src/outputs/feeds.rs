@@ -95,7 +95,12 @@ fn newest(site: &Site, mut entries: Vec<Entry>) -> Vec<Entry> {
             Entry::Page(_) => 0,
             Entry::Update(_, n) => n + 1,
         };
-        (updated(site, *e), doc.meta.date, std::cmp::Reverse(&doc.path), n)
+        (
+            updated(site, *e),
+            doc.meta.date,
+            std::cmp::Reverse(&doc.path),
+            n,
+        )
     };
     entries.sort_by(|a, b| key(b).cmp(&key(a)));
     entries.truncate(FEED_ENTRIES);
@@ -105,10 +110,7 @@ fn newest(site: &Site, mut entries: Vec<Entry>) -> Vec<Entry> {
 /// The entries of the site feed and of the incidents feed.
 fn site_feeds(site: &Site) -> [Vec<Entry>; 2] {
     let all = newest(site, entries_of(site, 0..site.pages.len()));
-    let incidents = newest(
-        site,
-        entries_of(site, site.incidents().map(|(i, _, _)| i)),
-    );
+    let incidents = newest(site, entries_of(site, site.incidents().map(|(i, _, _)| i)));
     [all, incidents]
 }
 

@@ -299,12 +299,7 @@ pub fn assemble(
         .into_iter()
         .partition(|d| publication.check(d).is_ok());
     let published = lists::in_site_order(published, &sections);
-    review::overdue(
-        &published,
-        &config.review,
-        publication.now,
-        diagnostics,
-    );
+    review::overdue(&published, &config.review, publication.now, diagnostics);
     let mut links = links::targets(&published, &unpublished, invalid, &publication, &urls);
     let (assets, withheld) = crate::attachments::claim(assets, &links.documents);
     links.assets = assets.iter().map(|a| a.path.clone()).collect();

@@ -686,7 +686,11 @@ fn every_page_links_both_feeds_in_its_head() {
             .select(&selector)
             .filter_map(|e| e.value().attr("href"))
             .collect();
-        assert_eq!(feeds[..2], ["/kb/atom.xml", "/kb/incidents/atom.xml"], "{page}");
+        assert_eq!(
+            feeds[..2],
+            ["/kb/atom.xml", "/kb/incidents/atom.xml"],
+            "{page}"
+        );
         // Incident and term pages link their own feed too, beside them.
         let own = page.starts_with("incidents/") && page != "incidents/index.html"
             || ["tags/", "vendors/", "severity/", "status/"]

@@ -21,7 +21,12 @@ fn site_with_updates() -> Site {
     let site = Site::new();
     site.file(
         "content/incidents/outage.md",
-        incident("Outage", "2026-11-01", "id: INC-1\ntags: [outage]\n", TWO_UPDATES),
+        incident(
+            "Outage",
+            "2026-11-01",
+            "id: INC-1\ntags: [outage]\n",
+            TWO_UPDATES,
+        ),
     );
     site.file(
         "content/guides/g.md",
@@ -33,7 +38,8 @@ fn site_with_updates() -> Site {
 #[test]
 fn an_update_out_of_order_is_an_error_at_its_date() {
     let site = Site::new();
-    let updates = "  - date: 2026-11-05\n    text: Later.\n  - date: 2026-11-03\n    text: Earlier.\n";
+    let updates =
+        "  - date: 2026-11-05\n    text: Later.\n  - date: 2026-11-03\n    text: Earlier.\n";
     site.file(
         "content/incidents/x.md",
         incident("X", "2026-11-01", "severity: low\n", updates),
@@ -42,7 +48,9 @@ fn an_update_out_of_order_is_an_error_at_its_date() {
     site.fails_with(&[diag("E0108", "content/incidents/x.md", 8, 11)]);
     let (_, messages) = site.check_with_messages();
     assert!(
-        messages[0].1.contains("update 2 (2026-11-03) comes before the update above it"),
+        messages[0]
+            .1
+            .contains("update 2 (2026-11-03) comes before the update above it"),
         "{messages:?}"
     );
 }
@@ -59,7 +67,8 @@ fn an_update_before_the_incident_date_is_an_error_at_its_date() {
 }
 
 #[test]
-fn a_front_matter_status_or_severity_that_disagrees_with_the_latest_update_is_an_error_at_the_key() {
+fn a_front_matter_status_or_severity_that_disagrees_with_the_latest_update_is_an_error_at_the_key()
+{
     let site = site_with_updates();
     site.file(
         "content/incidents/x.md",
@@ -86,7 +95,12 @@ fn a_front_matter_status_or_severity_that_disagrees_with_the_latest_update_is_an
     // Saying the same as the latest update is fine.
     site.file(
         "content/incidents/x.md",
-        incident("X", "2026-11-01", "status: resolved\nseverity: high\n", TWO_UPDATES),
+        incident(
+            "X",
+            "2026-11-01",
+            "status: resolved\nseverity: high\n",
+            TWO_UPDATES,
+        ),
     );
     assert_eq!(site.check(), (0, vec![]));
 }
@@ -102,7 +116,9 @@ fn an_unknown_key_in_an_update_is_an_error_naming_the_keys() {
     site.fails_with(&[diag("E0102", "content/incidents/x.md", 7, 5)]);
     let (_, messages) = site.check_with_messages();
     assert!(
-        messages[0].1.contains("unknown field `txt`, expected one of `date`, `status`, `severity`, `text`"),
+        messages[0]
+            .1
+            .contains("unknown field `txt`, expected one of `date`, `status`, `severity`, `text`"),
         "{messages:?}"
     );
 }
@@ -195,7 +211,10 @@ fn every_update_is_a_feed_entry_with_an_id_that_stays_across_builds() {
             "INC-1 [HIGH] Outage: status investigating → resolved, severity low → high",
             "{path}"
         );
-        assert!(ids.contains(&"https://example.org/incidents/outage/"), "{path}");
+        assert!(
+            ids.contains(&"https://example.org/incidents/outage/"),
+            "{path}"
+        );
     }
     // The guide is in the site feed and its tag's, not the incident's.
     assert!(entries(&first, "tags/outage/atom.xml")
@@ -207,18 +226,27 @@ fn every_update_is_a_feed_entry_with_an_id_that_stays_across_builds() {
         entry.links[0].href,
         "https://example.org/incidents/outage/#update-2"
     );
-    assert!(entry.summary.as_ref().unwrap().content.contains("Fixed; see the guide."));
+    assert!(entry
+        .summary
+        .as_ref()
+        .unwrap()
+        .content
+        .contains("Fixed; see the guide."));
 
     // The same content builds the same ids; an update added on another
     // date changes no other update's id.
     let again = seckb::build(&options(site.root())).expect("builds");
     assert_eq!(entries(&first, "atom.xml"), entries(&again, "atom.xml"));
-    let three = format!(
-        "{TWO_UPDATES}  - date: 2026-11-04\n    text: A post-mortem is published.\n"
-    );
+    let three =
+        format!("{TWO_UPDATES}  - date: 2026-11-04\n    text: A post-mortem is published.\n");
     site.file(
         "content/incidents/outage.md",
-        incident("Outage", "2026-11-01", "id: INC-1\ntags: [outage]\n", &three),
+        incident(
+            "Outage",
+            "2026-11-01",
+            "id: INC-1\ntags: [outage]\n",
+            &three,
+        ),
     );
     let later = seckb::build(&options(site.root())).expect("builds");
     let ids: Vec<String> = entries(&later, "incidents/outage/atom.xml")
@@ -259,7 +287,11 @@ fn incident_and_term_pages_link_their_own_feed_which_exists_and_parses() {
             .filter_map(|e| e.value().attr("href"))
             .collect();
         let feed_path = path.replace("index.html", "atom.xml");
-        assert_eq!(hrefs.get(2), Some(&format!("/{feed_path}").as_str()), "{path}");
+        assert_eq!(
+            hrefs.get(2),
+            Some(&format!("/{feed_path}").as_str()),
+            "{path}"
+        );
         let parsed = feed(&built, &feed_path);
         assert_eq!(parsed.feed_type, feed_rs::model::FeedType::Atom);
         // A severity or status term without documents has an empty feed.
@@ -301,11 +333,21 @@ fn no_unpublished_incident_or_update_reaches_any_feed() {
     };
     site.file(
         "content/incidents/draft.md",
-        incident("Draft", "2026-11-04", "tags: [outage]\ndraft: true\n", &secret("DRAFTMARK")),
+        incident(
+            "Draft",
+            "2026-11-04",
+            "tags: [outage]\ndraft: true\n",
+            &secret("DRAFTMARK"),
+        ),
     );
     site.file(
         "content/incidents/amber.md",
-        incident("Amber", "2026-11-04", "tags: [outage]\ntlp: amber\n", &secret("AMBERMARK")),
+        incident(
+            "Amber",
+            "2026-11-04",
+            "tags: [outage]\ntlp: amber\n",
+            &secret("AMBERMARK"),
+        ),
     );
     site.file(
         "content/incidents/embargoed.md",
@@ -336,7 +378,8 @@ fn api_changes_json_matches_its_schema_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     copy_demo(dir.path());
     let built = seckb::build(&options(dir.path())).expect("the demo builds");
-    let changes: serde_json::Value = serde_json::from_str(&text(&built, "api/changes.json")).unwrap();
+    let changes: serde_json::Value =
+        serde_json::from_str(&text(&built, "api/changes.json")).unwrap();
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(repo().join("docs/api-changes.schema.json")).unwrap(),
     )
@@ -411,12 +454,16 @@ fn banners(built: &seckb::Built) -> BTreeMap<String, Vec<String>> {
 
 #[test]
 fn the_banner_shows_on_every_page_while_an_incident_that_severe_is_open() {
-    let on = seckb::build(&options(site_with_open_incident("banner: { severity: high }\n").root()))
-        .expect("builds");
+    let on = seckb::build(&options(
+        site_with_open_incident("banner: { severity: high }\n").root(),
+    ))
+    .expect("builds");
     let pages = banners(&on);
     assert!(pages.len() > 10);
     for (page, links) in &pages {
-        if page == "incidents/open/index.html" || !page.ends_with("index.html") && page != "404.html" {
+        if page == "incidents/open/index.html"
+            || !page.ends_with("index.html") && page != "404.html"
+        {
             continue;
         }
         // The resolved high incident (Outage) is not announced.
@@ -432,7 +479,10 @@ fn the_banner_shows_on_every_page_while_an_incident_that_severe_is_open() {
     }
     let bad = site_with_open_incident("banner: { severity: hgh }\n");
     let (code, diags) = bad.check();
-    assert_eq!((code, diags[0].code.as_str(), diags[0].line), (1, "E0002", 3));
+    assert_eq!(
+        (code, diags[0].code.as_str(), diags[0].line),
+        (1, "E0002", 3)
+    );
 }
 
 /// A site that reviews incidents every 30 days and pages every 10 weeks.
@@ -484,7 +534,13 @@ fn a_review_older_than_its_interval_is_a_warning_at_its_date() {
     // `seckb check --format github` lists them like other diagnostics.
     let out = seckb(
         site.root(),
-        &["check", "--format", "github", "--now", "2026-12-05T00:00:00Z"],
+        &[
+            "check",
+            "--format",
+            "github",
+            "--now",
+            "2026-12-05T00:00:00Z",
+        ],
     );
     assert_eq!(out.status.code(), Some(0));
     assert!(
@@ -493,9 +549,15 @@ fn a_review_older_than_its_interval_is_a_warning_at_its_date() {
         stdout(&out)
     );
     let bad = Site::new();
-    bad.file("seckb.yaml", format!("{CONFIG}review:\n  incident: 6 months\n"));
+    bad.file(
+        "seckb.yaml",
+        format!("{CONFIG}review:\n  incident: 6 months\n"),
+    );
     let (code, diags) = bad.check();
-    assert_eq!((code, diags[0].code.as_str(), diags[0].line, diags[0].column), (1, "E0002", 4, 13));
+    assert_eq!(
+        (code, diags[0].code.as_str(), diags[0].line, diags[0].column),
+        (1, "E0002", 4, 13)
+    );
 }
 
 #[test]

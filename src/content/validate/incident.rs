@@ -165,10 +165,19 @@ impl Validator<'_> {
             self.diagnostics.push(
                 Diagnostic::warning(
                     Code::StaleInvestigation,
-                    format!("incident still `investigating` {days} days after its {}", if updates.is_empty() { "date" } else { "latest update" }),
+                    format!(
+                        "incident still `investigating` {days} days after its {}",
+                        if updates.is_empty() {
+                            "date"
+                        } else {
+                            "latest update"
+                        }
+                    ),
                 )
                 .at(place)
-                .help("once the cause is known, set `status` to identified, monitoring or resolved"),
+                .help(
+                    "once the cause is known, set `status` to identified, monitoring or resolved",
+                ),
             );
         }
         status

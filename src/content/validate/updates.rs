@@ -13,8 +13,18 @@ impl Validator<'_> {
     pub(super) fn updates(&mut self, raw: &RawFrontMatter, date: Option<Date>) -> Vec<Update> {
         let at = self.at;
         let mut out: Vec<Update> = Vec::new();
-        for (i, entry) in raw.updates.as_deref().unwrap_or_default().iter().enumerate() {
-            let date_path = [Segment::Key("updates"), Segment::Index(i), Segment::Key("date")];
+        for (i, entry) in raw
+            .updates
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let date_path = [
+                Segment::Key("updates"),
+                Segment::Index(i),
+                Segment::Key("date"),
+            ];
             let Some(when) = self.date(Some(&entry.date), &date_path) else {
                 continue;
             };
@@ -43,7 +53,11 @@ impl Validator<'_> {
                     Some("an update is on or after the incident's `date`".into()),
                 );
             }
-            let text_path = [Segment::Key("updates"), Segment::Index(i), Segment::Key("text")];
+            let text_path = [
+                Segment::Key("updates"),
+                Segment::Index(i),
+                Segment::Key("text"),
+            ];
             if entry.text.trim().is_empty() {
                 self.error(
                     Code::InvalidValue,
@@ -98,9 +112,14 @@ impl Validator<'_> {
 
     /// `key: written` disagrees with update `index`, which says `latest`.
     fn disagreement(&mut self, key: &str, written: &str, latest: &str, index: usize) {
-        let update = self
-            .at
-            .located((), &[Segment::Key("updates"), Segment::Index(index), Segment::Key(key)]);
+        let update = self.at.located(
+            (),
+            &[
+                Segment::Key("updates"),
+                Segment::Index(index),
+                Segment::Key(key),
+            ],
+        );
         self.error(
             Code::UpdateMismatch,
             format!(

@@ -424,7 +424,9 @@ fn changes<'a>(inc: &'a IncidentMeta, body: &'a Body) -> Vec<ChangeContext<'a>> 
             date: display_date(&c.update.date),
             datetime: c.update.date.rfc3339(),
             status: c.status_changed().map(|(from, to)| Transition { from, to }),
-            severity: c.severity_changed().map(|(from, to)| Transition { from, to }),
+            severity: c
+                .severity_changed()
+                .map(|(from, to)| Transition { from, to }),
             text: body.updates_html.get(c.index).map_or("", String::as_str),
             anchor: crate::site::update_anchor(c.index),
         })

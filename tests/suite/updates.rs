@@ -595,3 +595,21 @@ fn seckb_owners_prints_codeowners_and_refuses_a_malformed_owner() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_osv_record_is_modified_at_the_latest_update() {
+    let site = Site::new();
+    site.file(
+        "content/incidents/pkg.md",
+        incident(
+            "Package",
+            "2026-11-01",
+            "id: INC-9\naffected:\n  - ecosystem: npm\n    name: left-pad\n    versions: \"< 1.3.0\"\n",
+            "  - date: 2026-11-02\n    severity: high\n    text: Found.\n  - date: 2026-11-07T08:00:00Z\n    status: resolved\n    text: Fixed in 1.3.0.\n",
+        ),
+    );
+    let built = seckb::build(&options(site.root())).expect("builds");
+    let record: serde_json::Value = serde_json::from_str(&text(&built, "osv/x_INC-9.json")).unwrap();
+    assert_eq!(record["modified"], "2026-11-07T08:00:00Z");
+    assert_eq!(record["published"], "2026-11-01T00:00:00Z");
+}

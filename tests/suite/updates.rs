@@ -609,7 +609,8 @@ fn the_osv_record_is_modified_at_the_latest_update() {
         ),
     );
     let built = seckb::build(&options(site.root())).expect("builds");
-    let record: serde_json::Value = serde_json::from_str(&text(&built, "osv/x_INC-9.json")).unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&text(&built, "osv/x_INC-9.json")).unwrap();
     assert_eq!(record["modified"], "2026-11-07T08:00:00Z");
     assert_eq!(record["published"], "2026-11-01T00:00:00Z");
 }

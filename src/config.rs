@@ -186,6 +186,68 @@ impl LinkCheck {
     }
 }
 
+/// `banner:`: the ongoing-incident banner every page shows.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Banner {
+    /// The least severity an incident must have for the banner to announce
+    /// it while it is not resolved.
+    pub severity: crate::content::Severity,
+}
+
+/// `review:`: how long a review holds, per kind of document, such as
+/// `180d` (days) or `26w` (weeks); a kind left out is never overdue.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReview {
+    pub incident: Option<String>,
+    pub faq: Option<String>,
+    /// Guides and every other page.
+    pub page: Option<String>,
+}
+
+/// `review:`, validated: the review interval of each kind, in days.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Review {
+    pub incident: Option<u32>,
+    pub faq: Option<u32>,
+    pub page: Option<u32>,
+}
+
+impl Review {
+    /// The interval of documents of `kind`, in days.
+    pub fn days(&self, kind: crate::content::Kind) -> Option<u32> {
+        match kind {
+            crate::content::Kind::Incident => self.incident,
+            crate::content::Kind::Faq => self.faq,
+            crate::content::Kind::Page => self.page,
+        }
+    }
+}
+
+/// An interval as `review:` writes it: `180d` or `26w`, at least one day
+/// and at most 100 years.
+pub fn parse_interval(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let factor = match unit {
+        "d" => 1,
+        "w" => 7,
+        _ => {
+            return Err(format!(
+                "`{text}` is not an interval: expected days or weeks such as `180d` or `26w`"
+            ))
+        }
+    };
+    let n: u32 = number.parse().map_err(|_| {
+        format!("`{text}` is not an interval: expected a whole number before `{unit}`")
+    })?;
+    match n.checked_mul(factor) {
+        Some(days) if (1..=36_500).contains(&days) => Ok(days),
+        _ => Err(format!("`{text}` is out of range: from 1d to 36500d")),
+    }
+}
+
 /// `seckb.yaml` as written; every key optional so each can be checked alone.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -205,6 +267,10 @@ pub struct RawConfig {
     pub author: Option<String>,
     pub limits: Option<Limits>,
     pub links: Option<LinkCheck>,
+    /// The ongoing-incident banner (default: none).
+    pub banner: Option<Banner>,
+    /// Review intervals per kind of document, for `seckb check`'s W0102.
+    pub review: Option<RawReview>,
     pub extra: Option<serde_json::Value>,
 }
 
@@ -229,6 +295,8 @@ pub struct Config {
     pub author: String,
     pub limits: Limits,
     pub links: LinkCheck,
+    pub banner: Option<Banner>,
+    pub review: Review,
     pub extra: serde_json::Value,
 }
 
@@ -346,9 +414,13 @@ pub fn parse(root: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<C
         ]));
     }
     let (base_url, theme) = check_site_values(&raw, &value_at_path, &mut found);
+    let review = check_review(raw.review.as_ref(), &value_at_path, &mut found);
     let valid = found.is_empty();
     diagnostics.append(found);
-    valid.then(|| configured(root, raw, base_url, theme))
+    valid.then(|| Config {
+        review,
+        ..configured(root, raw, base_url, theme)
+    })
 }
 
 /// Checks the values of the site itself: its base URL, custom domain,
@@ -409,6 +481,39 @@ fn check_site_values(
     (base_url, theme)
 }
 
+/// `review:`'s intervals, each checked at its value.
+fn check_review(
+    raw: Option<&RawReview>,
+    value_at_path: &dyn Fn(&[yaml::Segment]) -> Location,
+    diagnostics: &mut Diagnostics,
+) -> Review {
+    let Some(raw) = raw else {
+        return Review::default();
+    };
+    let mut days = |key: &'static str, text: &Option<String>| {
+        let text = text.as_deref()?;
+        match parse_interval(text) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                diagnostics.push(
+                    Diagnostic::error(Code::Config, format!("`review.{key}`: {message}"))
+                        .at(value_at_path(&[
+                            yaml::Segment::Key("review"),
+                            yaml::Segment::Key(key),
+                        ]))
+                        .help("a review interval in days or weeks, such as `180d` or `52w`"),
+                );
+                None
+            }
+        }
+    };
+    Review {
+        incident: days("incident", &raw.incident),
+        faq: days("faq", &raw.faq),
+        page: days("page", &raw.page),
+    }
+}
+
 /// The configuration of a valid `raw`, with the defaults of what it leaves out.
 fn configured(root: &Path, raw: RawConfig, base_url: String, theme: String) -> Config {
     let title = raw.title.unwrap_or_else(|| "Security advisories".into());
@@ -428,6 +533,8 @@ fn configured(root: &Path, raw: RawConfig, base_url: String, theme: String) -> C
         author: raw.author.unwrap_or_else(|| title.clone()),
         limits: raw.limits.unwrap_or_default(),
         links: raw.links.unwrap_or_default(),
+        banner: raw.banner,
+        review: Review::default(),
         title,
         extra: raw
             .extra

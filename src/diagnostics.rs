@@ -61,6 +61,8 @@ pub enum Code {
     NoAffectedProducts,
     Import,
     ImportNote,
+    UpdateMismatch,
+    ReviewOverdue,
 }
 
 impl Code {
@@ -87,6 +89,7 @@ impl Code {
             Code::InvalidIdentifier => ("E0109", "invalid-identifier"),
             Code::InvalidCvss => ("E0110", "invalid-cvss"),
             Code::CvssMismatch => ("E0111", "cvss-severity-mismatch"),
+            Code::UpdateMismatch => ("E0112", "update-mismatch"),
             Code::DuplicateId => ("E0200", "duplicate-id"),
             Code::UrlCollision => ("E0201", "url-collision"),
             Code::UnresolvedRelated => ("E0202", "unresolved-related"),
@@ -100,6 +103,7 @@ impl Code {
             Code::Template => ("E0500", "template"),
             Code::StaleInvestigation => ("W0100", "stale-investigation"),
             Code::NoAffectedProducts => ("W0101", "cves-without-affected-products"),
+            Code::ReviewOverdue => ("W0102", "review-overdue"),
             Code::SecurityTxt => ("W0200", "security-txt"),
             Code::UnusedFile => ("W0300", "unused-file"),
             Code::EmbargoLift => ("N0100", "embargo-lift"),

@@ -33,6 +33,7 @@ mod module_graph;
 mod nesting;
 pub mod osv;
 pub mod output;
+pub mod owners;
 pub mod pipeline;
 mod preview;
 pub mod progress;

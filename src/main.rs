@@ -145,6 +145,12 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Print a CODEOWNERS file: each document's source path and its `owners:`.
+    Owners {
+        /// Pretend the current time is this RFC 3339 date-time (validation warnings).
+        #[arg(long, value_parser = parse_now)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Print a shell completion script, for example `source <(seckb completions bash)`.
     Completions {
         #[arg(value_enum)]
@@ -259,6 +265,16 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => run.check(&publish, format, deny_warnings),
+        Command::Owners { now } => owners(&run, now),
+    }
+}
+
+/// `seckb owners`: the CODEOWNERS text on stdout (exit 0), or the errors
+/// that keep it from being complete (exit 1).
+fn owners(run: &Run, now: Option<chrono::DateTime<chrono::Utc>>) -> ExitCode {
+    match seckb::owners::codeowners(&run.root, now.unwrap_or_else(chrono::Utc::now)) {
+        Ok(text) => write_stdout(text.as_bytes(), "CODEOWNERS"),
+        Err(found) => report_failure_plain(&found, run.color),
     }
 }
 

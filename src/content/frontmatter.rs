@@ -215,6 +215,35 @@ pub struct RawTimelineEntry {
     pub event: String,
 }
 
+/// An entry of `updates`: what changed on `date` (the change log, feeds,
+/// CSAF revisions). The latest update that gives `status` or `severity`
+/// sets the incident's.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawUpdate {
+    /// YYYY-MM-DD or RFC 3339; updates are listed oldest first, none
+    /// before the incident's `date`.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}([Tt ].+)?$"))]
+    pub date: String,
+    /// The incident's status from this update on.
+    pub status: Option<Status>,
+    /// The incident's severity from this update on.
+    pub severity: Option<Severity>,
+    /// What changed, inline Markdown.
+    pub text: String,
+}
+
+/// `reviewed`: who last reviewed the document, and when.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReviewed {
+    /// Who reviewed it (a name, `@user` or `@org/team`).
+    pub by: String,
+    /// YYYY-MM-DD or RFC 3339.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}([Tt ].+)?$"))]
+    pub date: String,
+}
+
 /// A reference: a URL, or a URL with a title. http(s) only.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
@@ -340,6 +369,15 @@ pub struct RawFrontMatter {
     pub aliases: Option<Vec<String>>,
     /// Free-form data passed to templates.
     pub extra: Option<serde_json::Value>,
+    /// Who owns the document, as CODEOWNERS names them: `@user`,
+    /// `@org/team` or an email address (`seckb owners`).
+    #[schemars(inner(regex(
+        pattern = r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+    )))]
+    pub owners: Option<Vec<String>>,
+    /// The last review: `{by, date}`; `seckb check` warns when the
+    /// review interval of `review:` in seckb.yaml has passed since.
+    pub reviewed: Option<RawReviewed>,
 
     /// Incidents: unique identifier such as INC-2026-0042.
     pub id: Option<String>,
@@ -363,6 +401,10 @@ pub struct RawFrontMatter {
     pub actors: Option<Vec<String>>,
     pub records_affected: Option<u64>,
     pub timeline: Option<Vec<RawTimelineEntry>>,
+    /// Incidents: what changed when, oldest first: `{date, status?,
+    /// severity?, text}`. The page's change log, the feeds' entries and
+    /// the CSAF revision history.
+    pub updates: Option<Vec<RawUpdate>>,
     /// Inline Markdown, rendered as a checklist.
     pub actions: Option<Vec<String>>,
     pub references: Option<Vec<RawReference>>,
@@ -388,6 +430,7 @@ pub const INCIDENT_KEYS: &[&str] = &[
     "actors",
     "records_affected",
     "timeline",
+    "updates",
     "actions",
     "references",
     "related",

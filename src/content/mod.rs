@@ -239,6 +239,17 @@ pub struct Meta {
     pub slug: Option<Located<String>>,
     pub aliases: Vec<Located<String>>,
     pub extra: serde_json::Value,
+    /// `owners:` (`@user`, `@org/team` or email addresses).
+    pub owners: Vec<String>,
+    /// `reviewed:`, where its date is written.
+    pub reviewed: Option<Reviewed>,
+}
+
+/// `reviewed: {by, date}`, validated.
+#[derive(Debug, Clone)]
+pub struct Reviewed {
+    pub by: String,
+    pub date: Located<Date>,
 }
 
 /// An `affected` entry, validated: a vendor's product, a package, or both.
@@ -317,6 +328,44 @@ pub struct TimelineEntry {
     pub event: Located<String>,
 }
 
+/// An entry of `updates`, validated.
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub date: Date,
+    pub status: Option<Status>,
+    pub severity: Option<Severity>,
+    /// Inline Markdown.
+    pub text: Located<String>,
+}
+
+/// What one update changed: its status and severity before and after it
+/// (`from` is None before the first update that gives one, and equals `to`
+/// when the update does not change it).
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    /// Its place in `updates` as written (0 is the oldest).
+    pub index: usize,
+    pub update: &'a Update,
+    pub status_from: Option<Status>,
+    pub status_to: Option<Status>,
+    pub severity_from: Option<Severity>,
+    pub severity_to: Option<Severity>,
+}
+
+impl Change<'_> {
+    /// The status this update moved to, when it changed it.
+    pub fn status_changed(&self) -> Option<(Option<Status>, Status)> {
+        let to = self.update.status?;
+        (self.status_from != Some(to)).then_some((self.status_from, to))
+    }
+
+    /// The severity this update moved to, when it changed it.
+    pub fn severity_changed(&self) -> Option<(Option<Severity>, Severity)> {
+        let to = self.update.severity?;
+        (self.severity_from != Some(to)).then_some((self.severity_from, to))
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Reference {
     pub title: Option<String>,
@@ -343,6 +392,8 @@ pub struct IncidentMeta {
     pub actors: Vec<String>,
     pub records_affected: Option<u64>,
     pub timeline: Vec<TimelineEntry>,
+    /// `updates:`, oldest first (validated to be in order).
+    pub updates: Vec<Update>,
     /// Inline Markdown, one per recommended action.
     pub actions: Vec<Located<String>>,
     pub references: Vec<Reference>,
@@ -350,6 +401,12 @@ pub struct IncidentMeta {
 }
 
 impl IncidentMeta {
+    /// Each update with the status and severity before and after it,
+    /// oldest first.
+    pub fn changes(&self) -> Vec<Change<'_>> {
+        changes_of(&self.updates)
+    }
+
     /// Affected vendors then third parties, without repeats, in front-matter order.
     pub fn vendors(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
@@ -365,6 +422,28 @@ impl IncidentMeta {
         }
         out
     }
+}
+
+/// Each of `updates` with the status and severity before and after it.
+pub fn changes_of(updates: &[Update]) -> Vec<Change<'_>> {
+    let (mut status, mut severity) = (None, None);
+    updates
+        .iter()
+        .enumerate()
+        .map(|(index, update)| {
+            let change = Change {
+                index,
+                update,
+                status_from: status,
+                status_to: update.status.or(status),
+                severity_from: severity,
+                severity_to: update.severity.or(severity),
+            };
+            status = change.status_to;
+            severity = change.severity_to;
+            change
+        })
+        .collect()
 }
 
 /// FAQ-only front matter, validated.

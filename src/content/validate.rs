@@ -4,6 +4,7 @@
 mod affected;
 mod incident;
 mod meta;
+mod updates;
 
 use super::frontmatter::{self, RawFrontMatter, SplitError};
 use super::{slugify, Date, DocKind, Document, FaqMeta, Kind, Located, SourceFile, Tlp};
@@ -27,6 +28,15 @@ fn cve_regex() -> &'static Regex {
 fn cwe_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     regex(&R, r"^CWE-\d+$")
+}
+
+/// An owner as CODEOWNERS names one: `@user`, `@org/team` or an email address.
+fn owner_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(
+        &R,
+        r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$",
+    )
 }
 
 fn advisory_id_regex() -> &'static Regex {
@@ -291,9 +301,13 @@ fn check_document(
         diagnostics,
         failed: typed.failed,
     };
-    let meta = v.meta(&raw, kind, config);
+    let mut meta = v.meta(&raw, kind, config);
     let doc_kind = match kind {
-        Kind::Incident => DocKind::Incident(Box::new(v.incident(&raw, meta.date, now))),
+        Kind::Incident => {
+            let incident = v.incident(&raw, meta.date, now);
+            meta.updated = v.updated_after_updates(meta.updated, &incident.updates);
+            DocKind::Incident(Box::new(incident))
+        }
         Kind::Faq => DocKind::Faq(FaqMeta {
             incidents: located_list(&at, "incidents", raw.incidents.as_deref()),
         }),

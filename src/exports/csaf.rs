@@ -6,7 +6,7 @@
 //! CI validates every document with the official schema and mandatory tests.
 
 use crate::config::Csaf;
-use crate::content::{Date, IncidentMeta, Status, Tlp};
+use crate::content::{Change, Date, IncidentMeta, Status, Tlp};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::html::escape;
 use crate::markdown::inline_text;
@@ -94,12 +94,28 @@ fn status(site: &Site, page: &Page, incident: &IncidentMeta) -> &'static str {
     }
 }
 
-/// The revision history seckb knows: the first release at `date`, and one
-/// update at `updated` when it is later.
-fn revisions(date: Date, updated: Option<Date>) -> Vec<(Date, &'static str)> {
-    let mut list = vec![(date, "Initial publication.")];
-    if let Some(u) = updated.filter(|u| *u > date) {
-        list.push((u, "Updated publication."));
+/// The revision history: the first release at `date` (the first update's
+/// text when it is on that date), one revision per update (its date, what
+/// it changed and its text), and one at `updated` when that is later than
+/// all of them.
+fn revisions(date: Date, updated: Option<Date>, changes: &[Change]) -> Vec<(Date, String)> {
+    let mut list: Vec<(Date, String)> = Vec::new();
+    for change in changes {
+        let words = super::feeds::change_words(change);
+        let text = inline_text(&change.update.text.value);
+        let summary = if words == "update" {
+            text
+        } else {
+            format!("{}: {text}", super::feeds::capitalised(&words))
+        };
+        list.push((change.update.date, summary));
+    }
+    if list.first().is_none_or(|(d, _)| *d > date) {
+        list.insert(0, (date, "Initial publication.".into()));
+    }
+    let last = list.last().map_or(date, |(d, _)| *d);
+    if let Some(u) = updated.filter(|u| *u > last) {
+        list.push((u, "Updated publication.".into()));
     }
     list
 }
@@ -172,7 +188,7 @@ fn document(
         instant: chrono::DateTime::UNIX_EPOCH,
         has_time: false,
     });
-    let revisions = revisions(date, doc.meta.updated);
+    let revisions = revisions(date, doc.meta.updated, &incident.changes());
     let current = revisions.last().map_or(date, |r| r.0);
     let history: Vec<Value> = revisions
         .iter()
@@ -490,13 +506,34 @@ mod tests {
     }
 
     #[test]
-    fn revisions_come_from_date_and_updated() {
+    fn revisions_come_from_date_updated_and_updates() {
         let d = Date::parse("2026-11-09").unwrap();
         let u = Date::parse("2026-11-28T10:00:00Z").unwrap();
-        assert_eq!(revisions(d, None).len(), 1);
-        assert_eq!(revisions(d, Some(d)).len(), 1);
-        let r = revisions(d, Some(u));
+        assert_eq!(revisions(d, None, &[]).len(), 1);
+        assert_eq!(revisions(d, Some(d), &[]).len(), 1);
+        let r = revisions(d, Some(u), &[]);
         assert_eq!(r.len(), 2);
         assert_eq!(r[1].0, u);
+        let update = |date: Date, status| crate::content::Update {
+            date,
+            status,
+            severity: None,
+            text: crate::content::Located {
+                value: "Fixed.".into(),
+                line: 1,
+                column: 1,
+            },
+        };
+        let updates = [
+            update(d, Some(Status::Investigating)),
+            update(u, Some(Status::Resolved)),
+        ];
+        let r = revisions(d, Some(u), &crate::content::changes_of(&updates));
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(r[0], (d, "Status investigating: Fixed.".to_string()));
+        assert_eq!(
+            r[1],
+            (u, "Status investigating → resolved: Fixed.".to_string())
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! into them.
 
 pub(crate) mod api;
+pub(crate) mod changes;
 pub(crate) mod checker;
 pub(crate) mod csaf;
 pub(crate) mod feeds;
@@ -70,6 +71,7 @@ pub(crate) fn add_all(
     feeds::add(site, bodies, output);
     crate::search::add(search.0, search.1, sink, output);
     api::add(site, bodies, sink, output);
+    changes::add(site, output);
     crate::osv::add(site, bodies, output, diagnostics);
     checker::add(site, output);
     if let Some(csaf) = &site.config.csaf {

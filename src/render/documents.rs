@@ -44,6 +44,13 @@ pub(super) fn render_document(
         site.urls.absolute(&page.doc.path),
         page.doc.meta.tlp > Tlp::Clear,
     );
+    if page.kind() == Kind::Incident {
+        shared.feed(
+            &mut ctx,
+            &crate::site::feed_path(&page.doc.path),
+            crate::exports::feeds::incident_feed_title(site, index),
+        );
+    }
     insert(
         &mut ctx,
         "page",

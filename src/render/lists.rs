@@ -130,6 +130,11 @@ impl<'a> Jobs<'a> {
                         let path = tax.term_path(term);
                         let title = format!("{}: {}", tax.title, term.name);
                         let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
+                        shared.feed(
+                            &mut ctx,
+                            &crate::site::feed_path(&path),
+                            crate::exports::feeds::term_feed_title(site, tax.title, &term.name),
+                        );
                         insert(&mut ctx, "taxonomy", &*t);
                         let term =
                             context::term_page(site, bodies, shared, term, &path, term_detail);

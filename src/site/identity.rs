@@ -68,6 +68,7 @@ impl Claims {
             .get(path)
             .cloned()
             .or_else(|| reserved_prefix.map(|r| format!("taken by seckb's own `{r}`")))
+            .or_else(|| self.file_above(path))
             .or_else(|| {
                 let first = path.split('/').next().unwrap_or_default();
                 is_sitemap_part(first)
@@ -93,6 +94,20 @@ impl Claims {
     }
 }
 
+impl Claims {
+    /// What takes a file at a folder above `path` (an incident's feed
+    /// `incidents/x/atom.xml` is in the way of `incidents/x/atom.xml/`).
+    /// Page paths end in `/`, so a prefix without one is a file's claim.
+    fn file_above(&self, path: &str) -> Option<String> {
+        path.match_indices('/')
+            .map(|(i, _)| &path[..i])
+            .filter(|prefix| !prefix.is_empty() && !prefix.ends_with('/'))
+            .filter_map(|prefix| self.taken.get(prefix))
+            .next()
+            .map(|what| format!("inside {what}, a file"))
+    }
+}
+
 /// URL collisions among list pages, published documents, seckb's own pages
 /// and aliases. Returns the redirects: (alias path, index into `published`);
 /// a colliding alias gets none, so it is reported once.
@@ -110,17 +125,31 @@ pub(super) fn claim_urls(
         let what = format!("the list page of content/{}/", s.name);
         claims.claim(&format!("{}/", s.name), what, at, diagnostics);
     }
+    let mut held = Vec::with_capacity(published.len());
     for doc in published {
         let at = match &doc.meta.slug {
             Some(s) => loc(doc, s.line, s.column),
             None => loc(doc, 1, 1),
         };
-        claims.claim(
+        held.push(claims.claim(
             &doc.path,
             format!("{}", doc.source.display()),
             at,
             diagnostics,
-        );
+        ));
+    }
+    // Each incident's feed is seckb's own file beside its page: claimed
+    // after every page (the page itself must not clash with it) and
+    // before the aliases, which could take its path; not for a page whose
+    // own claim failed (reported already).
+    let incidents = published
+        .iter()
+        .zip(held)
+        .filter(|(d, held)| *held && d.kind.incident().is_some());
+    for (doc, _) in incidents {
+        let feed = super::feed_path(&doc.path);
+        let what = format!("the feed of {}", doc.source.display());
+        claims.claim(&feed, what, loc(doc, 1, 1), diagnostics);
     }
     let mut aliases = Vec::new();
     for (i, doc) in published.iter().enumerate() {

@@ -302,15 +302,19 @@ pub fn render_body(
         page_links.extend(records);
         html
     };
-    let (timeline_html, actions_html) = match &doc.kind {
+    let (timeline_html, actions_html, updates_html) = match &doc.kind {
         DocKind::Incident(i) => (
             i.timeline
                 .iter()
                 .map(|t| inline(&t.event, diagnostics))
                 .collect(),
             i.actions.iter().map(|a| inline(a, diagnostics)).collect(),
+            i.updates
+                .iter()
+                .map(|u| inline(&u.text, diagnostics))
+                .collect(),
         ),
-        DocKind::Faq(_) | DocKind::Page => (Vec::new(), Vec::new()),
+        DocKind::Faq(_) | DocKind::Page => (Vec::new(), Vec::new(), Vec::new()),
     };
     let summary = doc.meta.summary.clone().unwrap_or_else(|| {
         let first = if rendered.first_paragraph.is_empty() {
@@ -328,6 +332,7 @@ pub fn render_body(
         rendered,
         timeline_html,
         actions_html,
+        updates_html,
         summary,
         links: page_links,
         markdown: None,

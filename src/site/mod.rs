@@ -9,6 +9,7 @@ mod identity;
 mod links;
 mod lists;
 mod publication;
+mod review;
 
 pub use identity::is_sitemap_part;
 pub use links::render_body;
@@ -44,6 +45,8 @@ pub struct Body {
     /// Rendered timeline events and actions (inline HTML).
     pub timeline_html: Vec<String>,
     pub actions_html: Vec<String>,
+    /// Rendered `updates` texts (inline HTML), in the order written.
+    pub updates_html: Vec<String>,
     pub summary: String,
     pub links: Vec<LinkRecord>,
     /// The Markdown body as written, kept only for the exports that print
@@ -205,6 +208,18 @@ pub const RESERVED: [&str; 14] = [
     ".nojekyll",
 ];
 
+/// The site path of the Atom feed of the page at `page_path` (an incident
+/// or a term page): `incidents/x/atom.xml` beside `incidents/x/`.
+pub fn feed_path(page_path: &str) -> String {
+    format!("{page_path}atom.xml")
+}
+
+/// The id of the element of update `index` (0 is the oldest) on its
+/// incident's page, which feeds link to: `update-1`, `update-2`, ….
+pub fn update_anchor(index: usize) -> String {
+    format!("update-{}", index + 1)
+}
+
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
@@ -284,6 +299,7 @@ pub fn assemble(
         .into_iter()
         .partition(|d| publication.check(d).is_ok());
     let published = lists::in_site_order(published, &sections);
+    review::overdue(&published, &config.review, publication.now, diagnostics);
     let mut links = links::targets(&published, &unpublished, invalid, &publication, &urls);
     let (assets, withheld) = crate::attachments::claim(assets, &links.documents);
     links.assets = assets.iter().map(|a| a.path.clone()).collect();

@@ -109,3 +109,39 @@ test('an incident with a CVE and packages has a product tree, statuses, scores, 
   // The third party the incident lists as involved but not affected.
   assert.equal(python.vulnerabilities[0].product_status.known_not_affected.length, 1);
 });
+
+// The revision history follows the incident's `updates:`: one numbered
+// revision per update (after the initial publication, when the first update
+// is later than `date`), each with its date and what it changed; `version`
+// and `current_release_date` are the last revision's; and the document
+// passes the validator (schema, mandatory and recommended tests).
+test('the revision history has one revision per update and passes the validator', async () => {
+  const dir = build({ baseUrl: 'https://acme.github.io/advisories/', args: [] });
+  const read = (path) => JSON.parse(readFileSync(join(dir, '.well-known', 'csaf', path), 'utf8'));
+  const metricly = read('2026/inc-2026-0042.json');
+  const stuffing = read('2026/inc-2026-0011.json');
+  for (const doc of [metricly, stuffing]) {
+    const result = await validateStrict(tests, doc);
+    const errors = result.tests.flatMap((t) => [...t.errors, ...(t.warnings ?? [])].map((e) => `${t.name} ${e.instancePath}: ${e.message}`));
+    assert.deepEqual(errors, [], doc.document.tracking.id);
+    assert.ok(result.isValid);
+    const history = doc.document.tracking.revision_history;
+    assert.deepEqual(history.map((r) => r.number), history.map((_, i) => String(i + 1)));
+    const dates = history.map((r) => r.date);
+    assert.deepEqual(dates, [...dates].sort());
+    assert.equal(doc.document.tracking.version, String(history.length));
+    assert.equal(doc.document.tracking.current_release_date, dates.at(-1));
+    assert.equal(doc.document.tracking.initial_release_date, dates[0]);
+  }
+  assert.deepEqual(metricly.document.tracking.revision_history.map((r) => [r.date, r.summary.split(':')[0]]), [
+    ['2026-11-09T00:00:00Z', 'Initial publication.'],
+    ['2026-11-11T16:20:00Z', 'Status investigating, severity low'],
+    ['2026-11-14T18:00:00Z', 'Status investigating → identified, severity low → medium'],
+    ['2026-11-17T15:00:00Z', 'Affected users and organization administrators are notified by email; see the FAQ.'],
+    ['2026-11-28T12:00:00Z', 'Status identified → monitoring'],
+  ]);
+  const summaries = stuffing.document.tracking.revision_history.map((r) => r.summary);
+  assert.equal(summaries.length, 4);
+  assert.match(summaries[3], /^Status identified → resolved: No further successful attacker sign-ins/);
+  assert.equal(stuffing.document.tracking.status, 'final');
+});

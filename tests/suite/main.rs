@@ -32,4 +32,5 @@ mod publish;
 mod search;
 mod security;
 mod serve;
+mod updates;
 mod xss;

@@ -686,7 +686,19 @@ fn every_page_links_both_feeds_in_its_head() {
             .select(&selector)
             .filter_map(|e| e.value().attr("href"))
             .collect();
-        assert_eq!(feeds, ["/kb/atom.xml", "/kb/incidents/atom.xml"], "{page}");
+        assert_eq!(
+            feeds[..2],
+            ["/kb/atom.xml", "/kb/incidents/atom.xml"],
+            "{page}"
+        );
+        // Incident and term pages link their own feed too, beside them.
+        let own = page.starts_with("incidents/") && page != "incidents/index.html"
+            || ["tags/", "vendors/", "severity/", "status/"]
+                .iter()
+                .any(|t| page.starts_with(t) && page.matches('/').count() == 2);
+        let expected = own.then(|| format!("/kb/{}", page.replace("index.html", "atom.xml")));
+        assert_eq!(feeds.get(2).map(|f| f.to_string()), expected, "{page}");
+        assert!(feeds.len() <= 3, "{page}: {feeds:?}");
         checked += 1;
     }
     assert!(checked > 20, "only {checked} pages");

@@ -19,8 +19,19 @@ impl Validator<'_> {
     ) -> IncidentMeta {
         let at = self.at;
         let cvss = raw.cvss.as_deref().and_then(|vector| self.cvss(vector));
-        let severity = self.severity(raw.severity, cvss.as_ref().map(|(_, r)| *r));
-        let status = self.status(raw, date, now);
+        let rating = cvss.as_ref().map(|(_, r)| *r);
+        let severity = match self.severity_of_updates(raw) {
+            // `severity:` beside it is checked against the CVSS rating too.
+            Some(latest) => {
+                if raw.severity.is_some() {
+                    self.severity(raw.severity, rating);
+                }
+                latest
+            }
+            None => self.severity(raw.severity, rating),
+        };
+        let updates = self.updates(raw, date);
+        let status = self.status(raw, date, &updates, now);
         let id = raw.id.as_deref().map(|id| {
             if id.is_empty()
                 || !id
@@ -73,6 +84,7 @@ impl Validator<'_> {
             actors: self.strings(raw.actors.as_deref(), "actors"),
             records_affected: raw.records_affected,
             timeline,
+            updates,
             actions: located_list(at, "actions", raw.actions.as_deref()),
             references,
             related: located_list(at, "related", raw.related.as_deref()),
@@ -118,33 +130,55 @@ impl Validator<'_> {
         }
     }
 
-    /// The status; still `investigating` a month after the date is a warning.
+    /// The status: the latest update's that gives one, else `status:`,
+    /// else investigating. Still `investigating` a month after the date (or
+    /// the latest update) is a warning.
     fn status(
         &mut self,
         raw: &RawFrontMatter,
         date: Option<Date>,
+        updates: &[crate::content::Update],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Status {
         let at = self.at;
-        let status = raw.status.unwrap_or(Status::Investigating);
-        if status == Status::Investigating && !self.failed("status") {
-            if let Some(d) = date {
-                let days = (now - d.instant).num_days();
-                if days > 30 {
-                    self.diagnostics.push(
-                    Diagnostic::warning(
-                        Code::StaleInvestigation,
-                        format!("incident still `investigating` {days} days after its date"),
-                    )
-                    .at(at.value(&[Segment::Key(if raw.status.is_some() {
-                        "status"
-                    } else {
-                        "date"
-                    })]))
-                    .help("once the cause is known, set `status` to identified, monitoring or resolved"),
-                );
-                }
-            }
+        let from_updates = self.status_of_updates(raw);
+        let status = from_updates
+            .map(|(_, s)| s)
+            .or(raw.status)
+            .unwrap_or(Status::Investigating);
+        let since = updates.last().map(|u| u.date).or(date);
+        if status != Status::Investigating || self.failed("status") || self.failed("updates") {
+            return status;
+        }
+        let Some(d) = since else { return status };
+        let days = (now - d.instant).num_days();
+        if days > 30 {
+            let place = match (raw.status, from_updates) {
+                (Some(_), _) => at.value(&[Segment::Key("status")]),
+                (None, Some((i, _))) => at.value(&[
+                    Segment::Key("updates"),
+                    Segment::Index(i),
+                    Segment::Key("status"),
+                ]),
+                (None, None) => at.value(&[Segment::Key("date")]),
+            };
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    Code::StaleInvestigation,
+                    format!(
+                        "incident still `investigating` {days} days after its {}",
+                        if updates.is_empty() {
+                            "date"
+                        } else {
+                            "latest update"
+                        }
+                    ),
+                )
+                .at(place)
+                .help(
+                    "once the cause is known, set `status` to identified, monitoring or resolved",
+                ),
+            );
         }
         status
     }

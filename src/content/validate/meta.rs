@@ -4,7 +4,7 @@
 use super::Validator;
 use crate::config::Config;
 use crate::content::frontmatter::RawFrontMatter;
-use crate::content::{slugify, Kind, Located, Meta};
+use crate::content::{slugify, Kind, Located, Meta, Reviewed};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::yaml::Segment;
 
@@ -65,7 +65,33 @@ impl Validator<'_> {
                 .map(|s| self.at.located(s.clone(), &[Segment::Key("slug")])),
             aliases,
             extra: raw.extra.clone().unwrap_or(serde_json::Value::Null),
+            owners: self.identifiers(
+                raw.owners.as_deref(),
+                "owners",
+                super::owner_regex(),
+                "a CODEOWNERS owner: `@user`, `@org/team` or an email address",
+            ),
+            reviewed: self.reviewed(raw),
         }
+    }
+
+    /// `reviewed: {by, date}`: a non-empty `by` and a valid date.
+    fn reviewed(&mut self, raw: &RawFrontMatter) -> Option<Reviewed> {
+        let r = raw.reviewed.as_ref()?;
+        if r.by.trim().is_empty() {
+            self.error(
+                Code::InvalidValue,
+                "`reviewed.by` is empty".into(),
+                &[Segment::Key("reviewed"), Segment::Key("by")],
+                Some("name who reviewed it".into()),
+            );
+        }
+        let path = [Segment::Key("reviewed"), Segment::Key("date")];
+        let date = self.date(Some(&r.date), &path)?;
+        Some(Reviewed {
+            by: r.by.trim().to_string(),
+            date: self.at.located(date, &path),
+        })
     }
 
     /// The title, trimmed; missing or empty is an error (unless the key

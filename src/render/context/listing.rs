@@ -72,6 +72,8 @@ struct TermContext<'a> {
     name: &'a str,
     /// Its page, with the base path.
     url: String,
+    /// The URL of its Atom feed, with the base path.
+    feed_url: String,
     /// Its documents' summaries.
     pages: Built,
 }
@@ -183,6 +185,7 @@ pub(in crate::render) fn term_page(
     let fields = TermContext {
         name: &term.name,
         url: site.urls.path(path),
+        feed_url: site.urls.path(&crate::site::feed_path(path)),
         pages: Built(shared.list(site, bodies, &term.pages, &["item"], detail)),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])

@@ -159,6 +159,65 @@ struct Common<'a> {
     noindex: bool,
     /// The policy of the page's Content-Security-Policy `<meta>`.
     content_security_policy: &'static str,
+    /// The page's own Atom feed (an incident's, a term's), or null: set by
+    /// [`Shared::feed`].
+    feed: Option<FeedLink>,
+    /// [`Shared::banner`]: the ongoing incidents every page announces.
+    banner: &'a Value,
+}
+
+/// A feed as a page links to it with `<link rel="alternate">`.
+#[derive(Serialize)]
+pub(super) struct FeedLink {
+    /// The feed's title.
+    title: String,
+    /// Its URL, with the base path.
+    url: String,
+}
+
+/// An ongoing incident the banner links to.
+#[derive(Serialize)]
+struct BannerEntry<'a> {
+    /// Its title.
+    title: &'a str,
+    /// Its URL, with the base path.
+    url: &'a str,
+    /// Its incident id, or null.
+    id: Option<&'a str>,
+    /// Its severity.
+    severity: crate::content::Severity,
+    /// Its status (never `resolved`).
+    status: crate::content::Status,
+}
+
+/// The published incidents not resolved whose severity is at least
+/// `banner.severity` of seckb.yaml (none without `banner:`): most severe
+/// first, then newest.
+fn banner(site: &Site) -> Value {
+    let Some(at_least) = site.config.banner.as_ref().map(|b| b.severity) else {
+        return Value::Array(Vec::new());
+    };
+    let mut open: Vec<(usize, &crate::site::Page, &crate::content::IncidentMeta)> = site
+        .incidents()
+        .filter(|(_, _, i)| i.status != crate::content::Status::Resolved && i.severity >= at_least)
+        .collect();
+    open.sort_by(|a, b| {
+        b.2.severity
+            .cmp(&a.2.severity)
+            .then_with(|| b.1.doc.last_changed().cmp(&a.1.doc.last_changed()))
+            .then_with(|| a.1.doc.path.cmp(&b.1.doc.path))
+    });
+    let entries: Vec<BannerEntry> = open
+        .into_iter()
+        .map(|(_, page, inc)| BannerEntry {
+            title: &page.doc.meta.title,
+            url: &page.url,
+            id: inc.id.as_ref().map(|i| i.value.as_str()),
+            severity: inc.severity,
+            status: inc.status,
+        })
+        .collect();
+    serde_json::to_value(entries).unwrap_or(Value::Null)
 }
 
 /// How much of each document's summary a list page's context holds.
@@ -206,6 +265,10 @@ pub(crate) struct Shared {
     term_names: FxHashMap<&'static str, FxHashMap<String, String>>,
     /// False for a build crawlers must stay out of: every page gets `noindex`.
     indexable: bool,
+    /// The ongoing-incident banner's entries ([`banner`]), as JSON.
+    banner: Value,
+    /// The site's base URL, for the feed links.
+    urls: crate::urls::Urls,
     /// `limits.page_bytes`: the most one page (or list fragment) may be.
     pub(super) page_bytes: usize,
 }
@@ -254,6 +317,8 @@ impl Shared {
             term_urls,
             term_names,
             indexable: site.publication.is_indexable(),
+            banner: banner(site),
+            urls: site.urls.clone(),
             page_bytes: config.limits.page_bytes(),
         }
     }
@@ -300,7 +365,19 @@ impl Shared {
             canonical: &canonical,
             noindex: noindex || !self.indexable,
             content_security_policy: CONTENT_SECURITY_POLICY,
+            feed: None,
+            banner: &self.banner,
         };
         tera::Context::from_serialize(common).unwrap_or_default()
+    }
+
+    /// Sets the page's own feed (at site path `path`, titled `title`), the
+    /// `feed` every page has (null unless set).
+    pub(super) fn feed(&self, ctx: &mut tera::Context, path: &str, title: String) {
+        let link = FeedLink {
+            title,
+            url: self.urls.path(path),
+        };
+        insert(ctx, "feed", &link);
     }
 }

@@ -49,6 +49,10 @@ pub(in crate::render) struct PageContext<'a> {
     extra: &'a Value,
     /// The page's schema.org JSON-LD, escaped for a `<script>` element.
     jsonld: String,
+    /// `owners:`, as written.
+    owners: &'a [String],
+    /// `reviewed:` as `{by, date}`, or null.
+    reviewed: Option<ReviewedContext<'a>>,
     /// Its kind's fields.
     #[serde(flatten)]
     fields: KindFields<'a>,
@@ -106,6 +110,10 @@ struct IncidentFields<'a> {
     cwes: Vec<Identifier<'a>>,
     /// What happened when.
     timeline: Vec<Event<'a>>,
+    /// Its updates, newest first.
+    changes: Vec<ChangeContext<'a>>,
+    /// The URL of its own Atom feed (its updates), with the base path.
+    feed_url: String,
     /// The recommended actions, as HTML.
     actions: &'a [String],
     /// `references:`.
@@ -142,6 +150,42 @@ struct Identifier<'a> {
     id: &'a str,
     /// Its record's URL.
     url: String,
+}
+
+/// A document's last review.
+#[derive(Serialize)]
+struct ReviewedContext<'a> {
+    /// Who reviewed it.
+    by: &'a str,
+    /// When, as `YYYY-MM-DD`.
+    date: String,
+}
+
+/// A change of status or severity, `{from, to}`.
+#[derive(Serialize)]
+struct Transition<T> {
+    /// The value before the update, or null before the first that gives one.
+    from: Option<T>,
+    /// The value from the update on.
+    to: T,
+}
+
+/// An entry of an incident's `changes` (its `updates`, newest first).
+#[derive(Serialize)]
+struct ChangeContext<'a> {
+    /// For display: `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM UTC` with a time.
+    date: String,
+    /// RFC 3339, for `<time datetime>`.
+    datetime: String,
+    /// `{from, to}` when the update changed the status, else null.
+    status: Option<Transition<Status>>,
+    /// `{from, to}` when the update changed the severity, else null.
+    severity: Option<Transition<Severity>>,
+    /// What changed, as HTML.
+    text: &'a str,
+    /// The id of its element on the page (`update-1` is the oldest), which
+    /// the feeds' entries link to.
+    anchor: String,
 }
 
 /// An entry of an incident's `timeline`.
@@ -229,6 +273,11 @@ impl<'a> PageContext<'a> {
             reading_minutes: words.div_ceil(220).max(1),
             extra: &doc.meta.extra,
             jsonld: crate::jsonld::for_page(site, page, body),
+            owners: &doc.meta.owners,
+            reviewed: doc.meta.reviewed.as_ref().map(|r| ReviewedContext {
+                by: &r.by,
+                date: r.date.value.ymd(),
+            }),
             fields,
         }
     }
@@ -340,6 +389,8 @@ impl<'a> IncidentFields<'a> {
                 })
                 .collect(),
             timeline: timeline(inc, body),
+            changes: changes(inc, body),
+            feed_url: site.urls.path(&crate::site::feed_path(&page.doc.path)),
             actions: &body.actions_html,
             references: inc
                 .references
@@ -355,17 +406,42 @@ impl<'a> IncidentFields<'a> {
     }
 }
 
+/// A date as pages show it: `YYYY-MM-DD`, with ` HH:MM UTC` when it has a time.
+fn display_date(date: &crate::content::Date) -> String {
+    if date.has_time {
+        date.instant.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        date.ymd()
+    }
+}
+
+/// An incident's updates, newest first, their texts rendered as `body` holds them.
+fn changes<'a>(inc: &'a IncidentMeta, body: &'a Body) -> Vec<ChangeContext<'a>> {
+    let mut out: Vec<ChangeContext> = inc
+        .changes()
+        .into_iter()
+        .map(|c| ChangeContext {
+            date: display_date(&c.update.date),
+            datetime: c.update.date.rfc3339(),
+            status: c.status_changed().map(|(from, to)| Transition { from, to }),
+            severity: c
+                .severity_changed()
+                .map(|(from, to)| Transition { from, to }),
+            text: body.updates_html.get(c.index).map_or("", String::as_str),
+            anchor: crate::site::update_anchor(c.index),
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
 /// An incident's timeline, its events rendered as `body` holds them.
 fn timeline<'a>(inc: &'a IncidentMeta, body: &'a Body) -> Vec<Event<'a>> {
     inc.timeline
         .iter()
         .zip(&body.timeline_html)
         .map(|(t, html)| Event {
-            date: if t.date.has_time {
-                t.date.instant.format("%Y-%m-%d %H:%M UTC").to_string()
-            } else {
-                t.date.ymd()
-            },
+            date: display_date(&t.date),
             datetime: t.date.rfc3339(),
             event: html,
         })

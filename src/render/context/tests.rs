@@ -116,7 +116,11 @@ fn the_context_is_what_docs_templates_md_says() {
             .map(|d| d.with_timezone(&chrono::Utc)),
         ..Default::default()
     };
-    let site = crate::pipeline::build(&options).unwrap().site;
+    let mut site = crate::pipeline::build(&options).unwrap().site;
+    // The demo shows no banner: one for every open incident gives a sample.
+    site.config.banner = Some(crate::config::Banner {
+        severity: crate::content::Severity::Low,
+    });
     let shared = Shared::new(&site);
     let theme = crate::theme::load(&root, "default", &mut Default::default()).unwrap();
     // The summaries are gone with the build; their fields are what counts.
@@ -124,9 +128,9 @@ fn the_context_is_what_docs_templates_md_says() {
     let tables = documented();
     let mut checked = Vec::new();
 
-    let common = shared
-        .context("page", "T", "https://x/".into(), false)
-        .into_json();
+    let mut common = shared.context("page", "T", "https://x/".into(), false);
+    shared.feed(&mut common, "tags/x/atom.xml", "F".into());
+    let common = common.into_json();
     checked.extend(check(&tables, "variable", &common, &[]));
     checked.extend(check(&tables, "`site`", &common["site"], &[]));
 

@@ -18,6 +18,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod graph;
 pub mod highlight;
+pub mod i18n;
 pub mod interner;
 pub mod jsonld;
 pub mod linkcheck;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[test]
 fn only_pages_of_builtin_templates_get_fragments_alone() {
     let site = tempfile::tempdir().unwrap();
-    let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
+    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
     assert!(Detail::of(&theme, "section.html") == Detail::Fragments);
     assert!(Detail::of(&theme, "term.html") == Detail::Fragments);
     // term.html includes summary_items.html, which imports macros.html:
@@ -17,7 +17,7 @@ fn only_pages_of_builtin_templates_get_fragments_alone() {
         "{% macro x() %}{% endmacro x %}",
     )
     .unwrap();
-    let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
+    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
     assert!(Detail::of(&theme, "section.html") == Detail::Full);
     assert!(Detail::of(&theme, "term.html") == Detail::Full);
 }
@@ -118,7 +118,7 @@ fn the_context_is_what_docs_templates_md_says() {
     };
     let site = crate::pipeline::build(&options).unwrap().site;
     let shared = Shared::new(&site);
-    let theme = crate::theme::load(&root, "default", &mut Default::default()).unwrap();
+    let theme = crate::theme::load(&root, "default", "en", &mut Default::default()).unwrap();
     // The summaries are gone with the build; their fields are what counts.
     let bodies = crate::site::Bodies::default();
     let tables = documented();

@@ -88,11 +88,14 @@ pub fn register(tera: &mut Tera, base_path: &str, strings: &Arc<Strings>) {
     });
     let own = Arc::clone(strings);
     tera.register_function("strings_json", move |args: &HashMap<String, Value>| {
-        let prefix = args
-            .get("prefix")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("strings_json() needs a `prefix` argument, such as \"search.\""))?;
-        Ok(Value::String(strings_json(&own, prefix)))
+        let prefixes: Option<Vec<&str>> = args
+            .get("prefixes")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect());
+        let prefixes = prefixes.ok_or_else(|| {
+            tera::Error::msg("strings_json() needs a `prefixes` argument, a list such as [\"search.\"]")
+        })?;
+        Ok(Value::String(strings_json(&own, &prefixes)))
     });
     for (name, why, _) in REMOVED {
         tera.register_function(name, move |_: &HashMap<String, Value>| {
@@ -128,22 +131,22 @@ fn translate(strings: &Strings, args: &HashMap<String, Value>) -> tera::Result<V
         .map_err(|e| tera::Error::msg(format!("t(): {e}")))
 }
 
-/// The strings whose keys start with `prefix`, as a JSON object (keys
-/// without the prefix; a plural as `{one, other}`) for a
+/// The strings whose keys start with one of `prefixes`, as a JSON object
+/// (a plural as `{one, other}`) for a
 /// `<script type="application/json">` block the theme's scripts read, and
 /// `_one` the counts that take the `one` form (`[1]`, French `[0, 1]`).
 /// `<`, `>` and `&` are `\u` escapes, so no string can close the block.
-pub fn strings_json(strings: &Strings, prefix: &str) -> String {
+pub fn strings_json(strings: &Strings, prefixes: &[&str]) -> String {
     let mut map = serde_json::Map::new();
     for (key, entry) in strings.entries() {
-        let Some(short) = key.strip_prefix(prefix) else {
+        if !prefixes.iter().any(|p| key.starts_with(p)) {
             continue;
-        };
+        }
         let value = match entry {
             Entry::Text(text) => Value::String(text.clone()),
             Entry::Plural { one, other } => serde_json::json!({"one": one, "other": other}),
         };
-        map.insert(short.to_string(), value);
+        map.insert(key.to_string(), value);
     }
     let one: Vec<i64> = [0, 1].into_iter().filter(|&n| strings.is_one(n)).collect();
     map.insert("_one".into(), serde_json::json!(one));

@@ -792,8 +792,12 @@
   });
 
   var PAGE_SIZE = 10;
-  var FACET_TITLES = { kind: "Kind", severity: "Severity", status: "Status", year: "Year", tag: "Tag" };
-  var KIND_LABELS = { incident: "Incident", faq: "FAQ", page: "Page" };
+  // The page's strings (search.html's #search-strings block, in the site's language).
+  var i18n = window.seckbI18n;
+  var words = i18n.strings("search-strings");
+  function tr(key, args) {
+    return i18n.t(words, "search." + key, args);
+  }
   var MAX_TAGS_SHOWN = 12;
   var state = { query: "", selected: {}, ranked: null, shown: [], limit: PAGE_SIZE };
   var sequence = 0;
@@ -804,10 +808,10 @@
   }
 
   function label(facet, value, labels) {
-    if (facet === "kind") return KIND_LABELS[value] || value;
+    if (facet === "kind") return tr("kind_" + value);
     if (facet === "tag") return labels.tag.get(value) || value;
     if (facet === "year") return value;
-    return capitalize(value);
+    return facet === "severity" || facet === "status" ? i18n.t(words, facet + "." + value) : capitalize(value);
   }
 
   function readUrl() {
@@ -841,10 +845,6 @@
 
   function setStatus(text) {
     if (status.textContent !== text) status.textContent = text;
-  }
-
-  function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
   }
 
   /** Runs the query (when it changed) and the facets, then renders. */
@@ -886,7 +886,7 @@
       })
       .catch(function (e) {
         if (mine !== sequence) return;
-        setStatus("Search is unavailable: the search index could not be loaded (" + e.message + ").");
+        setStatus(tr("unavailable", { error: e.message }));
       });
   }
 
@@ -930,7 +930,7 @@
     var fieldset = document.createElement("fieldset");
     fieldset.setAttribute("data-facet", f);
     var legend = document.createElement("legend");
-    legend.textContent = FACET_TITLES[f];
+    legend.textContent = tr("facet_" + f);
     fieldset.appendChild(legend);
     values.forEach(function (v) {
       var id = "facet-" + f + "-" + v.replace(/[^a-z0-9-]/gi, "_");
@@ -972,9 +972,9 @@
     b.className = "badge " + (kind === "severity" ? "sev sev-" : "status status-") + value;
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = capitalize(kind) + ": ";
+    hidden.textContent = i18n.t(words, kind + ".label_prefix");
     b.appendChild(hidden);
-    b.appendChild(document.createTextNode(capitalize(value)));
+    b.appendChild(document.createTextNode(i18n.t(words, kind + "." + value)));
     return b;
   }
 
@@ -985,7 +985,7 @@
     kicker.className = "summary-kicker";
     var kind = document.createElement("span");
     kind.className = "kind-label";
-    kind.textContent = (KIND_LABELS[d.kind] || d.kind) + (d.parent ? " question" : "");
+    kind.textContent = d.parent ? tr("question", { kind: tr("kind_" + d.kind) }) : tr("kind_" + d.kind);
     kicker.appendChild(kind);
     (d.ids || []).slice(0, 3).forEach(function (id) {
       var s = document.createElement("span");
@@ -1009,13 +1009,13 @@
     if (d.date) {
       var t = document.createElement("time");
       t.dateTime = d.date;
-      t.textContent = d.date;
+      t.textContent = i18n.date(words, d.date);
       meta.appendChild(t);
     }
     if (d.parent) {
       var from = document.createElement("span");
       from.className = "search-result-parent";
-      from.textContent = "in " + d.parent;
+      from.textContent = tr("in_parent", { parent: d.parent });
       meta.appendChild(from);
     }
     li.appendChild(meta);
@@ -1067,12 +1067,12 @@
       if (!query && !hasFilters()) {
         message = "";
       } else if (total === 0) {
-        message = query ? "No results for “" + query + "”" + (hasFilters() ? " with these filters." : ".") : "No documents match these filters.";
+        message = query ? tr(hasFilters() ? "no_results_filtered" : "no_results", { query: query }) : tr("no_documents");
       } else if (ranked.browse) {
-        message = plural(total, "document") + " match these filters.";
+        message = tr("n_documents_match", { n: total });
       } else {
-        message = plural(total, "result") + " for “" + query + "”" + (hasFilters() ? " with these filters" : "") + ".";
-        if (ranked.partial) message += " No document has every word; showing those with some.";
+        message = tr(hasFilters() ? "n_results_filtered" : "n_results", { n: total, query: query });
+        if (ranked.partial) message += tr("partial");
       }
       setStatus(message);
       if (total > state.limit) {
@@ -1080,7 +1080,7 @@
         button.type = "button";
         button.id = "search-more";
         button.className = "search-more";
-        button.textContent = "Show more results";
+        button.textContent = tr("more");
         button.addEventListener("click", function () {
           state.limit += PAGE_SIZE;
           var first = resultsList.children.length;
@@ -1168,6 +1168,6 @@
   readUrl();
   if (state.query || hasFilters()) update(true);
   else ready.catch(function (e) {
-    setStatus("Search is unavailable: the search index could not be loaded (" + e.message + ").");
+    setStatus(tr("unavailable", { error: e.message }));
   });
 })(typeof window !== "undefined" ? window : globalThis);

@@ -82,9 +82,9 @@
     th.setAttribute("aria-sort", direction);
     if (sortNote) {
       var label = th.querySelector(".sort-label");
-      sortNote.textContent = t(words, "sorted_by", {
+      sortNote.textContent = t(words, "list.sorted_by", {
         column: (label ? label.textContent : th.textContent).trim().toLowerCase(),
-        direction: t(words, direction, {})
+        direction: t(words, "list." + direction, {})
       });
     }
   }
@@ -133,7 +133,7 @@
     var filtered = Object.keys(active).length > 0;
     if (count) {
       count.textContent = filtered
-        ? t(words, "showing", { shown: shown, n: rows.length })
+        ? t(words, "list.showing", { shown: shown, n: rows.length })
         : "";
     }
     if (empty) empty.hidden = shown !== 0;

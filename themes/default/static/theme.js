@@ -47,7 +47,20 @@
     });
   }
 
-  window.seckbI18n = { strings: strings, t: t };
+  /** An ISO date (2026-12-03) in the strings' date_format and month names. */
+  function date(s, iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m || !s.date_format) return iso;
+    return t(s, "date_format", {
+      year: m[1],
+      mm: m[2],
+      dd: m[3],
+      day: String(Number(m[3])),
+      month: t(s, "month_" + Number(m[2]), {})
+    }) + iso.slice(10);
+  }
+
+  window.seckbI18n = { strings: strings, t: t, date: date };
 
   /* The header's button, once the page is there: cycles auto → light → dark. */
   document.addEventListener("DOMContentLoaded", function () {

@@ -226,7 +226,13 @@ const VENDOR_TOP: f64 = 6.0;
 const VENDOR_NAME_CHARS: usize = 24;
 
 /// The SVG of the vendor chart: one horizontal bar per vendor.
-pub fn vendors_svg(vendors: &[VendorBar], id: &str, title: &str, desc: &str, s: &Strings) -> String {
+pub fn vendors_svg(
+    vendors: &[VendorBar],
+    id: &str,
+    title: &str,
+    desc: &str,
+    s: &Strings,
+) -> String {
     let height = VENDOR_TOP * 2.0 + VENDOR_ROW * vendors.len() as f64;
     let max = vendors.iter().map(|v| v.count).max().unwrap_or(0).max(1);
     let unit = (VENDOR_WIDTH - VENDOR_LABEL - VENDOR_RIGHT) / max as f64;
@@ -392,7 +398,10 @@ fn months_chart(site: &Site, s: &Strings) -> Value {
     let window_total: usize = bars.iter().map(MonthBar::total).sum();
     let (first, last) = (bars[0].month, bars[bars.len() - 1].month);
     let (from, to) = (first.label(s), last.label(s));
-    let months_title = s.text("chart.months_title", &[("from", from.clone()), ("to", to.clone())]);
+    let months_title = s.text(
+        "chart.months_title",
+        &[("from", from.clone()), ("to", to.clone())],
+    );
     let busiest = bars
         .iter()
         .rev()
@@ -482,7 +491,12 @@ mod tests {
 
     /// The default theme's English strings.
     fn en() -> Strings {
-        let theme = crate::theme::load(std::path::Path::new("/nonexistent"), "default", "en", &mut Default::default());
+        let theme = crate::theme::load(
+            std::path::Path::new("/nonexistent"),
+            "default",
+            "en",
+            &mut Default::default(),
+        );
         theme.map(|t| (*t.strings).clone()).unwrap_or_default()
     }
 

@@ -310,7 +310,9 @@ fn parse(
             found.push(
                 Diagnostic::error(
                     Code::WrongType,
-                    format!("`{key}` must be a string, or a map `{{one: …, other: …}}` for a plural"),
+                    format!(
+                        "`{key}` must be a string, or a map `{{one: …, other: …}}` for a plural"
+                    ),
                 )
                 .at(at(&key)),
             );
@@ -409,14 +411,25 @@ mod tests {
         let mut d = Diagnostics::new();
         assert!(resolve(Path::new("/nonexistent"), &files, "en", &mut d).is_none());
         let d = d.into_vec();
-        assert!(d.iter().any(|x| x.code == Code::UnknownKey && x.location.as_ref().is_some_and(|l| l.line == 2)));
-        assert!(d.iter().any(|x| x.code == Code::WrongType && x.location.as_ref().is_some_and(|l| l.line == 3)));
+        assert!(d.iter().any(
+            |x| x.code == Code::UnknownKey && x.location.as_ref().is_some_and(|l| l.line == 2)
+        ));
+        assert!(
+            d.iter()
+                .any(|x| x.code == Code::WrongType
+                    && x.location.as_ref().is_some_and(|l| l.line == 3))
+        );
         let mut d = Diagnostics::new();
         assert!(resolve(Path::new("/nonexistent"), &files, "de", &mut d).is_none());
-        assert!(d.into_vec().iter().any(|x| x.code == Code::MissingField && x.message.contains('b')));
+        assert!(d
+            .into_vec()
+            .iter()
+            .any(|x| x.code == Code::MissingField && x.message.contains('b')));
         let mut d = Diagnostics::new();
         assert!(resolve(Path::new("/nonexistent"), &files, "xx", &mut d).is_none());
         let d = d.into_vec();
-        assert!(d[0].code == Code::Config && d[0].help.as_deref().is_some_and(|h| h.contains("de, en")));
+        assert!(
+            d[0].code == Code::Config && d[0].help.as_deref().is_some_and(|h| h.contains("de, en"))
+        );
     }
 }

@@ -16,9 +16,9 @@
 //! starts, so `range(end=100000000)` took gigabytes without writing a byte,
 //! and nested loops over ranges multiply).
 
+use crate::i18n::{Entry, Strings};
 use serde_json::Value;
 use std::cell::Cell;
-use crate::i18n::{Entry, Strings};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tera::{Context, Tera};
@@ -77,13 +77,14 @@ pub fn register(tera: &mut Tera, base_path: &str, strings: &Arc<Strings>) {
     });
     tera.register_function("range", range);
     let own = Arc::clone(strings);
-    tera.register_function("t", move |args: &HashMap<String, Value>| translate(&own, args));
+    tera.register_function("t", move |args: &HashMap<String, Value>| {
+        translate(&own, args)
+    });
     let own = Arc::clone(strings);
     tera.register_function("format_date", move |args: &HashMap<String, Value>| {
-        let value = args
-            .get("value")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("format_date() needs a `value` argument, a date such as 2026-12-03"))?;
+        let value = args.get("value").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("format_date() needs a `value` argument, a date such as 2026-12-03")
+        })?;
         Ok(Value::String(own.date(value)))
     });
     let own = Arc::clone(strings);
@@ -93,7 +94,9 @@ pub fn register(tera: &mut Tera, base_path: &str, strings: &Arc<Strings>) {
             .and_then(Value::as_array)
             .map(|list| list.iter().filter_map(Value::as_str).collect());
         let prefixes = prefixes.ok_or_else(|| {
-            tera::Error::msg("strings_json() needs a `prefixes` argument, a list such as [\"search.\"]")
+            tera::Error::msg(
+                "strings_json() needs a `prefixes` argument, a list such as [\"search.\"]",
+            )
         })?;
         Ok(Value::String(strings_json(&own, &prefixes)))
     });

@@ -40,7 +40,12 @@ pub fn rerender(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) ->
     }
     // Their problems are the full build's to report.
     let mut unused = Diagnostics::new();
-    let theme = theme::load(&options.root, &site.config.theme, &site.config.language, &mut unused)?;
+    let theme = theme::load(
+        &options.root,
+        &site.config.theme,
+        &site.config.language,
+        &mut unused,
+    )?;
     let tera = render::load_templates(&theme, site.urls.base_path(), &mut unused)?;
     let mut bodies = Vec::with_capacity(edits.len());
     for (index, doc, text) in edits {

@@ -297,7 +297,7 @@ mod tests {
 
     fn tera(template: &str) -> Tera {
         let mut tera = Tera::default();
-        register(&mut tera, "/kb/");
+        register(&mut tera, "/kb/", &Default::default());
         tera.add_raw_template("t.txt", template).unwrap();
         tera
     }

@@ -95,7 +95,7 @@ for (const basePath of ['/', '/kb/']) {
 
       // Filters alone list the matching documents.
       await page.goto(server.url + 'search/?severity=critical');
-      await page.waitForFunction(() => /match these filters/.test(document.getElementById('search-status').textContent));
+      await page.waitForFunction(() => /match(es)? these filters/.test(document.getElementById('search-status').textContent));
       const critical = await page.$$eval('#search-results > li', (items) => items.map((li) => li.className));
       assert.ok(critical.length >= 1 && critical.every((c) => c.includes('summary-sev-critical')), critical.join(' '));
 

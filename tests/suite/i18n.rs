@@ -60,6 +60,7 @@ fn every_shipped_language_has_exactly_the_keys_of_en_in_the_same_shape() {
         let extra: Vec<_> = own.keys().filter(|k| !en.contains_key(*k)).collect();
         assert!(missing.is_empty(), "{lang} misses {missing:?}");
         assert!(extra.is_empty(), "{lang} has keys en lacks: {extra:?}");
+        let placeholder = Regex::new(r"\{([a-z_]+)\}").unwrap();
         for (key, f) in &own {
             assert_eq!(
                 f.len(),
@@ -67,8 +68,7 @@ fn every_shipped_language_has_exactly_the_keys_of_en_in_the_same_shape() {
                 "{lang}: `{key}` is not of en's shape"
             );
             let placeholders = |s: &str| {
-                let mut p: Vec<String> = Regex::new(r"\{([a-z_]+)\}")
-                    .unwrap()
+                let mut p: Vec<String> = placeholder
                     .captures_iter(s)
                     .map(|c| c[1].to_string())
                     .collect();

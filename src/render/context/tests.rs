@@ -153,7 +153,12 @@ fn the_context_is_what_docs_templates_md_says() {
         checked.extend(check(&tables, "`section`", &value, &[]));
     }
     for tax in &site.taxonomies {
-        checked.extend(check(&tables, "`taxonomy`", &taxonomy(&site, tax), &[]));
+        checked.extend(check(
+            &tables,
+            "`taxonomy`",
+            &taxonomy(&site, tax, tax.title),
+            &[],
+        ));
         for term in &tax.terms {
             let path = tax.term_path(term);
             let value = term_page(&site, &bodies, &shared, term, &path, Detail::Full);

@@ -46,6 +46,7 @@ fn every_shipped_language_has_exactly_the_keys_of_en_in_the_same_shape() {
     let en = forms(&language("en"));
     let dir = repo().join("themes/default/i18n");
     let mut languages = Vec::new();
+    let placeholder = Regex::new(r"\{([a-z_]+)\}").unwrap();
     for entry in std::fs::read_dir(&dir).expect("i18n/") {
         let name = entry
             .expect("entry")
@@ -60,7 +61,6 @@ fn every_shipped_language_has_exactly_the_keys_of_en_in_the_same_shape() {
         let extra: Vec<_> = own.keys().filter(|k| !en.contains_key(*k)).collect();
         assert!(missing.is_empty(), "{lang} misses {missing:?}");
         assert!(extra.is_empty(), "{lang} has keys en lacks: {extra:?}");
-        let placeholder = Regex::new(r"\{([a-z_]+)\}").unwrap();
         for (key, f) in &own {
             assert_eq!(
                 f.len(),

@@ -166,9 +166,11 @@ fn fill(text: &str, args: &BTreeMap<String, String>) -> Result<String, String> {
 /// of the language over it, the site's file over that. `None` after
 /// reporting why (an unknown language at `language:` in seckb.yaml, a
 /// file that is not a map of keys to strings, an unknown key, a language
-/// the theme lacks that the site's file does not complete).
+/// the theme lacks that the site's file does not complete). `config` is
+/// the configuration file (below `root`) that names the language.
 pub fn resolve(
     root: &Path,
+    config: &Path,
     files: &[TranslationFile],
     language: &str,
     diagnostics: &mut Diagnostics,
@@ -189,7 +191,7 @@ pub fn resolve(
     let theme_file = find(false, language);
     let site_file = find(true, language);
     if theme_file.is_none() && site_file.is_none() {
-        diagnostics.push(unknown_language(root, language, files));
+        diagnostics.push(unknown_language(root, config, language, files));
         return None;
     }
     let mut entries = reference.clone();
@@ -218,8 +220,12 @@ pub fn resolve(
 }
 
 /// `language:` names a language no translation file has.
-fn unknown_language(root: &Path, language: &str, files: &[TranslationFile]) -> Diagnostic {
-    let config = Path::new(crate::config::CONFIG_FILE);
+fn unknown_language(
+    root: &Path,
+    config: &Path,
+    language: &str,
+    files: &[TranslationFile],
+) -> Diagnostic {
     let location = match std::fs::read_to_string(root.join(config)) {
         Ok(text) => {
             let p = yaml::locate(&text, &[Segment::Key("language")]);
@@ -390,7 +396,14 @@ mod tests {
         let fr = "n_results: {one: \"{n} résultat\", other: \"{n} résultats\"}\ndate_format: \"{day} {month} {year}\"\nmonth_12: décembre\n";
         let files = [file("en", en, false), file("fr", fr, false)];
         let mut d = Diagnostics::new();
-        let s = resolve(Path::new("/nonexistent"), &files, "fr", &mut d).unwrap();
+        let s = resolve(
+            Path::new("/nonexistent"),
+            Path::new("seckb.yaml"),
+            &files,
+            "fr",
+            &mut d,
+        )
+        .unwrap();
         let n = |n: &str| BTreeMap::from([("n".to_string(), n.to_string())]);
         assert_eq!(s.format("n_results", &n("0")).unwrap(), "0 résultat");
         assert_eq!(s.format("n_results", &n("2")).unwrap(), "2 résultats");
@@ -409,7 +422,14 @@ mod tests {
             file("en", "a: A\nzz: Z\nb: B\n", true),
         ];
         let mut d = Diagnostics::new();
-        assert!(resolve(Path::new("/nonexistent"), &files, "en", &mut d).is_none());
+        assert!(resolve(
+            Path::new("/nonexistent"),
+            Path::new("seckb.yaml"),
+            &files,
+            "en",
+            &mut d
+        )
+        .is_none());
         let d = d.into_vec();
         assert!(d.iter().any(
             |x| x.code == Code::UnknownKey && x.location.as_ref().is_some_and(|l| l.line == 2)
@@ -420,13 +440,27 @@ mod tests {
                     && x.location.as_ref().is_some_and(|l| l.line == 3))
         );
         let mut d = Diagnostics::new();
-        assert!(resolve(Path::new("/nonexistent"), &files, "de", &mut d).is_none());
+        assert!(resolve(
+            Path::new("/nonexistent"),
+            Path::new("seckb.yaml"),
+            &files,
+            "de",
+            &mut d
+        )
+        .is_none());
         assert!(d
             .into_vec()
             .iter()
             .any(|x| x.code == Code::MissingField && x.message.contains('b')));
         let mut d = Diagnostics::new();
-        assert!(resolve(Path::new("/nonexistent"), &files, "xx", &mut d).is_none());
+        assert!(resolve(
+            Path::new("/nonexistent"),
+            Path::new("seckb.yaml"),
+            &files,
+            "xx",
+            &mut d
+        )
+        .is_none());
         let d = d.into_vec();
         assert!(
             d[0].code == Code::Config && d[0].help.as_deref().is_some_and(|h| h.contains("de, en"))

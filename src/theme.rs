@@ -153,19 +153,17 @@ pub fn load(
     if abs.is_dir() {
         read_folder(root, &dir, &mut errors, &mut add_template, &mut statics);
         read_translations(root, &dir, false, &mut translations, &mut errors);
+        // A theme without its own i18n/ speaks the built-in theme's words.
+        if translations.is_empty() {
+            translations.extend(builtin_translations(&dir));
+        }
     } else if name == "default" {
+        translations.extend(builtin_translations(&dir));
         for (path, bytes) in DEFAULT_THEME {
             if let Some(t) = path.strip_prefix("templates/") {
                 add_template(t.to_string(), bytes.to_vec(), dir.join(path), &mut errors);
             } else if let Some(s) = path.strip_prefix("static/") {
                 statics.insert(s.to_string(), StaticSource::Embedded(bytes));
-            } else if let Some(language) = translation_language(path) {
-                translations.push(TranslationFile {
-                    language: language.to_string(),
-                    path: dir.join(path),
-                    text: String::from_utf8_lossy(bytes).into_owned(),
-                    site: false,
-                });
             }
         }
     } else {
@@ -191,7 +189,13 @@ pub fn load(
         &mut statics,
     );
     read_translations(root, Path::new(""), true, &mut translations, &mut errors);
-    let strings = crate::i18n::resolve(root, &translations, language, &mut errors);
+    let strings = crate::i18n::resolve(
+        root,
+        Path::new(crate::config::CONFIG_FILE),
+        &translations,
+        language,
+        &mut errors,
+    );
     let valid = errors.is_empty();
     diagnostics.append(errors);
     let strings = strings.filter(|_| valid)?;
@@ -200,6 +204,18 @@ pub fn load(
         templates: templates.into_values().collect(),
         statics,
         strings: std::sync::Arc::new(strings),
+    })
+}
+
+/// The built-in theme's translation files, shown as below `dir`.
+fn builtin_translations(dir: &Path) -> impl Iterator<Item = TranslationFile> + '_ {
+    DEFAULT_THEME.iter().filter_map(move |(path, bytes)| {
+        Some(TranslationFile {
+            language: translation_language(path)?.to_string(),
+            path: dir.join(path),
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            site: false,
+        })
     })
 }
 

@@ -627,7 +627,7 @@
       hit = evaluate(t.scheme, t.ranges, t.versions, version);
     } catch (e) {
       if (!(e instanceof NotAVersion)) throw e;
-      return { state: "invalid", why: e.message, expected: SCHEMES[t.scheme].expected, schemeName: SCHEMES[t.scheme].name };
+      return { state: "invalid", why: e.message, expected: SCHEMES[t.scheme].expected, schemeName: SCHEMES[t.scheme].name, scheme: t.scheme };
     }
     if (hit) return { state: "affected", fixed: fixedIn(t, version), lastAffected: lastAffected(t, version) };
     var orderable = t.versions.length > 0 || t.ranges.some(function (r) {
@@ -1348,11 +1348,16 @@
 
   /** The checker's strings (the page's #checker-strings block, in the site's language). */
   var words = null;
-  function tr(key, args) {
+  function lookup(key, args) {
     var i18n = window.seckbI18n;
     if (!i18n) return key;
     if (!words) words = i18n.strings("checker-strings");
-    return i18n.t(words, "checker." + key, args);
+    return i18n.t(words, key, args || {});
+  }
+
+  /** The checker's string `checker.<key>`. */
+  function tr(key, args) {
+    return lookup("checker." + key, args);
   }
 
   /** The sentence a verdict reads as: `name` at `version`. */
@@ -1369,7 +1374,8 @@
       case "unknown":
         return tr("unknown", args) + (fixes ? tr("fixed_in", args) : "");
       default:
-        return tr("invalid", { version: version, scheme: v.schemeName, why: v.why, expected: v.expected });
+        var expected = v.scheme ? tr("expected_" + v.scheme) : v.expected;
+        return tr("invalid", { version: version, scheme: v.schemeName, why: v.why, expected: expected });
     }
   }
 
@@ -1426,8 +1432,8 @@
 
   function severityBadge(severity) {
     var badge = el("span", "badge sev sev-" + severity);
-    badge.appendChild(el("span", "visually-hidden", tr("severity_prefix")));
-    badge.appendChild(document.createTextNode(severity.charAt(0).toUpperCase() + severity.slice(1)));
+    badge.appendChild(el("span", "visually-hidden", lookup("severity.label_prefix")));
+    badge.appendChild(document.createTextNode(lookup("severity." + severity)));
     return badge;
   }
 

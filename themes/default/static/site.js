@@ -31,6 +31,11 @@
   var i18n = window.seckbI18n;
   var words = i18n.strings("list-strings");
   var t = i18n.t;
+
+  /** A column's name inside the sort note: lower case, unless the language keeps it (German nouns). */
+  function columnName(name) {
+    return words["list.column_case"] === "keep" ? name : name.toLocaleLowerCase(document.documentElement.lang || undefined);
+  }
   var rows = Array.prototype.slice.call(tbody.rows);
   rows.forEach(function (row, index) {
     row.setAttribute("data-index", String(index));
@@ -83,7 +88,7 @@
     if (sortNote) {
       var label = th.querySelector(".sort-label");
       sortNote.textContent = t(words, "list.sorted_by", {
-        column: (label ? label.textContent : th.textContent).trim().toLowerCase(),
+        column: columnName((label ? label.textContent : th.textContent).trim()),
         direction: t(words, "list." + direction, {})
       });
     }

@@ -454,3 +454,50 @@ fn write(root: &Path, path: &str, text: &str) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
 }
+
+/// The keys seckb's own code asks for (page titles, taxonomy titles, the
+/// charts' texts, month names) are all in `en.yaml`: `Strings::text` falls
+/// back to the key itself, which a reader must never see. Literal keys are
+/// found in the source; the built ones are listed with what builds them.
+#[test]
+fn every_key_the_code_asks_for_is_in_en() {
+    let en = forms(&language("en"));
+    let mut keys: Vec<String> = Vec::new();
+    let literal = Regex::new(r#"\.text\(\s*"([a-z_]+\.[a-z_.]+|[a-z_]+_[a-z_]+)""#).unwrap();
+    let mut stack = vec![repo().join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src/") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read");
+                keys.extend(literal.captures_iter(&text).map(|c| c[1].to_string()));
+            }
+        }
+    }
+    assert!(keys.len() >= 6, "{keys:?}");
+    keys.extend(["tags", "vendors", "severity", "status"].map(|t| format!("taxonomy.{t}")));
+    keys.extend(["critical", "high", "medium", "low"].map(|s| format!("chart.severity_{s}")));
+    keys.extend(["none", "low", "medium", "high", "critical"].map(|s| format!("cvss.{s}")));
+    for m in 1..=12 {
+        keys.push(format!("month_{m}"));
+        keys.push(format!("month_short_{m}"));
+    }
+    keys.extend(
+        [
+            "date_format",
+            "month_label",
+            "chart.months_title",
+            "chart.months_desc",
+            "chart.months_desc_empty",
+            "chart.vendors_desc",
+        ]
+        .map(String::from),
+    );
+    let missing: Vec<&String> = keys.iter().filter(|k| !en.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "keys the code uses that en.yaml lacks: {missing:?}"
+    );
+}

@@ -339,7 +339,7 @@ fn month_bar(
              data-month=\"{m}\" data-severity=\"{s}\" data-count=\"{count}\">\
              <title>{label}: {what} {severity_name}</title></rect>",
             s = severity.as_str(),
-            severity_name = s.text(&format!("chart.severity_{}", severity.as_str()), &[]),
+            severity_name = s.text(&format!("severity.term_{}", severity.as_str()), &[]),
             x = num(x),
             y = num(top),
             w = num(bar_width),

@@ -132,7 +132,7 @@ impl<'a> Jobs<'a> {
                     term.pages.len(),
                     Box::new(move || {
                         let path = tax.term_path(term);
-                        let title = format!("{tax_title}: {}", term.name);
+                        let title = format!("{tax_title}: {}", term_name(theme, tax, term));
                         let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
                         insert(&mut ctx, "taxonomy", &*t);
                         let term =
@@ -252,4 +252,16 @@ pub fn render_lists(
         jobs = later;
     }
     results
+}
+
+/// A term's name in a page title: a severity or status in the site's
+/// language (`severity.term_high`, in running text: `high`, `hoch`), any
+/// other term as written.
+fn term_name(theme: &Theme, tax: &crate::site::Taxonomy, term: &crate::site::Term) -> String {
+    match tax.name {
+        "severity" | "status" => theme
+            .strings
+            .text(&format!("{}.term_{}", tax.name, term.name), &[]),
+        _ => term.name.clone(),
+    }
 }

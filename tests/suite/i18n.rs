@@ -272,6 +272,18 @@ fn the_demo_in_german_shows_no_english_ui_string() {
         "English left in the German build:\n{}",
         english.join("\n")
     );
+    // A severity's page is titled in German too.
+    let high = built
+        .output
+        .get("severity/high/index.html")
+        .and_then(|f| f.text())
+        .expect("severity page")
+        .into_owned();
+    assert!(
+        high.contains("<title>Schweregrad: hoch · "),
+        "{}",
+        &high[..high.len().min(1500)]
+    );
     // Dates are German, the machine-readable ones ISO.
     let home = built
         .output
@@ -478,7 +490,11 @@ fn every_key_the_code_asks_for_is_in_en() {
     }
     assert!(keys.len() >= 6, "{keys:?}");
     keys.extend(["tags", "vendors", "severity", "status"].map(|t| format!("taxonomy.{t}")));
-    keys.extend(["critical", "high", "medium", "low"].map(|s| format!("chart.severity_{s}")));
+    keys.extend(["critical", "high", "medium", "low"].map(|s| format!("severity.term_{s}")));
+    keys.extend(
+        ["investigating", "identified", "monitoring", "resolved"]
+            .map(|s| format!("status.term_{s}")),
+    );
     keys.extend(["none", "low", "medium", "high", "critical"].map(|s| format!("cvss.{s}")));
     for m in 1..=12 {
         keys.push(format!("month_{m}"));

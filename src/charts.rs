@@ -11,6 +11,7 @@
 
 use crate::content::Severity;
 use crate::html::escape;
+use crate::i18n::Strings;
 use crate::site::Site;
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::{json, Value};
@@ -51,16 +52,14 @@ impl Month {
         format!("{:04}-{:02}", self.year, self.month)
     }
 
-    fn short_name(self) -> &'static str {
-        const NAMES: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        NAMES[(self.month as usize).clamp(1, 12) - 1]
+    /// `Nov`, in the site's language (`month_short_11`).
+    fn short_name(self, s: &Strings) -> String {
+        s.text(&format!("month_short_{}", self.month.clamp(1, 12)), &[])
     }
 
-    /// `Nov 2026`, the human-readable form.
-    pub(crate) fn label(self) -> String {
-        format!("{} {}", self.short_name(), self.year)
+    /// `Nov 2026`, the human-readable form, in the site's language.
+    pub(crate) fn label(self, s: &Strings) -> String {
+        s.month_label(self.year, self.month.clamp(1, 12))
     }
 }
 
@@ -155,12 +154,9 @@ fn num(value: f64) -> String {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+/// `2 incidents`, in the site's language.
+fn incidents(s: &Strings, n: usize) -> String {
+    s.text("chart.n_incidents", &[("n", n.to_string())])
 }
 
 /// Shortens a label to `max` characters, ending in `…` when cut.
@@ -182,7 +178,13 @@ const MONTH_BOTTOM: f64 = 40.0;
 
 /// The SVG of the monthly chart, stacked with the most severe at the bottom.
 /// `id` prefixes the ids of its `<title>` and `<desc>`.
-pub(crate) fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -> String {
+pub(crate) fn months_svg(
+    bars: &[MonthBar],
+    id: &str,
+    title: &str,
+    desc: &str,
+    s: &Strings,
+) -> String {
     let plot_height = MONTH_HEIGHT - MONTH_TOP - MONTH_BOTTOM;
     let plot_width = MONTH_WIDTH - MONTH_LEFT - MONTH_RIGHT;
     let baseline = MONTH_TOP + plot_height;
@@ -213,7 +215,7 @@ pub(crate) fn months_svg(bars: &[MonthBar], id: &str, title: &str, desc: &str) -
             baseline,
             labelled: (bars.len() - 1 - i).is_multiple_of(3),
         };
-        month_bar(&mut svg, bar, &geometry, &mut last_year);
+        month_bar(&mut svg, bar, &geometry, &mut last_year, s);
     }
     svg.push_str("</svg>");
     svg
@@ -230,7 +232,13 @@ const VENDOR_TOP: f64 = 6.0;
 const VENDOR_NAME_CHARS: usize = 24;
 
 /// The SVG of the vendor chart: one horizontal bar per vendor.
-pub(crate) fn vendors_svg(vendors: &[VendorBar], id: &str, title: &str, desc: &str) -> String {
+pub(crate) fn vendors_svg(
+    vendors: &[VendorBar],
+    id: &str,
+    title: &str,
+    desc: &str,
+    s: &Strings,
+) -> String {
     let height = VENDOR_TOP * 2.0 + VENDOR_ROW * vendors.len() as f64;
     let max = vendors.iter().map(|v| v.count).max().unwrap_or(0).max(1);
     let unit = (VENDOR_WIDTH - VENDOR_LABEL - VENDOR_RIGHT) / max as f64;
@@ -271,7 +279,7 @@ pub(crate) fn vendors_svg(vendors: &[VendorBar], id: &str, title: &str, desc: &s
             w = num(width),
             h = num(VENDOR_BAR),
             count = vendor.count,
-            what = plural(vendor.count, "incident"),
+            what = incidents(s, vendor.count),
             vx = num(VENDOR_LABEL + width + 6.0),
         );
     }
@@ -310,7 +318,13 @@ struct BarGeometry {
 
 /// One month's stacked bar, its total, and (every third month) its name
 /// and, where it changes, the year.
-fn month_bar(svg: &mut String, bar: &MonthBar, g: &BarGeometry, last_year: &mut Option<i32>) {
+fn month_bar(
+    svg: &mut String,
+    bar: &MonthBar,
+    g: &BarGeometry,
+    last_year: &mut Option<i32>,
+    s: &Strings,
+) {
     let (x, centre, bar_width, unit, baseline) = (g.x, &g.centre, g.width, g.unit, g.baseline);
     let total = bar.total();
     let _ = write!(
@@ -329,15 +343,16 @@ fn month_bar(svg: &mut String, bar: &MonthBar, g: &BarGeometry, last_year: &mut 
             svg,
             "<rect class=\"chart-bar chart-sev-{s}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" \
              data-month=\"{m}\" data-severity=\"{s}\" data-count=\"{count}\">\
-             <title>{label}: {what} {s}</title></rect>",
+             <title>{label}: {what} {severity_name}</title></rect>",
             s = severity.as_str(),
+            severity_name = s.text(&format!("severity.term_{}", severity.as_str()), &[]),
             x = num(x),
             y = num(top),
             w = num(bar_width),
             h = num(height),
             m = bar.month.key(),
-            label = bar.month.label(),
-            what = plural(count, "incident"),
+            label = bar.month.label(s),
+            what = incidents(s, count),
         );
     }
     if total > 0 {
@@ -354,7 +369,7 @@ fn month_bar(svg: &mut String, bar: &MonthBar, g: &BarGeometry, last_year: &mut 
             svg,
             "<text class=\"chart-tick\" x=\"{centre}\" y=\"{y}\" text-anchor=\"middle\">{name}</text>",
             y = num(baseline + 17.0),
-            name = bar.month.short_name(),
+            name = bar.month.short_name(s),
         );
         if *last_year != Some(bar.month.year) {
             let _ = write!(
@@ -371,15 +386,15 @@ fn month_bar(svg: &mut String, bar: &MonthBar, g: &BarGeometry, last_year: &mut 
 
 /// `home.charts` for the home template: each chart's SVG (output it with
 /// `| safe`), its title and the rows of its data table (the text alternative).
-pub(crate) fn dashboard(site: &Site) -> Value {
+pub(crate) fn dashboard(site: &Site, s: &Strings) -> Value {
     json!({
-        "months": months_chart(site),
-        "vendors": vendors_chart(site),
+        "months": months_chart(site, s),
+        "vendors": vendors_chart(site, s),
     })
 }
 
 /// The monthly chart of `home.charts`: its SVG, title, window and rows.
-fn months_chart(site: &Site) -> Value {
+fn months_chart(site: &Site, s: &Strings) -> Value {
     let now = site.publication.now;
     let bars = monthly(
         site.incidents()
@@ -388,25 +403,30 @@ fn months_chart(site: &Site) -> Value {
     );
     let window_total: usize = bars.iter().map(MonthBar::total).sum();
     let (first, last) = (bars[0].month, bars[bars.len() - 1].month);
-    let months_title = format!("Incidents per month, {} to {}", first.label(), last.label());
+    let (from, to) = (first.label(s), last.label(s));
+    let months_title = s.text(
+        "chart.months_title",
+        &[("from", from.clone()), ("to", to.clone())],
+    );
     let busiest = bars
         .iter()
         .rev()
         .max_by_key(|b| b.total())
         .filter(|b| b.total() > 0);
     let months_desc = match busiest {
-        Some(b) => format!(
-            "Stacked bar chart of the {} published from {} to {}, by month and severity. The busiest month was {} with {}.",
-            plural(window_total, "incident"),
-            first.label(),
-            last.label(),
-            b.month.label(),
-            plural(b.total(), "incident"),
+        Some(b) => s.text(
+            "chart.months_desc",
+            &[
+                ("incidents", incidents(s, window_total)),
+                ("from", from.clone()),
+                ("to", to.clone()),
+                ("month", b.month.label(s)),
+                ("count", incidents(s, b.total())),
+            ],
         ),
-        None => format!(
-            "Bar chart by month: no incidents were published from {} to {}.",
-            first.label(),
-            last.label()
+        None => s.text(
+            "chart.months_desc_empty",
+            &[("from", from.clone()), ("to", to.clone())],
         ),
     };
     let month_rows: Vec<Value> = bars
@@ -414,7 +434,7 @@ fn months_chart(site: &Site) -> Value {
         .map(|b| {
             json!({
                 "month": b.month.key(),
-                "label": b.month.label(),
+                "label": b.month.label(s),
                 "counts": Severity::ALL.iter().zip(&b.counts).map(|(s, c)| json!({"severity": s, "count": c})).collect::<Vec<_>>(),
                 "total": b.total(),
             })
@@ -422,10 +442,10 @@ fn months_chart(site: &Site) -> Value {
         .collect();
 
     json!({
-        "svg": months_svg(&bars, "chart-months", &months_title, &months_desc),
+        "svg": months_svg(&bars, "chart-months", &months_title, &months_desc, s),
         "title": months_title,
-        "from": first.label(),
-        "to": last.label(),
+        "from": from,
+        "to": to,
         "total": window_total,
         "severities": Severity::ALL,
         "rows": month_rows,
@@ -433,7 +453,7 @@ fn months_chart(site: &Site) -> Value {
 }
 
 /// The vendor chart of `home.charts`: its SVG, title and rows.
-fn vendors_chart(site: &Site) -> Value {
+fn vendors_chart(site: &Site, s: &Strings) -> Value {
     let vendor_terms = site
         .taxonomies
         .iter()
@@ -450,19 +470,21 @@ fn vendors_chart(site: &Site) -> Value {
         })
         .unwrap_or_default();
     let vendors = top_vendors(vendor_terms);
-    let vendors_title = "Vendors most often involved".to_string();
+    let vendors_title = s.text("chart.vendors_title", &[]);
     let vendors_desc = match vendors.first() {
-        Some(top) => format!(
-            "Horizontal bar chart of the {} vendors named most often in published incidents, as affected vendor or third party. {} leads with {}.",
-            vendors.len(),
-            top.name,
-            plural(top.count, "incident"),
+        Some(top) => s.text(
+            "chart.vendors_desc",
+            &[
+                ("n", vendors.len().to_string()),
+                ("top", top.name.clone()),
+                ("count", incidents(s, top.count)),
+            ],
         ),
-        None => "No vendor is named in any published incident.".to_string(),
+        None => s.text("chart.vendors_desc_empty", &[]),
     };
 
     json!({
-        "svg": if vendors.is_empty() { String::new() } else { vendors_svg(&vendors, "chart-vendors", &vendors_title, &vendors_desc) },
+        "svg": if vendors.is_empty() { String::new() } else { vendors_svg(&vendors, "chart-vendors", &vendors_title, &vendors_desc, s) },
         "title": vendors_title,
         "rows": vendors.iter().map(|v| json!({"name": v.name, "url": v.url, "count": v.count})).collect::<Vec<_>>(),
     })
@@ -472,6 +494,17 @@ fn vendors_chart(site: &Site) -> Value {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// The default theme's English strings.
+    fn en() -> Strings {
+        let theme = crate::theme::load(
+            std::path::Path::new("/nonexistent"),
+            "default",
+            "en",
+            &mut Default::default(),
+        );
+        theme.map(|t| (*t.strings).clone()).unwrap_or_default()
+    }
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()
@@ -483,7 +516,7 @@ mod tests {
         assert_eq!(bars.len(), 24);
         assert_eq!(bars[0].month.key(), "2024-03");
         assert_eq!(bars[23].month.key(), "2026-02");
-        assert_eq!(bars[22].month.label(), "Jan 2026");
+        assert_eq!(bars[22].month.label(&en()), "Jan 2026");
     }
 
     #[test]
@@ -542,6 +575,7 @@ mod tests {
             "c",
             "T <b>",
             "D \"q\"",
+            &en(),
         );
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(!svg.contains("<b>"), "{svg}");
@@ -564,7 +598,7 @@ mod tests {
             },
             counts: [1, 0, 2, 0],
         }];
-        let svg = months_svg(&bars, "m", "t", "d");
+        let svg = months_svg(&bars, "m", "t", "d", &en());
         // Axis 0..3, plot height 204: one incident is 68 units.
         assert!(svg.contains("y=\"154\" width=\"330.5\" height=\"68\" data-month=\"2026-01\" data-severity=\"critical\" data-count=\"1\""), "{svg}");
         assert!(svg.contains("y=\"18\" width=\"330.5\" height=\"136\" data-month=\"2026-01\" data-severity=\"medium\" data-count=\"2\""), "{svg}");

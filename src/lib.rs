@@ -24,6 +24,7 @@ mod exports;
 mod graph;
 mod highlight;
 mod html;
+mod i18n;
 mod interner;
 mod jsonld;
 mod linkcheck;

@@ -347,6 +347,57 @@ pub(crate) fn calls(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
     out
 }
 
+/// Calls of `t(key="…")` whose key (a string, not an expression) the
+/// site's language lacks, one diagnostic at each: found when the templates
+/// load rather than when a page reaches the call. A key built at render
+/// time (`t(key="severity_" ~ s)`) is checked by the render.
+pub(crate) fn translation_keys(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for t in &theme.templates {
+        let Ok(parsed) = tera.get_template(&t.name) else {
+            continue;
+        };
+        let sites = find_calls(&t.text, "t");
+        for call in function_calls(&parsed.ast) {
+            if call.name != "t" {
+                continue;
+            }
+            let Some(tera::ast::ExprVal::String(key)) = call.args.get("key").map(|e| &e.val) else {
+                continue;
+            };
+            if theme.strings.entry(key).is_some() {
+                continue;
+            }
+            let error = Diagnostic::error(
+                Code::Template,
+                format!(
+                    "there is no translation key `{key}` (language `{}`)",
+                    theme.strings.language
+                ),
+            )
+            .help(format!(
+                "add `{key}: …` to the theme's i18n/{}.yaml and to every other language's file",
+                crate::i18n::REFERENCE
+            ));
+            // The call's place: the first call of t() whose arguments name the key.
+            let named = |offset: &usize| {
+                let call = &t.text[*offset..];
+                let call = &call[..call.find(')').unwrap_or(call.len())];
+                call.contains(&format!("\"{key}\"")) || call.contains(&format!("'{key}'"))
+            };
+            let at = sites.iter().copied().find(named);
+            out.push(match at {
+                Some(offset) => {
+                    let (line, column) = line_column(&t.text, offset);
+                    error.at(Location::in_text(&t.path, &t.text, line, column))
+                }
+                None => error.at(Location::file(&t.path)),
+            });
+        }
+    }
+    out
+}
+
 /// The name of every function `ast` calls, wherever the call is: output
 /// tags, `set`, conditions, loop containers, arguments of filters, tests,
 /// functions and macros, macro argument defaults, array items, and the
@@ -355,7 +406,15 @@ pub(crate) fn calls(theme: &Theme, tera: &tera::Tera) -> Vec<Diagnostic> {
 /// brackets). Every node kind is matched by name, so a Tera whose AST grows
 /// a kind does not compile until this walk knows it.
 pub(crate) fn functions_called(ast: &[tera::ast::Node]) -> std::collections::BTreeSet<&str> {
-    let mut names = std::collections::BTreeSet::new();
+    function_calls(ast)
+        .into_iter()
+        .map(|call| call.name.as_str())
+        .collect()
+}
+
+/// Every function call of `ast`, found as [`functions_called`] finds them.
+fn function_calls(ast: &[tera::ast::Node]) -> Vec<&tera::ast::FunctionCall> {
+    let mut calls = Vec::new();
     let mut stack: Vec<Item> = ast.iter().map(Item::Node).collect();
     while let Some(item) = stack.pop() {
         match item {
@@ -366,10 +425,10 @@ pub(crate) fn functions_called(ast: &[tera::ast::Node]) -> std::collections::BTr
                     stack.extend(filter.args.values().map(Item::Expr));
                 }
             }
-            Item::Val(value) => value_children(value, &mut stack, &mut names),
+            Item::Val(value) => value_children(value, &mut stack, &mut calls),
         }
     }
-    names
+    calls
 }
 
 /// A part of a template's AST still to walk.
@@ -424,11 +483,11 @@ fn node_children<'a>(node: &'a tera::ast::Node, stack: &mut Vec<Item<'a>>) {
     }
 }
 
-/// Pushes what `value` holds, and notes the function it calls.
+/// Pushes what `value` holds, and notes the function call it is.
 fn value_children<'a>(
     value: &'a tera::ast::ExprVal,
     stack: &mut Vec<Item<'a>>,
-    names: &mut std::collections::BTreeSet<&'a str>,
+    calls: &mut Vec<&'a tera::ast::FunctionCall>,
 ) {
     use tera::ast::ExprVal;
     match value {
@@ -452,7 +511,7 @@ fn value_children<'a>(
         ExprVal::Test(test) => stack.extend(test.args.iter().map(Item::Expr)),
         ExprVal::MacroCall(call) => stack.extend(call.args.values().map(Item::Expr)),
         ExprVal::FunctionCall(call) => {
-            names.insert(call.name.as_str());
+            calls.push(call);
             stack.extend(call.args.values().map(Item::Expr));
         }
         ExprVal::Array(items) => stack.extend(items.iter().map(Item::Expr)),

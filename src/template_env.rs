@@ -16,13 +16,16 @@
 //! starts, so `range(end=100000000)` took gigabytes without writing a byte,
 //! and nested loops over ranges multiply).
 
+use crate::i18n::{Entry, Strings};
 use serde_json::Value;
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tera::{Context, Tera};
 
 /// Every function a template may call.
-pub(crate) const FUNCTIONS: [&str; 3] = ["url", "range", "throw"];
+pub(crate) const FUNCTIONS: [&str; 6] =
+    ["url", "range", "throw", "t", "format_date", "strings_json"];
 
 /// Tera builtins that read the machine: (name, why a template cannot call
 /// it, what to do instead).
@@ -62,8 +65,9 @@ thread_local! {
 }
 
 /// Registers seckb's template functions, and the failing stand-ins of
-/// [`REMOVED`], on `tera`.
-pub(crate) fn register(tera: &mut Tera, base_path: &str) {
+/// [`REMOVED`], on `tera`; `t()`, `format_date()` and `strings_json()`
+/// read `strings`.
+pub(crate) fn register(tera: &mut Tera, base_path: &str, strings: &Arc<Strings>) {
     let base = base_path.to_string();
     tera.register_function("url", move |args: &HashMap<String, Value>| {
         let path = args
@@ -73,11 +77,88 @@ pub(crate) fn register(tera: &mut Tera, base_path: &str) {
         Ok(Value::String(crate::urls::under(&base, path)))
     });
     tera.register_function("range", range);
+    let own = Arc::clone(strings);
+    tera.register_function("t", move |args: &HashMap<String, Value>| {
+        translate(&own, args)
+    });
+    let own = Arc::clone(strings);
+    tera.register_function("format_date", move |args: &HashMap<String, Value>| {
+        let value = args.get("value").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("format_date() needs a `value` argument, a date such as 2026-12-03")
+        })?;
+        Ok(Value::String(own.date(value)))
+    });
+    let own = Arc::clone(strings);
+    tera.register_function("strings_json", move |args: &HashMap<String, Value>| {
+        let prefixes: Option<Vec<&str>> = args
+            .get("prefixes")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect());
+        let prefixes = prefixes.ok_or_else(|| {
+            tera::Error::msg(
+                "strings_json() needs a `prefixes` argument, a list such as [\"search.\"]",
+            )
+        })?;
+        Ok(Value::String(strings_json(&own, &prefixes)))
+    });
     for (name, why, _) in REMOVED {
         tera.register_function(name, move |_: &HashMap<String, Value>| {
             Err(tera::Error::msg(not_available(name, why)))
         });
     }
+}
+
+/// `t(key="…", name=value, …)`: the string of `key` in the site's language,
+/// its `{name}` placeholders filled (numbers and strings as they are),
+/// its plural form picked by `n`. A key the language lacks is an error of
+/// the render (`template_check::translation_keys` finds literal ones when
+/// the templates load).
+fn translate(strings: &Strings, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let key = args
+        .get("key")
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg("t() needs a `key` argument, such as t(key=\"search\")"))?;
+    let fills = args
+        .iter()
+        .filter(|(name, _)| name.as_str() != "key")
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), text)
+        })
+        .collect();
+    strings
+        .format(key, &fills)
+        .map(Value::String)
+        .map_err(|e| tera::Error::msg(format!("t(): {e}")))
+}
+
+/// The strings whose keys start with one of `prefixes`, as a JSON object
+/// (a plural as `{one, other}`) for a
+/// `<script type="application/json">` block the theme's scripts read, and
+/// `_one` the counts that take the `one` form (`[1]`, French `[0, 1]`).
+/// `<`, `>` and `&` are `\u` escapes, so no string can close the block.
+pub(crate) fn strings_json(strings: &Strings, prefixes: &[&str]) -> String {
+    let mut map = serde_json::Map::new();
+    for (key, entry) in strings.entries() {
+        if !prefixes.iter().any(|p| key.starts_with(p)) {
+            continue;
+        }
+        let value = match entry {
+            Entry::Text(text) => Value::String(text.clone()),
+            Entry::Plural { one, other } => serde_json::json!({"one": one, "other": other}),
+        };
+        map.insert(key.to_string(), value);
+    }
+    let one: Vec<i64> = [0, 1].into_iter().filter(|&n| strings.is_one(n)).collect();
+    map.insert("_one".into(), serde_json::json!(one));
+    Value::Object(map)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// Why a template cannot call `name`.
@@ -217,7 +298,7 @@ mod tests {
 
     fn tera(template: &str) -> Tera {
         let mut tera = Tera::default();
-        register(&mut tera, "/kb/");
+        register(&mut tera, "/kb/", &Default::default());
         tera.add_raw_template("t.txt", template).unwrap();
         tera
     }

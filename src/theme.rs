@@ -5,6 +5,7 @@
 use crate::content::load::{is_ignored_name, walk};
 use crate::content::validate::regex;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
+use crate::i18n::{Strings, TranslationFile};
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ pub(crate) struct Theme {
     pub templates: Vec<Template>,
     /// Output path → source; the site's `static/` wins over the theme's.
     pub statics: BTreeMap<String, StaticSource>,
+    /// The UI strings in the site's `language` (`crate::i18n`): the theme's
+    /// `i18n/<lang>.yaml`, the site's `i18n/<lang>.yaml` over it.
+    pub strings: std::sync::Arc<Strings>,
 }
 
 impl Theme {
@@ -120,13 +124,19 @@ fn is_generated_top_name(name: &str) -> bool {
         .any(|r| r.starts_with('.') && r.trim_end_matches('/') == name)
 }
 
-/// Loads the theme named in the config, then the site's overrides; `None`
-/// after reporting why.
-pub(crate) fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Theme> {
+/// Loads the theme named in the config, then the site's overrides, with
+/// its strings in `language`; `None` after reporting why.
+pub(crate) fn load(
+    root: &Path,
+    name: &str,
+    language: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Theme> {
     let dir = PathBuf::from("themes").join(name);
     let abs = root.join(&dir);
     let mut templates: BTreeMap<String, Template> = BTreeMap::new();
     let mut statics = BTreeMap::new();
+    let mut translations = Vec::new();
     let mut errors = Diagnostics::new();
     let mut add_template =
         |name: String, bytes: Vec<u8>, path: PathBuf, errors: &mut Diagnostics| {
@@ -142,7 +152,13 @@ pub(crate) fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Op
         };
     if abs.is_dir() {
         read_folder(root, &dir, &mut errors, &mut add_template, &mut statics);
+        read_translations(root, &dir, false, &mut translations, &mut errors);
+        // A theme without its own i18n/ speaks the built-in theme's words.
+        if translations.is_empty() {
+            translations.extend(builtin_translations(&dir));
+        }
     } else if name == "default" {
+        translations.extend(builtin_translations(&dir));
         for (path, bytes) in DEFAULT_THEME {
             if let Some(t) = path.strip_prefix("templates/") {
                 add_template(t.to_string(), bytes.to_vec(), dir.join(path), &mut errors);
@@ -172,13 +188,77 @@ pub(crate) fn load(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Op
         &mut add_template,
         &mut statics,
     );
+    read_translations(root, Path::new(""), true, &mut translations, &mut errors);
+    let strings = crate::i18n::resolve(
+        root,
+        Path::new(crate::config::CONFIG_FILE),
+        &translations,
+        language,
+        &mut errors,
+    );
     let valid = errors.is_empty();
     diagnostics.append(errors);
-    valid.then(|| Theme {
+    let strings = strings.filter(|_| valid)?;
+    Some(Theme {
         dir,
         templates: templates.into_values().collect(),
         statics,
+        strings: std::sync::Arc::new(strings),
     })
+}
+
+/// The built-in theme's translation files, shown as below `dir`.
+fn builtin_translations(dir: &Path) -> impl Iterator<Item = TranslationFile> + '_ {
+    DEFAULT_THEME.iter().filter_map(move |(path, bytes)| {
+        Some(TranslationFile {
+            language: translation_language(path)?.to_string(),
+            path: dir.join(path),
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            site: false,
+        })
+    })
+}
+
+/// The language of a translation file's path below its folder
+/// (`i18n/de.yaml` → `de`).
+fn translation_language(path: &str) -> Option<&str> {
+    path.strip_prefix("i18n/")?
+        .strip_suffix(".yaml")
+        .filter(|l| !l.is_empty() && !l.contains('/'))
+}
+
+/// The translation files of `dir`'s `i18n/` folder (the theme's, or the
+/// site's own with `site`).
+fn read_translations(
+    root: &Path,
+    dir: &Path,
+    site: bool,
+    out: &mut Vec<TranslationFile>,
+    errors: &mut Diagnostics,
+) {
+    for (rel, file) in read_dir_files(root, &root.join(dir).join("i18n"), false, errors) {
+        let shown = dir.join("i18n").join(&rel);
+        let Some(language) = translation_language(&format!("i18n/{rel}")).map(str::to_string)
+        else {
+            errors.push(
+                Diagnostic::error(Code::Config, "a translation file is named <language>.yaml")
+                    .at(Location::file(&shown)),
+            );
+            continue;
+        };
+        match std::fs::read_to_string(&file) {
+            Ok(text) => out.push(TranslationFile {
+                language,
+                path: shown,
+                text,
+                site,
+            }),
+            Err(e) => errors.push(
+                Diagnostic::error(Code::Io, format!("cannot read translation file: {e}"))
+                    .at(Location::file(&shown)),
+            ),
+        }
+    }
 }
 
 /// Takes a template's name, bytes and path as shown, reporting a bad one.

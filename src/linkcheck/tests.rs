@@ -16,6 +16,7 @@ fn check_output(out: &Output, base_path: &str) -> Vec<Diagnostic> {
     let theme = Theme {
         dir: "themes/default".into(),
         templates: Vec::new(),
+        strings: Default::default(),
         statics: Default::default(),
     };
     let mut pages = Vec::new();

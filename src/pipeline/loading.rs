@@ -40,7 +40,7 @@ pub(super) fn load_site(
     withheld: &mut HashSet<PathBuf>,
 ) -> Loaded {
     let now = options.now.unwrap_or_else(chrono::Utc::now);
-    let theme = theme::load(&options.root, &config.theme, found);
+    let theme = theme::load(&options.root, &config.theme, &config.language, found);
     let tera = theme
         .as_ref()
         .and_then(|t| crate::render::load_templates(t, &config.base_path(), found));

@@ -28,7 +28,12 @@ pub(super) fn page(site: &Site, tera: &Tera, theme: &Theme, shared: &Shared) -> 
             )));
     }
     let canonical = site.urls.absolute(checker::PAGE);
-    let mut ctx = shared.context("affected", "Am I affected?", canonical, false);
+    let mut ctx = shared.context(
+        "affected",
+        &theme.strings.text("checker.title", &[]),
+        canonical,
+        false,
+    );
     insert(&mut ctx, "checker", &checker::context(site));
     let path = Urls::output_file(checker::PAGE);
     render_one(shared, tera, theme, checker::TEMPLATE, path, &ctx)

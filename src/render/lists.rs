@@ -104,13 +104,16 @@ impl<'a> Jobs<'a> {
         let urls = &site.urls;
         let term_detail = Detail::of(theme, "term.html");
         for tax in &site.taxonomies {
-            let taxonomy = std::sync::Arc::new(context::taxonomy(site, tax));
+            let title = theme.strings.text(&format!("taxonomy.{}", tax.name), &[]);
+            let taxonomy = std::sync::Arc::new(context::taxonomy(site, tax, &title));
+            let title = std::sync::Arc::new(title);
+            let tax_title = title.clone();
             let t = taxonomy.clone();
             self.push(
                 0,
                 Box::new(move || {
                     let mut ctx =
-                        shared.context("taxonomy", tax.title, urls.absolute(&tax.path()), false);
+                        shared.context("taxonomy", &tax_title, urls.absolute(&tax.path()), false);
                     insert(&mut ctx, "taxonomy", &*t);
                     render_one(
                         shared,
@@ -124,11 +127,12 @@ impl<'a> Jobs<'a> {
             );
             for term in &tax.terms {
                 let t = taxonomy.clone();
+                let tax_title = title.clone();
                 self.push(
                     term.pages.len(),
                     Box::new(move || {
                         let path = tax.term_path(term);
-                        let title = format!("{}: {}", tax.title, term.name);
+                        let title = format!("{tax_title}: {}", term_name(theme, tax, term));
                         let mut ctx = shared.context("term", &title, urls.absolute(&path), false);
                         shared.feed(
                             &mut ctx,
@@ -168,7 +172,8 @@ impl<'a> Jobs<'a> {
         self.push(
             0,
             Box::new(move || {
-                let ctx = shared.context("search", "Search", urls.absolute("search/"), false);
+                let title = theme.strings.text("search.title", &[]);
+                let ctx = shared.context("search", &title, urls.absolute("search/"), false);
                 render_one(
                     shared,
                     tera,
@@ -188,7 +193,8 @@ impl<'a> Jobs<'a> {
         self.push(
             0,
             Box::new(move || {
-                let ctx = shared.context("404", "Page not found", urls.absolute("404.html"), true);
+                let title = theme.strings.text("not_found.title", &[]);
+                let ctx = shared.context("404", &title, urls.absolute("404.html"), true);
                 render_one(shared, tera, theme, "404.html", "404.html".into(), &ctx)
             }),
         );
@@ -251,4 +257,16 @@ pub(crate) fn render_lists(
         jobs = later;
     }
     results
+}
+
+/// A term's name in a page title: a severity or status in the site's
+/// language (`severity.term_high`, in running text: `high`, `hoch`), any
+/// other term as written.
+fn term_name(theme: &Theme, tax: &crate::site::Taxonomy, term: &crate::site::Term) -> String {
+    match tax.name {
+        "severity" | "status" => theme
+            .strings
+            .text(&format!("{}.term_{}", tax.name, term.name), &[]),
+        _ => term.name.clone(),
+    }
 }

@@ -23,7 +23,7 @@ pub(crate) fn load_templates(
     diagnostics: &mut Diagnostics,
 ) -> Option<Tera> {
     let mut tera = Tera::default();
-    crate::template_env::register(&mut tera, base_path);
+    crate::template_env::register(&mut tera, base_path, &theme.strings);
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which only makes URLs harder to read.
     tera.set_escape_fn(crate::html::escape);
@@ -40,7 +40,8 @@ pub(crate) fn load_templates(
         .collect();
     let added = tera.add_raw_templates(templates);
     diagnostics.take(added.map_err(|e| template_error(theme, &e)))?;
-    let refused = crate::template_check::calls(theme, &tera);
+    let mut refused = crate::template_check::calls(theme, &tera);
+    refused.extend(crate::template_check::translation_keys(theme, &tera));
     if !refused.is_empty() {
         diagnostics.extend(refused);
         return None;

@@ -21,6 +21,8 @@ pub struct Entry {
     /// (slug, display name).
     pub tags: Vec<(String, String)>,
     pub vendors: Vec<String>,
+    /// The vendor facet's values: (slug, name), as the vendor term pages.
+    pub vendor_terms: Vec<(String, String)>,
     /// Incident id, CVEs and CWEs.
     pub ids: Vec<String>,
     pub summary: String,
@@ -52,15 +54,22 @@ pub fn of_page(page: &Page, body: &Body) -> Vec<Entry> {
     entries
 }
 
-fn document(page: &Page, body: &Body) -> Entry {
-    let doc = &page.doc;
-    let mut tags: Vec<(String, String)> = Vec::new();
-    for t in &doc.meta.tags {
-        let slug = slugify(t);
-        if !slug.is_empty() && !tags.iter().any(|(s, _)| *s == slug) {
-            tags.push((slug, t.clone()));
+/// Each name with its slug (the URL of its term page), once per slug;
+/// names without one are left out.
+fn slugged(names: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for name in names {
+        let slug = slugify(name);
+        if !slug.is_empty() && !out.iter().any(|(s, _)| *s == slug) {
+            out.push((slug, name.clone()));
         }
     }
+    out
+}
+
+fn document(page: &Page, body: &Body) -> Entry {
+    let doc = &page.doc;
+    let tags = slugged(&doc.meta.tags);
     let mut entry = Entry {
         url: page.url.clone(),
         title: doc.meta.title.clone(),
@@ -71,6 +80,7 @@ fn document(page: &Page, body: &Body) -> Entry {
         status: None,
         tags,
         vendors: Vec::new(),
+        vendor_terms: Vec::new(),
         ids: Vec::new(),
         summary: body.summary.clone(),
         parent: None,
@@ -93,6 +103,7 @@ fn document(page: &Page, body: &Body) -> Entry {
         entry.severity = Some(inc.severity);
         entry.status = Some(inc.status);
         entry.vendors = inc.vendors().into_iter().map(str::to_string).collect();
+        entry.vendor_terms = slugged(&entry.vendors);
         entry.ids = inc
             .id
             .iter()

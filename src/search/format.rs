@@ -197,7 +197,14 @@ pub fn files(index: Index) -> Files {
         Vec::new()
     };
     let vocab = vocabulary(&index, &mut files);
-    files.insert("tags.json".into(), json(&tag_facet(&index)));
+    files.insert(
+        "tags.json".into(),
+        json(&list_facet(&index, super::index::TAG)),
+    );
+    files.insert(
+        "vendors.json".into(),
+        json(&list_facet(&index, super::index::VENDOR)),
+    );
     let severities: Vec<&'static str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
     let statuses: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_str()).collect();
     let manifest = Manifest {
@@ -280,14 +287,15 @@ fn vocabulary<'i>(
     vocab
 }
 
-/// The tag facet: each tag's slug, name and documents.
-fn tag_facet(index: &Index) -> Vec<[String; 3]> {
+/// A list facet (`facet` [`super::index::TAG`] or
+/// [`super::index::VENDOR`]): each value's slug, name and documents.
+fn list_facet(index: &Index, facet: char) -> Vec<[String; 3]> {
     let mut tags: BTreeMap<&str, (&str, Vec<u32>)> = BTreeMap::new();
     for (doc, entry) in index.entries.iter().enumerate() {
-        let named = entry
-            .tags
-            .iter()
-            .filter_map(|&t| index.tags.get(t).split_once('\0'));
+        let named = entry.tags.iter().filter_map(|&t| {
+            let (mark, rest) = index.tags.get(t).split_once('\0')?;
+            (mark.chars().eq([facet])).then_some(rest)?.split_once('\0')
+        });
         for (slug, name) in named {
             tags.entry(slug)
                 .or_insert((name, Vec::new()))

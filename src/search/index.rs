@@ -47,13 +47,18 @@ pub struct Group {
 }
 
 /// The string tables the threads of the document pass share while they
-/// prepare entries: terms (so postings are numbers, not strings) and tags.
+/// prepare entries: terms (so postings are numbers, not strings) and the
+/// values of the list facets (tags, vendors).
 #[derive(Default)]
 pub struct Tables {
     terms: Interner,
-    /// `slug` NUL `display name`.
+    /// `facet` NUL `slug` NUL `display name`, facet [`TAG`] or [`VENDOR`].
     tags: Interner,
 }
+
+/// The facet marks of [`Tables::tags`]: a tag, a vendor.
+pub const TAG: char = 't';
+pub const VENDOR: char = 'v';
 
 /// A thread's cache of common terms' numbers ([`crate::interner::Nearby`]),
 /// for [`Prepared::new`]: only [`Tables`] makes one.
@@ -77,7 +82,7 @@ pub struct Key {
 /// provisional name: its number is known only once every entry is).
 pub struct Prepared {
     key: Key,
-    /// Numbers in [`Tables::tags`].
+    /// Numbers in [`Tables::tags`]: its tags and vendors.
     tags: Box<[u32]>,
     postings: Postings,
     file: DocFile,
@@ -113,7 +118,14 @@ impl Prepared {
         let tags = entry
             .tags
             .iter()
-            .map(|(slug, name)| tables.tags.id(&format!("{slug}\0{name}")))
+            .map(|(slug, name)| (TAG, slug, name))
+            .chain(
+                entry
+                    .vendor_terms
+                    .iter()
+                    .map(|(slug, name)| (VENDOR, slug, name)),
+            )
+            .map(|(facet, slug, name)| tables.tags.id(&format!("{facet}\0{slug}\0{name}")))
             .collect();
         Prepared {
             key: Key {
@@ -213,7 +225,7 @@ pub struct TermPostings {
 /// An entry once numbered: its tags and document file.
 #[derive(Debug)]
 pub struct Numbered {
-    /// Numbers in `Index::tags`.
+    /// Numbers in `Index::tags`: its tags and vendors.
     pub tags: Box<[u32]>,
     pub file: DocFile,
 }
@@ -221,7 +233,7 @@ pub struct Numbered {
 pub struct Index {
     /// In document-number order.
     pub entries: Vec<Numbered>,
-    /// Tags as `slug` NUL `display name`.
+    /// Tags and vendors as `facet` NUL `slug` NUL `display name`.
     pub tags: crate::interner::Table,
     pub groups: Vec<Group>,
     /// In term order.

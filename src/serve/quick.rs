@@ -44,7 +44,12 @@ pub(super) fn rerender(
     }
     // Their problems are the full build's to report.
     let mut unused = Diagnostics::new();
-    let theme = theme::load(&options.root, &site.config.theme, &mut unused)?;
+    let theme = theme::load(
+        &options.root,
+        &site.config.theme,
+        &site.config.language,
+        &mut unused,
+    )?;
     let tera = render::load_templates(&theme, site.urls.base_path(), &mut unused)?;
     let mut bodies = Vec::with_capacity(edits.len());
     for (index, doc, text) in edits {

@@ -15,6 +15,7 @@ fn theme(templates: &[(&str, &str)]) -> Theme {
                 path: PathBuf::from("templates").join(name),
             })
             .collect(),
+        strings: Default::default(),
         statics: Default::default(),
     }
 }
@@ -170,7 +171,12 @@ fn depth_adds_up_through_includes_and_the_default_theme_is_shallow() {
         .message
         .starts_with("template `outer.html` nests 71 levels deep"));
     let mut found = crate::diagnostics::Diagnostics::new();
-    let default =
-        crate::theme::load(std::path::Path::new("/nonexistent"), "default", &mut found).unwrap();
+    let default = crate::theme::load(
+        std::path::Path::new("/nonexistent"),
+        "default",
+        "en",
+        &mut found,
+    )
+    .unwrap();
     assert!(check(&default).is_empty());
 }

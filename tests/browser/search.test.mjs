@@ -95,9 +95,40 @@ for (const basePath of ['/', '/kb/']) {
 
       // Filters alone list the matching documents.
       await page.goto(server.url + 'search/?severity=critical');
-      await page.waitForFunction(() => /match these filters/.test(document.getElementById('search-status').textContent));
+      await page.waitForFunction(() => /match(es)? these filters/.test(document.getElementById('search-status').textContent));
       const critical = await page.$$eval('#search-results > li', (items) => items.map((li) => li.className));
       assert.ok(critical.length >= 1 && critical.every((c) => c.includes('summary-sev-critical')), critical.join(' '));
+
+      // The vendor facet: filtering by a vendor lists exactly the documents of its vendor page.
+      const vendorPage = await browser.newPage();
+      await vendorPage.goto(server.url + 'vendors/metricly/');
+      const ofMetricly = (await vendorPage.$$eval('.summary-title a', (l) => l.map((x) => x.getAttribute('href')))).sort();
+      await vendorPage.goto(server.url + 'vendors/acme/');
+      const ofAcme = (await vendorPage.$$eval('.summary-title a', (l) => l.map((x) => x.getAttribute('href')))).sort();
+      await vendorPage.close();
+      assert.ok(ofMetricly.length >= 1 && ofAcme.length > ofMetricly.length, `${ofMetricly} / ${ofAcme}`);
+      await page.goto(server.url + 'search/');
+      await page.fill('#search-input', 'incident');
+      await page.waitForSelector('#facet-vendor-metricly');
+      const before = await page.locator('#search-results > li').count();
+      const metriclyCount = Number((await page.textContent('label[for="facet-vendor-metricly"] .facet-count')).replace(/\D/g, ''));
+      await page.check('#facet-vendor-metricly');
+      await page.waitForFunction(() => window.location.search.includes('vendor=metricly'));
+      await page.waitForFunction((n) => document.querySelectorAll('#search-results > li').length === n, metriclyCount);
+      const narrowed = await page.$$eval('#search-results .summary-title a', (l) => l.map((x) => x.getAttribute('href')));
+      assert.ok(narrowed.length >= 1 && narrowed.length <= before, `${narrowed.length} of ${before}`);
+      assert.ok(narrowed.every((h) => ofMetricly.includes(h)), narrowed.join(' '));
+      // The vendor alone, from the URL: every document of the vendor and no other.
+      await page.goto(server.url + 'search/?vendor=acme');
+      await page.waitForFunction(() => /match(es)? these filters/.test(document.getElementById('search-status').textContent));
+      while (await page.locator('#search-more').count()) {
+        const shownNow = await page.locator('#search-results > li').count();
+        await page.click('#search-more');
+        await page.waitForFunction((n) => document.querySelectorAll('#search-results > li').length > n, shownNow);
+      }
+      const acme = (await page.$$eval('#search-results .summary-title a', (l) => l.map((x) => x.getAttribute('href')))).sort();
+      assert.deepEqual(acme, ofAcme);
+      assert.equal(await page.textContent('fieldset[data-facet="vendor"] legend'), 'Vendor');
 
       // Chromium's tokenizer agrees with the shared cases too.
       const { cases } = JSON.parse(readFileSync(join(repo, 'tests/fixtures/tokenizer-cases.json'), 'utf8'));

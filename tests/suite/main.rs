@@ -22,6 +22,7 @@ mod charts;
 mod distribution;
 mod exports;
 mod hostile;
+mod i18n;
 mod inputs;
 #[cfg(unix)]
 mod kill;

@@ -25,12 +25,13 @@ fn script_problems(where_: &str, html: &str, base_path: &str) -> Vec<String> {
         if name == "script" {
             let text: String = element.text().collect();
             match (el.attr("type"), el.attr("src")) {
-                (Some("application/ld+json"), None) => {
+                // Data blocks (JSON-LD, the theme's strings): not run, and no `<` can close them.
+                (Some("application/ld+json" | "application/json"), None) => {
                     if text.contains('<') {
-                        problems.push(format!("{where_}: JSON-LD contains a raw `<`"));
+                        problems.push(format!("{where_}: a JSON data block contains a raw `<`"));
                     }
                     if serde_json::from_str::<serde_json::Value>(&text).is_err() {
-                        problems.push(format!("{where_}: JSON-LD does not parse"));
+                        problems.push(format!("{where_}: a JSON data block does not parse"));
                     }
                 }
                 (_, Some(src)) if src.starts_with(base_path) && text.trim().is_empty() => {}

@@ -46,7 +46,7 @@ struct Facets {
 struct TaxonomyContext<'a> {
     /// `tags`, `vendors`, `severity` or `status`.
     name: &'a str,
-    /// Its title (`Tags`).
+    /// Its title in the site's language (`Tags`).
     title: &'a str,
     /// Its URL, with the base path.
     url: String,
@@ -154,11 +154,12 @@ fn facets(site: &Site, indices: &[usize]) -> Facets {
 }
 
 /// The `taxonomy` of `tax`, the same on its page and its terms'.
-pub(in crate::render) fn taxonomy(site: &Site, tax: &Taxonomy) -> Value {
+/// `title` is its title in the site's language.
+pub(in crate::render) fn taxonomy(site: &Site, tax: &Taxonomy, title: &str) -> Value {
     let urls = &site.urls;
     let fields = TaxonomyContext {
         name: tax.name,
-        title: tax.title,
+        title,
         url: urls.path(&tax.path()),
         terms: tax
             .terms
@@ -243,7 +244,7 @@ pub(in crate::render) fn home(
             .map(|s| count("status", s.as_str()))
             .collect(),
         total_incidents: site.incidents().count(),
-        charts: Built(crate::charts::dashboard(site)),
+        charts: Built(crate::charts::dashboard(site, &theme.strings)),
         open_incidents: Built(shared.list(
             site,
             bodies,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[test]
 fn only_pages_of_builtin_templates_get_fragments_alone() {
     let site = tempfile::tempdir().unwrap();
-    let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
+    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
     assert!(Detail::of(&theme, "section.html") == Detail::Fragments);
     assert!(Detail::of(&theme, "term.html") == Detail::Fragments);
     // term.html includes summary_items.html, which imports macros.html:
@@ -17,7 +17,7 @@ fn only_pages_of_builtin_templates_get_fragments_alone() {
         "{% macro x() %}{% endmacro x %}",
     )
     .unwrap();
-    let theme = crate::theme::load(site.path(), "default", &mut Default::default()).unwrap();
+    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
     assert!(Detail::of(&theme, "section.html") == Detail::Full);
     assert!(Detail::of(&theme, "term.html") == Detail::Full);
 }
@@ -122,7 +122,7 @@ fn the_context_is_what_docs_templates_md_says() {
         severity: crate::content::Severity::Low,
     });
     let shared = Shared::new(&site);
-    let theme = crate::theme::load(&root, "default", &mut Default::default()).unwrap();
+    let theme = crate::theme::load(&root, "default", "en", &mut Default::default()).unwrap();
     // The summaries are gone with the build; their fields are what counts.
     let bodies = crate::site::Bodies::default();
     let tables = documented();
@@ -157,7 +157,12 @@ fn the_context_is_what_docs_templates_md_says() {
         checked.extend(check(&tables, "`section`", &value, &[]));
     }
     for tax in &site.taxonomies {
-        checked.extend(check(&tables, "`taxonomy`", &taxonomy(&site, tax), &[]));
+        checked.extend(check(
+            &tables,
+            "`taxonomy`",
+            &taxonomy(&site, tax, tax.title),
+            &[],
+        ));
         for term in &tax.terms {
             let path = tax.term_path(term);
             let value = term_page(&site, &bodies, &shared, term, &path, Detail::Full);

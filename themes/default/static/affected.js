@@ -627,7 +627,7 @@
       hit = evaluate(t.scheme, t.ranges, t.versions, version);
     } catch (e) {
       if (!(e instanceof NotAVersion)) throw e;
-      return { state: "invalid", why: e.message, expected: SCHEMES[t.scheme].expected, schemeName: SCHEMES[t.scheme].name };
+      return { state: "invalid", why: e.message, expected: SCHEMES[t.scheme].expected, schemeName: SCHEMES[t.scheme].name, scheme: t.scheme };
     }
     if (hit) return { state: "affected", fixed: fixedIn(t, version), lastAffected: lastAffected(t, version) };
     var orderable = t.versions.length > 0 || t.ranges.some(function (r) {
@@ -1346,20 +1346,36 @@
     return { state: "not-affected", fixed: [] };
   }
 
+  /** The checker's strings (the page's #checker-strings block, in the site's language). */
+  var words = null;
+  function lookup(key, args) {
+    var i18n = window.seckbI18n;
+    if (!i18n) return key;
+    if (!words) words = i18n.strings("checker-strings");
+    return i18n.t(words, key, args || {});
+  }
+
+  /** The checker's string `checker.<key>`. */
+  function tr(key, args) {
+    return lookup("checker." + key, args);
+  }
+
   /** The sentence a verdict reads as: `name` at `version`. */
   function sentence(name, version, v) {
     var fixes = (v.fixed || []).join(", ");
+    var args = { name: name, version: version, fixed: fixes, last: v.lastAffected };
     switch (v.state) {
       case "affected":
-        if (fixes) return name + " " + version + " is affected. Fixed in " + fixes + ".";
-        if (v.lastAffected) return name + " " + version + " is affected. The last affected version is " + v.lastAffected + ": a later one fixes it.";
-        return name + " " + version + " is affected. No fixed version is known yet.";
+        if (fixes) return tr("affected_fixed", args);
+        if (v.lastAffected) return tr("affected_last", args);
+        return tr("affected_unfixed", args);
       case "not-affected":
-        return name + " " + version + " is not affected.";
+        return tr("not_affected", args);
       case "unknown":
-        return "seckb cannot tell whether " + name + " " + version + " is affected: it is not one of the versions listed, and seckb knows no order of this package's versions." + (fixes ? " Fixed in " + fixes + "." : "");
+        return tr("unknown", args) + (fixes ? tr("fixed_in", args) : "");
       default:
-        return "“" + version + "” is not a " + v.schemeName + " version (" + v.why + "). Expected " + v.expected + ".";
+        var expected = v.scheme ? tr("expected_" + v.scheme) : v.expected;
+        return tr("invalid", { version: version, scheme: v.schemeName, why: v.why, expected: expected });
     }
   }
 
@@ -1414,14 +1430,10 @@
   var MAX_FILE_BYTES = 64 * 1024 * 1024;
   var SEVERITY_RANK = { critical: 4, high: 3, medium: 2, low: 1 };
 
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
-  }
-
   function severityBadge(severity) {
     var badge = el("span", "badge sev sev-" + severity);
-    badge.appendChild(el("span", "visually-hidden", "Severity: "));
-    badge.appendChild(document.createTextNode(severity.charAt(0).toUpperCase() + severity.slice(1)));
+    badge.appendChild(el("span", "visually-hidden", lookup("severity.label_prefix")));
+    badge.appendChild(document.createTextNode(lookup("severity." + severity)));
     return badge;
   }
 
@@ -1457,7 +1469,7 @@
         var row = el("li", "finding-" + f.verdict.state);
         row.setAttribute("data-state", f.verdict.state);
         row.appendChild(el("span", "", sentence(f.package.name, f.package.version, f.verdict) + " "));
-        if (f.package.line) row.appendChild(el("span", "finding-line", "(line " + f.package.line + ")"));
+        if (f.package.line) row.appendChild(el("span", "finding-line", tr("line", { line: f.package.line })));
         packages.appendChild(row);
       });
       item.appendChild(packages);
@@ -1477,7 +1489,7 @@
     } catch (e) {
       if (!(e instanceof LockFileError)) throw e;
       section.setAttribute("data-state", "error");
-      section.appendChild(el("p", "checker-error", name + " could not be read" + (e.line ? ", line " + e.line : "") + ": " + e.message + "."));
+      section.appendChild(el("p", "checker-error", tr(e.line ? "unreadable_line" : "unreadable", { name: name, line: e.line, error: e.message })));
       return { section: section, affected: 0, error: true };
     }
     var findings = findAffected(incidents, found.packages);
@@ -1493,22 +1505,22 @@
       m[f.incident.url] = true;
       return m;
     }, {})).length;
-    var checked = plural(found.packages.length, "package", "packages");
+    var checked = tr("n_packages", { n: found.packages.length });
     var summary;
-    if (!found.packages.length) summary = "No package to check in this " + found.format + ".";
-    else if (hitPackages) summary = hitPackages + " of the " + checked + " " + (hitPackages === 1 ? "is" : "are") + " affected, by " + plural(incidentCount, "incident", "incidents") + ".";
-    else summary = "None of the " + checked + " is affected by an incident published here.";
+    if (!found.packages.length) summary = tr("nothing_to_check", { format: found.format });
+    else if (hitPackages) summary = tr("hits", { n: hitPackages, packages: checked, incidents: tr("n_incidents", { n: incidentCount }) });
+    else summary = tr("clean", { packages: checked });
     var unknown = findings.length - affected.length;
-    if (unknown) summary += " For " + plural(unknown, "package", "packages") + " seckb cannot tell.";
+    if (unknown) summary += tr("cannot_tell", { packages: tr("n_packages", { n: unknown }) });
     section.setAttribute("data-state", hitPackages ? "affected" : "clean");
     section.appendChild(el("p", "checker-summary", summary));
     if (findings.length) section.appendChild(findingList(findings));
     if (found.skipped.length) {
       var details = el("details", "checker-skipped");
-      details.appendChild(el("summary", "", "Not checked: " + plural(found.skipped.length, "entry", "entries")));
+      details.appendChild(el("summary", "", tr("not_checked", { n: found.skipped.length })));
       var list = el("ul", "");
       found.skipped.forEach(function (s) {
-        list.appendChild(el("li", "", s.what + (s.line ? " (line " + s.line + ")" : "") + ": " + s.why));
+        list.appendChild(el("li", "", tr(s.line ? "skipped_line" : "skipped", s)));
       });
       details.appendChild(list);
       section.appendChild(details);
@@ -1527,16 +1539,16 @@
     var setStatus = function (text) {
       status.textContent = text;
     };
-    setStatus("Loading the published incidents…");
+    setStatus(tr("loading"));
     var data = fetch(new URL(form.getAttribute("data-index"), window.location.href)).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
     });
     data.then(function (d) {
       form.setAttribute("data-ready", "");
-      setStatus("Ready: " + plural(d.incidents.length, "incident names", "incidents name") + " packages. Choose or drop a lock file.");
+      setStatus(tr("ready", { n: d.incidents.length }));
     }, function (e) {
-      setStatus("The published incidents could not be loaded (" + e.message + "), so no file can be checked.");
+      setStatus(tr("load_failed", { error: e.message }));
     });
     var sequence = 0;
     var check = function (files) {
@@ -1545,7 +1557,7 @@
       var mine = ++sequence;
       results.replaceChildren();
       results.removeAttribute("data-done");
-      setStatus("Checking " + plural(files.length, "file", "files") + "…");
+      setStatus(tr("checking", { n: files.length }));
       var texts = files.map(function (f) {
         if (f.size > MAX_FILE_BYTES) return Promise.resolve({ name: f.name, tooLarge: true });
         return f.text().then(function (text) {
@@ -1563,18 +1575,18 @@
             report.section.setAttribute("data-file", file.name);
             report.section.setAttribute("data-state", "error");
             report.section.appendChild(el("h2", "", file.name));
-            report.section.appendChild(el("p", "checker-error", file.name + " is larger than 64 MB, more than a lock file is."));
+            report.section.appendChild(el("p", "checker-error", tr("too_large", { name: file.name })));
           } else report = fileReport(file.name, file.text, both[0].incidents);
           affected += report.affected;
           errors += report.error ? 1 : 0;
           results.appendChild(report.section);
         });
-        var words = [plural(affected, "affected package", "affected packages")];
-        if (errors) words.push(plural(errors, "file", "files") + " not read");
-        setStatus("Checked " + plural(both[1].length, "file", "files") + ": " + words.join(", ") + ".");
+        var parts = [tr("n_affected", { n: affected })];
+        if (errors) parts.push(tr("n_unread", { n: errors }));
+        setStatus(tr("checked", { n: both[1].length, words: parts.join(", ") }));
         results.setAttribute("data-done", "");
       }, function (e) {
-        if (mine === sequence) setStatus("The files could not be checked (" + e.message + ").");
+        if (mine === sequence) setStatus(tr("failed", { error: e.message }));
       });
     };
     fileInput.addEventListener("change", function () {

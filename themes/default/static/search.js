@@ -238,7 +238,10 @@
   var MAX_EXPANSIONS = 24;
   var MAX_PREFIX_SHARDS = 2;
   var MAX_FUZZY = 4;
-  var FACETS = ["kind", "severity", "status", "year", "tag"];
+  var FACETS = ["kind", "severity", "status", "year", "vendor", "tag"];
+  /* Facets whose values are lists per entry, each in its own file of the index. */
+  var LIST_FACETS = ["vendor", "tag"];
+  var LIST_FILES = { vendor: "vendors.json", tag: "tags.json" };
 
   /**
    * The query engine over one index. `load(path, fresh)` returns a promise of
@@ -249,7 +252,7 @@
     var manifest = null;
     var common = new Set();
     var files = new Map();
-    var tagTable = null;
+    var listTables = {};
 
     function file(path) {
       if (!files.has(path)) {
@@ -562,9 +565,10 @@
     }
 
     /* Facets: kind, severity, status and year come from the entry's group
-     * (entries are numbered in facet order); tags from tags.json. */
+     * (entries are numbered in facet order); vendors and tags from
+     * vendors.json and tags.json. */
     var GROUP_FACETS = ["kind", "severity", "status", "year"];
-    var TAG_BIT = 1 << GROUP_FACETS.length;
+    var LIST_BIT = 1 << GROUP_FACETS.length;
     var groupOfDoc = null;
     var groupValues = null;
 
@@ -581,9 +585,10 @@
       });
     }
 
-    function tags() {
-      if (tagTable) return Promise.resolve(tagTable);
-      return file("tags.json").then(function (rows) {
+    /** The values of list facet `f` ([slug, name, runs] rows) and each entry's. */
+    function listTable(f) {
+      if (listTables[f]) return Promise.resolve(listTables[f]);
+      return file(LIST_FILES[f]).then(function (rows) {
         var byDoc = new Array(manifest.documents);
         var list = rows.map(function (r, i) {
           decodeRuns(r[2]).forEach(function (doc) {
@@ -592,21 +597,29 @@
           });
           return { value: r[0], label: r[1] };
         });
-        tagTable = { list: list, byDoc: byDoc };
-        return tagTable;
+        listTables[f] = { list: list, byDoc: byDoc };
+        return listTables[f];
       });
+    }
+
+    /** Loads every list facet's file (vendors, tags). */
+    function tags() {
+      return Promise.all(LIST_FACETS.map(listTable));
     }
 
     /**
      * Filters ranked entries by the selected facet values ({severity: ["high"], …};
      * OR within a facet, AND across facets) and counts each facet's values over
-     * the entries that pass every other facet. tags.json is waited for only
-     * when a tag is selected; otherwise, until it is loaded (`tags()`), the
-     * result has no tag counts and `tags: false`.
+     * the entries that pass every other facet. A list facet's file (tags.json,
+     * vendors.json) is waited for only when one of its values is selected;
+     * otherwise, until they are loaded (`tags()`), the result has no counts of
+     * them and `tags: false`.
      */
     function facet(docs, selected) {
-      var tagWanted = selected.tag && selected.tag.length > 0 ? selected.tag : null;
-      return (tagWanted ? tags() : Promise.resolve()).then(function () {
+      var wantedLists = LIST_FACETS.filter(function (f) {
+        return selected[f] && selected[f].length > 0;
+      });
+      return Promise.all(wantedLists.map(listTable)).then(function () {
         groupTables();
         var groupCount = groupValues.length;
         // Per group, a bit for each facet whose selection it fails.
@@ -617,37 +630,53 @@
             if (want && want.length && want.indexOf(values[bit]) < 0) fails[gi] |= 1 << bit;
           });
         });
-        var wantedTags = null;
-        if (tagWanted) {
-          wantedTags = new Set();
-          tagTable.list.forEach(function (t, i) {
-            if (tagWanted.indexOf(t.value) >= 0) wantedTags.add(i);
-          });
-        }
+        // Per list facet: its bit, its table (if loaded), the value numbers selected.
+        var lists = LIST_FACETS.map(function (f, i) {
+          var table = listTables[f] || null;
+          var wanted = null;
+          if (wantedLists.indexOf(f) >= 0) {
+            wanted = new Set();
+            table.list.forEach(function (t, n) {
+              if (selected[f].indexOf(t.value) >= 0) wanted.add(n);
+            });
+          }
+          return { facet: f, bit: LIST_BIT << i, table: table, wanted: wanted, counts: table ? new Uint32Array(table.list.length) : null };
+        });
         // Entries per group that pass every facet, and those that fail only facet `bit`.
         var passing = new Uint32Array(groupCount);
         var failingOnly = GROUP_FACETS.map(function () {
           return new Uint32Array(groupCount);
         });
-        var tagCounts = tagTable ? new Uint32Array(tagTable.list.length) : null;
         var shown = [];
+        var hasAny = function (values, wanted) {
+          return values && values.some(function (v) {
+            return wanted.has(v);
+          });
+        };
         for (var k = 0; k < docs.length; k++) {
           var doc = docs[k];
           var gi = groupOfDoc[doc];
           var mask = fails[gi];
-          var docTags = tagTable ? tagTable.byDoc[doc] : null;
-          if (wantedTags && !(docTags && docTags.some(function (t) { return wantedTags.has(t); }))) mask |= TAG_BIT;
+          for (var l = 0; l < lists.length; l++) {
+            var w = lists[l];
+            if (w.wanted && !hasAny(w.table.byDoc[doc], w.wanted)) mask |= w.bit;
+          }
           if (mask === 0) {
             shown.push(doc);
             passing[gi]++;
-          } else if (mask < TAG_BIT && (mask & (mask - 1)) === 0) {
+          } else if (mask < LIST_BIT && (mask & (mask - 1)) === 0) {
             failingOnly[Math.log2(mask)][gi]++;
           }
-          if (tagCounts && docTags && (mask === 0 || mask === TAG_BIT)) {
-            for (var t = 0; t < docTags.length; t++) tagCounts[docTags[t]]++;
+          for (var c = 0; c < lists.length; c++) {
+            var lc = lists[c];
+            var values = lc.table ? lc.table.byDoc[doc] : null;
+            if (values && (mask === 0 || mask === lc.bit)) {
+              for (var t = 0; t < values.length; t++) lc.counts[values[t]]++;
+            }
           }
         }
-        var counts = { tag: new Map() };
+        var counts = {};
+        var labels = {};
         GROUP_FACETS.forEach(function (f, bit) {
           var m = new Map();
           groupValues.forEach(function (values, gi) {
@@ -656,14 +685,19 @@
           });
           counts[f] = m;
         });
-        var labels = { tag: new Map() };
-        if (tagTable) {
-          tagTable.list.forEach(function (t, i) {
-            labels.tag.set(t.value, t.label);
-            if (tagCounts[i] > 0) counts.tag.set(t.value, tagCounts[i]);
+        lists.forEach(function (lf) {
+          counts[lf.facet] = new Map();
+          labels[lf.facet] = new Map();
+          if (!lf.table) return;
+          lf.table.list.forEach(function (t, i) {
+            labels[lf.facet].set(t.value, t.label);
+            if (lf.counts[i] > 0) counts[lf.facet].set(t.value, lf.counts[i]);
           });
-        }
-        return { docs: shown, counts: counts, labels: labels, tags: tagTable !== null };
+        });
+        var loaded = lists.every(function (lf) {
+          return lf.table !== null;
+        });
+        return { docs: shown, counts: counts, labels: labels, tags: loaded };
       });
     }
 
@@ -792,8 +826,12 @@
   });
 
   var PAGE_SIZE = 10;
-  var FACET_TITLES = { kind: "Kind", severity: "Severity", status: "Status", year: "Year", tag: "Tag" };
-  var KIND_LABELS = { incident: "Incident", faq: "FAQ", page: "Page" };
+  // The page's strings (search.html's #search-strings block, in the site's language).
+  var i18n = window.seckbI18n;
+  var words = i18n.strings("search-strings");
+  function tr(key, args) {
+    return i18n.t(words, "search." + key, args);
+  }
   var MAX_TAGS_SHOWN = 12;
   var state = { query: "", selected: {}, ranked: null, shown: [], limit: PAGE_SIZE };
   var sequence = 0;
@@ -804,10 +842,10 @@
   }
 
   function label(facet, value, labels) {
-    if (facet === "kind") return KIND_LABELS[value] || value;
-    if (facet === "tag") return labels.tag.get(value) || value;
+    if (facet === "kind") return tr("kind_" + value);
+    if (facet === "tag" || facet === "vendor") return labels[facet].get(value) || value;
     if (facet === "year") return value;
-    return capitalize(value);
+    return facet === "severity" || facet === "status" ? i18n.t(words, facet + "." + value) : capitalize(value);
   }
 
   function readUrl() {
@@ -843,10 +881,6 @@
     if (status.textContent !== text) status.textContent = text;
   }
 
-  function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
-  }
-
   /** Runs the query (when it changed) and the facets, then renders. */
   function update(queryChanged) {
     var mine = ++sequence;
@@ -872,7 +906,7 @@
         state.limit = PAGE_SIZE;
         renderFacets(r.faceted, r.ranked);
         return renderResults(mine, r.ranked, true).then(function () {
-          // The tag facet follows the first results: its file is not on their path.
+          // The vendor and tag facets follow the first results: their files are not on their path.
           if (r.faceted.tags || r.ranked.docs.length === 0) return null;
           return engine
             .tags()
@@ -880,13 +914,13 @@
               return engine.facet(r.ranked.docs, state.selected);
             })
             .then(function (faceted) {
-              if (mine === sequence) renderTagFacet(faceted);
+              if (mine === sequence) renderListFacets(faceted);
             });
         });
       })
       .catch(function (e) {
         if (mine !== sequence) return;
-        setStatus("Search is unavailable: the search index could not be loaded (" + e.message + ").");
+        setStatus(tr("unavailable", { error: e.message }));
       });
   }
 
@@ -899,12 +933,14 @@
     });
   }
 
-  /** Adds the tag facet once tags.json has arrived, leaving the others as they are. */
-  function renderTagFacet(faceted) {
-    var old = facetsBox.querySelector('fieldset[data-facet="tag"]');
-    if (old) old.remove();
-    var fieldset = facetFieldset("tag", faceted);
-    if (fieldset) facetsBox.appendChild(fieldset);
+  /** Adds the vendor and tag facets once their files have arrived, leaving the others as they are. */
+  function renderListFacets(faceted) {
+    LIST_FACETS.forEach(function (f) {
+      var old = facetsBox.querySelector('fieldset[data-facet="' + f + '"]');
+      if (old) old.remove();
+      var fieldset = facetFieldset(f, faceted);
+      if (fieldset) facetsBox.appendChild(fieldset);
+    });
   }
 
   /** One facet's checkboxes with counts, or null when it has no value to show. */
@@ -919,10 +955,10 @@
     var order = engine.manifest().facets[f];
     values.sort(function (a, b) {
       if (f === "year") return Number(b) - Number(a);
-      if (f === "tag") return (counts.get(b) || 0) - (counts.get(a) || 0) || compare(a, b);
+      if (LIST_FACETS.indexOf(f) >= 0) return (counts.get(b) || 0) - (counts.get(a) || 0) || compare(a, b);
       return order.indexOf(a) - order.indexOf(b);
     });
-    if (f === "tag") {
+    if (LIST_FACETS.indexOf(f) >= 0) {
       values = values.filter(function (v, i) {
         return i < MAX_TAGS_SHOWN || selected.indexOf(v) >= 0;
       });
@@ -930,7 +966,7 @@
     var fieldset = document.createElement("fieldset");
     fieldset.setAttribute("data-facet", f);
     var legend = document.createElement("legend");
-    legend.textContent = FACET_TITLES[f];
+    legend.textContent = tr("facet_" + f);
     fieldset.appendChild(legend);
     values.forEach(function (v) {
       var id = "facet-" + f + "-" + v.replace(/[^a-z0-9-]/gi, "_");
@@ -972,9 +1008,9 @@
     b.className = "badge " + (kind === "severity" ? "sev sev-" : "status status-") + value;
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = capitalize(kind) + ": ";
+    hidden.textContent = i18n.t(words, kind + ".label_prefix");
     b.appendChild(hidden);
-    b.appendChild(document.createTextNode(capitalize(value)));
+    b.appendChild(document.createTextNode(i18n.t(words, kind + "." + value)));
     return b;
   }
 
@@ -985,7 +1021,7 @@
     kicker.className = "summary-kicker";
     var kind = document.createElement("span");
     kind.className = "kind-label";
-    kind.textContent = (KIND_LABELS[d.kind] || d.kind) + (d.parent ? " question" : "");
+    kind.textContent = d.parent ? tr("question", { kind: tr("kind_" + d.kind) }) : tr("kind_" + d.kind);
     kicker.appendChild(kind);
     (d.ids || []).slice(0, 3).forEach(function (id) {
       var s = document.createElement("span");
@@ -1009,13 +1045,13 @@
     if (d.date) {
       var t = document.createElement("time");
       t.dateTime = d.date;
-      t.textContent = d.date;
+      t.textContent = i18n.date(words, d.date);
       meta.appendChild(t);
     }
     if (d.parent) {
       var from = document.createElement("span");
       from.className = "search-result-parent";
-      from.textContent = "in " + d.parent;
+      from.textContent = tr("in_parent", { parent: d.parent });
       meta.appendChild(from);
     }
     li.appendChild(meta);
@@ -1067,12 +1103,12 @@
       if (!query && !hasFilters()) {
         message = "";
       } else if (total === 0) {
-        message = query ? "No results for “" + query + "”" + (hasFilters() ? " with these filters." : ".") : "No documents match these filters.";
+        message = query ? tr(hasFilters() ? "no_results_filtered" : "no_results", { query: query }) : tr("no_documents");
       } else if (ranked.browse) {
-        message = plural(total, "document") + " match these filters.";
+        message = tr("n_documents_match", { n: total });
       } else {
-        message = plural(total, "result") + " for “" + query + "”" + (hasFilters() ? " with these filters" : "") + ".";
-        if (ranked.partial) message += " No document has every word; showing those with some.";
+        message = tr(hasFilters() ? "n_results_filtered" : "n_results", { n: total, query: query });
+        if (ranked.partial) message += tr("partial");
       }
       setStatus(message);
       if (total > state.limit) {
@@ -1080,7 +1116,7 @@
         button.type = "button";
         button.id = "search-more";
         button.className = "search-more";
-        button.textContent = "Show more results";
+        button.textContent = tr("more");
         button.addEventListener("click", function () {
           state.limit += PAGE_SIZE;
           var first = resultsList.children.length;
@@ -1168,6 +1204,6 @@
   readUrl();
   if (state.query || hasFilters()) update(true);
   else ready.catch(function (e) {
-    setStatus("Search is unavailable: the search index could not be loaded (" + e.message + ").");
+    setStatus(tr("unavailable", { error: e.message }));
   });
 })(typeof window !== "undefined" ? window : globalThis);

@@ -28,6 +28,14 @@
   var table = document.getElementById("incident-table");
   if (!table || !table.tBodies.length) return;
   var tbody = table.tBodies[0];
+  var i18n = window.seckbI18n;
+  var words = i18n.strings("list-strings");
+  var t = i18n.t;
+
+  /** A column's name inside the sort note: lower case, unless the language keeps it (German nouns). */
+  function columnName(name) {
+    return words["list.column_case"] === "keep" ? name : name.toLocaleLowerCase(document.documentElement.lang || undefined);
+  }
   var rows = Array.prototype.slice.call(tbody.rows);
   rows.forEach(function (row, index) {
     row.setAttribute("data-index", String(index));
@@ -79,8 +87,10 @@
     th.setAttribute("aria-sort", direction);
     if (sortNote) {
       var label = th.querySelector(".sort-label");
-      sortNote.textContent =
-        ", sorted by " + (label ? label.textContent : th.textContent).trim().toLowerCase() + ", " + direction;
+      sortNote.textContent = t(words, "list.sorted_by", {
+        column: columnName((label ? label.textContent : th.textContent).trim()),
+        direction: t(words, "list." + direction, {})
+      });
     }
   }
 
@@ -128,7 +138,7 @@
     var filtered = Object.keys(active).length > 0;
     if (count) {
       count.textContent = filtered
-        ? "Showing " + shown + " of " + rows.length + " incident" + (rows.length === 1 ? "" : "s") + "."
+        ? t(words, "list.showing", { shown: shown, n: rows.length })
         : "";
     }
     if (empty) empty.hidden = shown !== 0;

@@ -181,8 +181,15 @@ fn demo_in(lang: &str) -> tempfile::TempDir {
 }
 
 /// Elements that hold a document's own words: bodies, answers, timeline
-/// events, actions (their Markdown), and the table of contents (its headings).
-const CONTENT_CLASSES: [&str; 4] = ["prose", "faq-answer", "timeline-event", "checklist"];
+/// events, update texts, actions (their Markdown), and the table of
+/// contents (its headings).
+const CONTENT_CLASSES: [&str; 5] = [
+    "prose",
+    "faq-answer",
+    "timeline-event",
+    "changelog-text",
+    "checklist",
+];
 
 /// The text nodes and read attributes of a page outside its documents'
 /// own content ([`CONTENT_CLASSES`]; scripts, styles, code).

@@ -131,6 +131,15 @@ fn fields(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The values of every `name` field of `fields`, in order.
+fn values<'a>(fields: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    fields
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
 #[test]
 fn security_txt_has_the_required_fields_in_rfc_9116_form() {
     let dir = tempfile::tempdir().unwrap();
@@ -141,13 +150,6 @@ fn security_txt_has_the_required_fields_in_rfc_9116_form() {
     let text = std::fs::read_to_string(out.join(".well-known/security.txt")).unwrap();
     assert!(text.ends_with('\n') && !text.contains('\r'));
     let fields = fields(&text);
-    let all = |name: &str| -> Vec<&str> {
-        fields
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    };
     let known = [
         "Contact",
         "Expires",
@@ -162,8 +164,18 @@ fn security_txt_has_the_required_fields_in_rfc_9116_form() {
     for (name, _) in &fields {
         assert!(known.contains(&name.as_str()), "unknown field {name}");
     }
-    // Contact: at least one, each a mailto:, tel: or https: URI.
-    let contacts = all("Contact");
+    assert_required_fields(&fields);
+    assert_optional_fields(&fields);
+    assert!(out
+        .join(".well-known/csaf/provider-metadata.json")
+        .is_file());
+}
+
+/// RFC 9116's required fields: at least one Contact, each a mailto:, tel:
+/// or https: URI; exactly one Expires, in RFC 3339, after the build clock
+/// and within a year of it.
+fn assert_required_fields(fields: &[(String, String)]) {
+    let contacts = values(fields, "Contact");
     assert_eq!(
         contacts,
         [
@@ -176,13 +188,17 @@ fn security_txt_has_the_required_fields_in_rfc_9116_form() {
         let uri = url::Url::parse(c).unwrap();
         assert!(["mailto", "tel", "https"].contains(&uri.scheme()), "{c}");
     }
-    // Expires: exactly one, RFC 3339, after the build clock and within a year of it.
-    let expires = all("Expires");
+    let expires = values(fields, "Expires");
     assert_eq!(expires.len(), 1);
     let expires = time(expires[0]);
     let now = now();
     assert!(expires > now && expires - now < chrono::Duration::days(365));
-    // Fields that may appear once appear once; web URIs are https.
+}
+
+/// The optional fields: those that may appear once appear once, web URIs
+/// are https, and each holds the fixture's value.
+fn assert_optional_fields(fields: &[(String, String)]) {
+    let all = |name: &str| values(fields, name);
     for name in [
         "Preferred-Languages",
         "Canonical",
@@ -214,9 +230,6 @@ fn security_txt_has_the_required_fields_in_rfc_9116_form() {
         csaf,
         "https://psirt.example.org/kb/.well-known/csaf/provider-metadata.json"
     );
-    assert!(out
-        .join(".well-known/csaf/provider-metadata.json")
-        .is_file());
 }
 
 #[test]
@@ -280,7 +293,7 @@ fn json_ld(html: &str) -> Vec<Value> {
 }
 
 #[test]
-fn faq_json_ld_holds_one_question_per_heading_and_articles_describe_documents() {
+fn faq_json_ld_holds_each_question_and_answer_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     build(&out, options(&fixture("exports")));
@@ -314,7 +327,11 @@ fn faq_json_ld_holds_one_question_per_heading_and_articles_describe_documents() 
             ("How do I upgrade?", "Follow the upgrade guide."),
         ]
     );
+}
 
+#[test]
+fn demo_faq_json_ld_holds_one_question_per_heading_each_visible_on_the_page() {
+    let dir = tempfile::tempdir().unwrap();
     // The demo's FAQ: one Question per `##` heading of its source, each visible on the page.
     let demo = dir.path().join("demo");
     build(&demo, options(&repo()));
@@ -345,7 +362,13 @@ fn faq_json_ld_holds_one_question_per_heading_and_articles_describe_documents() 
             "question {name:?} is not a heading on the page: {h2:?}"
         );
     }
+}
 
+#[test]
+fn article_json_ld_describes_documents_and_list_pages_carry_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(&out, options(&fixture("exports")));
     let incident =
         &json_ld(&std::fs::read_to_string(out.join("incidents/gateway-rce/index.html")).unwrap())
             [0];
@@ -393,13 +416,19 @@ fn schema_output(args: &[&str]) -> Value {
     serde_json::from_str(&stdout(&result)).unwrap()
 }
 
-#[test]
-fn every_demo_document_validates_against_seckb_schema_and_a_wrong_field_fails() {
-    let any = validator(&schema_output(&[]));
-    let kinds: Vec<(&str, jsonschema::Validator)> = ["incident", "faq", "page"]
+/// The validators of `seckb schema --kind K` for each kind: incident, faq,
+/// page (in that order).
+fn kind_validators() -> Vec<(&'static str, jsonschema::Validator)> {
+    ["incident", "faq", "page"]
         .into_iter()
         .map(|k| (k, validator(&schema_output(&["--kind", k]))))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn every_demo_document_validates_against_seckb_schema() {
+    let any = validator(&schema_output(&[]));
+    let kinds = kind_validators();
     let kind_of = |path: &Path| match path
         .parent()
         .and_then(|p| p.file_name())
@@ -432,7 +461,11 @@ fn every_demo_document_validates_against_seckb_schema_and_a_wrong_field_fails() 
         checked += 1;
     }
     assert!(checked >= 15, "only {checked} demo documents");
+}
 
+#[test]
+fn a_wrong_field_or_a_missing_key_fails_seckb_schema() {
+    let kinds = kind_validators();
     let incident = &kinds[0].1;
     let faq = &kinds[1].1;
     let good = front_matter(

@@ -190,17 +190,17 @@ fn wait_for_swap(child: &mut Child, out: &Path) -> bool {
     }
 }
 
-#[test]
-#[ignore = "50 builds of 1,000 files, about 20 s: run by scripts/test.sh with --ignored"]
-fn fifty_kills_never_leave_a_missing_or_mixed_site() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("site");
-    generate(&root);
-    let references = dir.path().join("references");
-    write_version(&root, 'A');
-    build(&root, &references.join("a"));
-    write_version(&root, 'B');
-    build(&root, &references.join("b"));
+/// Builds versions A and B of the site at `root` into folders under
+/// `references` and returns their trees: what a kill may leave. They differ,
+/// and hold enough files that writing takes a while.
+fn reference_sites(
+    root: &Path,
+    references: &Path,
+) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    write_version(root, 'A');
+    build(root, &references.join("a"));
+    write_version(root, 'B');
+    build(root, &references.join("b"));
     let (a, b) = (tree(&references.join("a")), tree(&references.join("b")));
     assert_ne!(a, b);
     assert!(
@@ -208,21 +208,40 @@ fn fifty_kills_never_leave_a_missing_or_mixed_site() {
         "only {} files: writing must take a while",
         a.len()
     );
+    (a, b)
+}
 
-    // A first build, then one that replaces it, timed: how long until it
-    // writes, and how long writing, swapping and removing the old site take.
-    let out = dir.path().join("public");
-    write_version(&root, 'A');
-    build(&root, &out);
-    write_version(&root, 'B');
+/// Builds version A into `out`, then times a build of version B replacing
+/// it (which must leave exactly `b`): returns how long until it writes, and
+/// how long writing, swapping and removing the old site take.
+fn time_a_replacement(
+    root: &Path,
+    out: &Path,
+    b: &BTreeMap<String, Vec<u8>>,
+) -> (Duration, Duration) {
+    write_version(root, 'A');
+    build(root, out);
+    write_version(root, 'B');
     let start = Instant::now();
-    let mut child = spawn_build(&root, &out);
-    assert!(wait_for_writing(&mut child, &out), "the build never wrote");
+    let mut child = spawn_build(root, out);
+    assert!(wait_for_writing(&mut child, out), "the build never wrote");
     let writing_starts = start.elapsed();
     assert!(child.wait().expect("wait").success());
     let writing = start.elapsed() - writing_starts;
-    assert!(tree(&out) == b);
+    assert!(tree(out) == *b);
     eprintln!("render {writing_starts:?}, write and swap {writing:?}");
+    (writing_starts, writing)
+}
+
+#[test]
+#[ignore = "50 builds of 1,000 files, about 20 s: run by scripts/test.sh with --ignored"]
+fn fifty_kills_never_leave_a_missing_or_mixed_site() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    generate(&root);
+    let (a, b) = reference_sites(&root, &dir.path().join("references"));
+    let out = dir.path().join("public");
+    let (writing_starts, writing) = time_a_replacement(&root, &out, &b);
 
     let mut random = Random::new();
     let (mut old_left, mut new_left, mut during_write) = (0, 0, 0);

@@ -240,8 +240,15 @@ const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const BASE64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// (rule the scanner should name, text containing the secret, the secret).
+/// (rule the scanner should name, text holding the secret): samples of
+/// every shape the scanner knows.
 fn secret_samples() -> Vec<(&'static str, String)> {
+    [token_samples(), slack_samples(), credential_samples()].concat()
+}
+
+/// Vendor tokens and API keys, each found by its prefix (the literals are
+/// split, so the source holds no whole token).
+fn token_samples() -> Vec<(&'static str, String)> {
     let p = |parts: &[&str]| parts.concat();
     vec![
         ("OpenAI API key", p(&["s", "k-", &random(48, ALNUM, 1)])),
@@ -263,6 +270,24 @@ fn secret_samples() -> Vec<(&'static str, String)> {
                 &random(59, ALNUM, 8),
             ]),
         ),
+        ("Google API key", p(&["AI", "za", &random(35, ALNUM, 17)])),
+        (
+            "Stripe live key",
+            p(&["s", "k_live_", &random(24, ALNUM, 18)]),
+        ),
+        (
+            "Stripe live key",
+            p(&["r", "k_live_", &random(24, ALNUM, 19)]),
+        ),
+        ("GitLab token", p(&["gl", "pat-", &random(20, ALNUM, 29)])),
+        ("npm token", p(&["np", "m_", &random(36, ALNUM, 30)])),
+    ]
+}
+
+/// Slack's bot and user tokens and its incoming-webhook URL.
+fn slack_samples() -> Vec<(&'static str, String)> {
+    let p = |parts: &[&str]| parts.concat();
+    vec![
         (
             "Slack token",
             p(&[
@@ -297,15 +322,15 @@ fn secret_samples() -> Vec<(&'static str, String)> {
                 &random(24, ALNUM, 16),
             ]),
         ),
-        ("Google API key", p(&["AI", "za", &random(35, ALNUM, 17)])),
-        (
-            "Stripe live key",
-            p(&["s", "k_live_", &random(24, ALNUM, 18)]),
-        ),
-        (
-            "Stripe live key",
-            p(&["r", "k_live_", &random(24, ALNUM, 19)]),
-        ),
+    ]
+}
+
+/// Secrets found by their context rather than a vendor prefix: private key
+/// blocks, JSON Web Tokens, credential assignments, AWS secret keys and
+/// bearer tokens.
+fn credential_samples() -> Vec<(&'static str, String)> {
+    let p = |parts: &[&str]| parts.concat();
+    vec![
         (
             "private key block",
             p(&["-----BEGIN RSA PRI", "VATE KEY-----"]),
@@ -351,8 +376,6 @@ fn secret_samples() -> Vec<(&'static str, String)> {
             "bearer token",
             p(&["Authorization: Bea", "rer ", &random(40, ALNUM, 28)]),
         ),
-        ("GitLab token", p(&["gl", "pat-", &random(20, ALNUM, 29)])),
-        ("npm token", p(&["np", "m_", &random(36, ALNUM, 30)])),
     ]
 }
 

@@ -5,7 +5,7 @@
 use crate::common::{options, Site, NOW};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
@@ -337,6 +337,92 @@ fn fix_with(server: &mut Server, doc: &Path, text: &str) {
     server.wait_for_line("changed: built", WAIT);
 }
 
+/// The text of the file at `path`.
+fn original(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// `text` with an unknown key, `severty: zebrawithheld`, on line 3 (before
+/// its `id:`).
+fn unknown_key(text: &str) -> String {
+    text.replacen("\nid: ", "\nseverty: zebrawithheld\nid: ", 1)
+}
+
+/// Documents of the tlp fixture's `incidents` folder that the preview does
+/// not publish, each with an edit that breaks it, where the error is and
+/// its code.
+fn withheld_cases(incidents: &Path) -> Vec<(PathBuf, String, &'static str, &'static str)> {
+    let (red, draft, embargoed, public) = (
+        incidents.join("2026-10-04-red.md"),
+        incidents.join("2026-10-05-draft.md"),
+        incidents.join("2026-10-06-embargoed.md"),
+        incidents.join("2026-10-01-public.md"),
+    );
+    // Each file, an edit that breaks it, and where the error is.
+    vec![
+        // A red incident at the clear ceiling: a wrong key (line 3)...
+        (
+            red.clone(),
+            unknown_key(&original(&red)),
+            "2026-10-04-red.md:3:1",
+            "E0102",
+        ),
+        // ...and front matter that is not YAML, so its TLP is unknown.
+        (
+            red.clone(),
+            original(&red).replace("title: Named", "title: zebrawithheld: Named"),
+            "2026-10-04-red.md:2:",
+            "E0103",
+        ),
+        // A draft without --drafts, an embargo not lifted.
+        (
+            draft.clone(),
+            unknown_key(&original(&draft)),
+            "2026-10-05-draft.md:3:1",
+            "E0102",
+        ),
+        (
+            embargoed.clone(),
+            unknown_key(&original(&embargoed)),
+            "2026-10-06-embargoed.md:3:1",
+            "E0102",
+        ),
+        // A published incident made red by the save that breaks it (the
+        // fast path's re-render of such an edit is tested in serve::quick).
+        (
+            public.clone(),
+            unknown_key(&original(&public)).replacen("\nid: ", "\ntlp: red\nid: ", 1),
+            "2026-10-01-public.md:3:1",
+            "E0102",
+        ),
+    ]
+}
+
+/// The failed build of a document the preview does not publish, as the
+/// page (a 500) and the terminal (`printed`) show it: its place and code,
+/// that it is not published in this preview, and nothing it holds.
+fn assert_withheld(server: &Server, printed: &str, place: &str, code: &str) {
+    let page = server.get("/incidents/public/");
+    assert_eq!(page.status, 500, "{place}");
+    for (what, shown) in [("page", page.body.as_str()), ("terminal", printed)] {
+        assert!(shown.contains(place), "{what} {place}:\n{shown}");
+        assert!(
+            shown.contains(&format!("error[{code}]")),
+            "{what} {place}:\n{shown}"
+        );
+        assert!(
+            shown.contains("not published in this preview"),
+            "{what} {place}:\n{shown}"
+        );
+        for quoted in ["zebrawithheld", "severty", "Named", "zebra"] {
+            assert!(
+                !shown.contains(quoted),
+                "{what} {place} quotes {quoted}:\n{shown}"
+            );
+        }
+    }
+}
+
 #[test]
 fn errors_in_documents_the_preview_does_not_publish_show_only_where_they_are() {
     let site = Site::fixture("tlp");
@@ -347,78 +433,15 @@ fn errors_in_documents_the_preview_does_not_publish_show_only_where_they_are() {
     assert!(!startup.contains("zebraembargo"), "{startup}");
 
     let incidents = site.root().join("content/incidents");
-    let (red, draft, embargoed, public) = (
-        incidents.join("2026-10-04-red.md"),
-        incidents.join("2026-10-05-draft.md"),
-        incidents.join("2026-10-06-embargoed.md"),
-        incidents.join("2026-10-01-public.md"),
-    );
-    let original = |path: &Path| std::fs::read_to_string(path).unwrap();
-    let unknown_key = |text: &str| text.replacen("\nid: ", "\nseverty: zebrawithheld\nid: ", 1);
-    // Each file, an edit that breaks it, and where the error is.
-    let cases = [
-        // A red incident at the clear ceiling: a wrong key (line 3)...
-        (
-            &red,
-            unknown_key(&original(&red)),
-            "2026-10-04-red.md:3:1",
-            "E0102",
-        ),
-        // ...and front matter that is not YAML, so its TLP is unknown.
-        (
-            &red,
-            original(&red).replace("title: Named", "title: zebrawithheld: Named"),
-            "2026-10-04-red.md:2:",
-            "E0103",
-        ),
-        // A draft without --drafts, an embargo not lifted.
-        (
-            &draft,
-            unknown_key(&original(&draft)),
-            "2026-10-05-draft.md:3:1",
-            "E0102",
-        ),
-        (
-            &embargoed,
-            unknown_key(&original(&embargoed)),
-            "2026-10-06-embargoed.md:3:1",
-            "E0102",
-        ),
-        // A published incident made red by the save that breaks it (the
-        // fast path's re-render of such an edit is tested in serve::quick).
-        (
-            &public,
-            unknown_key(&original(&public)).replacen("\nid: ", "\ntlp: red\nid: ", 1),
-            "2026-10-01-public.md:3:1",
-            "E0102",
-        ),
-    ];
-    for (doc, broken, place, code) in cases {
-        let text = original(doc);
-        let printed = fail_with(&mut server, doc, &broken);
-        let page = server.get("/incidents/public/");
-        assert_eq!(page.status, 500, "{place}");
-        for (what, shown) in [("page", &page.body), ("terminal", &printed)] {
-            assert!(shown.contains(place), "{what} {place}:\n{shown}");
-            assert!(
-                shown.contains(&format!("error[{code}]")),
-                "{what} {place}:\n{shown}"
-            );
-            assert!(
-                shown.contains("not published in this preview"),
-                "{what} {place}:\n{shown}"
-            );
-            for quoted in ["zebrawithheld", "severty", "Named", "zebra"] {
-                assert!(
-                    !shown.contains(quoted),
-                    "{what} {place} quotes {quoted}:\n{shown}"
-                );
-            }
-        }
-        fix_with(&mut server, doc, &text);
+    for (doc, broken, place, code) in withheld_cases(&incidents) {
+        let text = original(&doc);
+        let printed = fail_with(&mut server, &doc, &broken);
+        assert_withheld(&server, &printed, place, code);
+        fix_with(&mut server, &doc, &text);
     }
 
     // A published document's error is shown in full: its line and the message.
+    let public = incidents.join("2026-10-01-public.md");
     let text = original(&public);
     let printed = fail_with(&mut server, &public, &unknown_key(&text));
     let page = server.get("/incidents/public/");
@@ -431,6 +454,7 @@ fn errors_in_documents_the_preview_does_not_publish_show_only_where_they_are() {
 
     // With --drafts the preview publishes the draft: its error is shown in full.
     let mut server = Server::start(site.root(), &["--drafts"]);
+    let draft = incidents.join("2026-10-05-draft.md");
     let text = original(&draft);
     fail_with(&mut server, &draft, &unknown_key(&text));
     let page = server.get("/incidents/public/");

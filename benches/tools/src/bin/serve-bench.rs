@@ -18,6 +18,10 @@
 //! checks each status and body length, and counts every failure as an error.
 //! Both run against loopback only and stop by themselves.
 
+// A function is at most 80 lines (clippy.toml), as in the library: longer
+// ones are split into named steps, so each reads in one screen.
+#![warn(clippy::too_many_lines)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -262,6 +266,9 @@ fn default_doc(site: &Path) -> Result<(String, String), String> {
     Ok((format!("content/guides/{name}"), format!("guides/{slug}/")))
 }
 
+/// `reload`: edits the document `args.edits` times and reports how long the
+/// reload event, the page with the edit and seckb's own rebuild took. The
+/// document gets its original text back whatever happens.
 fn reload(args: &Args) -> Result<(), String> {
     let (doc, page) = match (&args.doc, &args.page) {
         (Some(d), Some(p)) => (d.clone(), p.clone()),
@@ -281,36 +288,10 @@ fn reload(args: &Args) -> Result<(), String> {
     let mut conn = Connection::open(&server.address)?;
     let (mut events_ms, mut page_ms) = (Vec::new(), Vec::new());
     let (mut quick_ms, mut build_ms) = (Vec::new(), Vec::new());
-    let result = (|| {
+    let result: Result<(), String> = (|| {
         for edit in 0..args.edits {
-            let (status, body) = conn.get(&path)?;
-            if status != 200 {
-                return Err(format!("{path}: HTTP {status}"));
-            }
-            let body = String::from_utf8_lossy(&body);
-            let id = body
-                .split("__seckb/reload.js?build=")
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .ok_or("no reload script in the page")?
-                .to_string();
-            let mut events = TcpStream::connect(&server.address).map_err(|e| e.to_string())?;
-            write!(
-                events,
-                "GET {}__seckb/events?build={id}&page={path} HTTP/1.1\r\nHost: {}\r\n\r\n",
-                server.base_path, server.address
-            )
-            .map_err(|e| e.to_string())?;
-            events
-                .set_read_timeout(Some(TIMEOUT))
-                .map_err(|e| e.to_string())?;
-            // The stream's headers arrive first: from then on it is listening.
-            let mut buffer = [0u8; 4096];
-            let mut seen = String::new();
-            while !seen.contains("\r\n\r\n") {
-                let n = events.read(&mut buffer).map_err(|e| e.to_string())?;
-                seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
+            let id = page_build_id(&mut conn, &path)?;
+            let mut events = Events::listen(&server, &path, &id)?;
             let marker = format!("serve-bench edit {edit} zq{}", start.elapsed().as_nanos());
             let saved = Instant::now();
             let edited = if args.front_matter {
@@ -319,32 +300,11 @@ fn reload(args: &Args) -> Result<(), String> {
                 format!("{original}\n{marker}\n")
             };
             std::fs::write(&file, edited).map_err(|e| e.to_string())?;
-            while !seen.contains("event: reload") {
-                let n = events.read(&mut buffer).map_err(|e| e.to_string())?;
-                if n == 0 {
-                    return Err("event stream closed".into());
-                }
-                seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
+            events.wait_for_reload()?;
             events_ms.push(millis(saved.elapsed()));
-            loop {
-                let (_, body) = conn.get(&path)?;
-                if String::from_utf8_lossy(&body).contains(&marker) {
-                    break;
-                }
-                if saved.elapsed() > TIMEOUT {
-                    return Err("the page never showed the edit".into());
-                }
-            }
+            wait_for_page_with(&mut conn, &path, &marker, saved)?;
             page_ms.push(millis(saved.elapsed()));
-            // seckb's own report: the page alone (its fast path), then the site.
-            let line = server.line_with(" changed: ")?;
-            if line.contains("page re-rendered") {
-                quick_ms.extend(reported_ms(&line));
-                build_ms.extend(reported_ms(&server.line_with(" changed: built ")?));
-            } else {
-                build_ms.extend(reported_ms(&line));
-            }
+            seckb_timings(&server, &mut quick_ms, &mut build_ms)?;
             std::thread::sleep(Duration::from_millis(200));
         }
         Ok(())
@@ -359,6 +319,108 @@ fn reload(args: &Args) -> Result<(), String> {
     ] {
         let (median, min, max) = summary(values);
         println!("{what:<32} median {median:7.1} ms   min {min:7.1}   max {max:7.1}");
+    }
+    Ok(())
+}
+
+/// GETs the page at `path` (it must be 200) and returns the build id its
+/// reload script carries, which its event stream is opened with.
+fn page_build_id(conn: &mut Connection, path: &str) -> Result<String, String> {
+    let (status, body) = conn.get(path)?;
+    if status != 200 {
+        return Err(format!("{path}: HTTP {status}"));
+    }
+    let body = String::from_utf8_lossy(&body);
+    Ok(body
+        .split("__seckb/reload.js?build=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("no reload script in the page")?
+        .to_string())
+}
+
+/// A page's event stream (`__seckb/events`), held open as a browser tab
+/// holds it, with everything read from it so far.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    /// Opens the event stream of the page at `path`, built as `id`, and
+    /// returns once its headers arrived: from then on it is listening.
+    fn listen(server: &Server, path: &str, id: &str) -> Result<Events, String> {
+        let mut stream = TcpStream::connect(&server.address).map_err(|e| e.to_string())?;
+        write!(
+            stream,
+            "GET {}__seckb/events?build={id}&page={path} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.base_path, server.address
+        )
+        .map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(TIMEOUT))
+            .map_err(|e| e.to_string())?;
+        let mut events = Events {
+            stream,
+            seen: String::new(),
+        };
+        while !events.seen.contains("\r\n\r\n") {
+            events.read_more()?;
+        }
+        Ok(events)
+    }
+
+    /// Reads what has arrived into `seen`; returns the bytes read (0: closed).
+    fn read_more(&mut self) -> Result<usize, String> {
+        let mut buffer = [0u8; 4096];
+        let n = self.stream.read(&mut buffer).map_err(|e| e.to_string())?;
+        self.seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+        Ok(n)
+    }
+
+    /// Waits for the `reload` event (an error if the stream closes first).
+    fn wait_for_reload(&mut self) -> Result<(), String> {
+        while !self.seen.contains("event: reload") {
+            if self.read_more()? == 0 {
+                return Err("event stream closed".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// GETs the page at `path` until its body holds `marker` (an error once
+/// `TIMEOUT` has passed since `saved`).
+fn wait_for_page_with(
+    conn: &mut Connection,
+    path: &str,
+    marker: &str,
+    saved: Instant,
+) -> Result<(), String> {
+    loop {
+        let (_, body) = conn.get(path)?;
+        if String::from_utf8_lossy(&body).contains(marker) {
+            return Ok(());
+        }
+        if saved.elapsed() > TIMEOUT {
+            return Err("the page never showed the edit".into());
+        }
+    }
+}
+
+/// seckb's own report of one edit: the page alone (its fast path, into
+/// `quick_ms`), then the site (into `build_ms`), or the site only.
+fn seckb_timings(
+    server: &Server,
+    quick_ms: &mut Vec<f64>,
+    build_ms: &mut Vec<f64>,
+) -> Result<(), String> {
+    let line = server.line_with(" changed: ")?;
+    if line.contains("page re-rendered") {
+        quick_ms.extend(reported_ms(&line));
+        build_ms.extend(reported_ms(&server.line_with(" changed: built ")?));
+    } else {
+        build_ms.extend(reported_ms(&line));
     }
     Ok(())
 }
@@ -380,35 +442,12 @@ fn reported_ms(line: &str) -> Option<f64> {
     after.split(" ms").next()?.parse().ok()
 }
 
+/// `load`: `args.requests` GETs over `args.connections` keep-alive
+/// connections, each checked for its status and body length; any failure
+/// is an error.
 fn load(args: &Args) -> Result<(), String> {
     let server = Server::start(&args.site)?;
-    let mut conn = Connection::open(&server.address)?;
-    let (status, sitemap) = conn.get(&format!("{}sitemap.xml", server.base_path))?;
-    if status != 200 {
-        return Err(format!("sitemap.xml: HTTP {status}"));
-    }
-    // Every page of the sitemap, by path, plus a few non-page files.
-    let sitemap = String::from_utf8_lossy(&sitemap);
-    let mut paths: Vec<(String, u16)> = sitemap
-        .split("<loc>")
-        .skip(1)
-        .filter_map(|rest| rest.split("</loc>").next())
-        .filter_map(|url| url.split_once("://").map(|(_, rest)| rest))
-        .map(|rest| rest.find('/').map_or("/", |i| &rest[i..]).to_string())
-        .map(|path| (path, 200))
-        .collect();
-    let base = &server.base_path;
-    paths.push((format!("{base}style.css"), 200));
-    paths.push((format!("{base}site.js"), 200));
-    paths.push((format!("{base}no-such-page/"), 404));
-    let mut expected = Vec::with_capacity(paths.len());
-    for (path, status) in &paths {
-        let (got, body) = conn.get(path)?;
-        if got != *status {
-            return Err(format!("{path}: HTTP {got}, expected {status}"));
-        }
-        expected.push(body.len());
-    }
+    let (paths, expected) = load_paths(&server)?;
     let paths = std::sync::Arc::new(paths);
     let expected = std::sync::Arc::new(expected);
     let per_connection = args.requests.div_ceil(args.connections);
@@ -465,4 +504,40 @@ fn load(args: &Args) -> Result<(), String> {
         return Err(format!("{errors} errors"));
     }
     Ok(())
+}
+
+/// A path `load` GETs and the status it must answer.
+type Target = (String, u16);
+
+/// What `load` cycles through: every page of the sitemap, by path, plus a
+/// stylesheet, a script and an unknown path, each with its expected status;
+/// and the body length each has now (each GET once, its status checked).
+fn load_paths(server: &Server) -> Result<(Vec<Target>, Vec<usize>), String> {
+    let mut conn = Connection::open(&server.address)?;
+    let (status, sitemap) = conn.get(&format!("{}sitemap.xml", server.base_path))?;
+    if status != 200 {
+        return Err(format!("sitemap.xml: HTTP {status}"));
+    }
+    let sitemap = String::from_utf8_lossy(&sitemap);
+    let mut paths: Vec<Target> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</loc>").next())
+        .filter_map(|url| url.split_once("://").map(|(_, rest)| rest))
+        .map(|rest| rest.find('/').map_or("/", |i| &rest[i..]).to_string())
+        .map(|path| (path, 200))
+        .collect();
+    let base = &server.base_path;
+    paths.push((format!("{base}style.css"), 200));
+    paths.push((format!("{base}site.js"), 200));
+    paths.push((format!("{base}no-such-page/"), 404));
+    let mut expected = Vec::with_capacity(paths.len());
+    for (path, status) in &paths {
+        let (got, body) = conn.get(path)?;
+        if got != *status {
+            return Err(format!("{path}: HTTP {got}, expected {status}"));
+        }
+        expected.push(body.len());
+    }
+    Ok((paths, expected))
 }

@@ -305,7 +305,7 @@ fn check_document(
     let doc_kind = match kind {
         Kind::Incident => {
             let incident = v.incident(&raw, meta.date, now);
-            meta.updated = v.updated_after_updates(meta.updated, &incident.updates);
+            meta.updated = v.updated_after_updates(meta.updated, meta.date, &incident.updates);
             DocKind::Incident(Box::new(incident))
         }
         Kind::Faq => DocKind::Faq(FaqMeta {

@@ -135,10 +135,13 @@ impl Validator<'_> {
     }
 
     /// `updated` defaults to the latest update's date, and must not be
-    /// before it when written.
+    /// before it when written. An `updated` before `date` is reported as
+    /// that alone (one mistake, one error): every update is on or after
+    /// `date` already.
     pub(super) fn updated_after_updates(
         &mut self,
         updated: Option<Date>,
+        date: Option<Date>,
         updates: &[Update],
     ) -> Option<Date> {
         let Some(latest) = updates.last().map(|u| u.date) else {
@@ -146,7 +149,7 @@ impl Validator<'_> {
         };
         match updated {
             None => Some(latest),
-            Some(u) if u < latest => {
+            Some(u) if u < latest && date.is_none_or(|d| u >= d) => {
                 self.error(
                     Code::DateOrder,
                     format!(

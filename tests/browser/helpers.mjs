@@ -265,7 +265,7 @@ export function english(reason) {
 
 let enStrings = null;
 /** en.yaml's one-line strings (its plurals left as written): plain, or double-quoted as JSON writes them. */
-function englishStrings() {
+export function englishStrings() {
   if (enStrings) return enStrings;
   enStrings = {};
   for (const line of readFileSync(join(repo, 'themes/default/i18n/en.yaml'), 'utf8').split('\n')) {

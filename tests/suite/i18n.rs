@@ -535,9 +535,15 @@ fn checker_script_keys() -> Vec<String> {
     let full = Regex::new(r#""((?:checker|severity)\.[a-z0-9_.]*[a-z0-9_])""#).unwrap();
     let tr_call = Regex::new(r"\btr\(([^,)]*)").unwrap();
     let name = Regex::new(r#""([a-z_]+)""#).unwrap();
-    let mut keys: Vec<String> = full.captures_iter(&script).map(|c| c[1].to_string()).collect();
+    let mut keys: Vec<String> = full
+        .captures_iter(&script)
+        .map(|c| c[1].to_string())
+        .collect();
     for call in tr_call.captures_iter(&script) {
-        keys.extend(name.captures_iter(&call[1]).map(|c| format!("checker.{}", &c[1])));
+        keys.extend(
+            name.captures_iter(&call[1])
+                .map(|c| format!("checker.{}", &c[1])),
+        );
     }
     keys.extend(["critical", "high", "medium", "low"].map(|s| format!("severity.{s}")));
     keys.sort();
@@ -553,15 +559,24 @@ fn checker_script_keys() -> Vec<String> {
 fn every_key_the_checker_script_asks_for_is_in_en_and_in_its_strings_block() {
     let en = forms(&language("en"));
     let keys = checker_script_keys();
-    for family in ["checker.why.", "checker.lock.", "checker.skip.", "checker.compact."] {
+    for family in [
+        "checker.why.",
+        "checker.lock.",
+        "checker.skip.",
+        "checker.compact.",
+    ] {
         assert!(
             keys.iter().filter(|k| k.starts_with(family)).count() >= 5,
             "few {family} keys found: {keys:?}"
         );
     }
     let missing: Vec<&String> = keys.iter().filter(|k| !en.contains_key(*k)).collect();
-    assert!(missing.is_empty(), "affected.js asks for keys en.yaml lacks: {missing:?}");
-    let block = Regex::new(r#"id="checker-strings">\{\{ strings_json\(prefixes=\[([^\]]*)\]\)"#).unwrap();
+    assert!(
+        missing.is_empty(),
+        "affected.js asks for keys en.yaml lacks: {missing:?}"
+    );
+    let block =
+        Regex::new(r#"id="checker-strings">\{\{ strings_json\(prefixes=\[([^\]]*)\]\)"#).unwrap();
     let prefix = Regex::new(r#""([^"]+)""#).unwrap();
     for template in ["incident.html", "affected.html"] {
         let path = repo().join("themes/default/templates").join(template);
@@ -569,11 +584,17 @@ fn every_key_the_checker_script_asks_for_is_in_en_and_in_its_strings_block() {
         let list = block
             .captures(&text)
             .unwrap_or_else(|| panic!("{template} has no checker-strings block"));
-        let prefixes: Vec<String> = prefix.captures_iter(&list[1]).map(|c| c[1].to_string()).collect();
+        let prefixes: Vec<String> = prefix
+            .captures_iter(&list[1])
+            .map(|c| c[1].to_string())
+            .collect();
         let outside: Vec<&String> = keys
             .iter()
             .filter(|k| !prefixes.iter().any(|p| k.starts_with(p.as_str())))
             .collect();
-        assert!(outside.is_empty(), "{template}'s checker-strings lacks {outside:?}");
+        assert!(
+            outside.is_empty(),
+            "{template}'s checker-strings lacks {outside:?}"
+        );
     }
 }

@@ -242,3 +242,35 @@ export function loadAffectedJs() {
   vm.runInContext(code, context, { filename: 'affected.js' });
   return context.seckbAffected;
 }
+
+/**
+ * The text a reason of affected.js's parsers ({key, args}, arguments that
+ * are reasons themselves) reads as in English, from en.yaml as the page's
+ * strings block carries it. Throws when en.yaml lacks the key or a
+ * placeholder is left unfilled, so a test of a reason also proves the
+ * reader is shown a whole sentence.
+ */
+export function english(reason) {
+  const en = englishStrings();
+  if (!(reason.key in en)) throw new Error(`en.yaml has no ${reason.key}`);
+  const args = {};
+  for (const [name, value] of Object.entries(reason.args || {})) {
+    args[name] = value !== null && typeof value === 'object' && 'key' in value ? english(value) : value;
+  }
+  return en[reason.key].replace(/\{([A-Za-z0-9_]+)\}/g, (m, name) => {
+    if (!(name in args)) throw new Error(`${reason.key}: no {${name}} in ${JSON.stringify(args)}`);
+    return String(args[name]);
+  });
+}
+
+let enStrings = null;
+/** en.yaml's one-line strings (its plurals left as written): plain, or double-quoted as JSON writes them. */
+export function englishStrings() {
+  if (enStrings) return enStrings;
+  enStrings = {};
+  for (const line of readFileSync(join(repo, 'themes/default/i18n/en.yaml'), 'utf8').split('\n')) {
+    const m = /^([a-z0-9_.]+): (.*)$/.exec(line);
+    if (m) enStrings[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) : m[2];
+  }
+  return enStrings;
+}

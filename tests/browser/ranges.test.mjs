@@ -1,13 +1,13 @@
 // The browser's range logic (themes/default/static/affected.js) answers every
 // case of tests/fixtures/range-cases.json as the Rust code does (tests/affected.rs
 // checks the same file): version order per ecosystem, the compact syntax and
-// the events it makes (or the offset of its mistake), and OSV's evaluation of
+// the events it makes (or the offset and reason of its mistake), and OSV's evaluation of
 // affected entries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAffectedJs, repo } from './helpers.mjs';
+import { english, loadAffectedJs, repo } from './helpers.mjs';
 
 const cases = JSON.parse(readFileSync(join(repo, 'tests/fixtures/range-cases.json'), 'utf8'));
 const js = loadAffectedJs();
@@ -27,7 +27,8 @@ test('the compact syntax makes the same events, or fails at the same offset', ()
   for (const c of cases.compact) {
     const s = js.schemeOf(c.ecosystem);
     if ('error_at' in c) {
-      assert.throws(() => js.parseCompact(c.versions, s), (e) => e.offset === c.error_at, `${c.ecosystem}: ${c.versions}`);
+      // The reason is a whole English sentence (english throws on a key or argument missing).
+      assert.throws(() => js.parseCompact(c.versions, s), (e) => e.offset === c.error_at && english(e) !== '', `${c.ecosystem}: ${c.versions}`);
     } else {
       const got = here(js.parseCompact(c.versions, s));
       assert.deepEqual(got.events, c.events, `${c.ecosystem}: ${c.versions}`);
@@ -44,6 +45,7 @@ test('affected entries answer every version as in Rust (null: not a version)', (
         got = js.affects(c.entry, version);
       } catch (e) {
         if (!(e instanceof js.NotAVersion)) throw e;
+        assert.notEqual(english(e), '');
         got = null;
       }
       assert.equal(got, expected, `${version} in ${JSON.stringify(c.entry)}`);

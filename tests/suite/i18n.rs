@@ -524,3 +524,77 @@ fn every_key_the_code_asks_for_is_in_en() {
         "keys the code uses that en.yaml lacks: {missing:?}"
     );
 }
+
+/// The keys affected.js asks for: full `checker.*`/`severity.*` literals
+/// (the parsers' reasons, the scheme names) and the short names of `tr()`
+/// (`checker.<name>`), among them both sides of a `tr(a ? "x" : "y", …)`;
+/// the severities its badges name are built, so they are listed.
+fn checker_script_keys() -> Vec<String> {
+    let path = repo().join("themes/default/static/affected.js");
+    let script = std::fs::read_to_string(&path).expect("affected.js");
+    let full = Regex::new(r#""((?:checker|severity)\.[a-z0-9_.]*[a-z0-9_])""#).unwrap();
+    let tr_call = Regex::new(r"\btr\(([^,)]*)").unwrap();
+    let name = Regex::new(r#""([a-z_]+)""#).unwrap();
+    let mut keys: Vec<String> = full
+        .captures_iter(&script)
+        .map(|c| c[1].to_string())
+        .collect();
+    for call in tr_call.captures_iter(&script) {
+        keys.extend(
+            name.captures_iter(&call[1])
+                .map(|c| format!("checker.{}", &c[1])),
+        );
+    }
+    keys.extend(["critical", "high", "medium", "low"].map(|s| format!("severity.{s}")));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Every message the lock-file checker and the version box show (the
+/// parsers' reasons included) is in `en.yaml`, hence in every language, and
+/// in the `checker-strings` block of both pages that load the script: a key
+/// missing from either would show the reader the key itself.
+#[test]
+fn every_key_the_checker_script_asks_for_is_in_en_and_in_its_strings_block() {
+    let en = forms(&language("en"));
+    let keys = checker_script_keys();
+    for family in [
+        "checker.why.",
+        "checker.lock.",
+        "checker.skip.",
+        "checker.compact.",
+    ] {
+        assert!(
+            keys.iter().filter(|k| k.starts_with(family)).count() >= 5,
+            "few {family} keys found: {keys:?}"
+        );
+    }
+    let missing: Vec<&String> = keys.iter().filter(|k| !en.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "affected.js asks for keys en.yaml lacks: {missing:?}"
+    );
+    let block =
+        Regex::new(r#"id="checker-strings">\{\{ strings_json\(prefixes=\[([^\]]*)\]\)"#).unwrap();
+    let prefix = Regex::new(r#""([^"]+)""#).unwrap();
+    for template in ["incident.html", "affected.html"] {
+        let path = repo().join("themes/default/templates").join(template);
+        let text = std::fs::read_to_string(&path).expect("template");
+        let list = block
+            .captures(&text)
+            .unwrap_or_else(|| panic!("{template} has no checker-strings block"));
+        let prefixes: Vec<String> = prefix
+            .captures_iter(&list[1])
+            .map(|c| c[1].to_string())
+            .collect();
+        let outside: Vec<&String> = keys
+            .iter()
+            .filter(|k| !prefixes.iter().any(|p| k.starts_with(p.as_str())))
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "{template}'s checker-strings lacks {outside:?}"
+        );
+    }
+}

@@ -20,13 +20,23 @@
   /** The largest number a version part may hold (Rust's u64). */
   var U64_MAX = "18446744073709551615";
 
+  /** The translation keys naming each scheme's versions and what one looks like. */
   var SCHEMES = {
-    semver: { name: "SemVer", expected: "a SemVer version MAJOR.MINOR.PATCH such as 1.4.3 or 2.0.0-rc.1" },
-    go: { name: "Go (SemVer)", expected: "a Go module version such as 1.4.3 or v1.4.3 (SemVer)" },
-    pep440: { name: "PEP 440", expected: "a PEP 440 version such as 3.6.2, 2.0rc1 or 1.0.post1" },
-    maven: { name: "Maven", expected: "a Maven version such as 2.17.1 or 1.0-beta-2" },
-    unordered: { name: "unordered", expected: "a version without spaces" },
+    semver: { name: "checker.scheme_semver", expected: "checker.expected_semver" },
+    go: { name: "checker.scheme_go", expected: "checker.expected_go" },
+    pep440: { name: "checker.scheme_pep440", expected: "checker.expected_pep440" },
+    maven: { name: "checker.scheme_maven", expected: "checker.expected_maven" },
+    unordered: { name: "checker.scheme_unordered", expected: "checker.expected_unordered" },
   };
+
+  /**
+   * What the reader is told, still without words: a translation key and its
+   * arguments (an argument may itself be a reason). The pages turn it into
+   * text in the site's language (`say`); the parsers stay free of any.
+   */
+  function reason(key, args) {
+    return { key: key, args: args || {} };
+  }
 
   /** The scheme of an OSV ecosystem (its name before any `:suffix`). */
   function schemeOf(ecosystem) {
@@ -43,13 +53,14 @@
     return scheme !== "unordered";
   }
 
-  /** Why a text is not a version (thrown by the parsers). */
-  function NotAVersion(why) {
-    this.message = why;
+  /** Why a text is not a version (thrown by the parsers): a `checker.why.*` reason. */
+  function NotAVersion(key, args) {
+    this.key = key;
+    this.args = args || {};
   }
 
-  function fail(why) {
-    throw new NotAVersion(why);
+  function fail(key, args) {
+    throw new NotAVersion(key, args);
   }
 
   var FORBIDDEN = "<>=,|^*\"'`";
@@ -96,10 +107,11 @@
   function semverNumber(text, at) {
     var end = at;
     while (end < text.length && text[end] >= "0" && text[end] <= "9") end++;
-    if (end === at) fail(at < text.length ? "unexpected character " + JSON.stringify(text[at]) : "unexpected end");
+    if (end === at && at < text.length) fail("checker.why.unexpected_char", { char: JSON.stringify(text[at]) });
+    if (end === at) fail("checker.why.unexpected_end");
     var digits = text.slice(at, end);
-    if (digits.length > 1 && digits[0] === "0") fail("a number with a leading zero");
-    if (!fitsU64(digits)) fail("a number too large");
+    if (digits.length > 1 && digits[0] === "0") fail("checker.why.leading_zero");
+    if (!fitsU64(digits)) fail("checker.why.too_large");
     return { value: digits, end: end };
   }
 
@@ -109,17 +121,17 @@
     while (end < text.length && /[0-9A-Za-z.-]/.test(text[end])) end++;
     var parts = text.slice(at, end).split(".");
     for (var i = 0; i < parts.length; i++) {
-      if (parts[i] === "") fail("an empty identifier");
-      if (pre && /^[0-9]+$/.test(parts[i]) && parts[i].length > 1 && parts[i][0] === "0") fail("a number with a leading zero");
+      if (parts[i] === "") fail("checker.why.empty_identifier");
+      if (pre && /^[0-9]+$/.test(parts[i]) && parts[i].length > 1 && parts[i][0] === "0") fail("checker.why.leading_zero");
     }
     return { parts: parts, end: end };
   }
 
   function parseSemver(text) {
     var major = semverNumber(text, 0);
-    if (text[major.end] !== ".") fail("expected MAJOR.MINOR.PATCH");
+    if (text[major.end] !== ".") fail("checker.why.major_minor_patch");
     var minor = semverNumber(text, major.end + 1);
-    if (text[minor.end] !== ".") fail("expected MAJOR.MINOR.PATCH");
+    if (text[minor.end] !== ".") fail("checker.why.major_minor_patch");
     var patch = semverNumber(text, minor.end + 1);
     var at = patch.end;
     var pre = [];
@@ -129,7 +141,7 @@
       at = p.end;
     }
     if (text[at] === "+") at = semverIdentifiers(text, at + 1, false).end;
-    if (at < text.length) fail("unexpected character " + JSON.stringify(text[at]));
+    if (at < text.length) fail("checker.why.unexpected_char", { char: JSON.stringify(text[at]) });
     return { kind: "semver", release: [major.value, minor.value, patch.value], pre: pre };
   }
 
@@ -187,7 +199,7 @@
     while (this.i < this.text.length && this.text[this.i] >= "0" && this.text[this.i] <= "9") this.i++;
     if (this.i === start) return null;
     var n = number(this.text.slice(start, this.i));
-    if (!fitsU64(n)) fail("a number too large");
+    if (!fitsU64(n)) fail("checker.why.too_large");
     return n;
   };
 
@@ -243,7 +255,7 @@
     for (;;) {
       var start = this.i;
       while (this.i < this.text.length && /[0-9A-Za-z]/.test(this.text[this.i])) this.i++;
-      if (this.i === start) fail("an empty local version segment");
+      if (this.i === start) fail("checker.why.empty_local");
       var segment = this.text.slice(start, this.i);
       var digits = /^[0-9]+$/.test(segment) && fitsU64(number(segment));
       local.push(digits ? { n: number(segment) } : { s: segment.toLowerCase() });
@@ -255,12 +267,12 @@
     var r = new Pep440Reader(text);
     r.take("v");
     var first = r.number();
-    if (first === null) fail("a version starts with a number");
+    if (first === null) fail("checker.why.starts_with_number");
     var epoch = "0";
     if (r.take("!")) {
       epoch = first;
       first = r.number();
-      if (first === null) fail("a number is expected after the epoch's `!`");
+      if (first === null) fail("checker.why.after_epoch");
     }
     var release = [first];
     while (r.take(".")) {
@@ -273,7 +285,7 @@
     }
     var version = { kind: "pep440", epoch: epoch, release: release, pre: r.pre(), post: r.post(), dev: r.dev() };
     version.local = r.local();
-    if (r.i < text.length) fail("unexpected " + JSON.stringify(text.slice(r.i)) + " after " + JSON.stringify(text.slice(0, r.i)));
+    if (r.i < text.length) fail("checker.why.unexpected_after", { rest: JSON.stringify(text.slice(r.i)), read: JSON.stringify(text.slice(0, r.i)) });
     return version;
   }
 
@@ -430,13 +442,11 @@
    */
   function parse(scheme, text) {
     text = String(text);
-    if (text === "") fail("an empty version");
+    if (text === "") fail("checker.why.empty");
     for (var c of text) {
-      if (SPACE_OR_CONTROL.test(c) || FORBIDDEN.indexOf(c) >= 0) fail(JSON.stringify(c) + " cannot be part of a version");
+      if (SPACE_OR_CONTROL.test(c) || FORBIDDEN.indexOf(c) >= 0) fail("checker.why.forbidden_char", { char: JSON.stringify(c) });
     }
-    if (RANGE_WORDS.indexOf(asciiLower(text)) >= 0) {
-      fail("`" + text + "` reads as a range, not as one version");
-    }
+    if (RANGE_WORDS.indexOf(asciiLower(text)) >= 0) fail("checker.why.range_word", { text: text });
     switch (scheme) {
       case "semver": return parseSemver(text);
       case "go": return parseSemver(text[0] === "v" ? text.slice(1) : text);
@@ -617,7 +627,7 @@
    * What the reader is told of `version` against `t` ({scheme, ranges,
    * versions}): `state` is "affected", "not-affected", "unknown" (it is not
    * listed, and the ranges are of versions seckb cannot order) or "invalid"
-   * (`why`, and `expected` of the scheme named `schemeName`); `fixed` the
+   * (`why`, a reason, and the `scheme` that says what is expected); `fixed` the
    * versions that fix it, `lastAffected` the end of its interval when that
    * is a `last_affected` event.
    */
@@ -627,7 +637,7 @@
       hit = evaluate(t.scheme, t.ranges, t.versions, version);
     } catch (e) {
       if (!(e instanceof NotAVersion)) throw e;
-      return { state: "invalid", why: e.message, expected: SCHEMES[t.scheme].expected, schemeName: SCHEMES[t.scheme].name, scheme: t.scheme };
+      return { state: "invalid", why: reason(e.key, e.args), scheme: t.scheme };
     }
     if (hit) return { state: "affected", fixed: fixedIn(t, version), lastAffected: lastAffected(t, version) };
     var orderable = t.versions.length > 0 || t.ranges.some(function (r) {
@@ -643,10 +653,14 @@
   var LEADING_SPACE = /^\p{White_Space}*/u;
   var TRAILING_SPACE = /\p{White_Space}*$/u;
 
-  /** A mistake in a compact range: its offset in the text (UTF-8 bytes, as Rust counts). */
-  function CompactError(text, at, message) {
+  /**
+   * A mistake in a compact range: its offset in the text (UTF-8 bytes, as
+   * Rust counts) and the `checker.compact.*` reason.
+   */
+  function CompactError(text, at, key, args) {
     this.offset = new TextEncoder().encode(text.slice(0, at)).length;
-    this.message = message;
+    this.key = key;
+    this.args = args || {};
   }
 
   /** `text` split at `separator`, each part with its offset. */
@@ -682,14 +696,14 @@
       }
     }
     if (op === null) {
-      if (comparator[0] === ">") throw new CompactError(full, at, "`>` is not a bound seckb writes: an OSV range starts at a version it includes");
-      if (!/^[0-9A-Za-z]/.test(comparator) || /\p{White_Space}/u.test(comparator)) throw new CompactError(full, at, "`" + comparator + "` is no comparator");
+      if (comparator[0] === ">") throw new CompactError(full, at, "checker.compact.greater");
+      if (!/^[0-9A-Za-z]/.test(comparator) || /\p{White_Space}/u.test(comparator)) throw new CompactError(full, at, "checker.compact.no_comparator", { text: comparator });
       op = "exactly";
     }
     var version = rest.slice(leadingSpace(rest));
     var versionAt = at + (comparator.length - rest.length) + (rest.length - version.length);
-    if (version === "") throw new CompactError(full, versionAt, "a comparator without a version");
-    if (/^[<>=]/.test(version)) throw new CompactError(full, versionAt, "`" + trim(comparator) + "` is no comparator");
+    if (version === "") throw new CompactError(full, versionAt, "checker.compact.no_version");
+    if (/^[<>=]/.test(version)) throw new CompactError(full, versionAt, "checker.compact.no_comparator", { text: trim(comparator) });
     return { op: op, text: version, at: versionAt };
   }
 
@@ -701,7 +715,7 @@
    */
   function parseCompact(text, scheme) {
     var out = { events: [], exact: [], fixed: [] };
-    if (!isOrdered(scheme)) throw new CompactError(text, 0, "versions of this ecosystem have no order seckb knows, so they cannot be given as a range");
+    if (!isOrdered(scheme)) throw new CompactError(text, 0, "checker.compact.unordered");
     var previous = null;
     var openEnded = false;
     var push = function (kind, version) {
@@ -712,10 +726,10 @@
     splitWithOffsets(text, "||").forEach(function (part) {
       var at = part[0] + leadingSpace(part[1]);
       var interval = trim(part[1]);
-      if (interval === "") throw new CompactError(text, at, "an empty interval");
-      if (openEnded) throw new CompactError(text, at, "an interval after one with no upper bound");
+      if (interval === "") throw new CompactError(text, at, "checker.compact.empty_interval");
+      if (openEnded) throw new CompactError(text, at, "checker.compact.after_open");
       if (interval === "*") {
-        if (previous || out.exact.length) throw new CompactError(text, at, "`*` (every version) with other intervals");
+        if (previous || out.exact.length) throw new CompactError(text, at, "checker.compact.star");
         push("introduced", "0");
         openEnded = true;
         return;
@@ -727,13 +741,13 @@
         try {
           word.version = parse(scheme, word.text);
         } catch (e) {
-          if (e instanceof NotAVersion) throw new CompactError(text, word.at, "`" + word.text + "` is not a " + SCHEMES[scheme].name + " version: " + e.message);
+          if (e instanceof NotAVersion) throw new CompactError(text, word.at, "checker.compact.not_a_version", { version: word.text, scheme: reason(SCHEMES[scheme].name), why: reason(e.key, e.args) });
           throw e;
         }
         var slot = word.op === "atLeast" ? "lower" : word.op === "exactly" ? "exact" : "upper";
         var taken = slot in bounds;
         bounds[slot] = word;
-        if (taken || (bounds.exact && (bounds.lower || bounds.upper))) throw new CompactError(text, cAt, "an interval has at most one lower bound and one upper bound, or is one version");
+        if (taken || (bounds.exact && (bounds.lower || bounds.upper))) throw new CompactError(text, cAt, "checker.compact.bounds");
       });
       if (bounds.exact) {
         checkAfter(text, previous, bounds.exact);
@@ -744,13 +758,13 @@
       var lower = bounds.lower;
       var upper = bounds.upper;
       if (lower && upper && compare(lower.version, upper.version) !== -1) {
-        throw new CompactError(text, upper.at, "the interval is empty: `" + upper.text + "` is not above its lower bound `" + lower.text + "`");
+        throw new CompactError(text, upper.at, "checker.compact.empty_range", { upper: upper.text, lower: lower.text });
       }
       if (lower) {
         checkAfter(text, previous, lower);
         push("introduced", canonical(scheme, lower.text));
       } else if (previous) {
-        throw new CompactError(text, at, "only the first interval may have no lower bound");
+        throw new CompactError(text, at, "checker.compact.no_lower");
       } else push("introduced", "0");
       if (!upper) {
         openEnded = true;
@@ -766,7 +780,7 @@
         return kind in e;
       });
     };
-    if (has("fixed") && has("last_affected")) throw new CompactError(text, Math.max(0, text.indexOf("<=")), "`<` and `<=` bounds in one set of ranges");
+    if (has("fixed") && has("last_affected")) throw new CompactError(text, Math.max(0, text.indexOf("<=")), "checker.compact.mixed_bounds");
     return out;
   }
 
@@ -775,16 +789,17 @@
     if (!previous) return;
     var order = compare(word.version, previous.word.version);
     if (order === 1 || (order === 0 && !previous.inclusive)) return;
-    throw new CompactError(text, word.at, "intervals must ascend without overlapping: `" + word.text + "` is not above `" + previous.word.text + "`");
+    throw new CompactError(text, word.at, "checker.compact.ascend", { version: word.text, previous: previous.word.text });
   }
 
   /* ---------- Lock files ---------- */
 
-  /** A lock file that cannot be read: its name, the line (1-based, 0 for none) and why. */
-  function LockFileError(file, line, message) {
+  /** A lock file that cannot be read: its name, the line (1-based, 0 for none) and why (a `checker.lock.*` reason). */
+  function LockFileError(file, line, key, args) {
     this.file = file;
     this.line = line;
-    this.message = message;
+    this.key = key;
+    this.args = args || {};
   }
 
   /** The line (1-based) of character `offset` of `text`. */
@@ -805,13 +820,13 @@
     this.line = 1;
   }
 
-  TomlReader.prototype.fail = function (message, line) {
-    throw new LockFileError(this.file, line || this.line, message);
+  TomlReader.prototype.fail = function (key, args, line) {
+    throw new LockFileError(this.file, line || this.line, key, args);
   };
 
-  /** Takes `c`, or fails with `message` at the line of what is there instead. */
-  TomlReader.prototype.expect = function (c, message) {
-    if (this.peek() !== c) this.fail(message);
+  /** Takes `c`, or fails with the reason `key` at the line of what is there instead. */
+  TomlReader.prototype.expect = function (c, key, args) {
+    if (this.peek() !== c) this.fail(key, args);
     this.next();
   };
 
@@ -841,7 +856,7 @@
     this.skip(false);
     if (this.peek() === "#") while (this.i < this.text.length && this.peek() !== "\n") this.next();
     if (this.peek() === "\r") this.next();
-    if (this.i < this.text.length) this.expect("\n", "expected the end of the line after the value, found " + JSON.stringify(this.peek()));
+    if (this.i < this.text.length) this.expect("\n", "checker.lock.toml_end_of_line", { found: JSON.stringify(this.peek()) });
   };
 
   var TOML_ESCAPES = { b: "\b", t: "\t", n: "\n", f: "\f", r: "\r", e: "\u001b", '"': '"', "\\": "\\" };
@@ -857,7 +872,7 @@
     }
     var out = "";
     for (;;) {
-      if (this.i >= this.text.length) this.fail("a string that does not end (no closing " + quote + ")", start);
+      if (this.i >= this.text.length) this.fail("checker.lock.toml_unclosed", { quote: quote }, start);
       var c = this.next();
       if (c === quote && (!multi || this.text.startsWith(quote + quote, this.i))) {
         if (multi) {
@@ -866,19 +881,19 @@
         }
         return out;
       }
-      if (c === "\n" && !multi) this.fail("a string that does not end on its line (no closing " + quote + ")", start);
+      if (c === "\n" && !multi) this.fail("checker.lock.toml_unclosed_line", { quote: quote }, start);
       if (c === "\\" && quote === '"') {
         var e = this.next();
         if (TOML_ESCAPES.hasOwnProperty(e)) out += TOML_ESCAPES[e];
         else if (e === "u" || e === "U") {
           var hex = this.text.substr(this.i, e === "u" ? 4 : 8);
-          if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== (e === "u" ? 4 : 8)) this.fail("a bad \\" + e + " escape in a string");
+          if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== (e === "u" ? 4 : 8)) this.fail("checker.lock.toml_bad_escape", { escape: "\\" + e });
           this.i += hex.length;
           out += String.fromCodePoint(parseInt(hex, 16));
         } else if (multi && /[ \t\r\n]/.test(e)) {
           this.i--;
           this.skip(true);
-        } else this.fail("an unknown escape \\" + e + " in a string");
+        } else this.fail("checker.lock.toml_unknown_escape", { escape: "\\" + e });
       } else out += c;
     }
   };
@@ -892,7 +907,8 @@
       if (c === '"' || c === "'") parts.push(this.string());
       else {
         var m = /^[A-Za-z0-9_-]+/.exec(this.text.slice(this.i, this.i + 200));
-        if (!m) this.fail(c === undefined || c === "\n" ? "a key is missing" : "expected a key, found " + JSON.stringify(c));
+        if (!m && (c === undefined || c === "\n")) this.fail("checker.lock.toml_no_key");
+        if (!m) this.fail("checker.lock.toml_key", { found: JSON.stringify(c) });
         this.i += m[0].length;
         parts.push(m[0]);
       }
@@ -918,7 +934,7 @@
         items.push(this.value());
         this.skip(true);
         if (this.peek() === ",") this.next();
-        else if (this.peek() !== "]") this.fail("expected `,` or `]` in an array");
+        else if (this.peek() !== "]") this.fail("checker.lock.toml_array");
       }
     }
     if (c === "{") {
@@ -931,18 +947,19 @@
       }
       for (;;) {
         var key = this.key();
-        this.expect("=", "expected `=` after the key `" + key + "`");
+        this.expect("=", "checker.lock.toml_equals", { key: key });
         table[key] = this.value();
         this.skip(false);
         if (this.peek() === "}") {
           this.next();
           return table;
         }
-        this.expect(",", "expected `,` or `}` in an inline table");
+        this.expect(",", "checker.lock.toml_inline_table");
       }
     }
     var bare = /^[0-9A-Za-z+\-_.:]+/.exec(this.text.slice(this.i, this.i + 100));
-    if (!bare) this.fail(c === undefined || c === "\n" || c === "\r" ? "a value is missing" : "expected a value, found " + JSON.stringify(c));
+    if (!bare && (c === undefined || c === "\n" || c === "\r")) this.fail("checker.lock.toml_no_value");
+    if (!bare) this.fail("checker.lock.toml_value", { found: JSON.stringify(c) });
     this.i += bare[0].length;
     return bare[0];
   };
@@ -963,15 +980,15 @@
         var array = r.peek() === "[";
         if (array) r.next();
         var name = r.key();
-        var closing = "expected `" + (array ? "]]" : "]") + "` after the table name `" + name + "`";
-        r.expect("]", closing);
-        if (array) r.expect("]", closing);
+        var closing = { close: array ? "]]" : "]", name: name };
+        r.expect("]", "checker.lock.toml_table_name", closing);
+        if (array) r.expect("]", "checker.lock.toml_table_name", closing);
         r.endOfLine();
         tables.push({ name: name, array: array, line: line, values: {} });
         continue;
       }
       var key = r.key();
-      r.expect("=", "expected `=` after the key `" + key + "`");
+      r.expect("=", "checker.lock.toml_equals", { key: key });
       var values = tables[tables.length - 1].values;
       values[key] = r.value();
       r.endOfLine();
@@ -987,7 +1004,7 @@
     });
     packages.forEach(function (p) {
       ["name", "version"].forEach(function (key) {
-        if (typeof p.values[key] !== "string") throw new LockFileError(file, p.line, "a [[package]] without a `" + key + "` string");
+        if (typeof p.values[key] !== "string") throw new LockFileError(file, p.line, "checker.lock.toml_package_key", { key: key });
       });
     });
     return packages;
@@ -1009,8 +1026,9 @@
     this.packages.push({ ecosystem: ecosystem, name: name, version: version, line: line });
   };
 
-  Found.prototype.skip = function (what, line, why) {
-    this.skipped.push({ what: what, line: line, why: why });
+  /** An entry left out: what it is, its line and why (the `checker.skip.*` reason `key`). */
+  Found.prototype.skip = function (what, line, key, args) {
+    this.skipped.push({ what: what, line: line, why: reason(key, args) });
   };
 
   var CRATES_IO = ["registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/"];
@@ -1019,12 +1037,12 @@
   function readCargoLock(file, text) {
     var found = new Found("Cargo.lock");
     var packages = tomlPackages(file, text);
-    if (!packages.length) throw new LockFileError(file, 0, "no [[package]] tables: this is not a Cargo.lock");
+    if (!packages.length) throw new LockFileError(file, 0, "checker.lock.cargo_no_package");
     packages.forEach(function (p) {
       var v = p.values;
       var what = v.name + " " + v.version;
-      if (v.source === undefined) found.skip(what, p.line, "a crate of the workspace or a path dependency, not from crates.io");
-      else if (CRATES_IO.indexOf(v.source) < 0) found.skip(what, p.line, "from " + String(v.source).split("#")[0] + ", not crates.io");
+      if (v.source === undefined) found.skip(what, p.line, "checker.skip.cargo_workspace");
+      else if (CRATES_IO.indexOf(v.source) < 0) found.skip(what, p.line, "checker.skip.cargo_source", { source: String(v.source).split("#")[0] });
       else found.add("crates.io", v.name, v.version, p.line);
     });
     return found;
@@ -1036,7 +1054,7 @@
     tomlPackages(file, text).forEach(function (p) {
       var source = p.sub.source && p.sub.source.type;
       var what = p.values.name + " " + p.values.version;
-      if (source && source !== "legacy") found.skip(what, p.line, "from " + source + ", not a package index");
+      if (source && source !== "legacy") found.skip(what, p.line, "checker.skip.poetry_source", { source: source });
       else found.add("PyPI", p.values.name, p.values.version, p.line);
     });
     return found;
@@ -1064,7 +1082,7 @@
     try {
       lock = JSON.parse(text);
     } catch (e) {
-      throw new LockFileError(file, jsonErrorLine(text, e.message), "not valid JSON (" + e.message + ")");
+      throw new LockFileError(file, jsonErrorLine(text, e.message), "checker.lock.npm_json", { error: e.message });
     }
     var packages = lock && typeof lock === "object" ? lock.packages : null;
     var dependencies = lock && typeof lock === "object" ? lock.dependencies : null;
@@ -1072,7 +1090,7 @@
       return x !== null && typeof x === "object" && !Array.isArray(x);
     };
     if (!isObject(packages) && !isObject(dependencies)) {
-      throw new LockFileError(file, 0, "neither `packages` nor `dependencies`: this is not a package-lock.json");
+      throw new LockFileError(file, 0, "checker.lock.npm_no_packages");
     }
     // Keys come in the file's order: one pass finds their lines.
     var cursor = { at: 0, line: 1 };
@@ -1085,20 +1103,20 @@
     };
     var add = function (name, entry, key) {
       var where = line(key);
-      if (!isObject(entry)) throw new LockFileError(file, where, "the entry " + JSON.stringify(key) + " is not an object");
+      if (!isObject(entry)) throw new LockFileError(file, where, "checker.lock.npm_entry", { entry: JSON.stringify(key) });
       var what = name + (typeof entry.version === "string" ? " " + entry.version : "");
-      if (entry.link) return found.skip(what, where, "a link to a folder of the project");
+      if (entry.link) return found.skip(what, where, "checker.skip.npm_link");
       var resolved = typeof entry.resolved === "string" ? entry.resolved : "";
-      if (/^(git\+|git:|github:|file:)/.test(resolved)) return found.skip(what, where, "from " + resolved.split(/[#:]/)[0] + ", not the npm registry");
+      if (/^(git\+|git:|github:|file:)/.test(resolved)) return found.skip(what, where, "checker.skip.npm_source", { source: resolved.split(/[#:]/)[0] });
       var nv = npmVersion(typeof entry.name === "string" ? entry.name : name, entry.version);
-      if (!nv) return found.skip(what, where, "not a version from the npm registry");
+      if (!nv) return found.skip(what, where, "checker.skip.npm_not_registry");
       found.add("npm", nv[0], nv[1], where);
     };
     if (isObject(packages)) {
       Object.keys(packages).forEach(function (key) {
         if (key === "") return;
         var at = key.lastIndexOf("node_modules/");
-        if (at < 0) return found.skip(key, line(key), "a package of the project's workspace");
+        if (at < 0) return found.skip(key, line(key), "checker.skip.npm_workspace");
         add(key.slice(at + "node_modules/".length), packages[key], key);
       });
       return found;
@@ -1121,7 +1139,7 @@
       if (lineText === "") return;
       var fields = lineText.split(/\s+/);
       if (fields.length !== 3 || !/^v/.test(fields[1]) || !/^h\d+:/.test(fields[2])) {
-        throw new LockFileError(file, i + 1, "expected `MODULE VERSION HASH` (`golang.org/x/text v0.14.0 h1:…`), found `" + lineText.slice(0, 80) + "`");
+        throw new LockFileError(file, i + 1, "checker.lock.go_sum_line", { found: lineText.slice(0, 80) });
       }
       var version = fields[1];
       if (/\/go\.mod$/.test(version)) {
@@ -1136,7 +1154,7 @@
       listed[p.name + " " + p.version] = true;
     });
     Object.keys(modOnly).forEach(function (what) {
-      if (!listed[what]) found.skip(what, modOnly[what], "only its go.mod is listed: its code is not in the build");
+      if (!listed[what]) found.skip(what, modOnly[what], "checker.skip.go_mod_only");
     });
     return found;
   }
@@ -1155,36 +1173,36 @@
       line = line.replace(/(^|\s)#.*$/, "").trim();
       if (line === "") continue;
       if (line[0] === "-") {
-        found.skip(line, number, "an option of pip, not a requirement");
+        found.skip(line, number, "checker.skip.pip_option");
         continue;
       }
       var requirement = line.split(/\s--?[A-Za-z]/)[0].split(";")[0].trim();
       if (/^[./]|:\/\/|\s@\s|^@/.test(requirement) || /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@/.test(requirement)) {
-        found.skip(requirement, number, "a URL or a path, not a version from a package index");
+        found.skip(requirement, number, "checker.skip.pip_url");
         continue;
       }
       var m = PEP508_NAME.exec(requirement);
-      if (!m) throw new LockFileError(file, number, "`" + requirement.slice(0, 80) + "` is not a requirement: expected NAME==VERSION");
+      if (!m) throw new LockFileError(file, number, "checker.lock.pip_requirement", { requirement: requirement.slice(0, 80) });
       var spec = m[3].replace(/^\((.*)\)$/, "$1").trim();
       if (spec === "") {
-        found.skip(m[1], number, "not pinned: any version may be installed");
+        found.skip(m[1], number, "checker.skip.pip_unpinned");
         continue;
       }
       var pins = [];
       spec.split(",").forEach(function (part) {
         var s = SPECIFIER.exec(part.trim());
-        if (!s) throw new LockFileError(file, number, "`" + part.trim().slice(0, 80) + "` is not a version specifier such as ==1.4.2 (in `" + requirement.slice(0, 80) + "`)");
+        if (!s) throw new LockFileError(file, number, "checker.lock.pip_specifier", { specifier: part.trim().slice(0, 80), requirement: requirement.slice(0, 80) });
         if ((s[1] === "==" && !/\*$/.test(s[2])) || s[1] === "===") pins.push(s);
       });
       if (pins.length !== 1) {
-        found.skip(m[1] + " " + spec, number, "not pinned to one version: pip may install any that matches");
+        found.skip(m[1] + " " + spec, number, "checker.skip.pip_not_one");
         continue;
       }
       var pin = pins[0][2];
       if (tryParse("pep440", pin) === null) {
         // `===` pins any text; `==` a version, which pip refuses otherwise.
-        if (pins[0][1] === "===") found.skip(m[1] + " " + spec, number, "not a PEP 440 version, which seckb cannot compare");
-        else throw new LockFileError(file, number, "`" + pin + "` is not a PEP 440 version (in `" + requirement.slice(0, 80) + "`)");
+        if (pins[0][1] === "===") found.skip(m[1] + " " + spec, number, "checker.skip.pip_not_pep440");
+        else throw new LockFileError(file, number, "checker.lock.pip_pep440", { version: pin, requirement: requirement.slice(0, 80) });
         continue;
       }
       found.add("PyPI", m[1], pin, number);
@@ -1217,11 +1235,11 @@
 
   /**
    * Reads a lock file: {format, packages: [{ecosystem, name, version, line}],
-   * skipped: [{what, line, why}]}. Throws LockFileError when it cannot.
+   * skipped: [{what, line, why: reason}]}. Throws LockFileError when it cannot.
    */
   function readLockFile(file, text) {
     var format = formatOf(file, text);
-    if (!format) throw new LockFileError(file, 0, "not a lock file seckb reads: expected Cargo.lock, package-lock.json, go.sum, requirements.txt or poetry.lock");
+    if (!format) throw new LockFileError(file, 0, "checker.lock.unknown_format");
     return READERS[format](file, text.replace(/^\uFEFF/, ""));
   }
 
@@ -1267,6 +1285,7 @@
     target: target,
     parseCompact: parseCompact,
     NotAVersion: NotAVersion,
+    CompactError: CompactError,
     readLockFile: readLockFile,
     LockFileError: LockFileError,
     findAffected: findAffected,
@@ -1360,6 +1379,16 @@
     return lookup("checker." + key, args);
   }
 
+  /** A reason of the parsers as text: its arguments first, where they are reasons too. */
+  function say(r) {
+    var args = {};
+    Object.keys(r.args || {}).forEach(function (name) {
+      var a = r.args[name];
+      args[name] = a !== null && typeof a === "object" && "key" in a ? say(a) : a;
+    });
+    return lookup(r.key, args);
+  }
+
   /** The sentence a verdict reads as: `name` at `version`. */
   function sentence(name, version, v) {
     var fixes = (v.fixed || []).join(", ");
@@ -1374,8 +1403,8 @@
       case "unknown":
         return tr("unknown", args) + (fixes ? tr("fixed_in", args) : "");
       default:
-        var expected = v.scheme ? tr("expected_" + v.scheme) : v.expected;
-        return tr("invalid", { version: version, scheme: v.schemeName, why: v.why, expected: expected });
+        var scheme = SCHEMES[v.scheme];
+        return tr("invalid", { version: version, scheme: lookup(scheme.name), why: say(v.why), expected: lookup(scheme.expected) });
     }
   }
 
@@ -1489,7 +1518,7 @@
     } catch (e) {
       if (!(e instanceof LockFileError)) throw e;
       section.setAttribute("data-state", "error");
-      section.appendChild(el("p", "checker-error", tr(e.line ? "unreadable_line" : "unreadable", { name: name, line: e.line, error: e.message })));
+      section.appendChild(el("p", "checker-error", tr(e.line ? "unreadable_line" : "unreadable", { name: name, line: e.line, error: say(e) })));
       return { section: section, affected: 0, error: true };
     }
     var findings = findAffected(incidents, found.packages);
@@ -1520,7 +1549,7 @@
       details.appendChild(el("summary", "", tr("not_checked", { n: found.skipped.length })));
       var list = el("ul", "");
       found.skipped.forEach(function (s) {
-        list.appendChild(el("li", "", tr(s.line ? "skipped_line" : "skipped", s)));
+        list.appendChild(el("li", "", tr(s.line ? "skipped_line" : "skipped", { what: s.what, line: s.line, why: say(s.why) })));
       });
       details.appendChild(list);
       section.appendChild(details);

@@ -34,6 +34,11 @@ step setup bash scripts/setup.sh
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   export TMPDIR="${TMPDIR:-/dev/shm}"
 fi
+# A CI run compiles everything once: incremental caches would only cost time
+# and disk there (a developer's repeated runs keep them).
+if [ -n "${CI:-}" ]; then
+  export CARGO_INCREMENTAL=0
+fi
 step fmt cargo fmt --all -- --check
 # The workspace: seckb and its benchmark tools (benches/tools).
 step clippy cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -114,12 +114,12 @@ pub fn check_safe_html(html: &str, kind: Html, context: &str) {
                     body.is_empty(),
                     "{context}: <script src> with content in\n{html}"
                 ),
-                // Structured data is allowed inline: it must be JSON that
-                // cannot close its element.
-                Script::JsonLd => {
-                    assert!(!body.contains('<'), "{context}: `<` in JSON-LD: {body}");
+                // Data blocks are allowed inline (structured data, the
+                // scripts' strings): JSON that cannot close its element.
+                Script::Data => {
+                    assert!(!body.contains('<'), "{context}: `<` in a JSON block: {body}");
                     if let Err(e) = serde_json::from_str::<serde_json::Value>(body) {
-                        panic!("{context}: JSON-LD does not parse ({e}): {body}");
+                        panic!("{context}: a JSON block does not parse ({e}): {body}");
                     }
                 }
                 Script::Inline => panic!("{context}: inline <script> in\n{html}"),
@@ -134,7 +134,7 @@ pub fn check_safe_html(html: &str, kind: Html, context: &str) {
 enum Script {
     Inline,
     Src,
-    JsonLd,
+    Data,
 }
 
 /// Reads `name="value"` pairs up to the tag's `>`; returns the offset after
@@ -184,8 +184,10 @@ fn scan_attributes(s: &str, tag: &str, context: &str, html: &str) -> (usize, Scr
             panic!("{context}: unterminated `{name}` on <{tag}> in\n{html}");
         };
         let value = &s[value_start..value_start + len];
-        if name == "type" && value == "application/ld+json" && script == Script::Inline {
-            script = Script::JsonLd;
+        // JSON-LD and the scripts' translated strings: data, not code.
+        let data = matches!(value, "application/ld+json" | "application/json");
+        if name == "type" && data && script == Script::Inline {
+            script = Script::Data;
         }
         let compact: String = value
             .chars()

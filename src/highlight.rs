@@ -43,7 +43,7 @@ fn highlight(code: &str, lang: &str) -> Option<String> {
 }
 
 /// The background of code blocks in the default theme (`--code-bg` in its
-/// style.css, light and dark; a test compares them): every token colour is
+/// style.css, `light-dark(LIGHT, DARK)`; a test compares them): every token colour is
 /// made to reach [`MIN_CONTRAST`] against it.
 const CODE_BG: [Rgb; 2] = [(0xf3, 0xf4, 0xf6), (0x1b, 0x21, 0x29)];
 
@@ -223,9 +223,12 @@ mod tests {
             .find(|(p, _)| *p == "static/style.css")
             .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
+        // `--code-bg: light-dark(#LIGHT, #DARK);`
         let code_bgs: Vec<Rgb> = style
-            .match_indices("--code-bg: ")
-            .filter_map(|(i, m)| parse_hex(style[i + m.len()..].get(..7)?))
+            .split("--code-bg: light-dark(")
+            .skip(1)
+            .flat_map(|rest| rest.split(')').next().unwrap_or("").split(','))
+            .filter_map(|hex| parse_hex(hex.trim()))
             .collect();
         assert!(
             code_bgs.contains(&CODE_BG[0]) && code_bgs.contains(&CODE_BG[1]),

@@ -292,12 +292,7 @@ fn the_demo_in_german_shows_no_english_ui_string() {
         &high[..high.len().min(1500)]
     );
     // Dates are German, the machine-readable ones ISO.
-    let home = built
-        .output
-        .get("index.html")
-        .and_then(|f| f.text())
-        .expect("home")
-        .into_owned();
+    let home = home_page(&built);
     assert!(Regex::new(r#"<time datetime="\d{4}-\d{2}-\d{2}">\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}</time>"#).unwrap().is_match(&home));
 }
 
@@ -306,12 +301,7 @@ fn french_dates_and_plurals_follow_french_rules() {
     let dir = demo_in("fr");
     let built =
         seckb::build(&options(dir.path())).unwrap_or_else(|f| panic!("{:#?}", f.diagnostics));
-    let home = built
-        .output
-        .get("index.html")
-        .and_then(|f| f.text())
-        .expect("home")
-        .into_owned();
+    let home = home_page(&built);
     assert!(home.contains("<html lang=\"fr\">"));
     assert!(Regex::new(r#">\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}</time>"#).unwrap().is_match(&home));
     assert!(home.contains("Incidents en cours"));
@@ -339,12 +329,7 @@ fn a_site_overrides_keys_and_an_unknown_key_is_an_error_at_its_line() {
     std::fs::write(dir.path().join("i18n/de.yaml"), "nav.tags: Themen\n").expect("write");
     let built =
         seckb::build(&options(dir.path())).unwrap_or_else(|f| panic!("{:#?}", f.diagnostics));
-    let home = built
-        .output
-        .get("index.html")
-        .and_then(|f| f.text())
-        .expect("home")
-        .into_owned();
+    let home = home_page(&built);
     assert!(home.contains(">Themen</a>"));
     std::fs::write(
         dir.path().join("i18n/de.yaml"),
@@ -597,4 +582,14 @@ fn every_key_the_checker_script_asks_for_is_in_en_and_in_its_strings_block() {
             "{template}'s checker-strings lacks {outside:?}"
         );
     }
+}
+
+/// The home page of a build, as text.
+fn home_page(built: &seckb::Built) -> String {
+    built
+        .output
+        .get("index.html")
+        .and_then(|f| f.text())
+        .expect("home")
+        .into_owned()
 }

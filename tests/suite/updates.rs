@@ -40,10 +40,7 @@ fn an_update_out_of_order_is_an_error_at_its_date() {
     let site = Site::new();
     let updates =
         "  - date: 2026-11-05\n    text: Later.\n  - date: 2026-11-03\n    text: Earlier.\n";
-    site.file(
-        "content/incidents/x.md",
-        incident("X", "2026-11-01", "severity: low\n", updates),
-    );
+    add_low_incident(&site, updates);
     // Line 8 holds `  - date: 2026-11-03`, its value at column 11.
     site.fails_with(&[diag("E0108", "content/incidents/x.md", 8, 11)]);
     let (_, messages) = site.check_with_messages();
@@ -59,10 +56,7 @@ fn an_update_out_of_order_is_an_error_at_its_date() {
 fn an_update_before_the_incident_date_is_an_error_at_its_date() {
     let site = Site::new();
     let updates = "  - date: 2026-10-30\n    text: Before.\n";
-    site.file(
-        "content/incidents/x.md",
-        incident("X", "2026-11-01", "severity: low\n", updates),
-    );
+    add_low_incident(&site, updates);
     site.fails_with(&[diag("E0108", "content/incidents/x.md", 6, 11)]);
 }
 
@@ -109,10 +103,7 @@ fn a_front_matter_status_or_severity_that_disagrees_with_the_latest_update_is_an
 fn an_unknown_key_in_an_update_is_an_error_naming_the_keys() {
     let site = Site::new();
     let updates = "  - date: 2026-11-02\n    txt: Typo.\n";
-    site.file(
-        "content/incidents/x.md",
-        incident("X", "2026-11-01", "severity: low\n", updates),
-    );
+    add_low_incident(&site, updates);
     site.fails_with(&[diag("E0102", "content/incidents/x.md", 7, 5)]);
     let (_, messages) = site.check_with_messages();
     assert!(
@@ -127,10 +118,7 @@ fn an_unknown_key_in_an_update_is_an_error_naming_the_keys() {
 fn an_unknown_status_in_an_update_is_an_error_at_it() {
     let site = Site::new();
     let updates = "  - date: 2026-11-02\n    status: resolvd\n    text: Done.\n";
-    site.file(
-        "content/incidents/x.md",
-        incident("X", "2026-11-01", "severity: low\n", updates),
-    );
+    add_low_incident(&site, updates);
     let (code, messages) = site.check_with_messages();
     assert_eq!(code, 1);
     assert_eq!(messages[0].0.line, 7, "{messages:?}");
@@ -613,4 +601,13 @@ fn the_osv_record_is_modified_at_the_latest_update() {
         serde_json::from_str(&text(&built, "osv/x_INC-9.json")).unwrap();
     assert_eq!(record["modified"], "2026-11-07T08:00:00Z");
     assert_eq!(record["published"], "2026-11-01T00:00:00Z");
+}
+
+/// `content/incidents/x.md`: a low-severity incident of 2026-11-01 with
+/// `updates` (YAML list items) as its `updates:`.
+fn add_low_incident(site: &Site, updates: &str) {
+    site.file(
+        "content/incidents/x.md",
+        incident("X", "2026-11-01", "severity: low\n", updates),
+    );
 }

@@ -193,6 +193,17 @@ pub struct Banner {
     /// The least severity an incident must have for the banner to announce
     /// it while it is not resolved.
     pub severity: crate::content::Severity,
+    /// How many incidents it names at most (default 5); the others are
+    /// counted ("and 12 more"). Every page carries the banner, so a list
+    /// of every open incident would grow every page with the site.
+    #[serde(default = "Banner::default_max")]
+    pub max: std::num::NonZeroUsize,
+}
+
+impl Banner {
+    fn default_max() -> std::num::NonZeroUsize {
+        std::num::NonZeroUsize::MIN.saturating_add(4)
+    }
 }
 
 /// `review:`: how long a review holds, per kind of document, such as

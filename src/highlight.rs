@@ -1,9 +1,11 @@
 //! Code highlighting with syntect, as CSS classes (one generated stylesheet
-//! serves light and dark mode). The syntax set is loaded once, and only when
-//! a document actually has a fenced code block with a language.
+//! serves light and dark mode). The syntax set is loaded once per process,
+//! in the background while the content is read ([`preload`]), and each
+//! distinct block is highlighted once ([`Cache`]).
 
 use crate::html::escape;
-use std::sync::OnceLock;
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -15,10 +17,86 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// Starts loading the syntax set on a thread of its own, so that the first
+/// document with code does not wait for it (tens of milliseconds, on the
+/// document pass's critical path otherwise). The build calls it before it
+/// reads the content; a later call, or a build without code, costs nothing.
+pub(crate) fn preload() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        // Without a thread (none left), the first code block loads it.
+        let _ = std::thread::Builder::new()
+            .name("seckb-syntaxes".into())
+            .spawn(|| {
+                syntaxes();
+            });
+    });
+}
+
+/// The blocks highlighted so far in this process, by language and code:
+/// knowledge bases repeat the same commands, configuration and log excerpts
+/// across documents, and `seckb serve` rebuilds the same blocks on every
+/// save. Bounded: past [`Cache::MAX_BYTES`] of keys and HTML it starts
+/// again empty, and a block over [`Cache::MAX_BLOCK`] is not kept.
+struct Cache {
+    /// `"{lang}\n{code}"` (an info string is one line) → the `<pre>` block.
+    blocks: FxHashMap<Box<str>, Arc<str>>,
+    bytes: usize,
+}
+
+impl Cache {
+    const MAX_BYTES: usize = 64 << 20;
+    const MAX_BLOCK: usize = 256 << 10;
+
+    fn shared() -> &'static Mutex<Cache> {
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        CACHE.get_or_init(|| {
+            Mutex::new(Cache {
+                blocks: FxHashMap::default(),
+                bytes: 0,
+            })
+        })
+    }
+
+    fn get(key: &str) -> Option<Arc<str>> {
+        Cache::shared().lock().ok()?.blocks.get(key).cloned()
+    }
+
+    fn put(key: String, html: &Arc<str>) {
+        let size = key.len() + html.len();
+        if size > Cache::MAX_BLOCK {
+            return;
+        }
+        let Ok(mut cache) = Cache::shared().lock() else {
+            return;
+        };
+        if cache.bytes + size > Cache::MAX_BYTES {
+            cache.blocks.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += size;
+        cache.blocks.insert(key.into(), Arc::clone(html));
+    }
+}
+
 /// A complete `<pre>` block for `code`; unknown or missing languages render
 /// as escaped plain text (no error: authors quote logs in odd formats).
 pub(crate) fn code_block(code: &str, lang: &str) -> String {
     let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
+    if lang.is_empty() {
+        return render_block(code, lang);
+    }
+    let key = format!("{lang}\n{code}");
+    if let Some(html) = Cache::get(&key) {
+        return html.to_string();
+    }
+    let html: Arc<str> = render_block(code, lang).into();
+    Cache::put(key, &html);
+    html.to_string()
+}
+
+/// [`code_block`] without the cache.
+fn render_block(code: &str, lang: &str) -> String {
     let highlighted = (!lang.is_empty()).then(|| highlight(code, lang)).flatten();
     let lang_attr = if lang.is_empty() {
         String::new()
@@ -55,8 +133,14 @@ type Rgb = (u8, u8, u8);
 /// The stylesheet for highlighted code: a light theme, and a dark one that
 /// follows the reader's choice (`<html data-theme>`, set by theme.js) or,
 /// without one, `prefers-color-scheme: dark`. Each colour is adjusted to
-/// meet WCAG AA contrast against the code background of its mode.
-pub(crate) fn stylesheet() -> String {
+/// meet WCAG AA contrast against the code background of its mode. Made
+/// once per process (loading syntect's themes is most of it).
+pub(crate) fn stylesheet() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(make_stylesheet)
+}
+
+fn make_stylesheet() -> String {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
         themes
@@ -198,6 +282,22 @@ mod tests {
             plain,
             "<pre class=\"code\" data-lang=\"no-such-language\" tabindex=\"0\"><code>a &lt; b\n</code></pre>\n"
         );
+    }
+
+    /// A block seen before comes from the cache, keyed by language and
+    /// code both: the same code in another language is highlighted anew.
+    #[test]
+    fn repeated_blocks_come_from_the_cache_by_language_and_code() {
+        let code = "SELECT 1 FROM cache_test_table;\n";
+        let sql = code_block(code, "sql");
+        assert!(Cache::get(&format!("sql\n{code}")).is_some());
+        assert_eq!(code_block(code, "sql"), sql);
+        let python = code_block(code, "python");
+        assert_ne!(python, sql);
+        assert!(python.contains("data-lang=\"python\""), "{python}");
+        assert_eq!(code_block(code, "python"), python);
+        // Both agree with an uncached rendering.
+        assert_eq!(render_block(code, "sql"), sql);
     }
 
     #[test]

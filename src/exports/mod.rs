@@ -59,7 +59,10 @@ pub(crate) fn add_all(
     now: chrono::DateTime<chrono::Utc>,
     diagnostics: &mut Diagnostics,
 ) {
-    output.insert_bytes("syntax.css", crate::highlight::stylesheet().into_bytes());
+    output.insert_bytes(
+        "syntax.css",
+        crate::highlight::stylesheet().as_bytes().to_vec(),
+    );
     output.insert_bytes(".nojekyll", Vec::new());
     if let Some(cname) = &site.config.cname {
         output.insert_bytes("CNAME", format!("{}\n", cname.trim()).into_bytes());

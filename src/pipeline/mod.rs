@@ -163,6 +163,7 @@ fn run_stages(
     sink: &Sink,
     withheld: &mut HashSet<PathBuf>,
 ) -> Result<Built, Failed> {
+    crate::highlight::preload();
     let mut timer = Timer {
         start: Instant::now(),
         stages: Vec::new(),

@@ -473,6 +473,39 @@ fn the_banner_shows_on_every_page_while_an_incident_that_severe_is_open() {
     );
 }
 
+/// The banner names at most `banner.max` incidents, most severe first, and
+/// counts the others: every page carries it, so it must not grow with the
+/// number of open incidents.
+#[test]
+fn the_banner_names_at_most_max_incidents_and_counts_the_rest() {
+    let site = site_with_open_incident("banner: { severity: low, max: 2 }\n");
+    for (n, severity) in ["low", "medium", "critical", "low"].iter().enumerate() {
+        site.file(
+            &format!("content/incidents/more-{n}.md"),
+            incident(
+                &format!("More {n}"),
+                &format!("2026-11-1{n}"),
+                "",
+                &format!("  - date: 2026-11-1{n}\n    status: identified\n    severity: {severity}\n    text: Known.\n"),
+            ),
+        );
+    }
+    let built = seckb::build(&options(site.root())).expect("builds");
+    let home = text(&built, "index.html");
+    // Five open incidents: the critical one, the high one, then three counted.
+    assert_eq!(
+        banners(&built)["index.html"],
+        ["/incidents/more-2/", "/incidents/open/", "/incidents/"]
+    );
+    assert!(home.contains(">and 3 more</a>"), "{home}");
+    let (code, diags) = site_with_open_incident("banner: { severity: low, max: 0 }\n").check();
+    assert_eq!(
+        (code, diags[0].code.as_str(), diags[0].line),
+        (1, "E0002", 3),
+        "{diags:?}"
+    );
+}
+
 /// A site that reviews incidents every 30 days and pages every 10 weeks.
 fn reviewed_site() -> Site {
     let site = Site::new();

@@ -164,6 +164,8 @@ struct Common<'a> {
     feed: Option<FeedLink>,
     /// [`Shared::banner`]: the ongoing incidents every page announces.
     banner: &'a Value,
+    /// How many more there are than `banner` names.
+    banner_more: usize,
 }
 
 /// A feed as a page links to it with `<link rel="alternate">`.
@@ -192,11 +194,13 @@ struct BannerEntry<'a> {
 
 /// The published incidents not resolved whose severity is at least
 /// `banner.severity` of seckb.yaml (none without `banner:`): most severe
-/// first, then newest.
-fn banner(site: &Site) -> Value {
-    let Some(at_least) = site.config.banner.as_ref().map(|b| b.severity) else {
-        return Value::Array(Vec::new());
+/// first, then newest; at most `banner.max` of them, and how many more
+/// there are.
+fn banner(site: &Site) -> (Value, usize) {
+    let Some(config) = site.config.banner.as_ref() else {
+        return (Value::Array(Vec::new()), 0);
     };
+    let at_least = config.severity;
     let mut open: Vec<(usize, &crate::site::Page, &crate::content::IncidentMeta)> = site
         .incidents()
         .filter(|(_, _, i)| i.status != crate::content::Status::Resolved && i.severity >= at_least)
@@ -207,6 +211,8 @@ fn banner(site: &Site) -> Value {
             .then_with(|| b.1.doc.last_changed().cmp(&a.1.doc.last_changed()))
             .then_with(|| a.1.doc.path.cmp(&b.1.doc.path))
     });
+    let more = open.len().saturating_sub(config.max.get());
+    open.truncate(config.max.get());
     let entries: Vec<BannerEntry> = open
         .into_iter()
         .map(|(_, page, inc)| BannerEntry {
@@ -217,7 +223,7 @@ fn banner(site: &Site) -> Value {
             status: inc.status,
         })
         .collect();
-    serde_json::to_value(entries).unwrap_or(Value::Null)
+    (serde_json::to_value(entries).unwrap_or(Value::Null), more)
 }
 
 /// How much of each document's summary a list page's context holds.
@@ -267,6 +273,8 @@ pub(crate) struct Shared {
     indexable: bool,
     /// The ongoing-incident banner's entries ([`banner`]), as JSON.
     banner: Value,
+    /// How many ongoing incidents the banner does not name.
+    banner_more: usize,
     /// The site's base URL, for the feed links.
     urls: crate::urls::Urls,
     /// `limits.page_bytes`: the most one page (or list fragment) may be.
@@ -310,6 +318,7 @@ impl Shared {
         let config_context = ConfigContext {
             extra: &config.extra,
         };
+        let (banner, banner_more) = banner(site);
         Shared {
             site: serde_json::to_value(site_context).unwrap_or(Value::Null),
             config: serde_json::to_value(config_context).unwrap_or(Value::Null),
@@ -317,7 +326,8 @@ impl Shared {
             term_urls,
             term_names,
             indexable: site.publication.is_indexable(),
-            banner: banner(site),
+            banner,
+            banner_more,
             urls: site.urls.clone(),
             page_bytes: config.limits.page_bytes(),
         }
@@ -367,6 +377,7 @@ impl Shared {
             content_security_policy: CONTENT_SECURITY_POLICY,
             feed: None,
             banner: &self.banner,
+            banner_more: self.banner_more,
         };
         tera::Context::from_serialize(common).unwrap_or_default()
     }

@@ -120,6 +120,7 @@ fn the_context_is_what_docs_templates_md_says() {
     // The demo shows no banner: one for every open incident gives a sample.
     site.config.banner = Some(crate::config::Banner {
         severity: crate::content::Severity::Low,
+        max: std::num::NonZeroUsize::MIN,
     });
     let shared = Shared::new(&site);
     let theme = crate::theme::load(&root, "default", "en", &mut Default::default()).unwrap();

@@ -10,6 +10,7 @@ pub(crate) mod changes;
 pub(crate) mod checker;
 pub(crate) mod csaf;
 pub(crate) mod feeds;
+pub(crate) mod lists;
 pub(crate) mod security_txt;
 
 use crate::diagnostics::Diagnostics;
@@ -69,6 +70,7 @@ pub(crate) fn add_all(
         output.insert_bytes(path, xml.into_bytes());
     }
     feeds::add(site, bodies, output);
+    lists::add(site, output);
     crate::search::add(search.0, search.1, sink, output);
     api::add(site, bodies, sink, output);
     changes::add(site, output);

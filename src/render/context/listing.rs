@@ -374,3 +374,22 @@ impl Paginator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shown_pages;
+
+    #[test]
+    fn a_pager_shows_the_ends_and_the_pages_near_this_one() {
+        let p = |n, c| -> Vec<Option<usize>> { shown_pages(n, c) };
+        assert_eq!(p(1, 1), vec![Some(1)]);
+        assert_eq!(p(1, 3), vec![Some(1), Some(2), Some(3)]);
+        // A gap of one page shows the page, not an ellipsis.
+        assert_eq!(p(5, 9), vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(7), Some(8), Some(9)]);
+        assert_eq!(
+            p(10, 20),
+            vec![Some(1), None, Some(8), Some(9), Some(10), Some(11), Some(12), None, Some(20)]
+        );
+        assert_eq!(p(20, 20), vec![Some(1), None, Some(18), Some(19), Some(20)]);
+    }
+}

@@ -153,9 +153,15 @@ fn the_context_is_what_docs_templates_md_says() {
         checked.extend(check(&tables, "a summary", &summary[0], &[]));
     }
     for list in &site.lists {
-        let value = section(&site, &bodies, &shared, list, &["item"], Detail::Full);
+        let facets = super::facets(&site, &list.pages);
+        let shows: (&[&str], Detail) = (&["item"], Detail::Full);
+        let value = section(&site, &bodies, &shared, (list, &facets), &list.pages, shows);
         checked.extend(check(&tables, "`section`", &value, &[]));
     }
+    // Page 4 of 9: a pager with gaps on both sides.
+    let paginator = Paginator::new(&site.urls, "incidents/", 9 * 3, 3, 5);
+    let value = serde_json::to_value(&paginator).unwrap();
+    checked.extend(check(&tables, "`paginator`", &value, &[]));
     for tax in &site.taxonomies {
         checked.extend(check(
             &tables,
@@ -165,7 +171,14 @@ fn the_context_is_what_docs_templates_md_says() {
         ));
         for term in &tax.terms {
             let path = tax.term_path(term);
-            let value = term_page(&site, &bodies, &shared, term, &path, Detail::Full);
+            let value = term_page(
+                &site,
+                &bodies,
+                &shared,
+                (term, &path),
+                &term.pages,
+                Detail::Full,
+            );
             checked.extend(check(&tables, "`term`", &value, &[]));
         }
     }

@@ -128,10 +128,8 @@
     tr.setAttribute("data-status", e[4]);
     tr.setAttribute("data-year", e[5].slice(0, 4));
     var sev = el("td");
-    sev.setAttribute("data-value", String(SEVERITY[e[3]] || 0));
     sev.appendChild(badge("severity", e[3]));
     var status = el("td");
-    status.setAttribute("data-value", String(STATUS[e[4]] || 0));
     status.appendChild(badge("status", e[4]));
     var id = el("td", "nowrap");
     if (e[2]) id.appendChild(el("span", "doc-id", e[2]));

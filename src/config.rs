@@ -520,13 +520,17 @@ fn check_per_page(
     diagnostics.push(
         Diagnostic::error(
             Code::Config,
-            format!("`pagination.per_page` is {n}: expected a whole number from 1 to {MAX_PER_PAGE}"),
+            format!(
+                "`pagination.per_page` is {n}: expected a whole number from 1 to {MAX_PER_PAGE}"
+            ),
         )
         .at(value_at_path(&[
             yaml::Segment::Key("pagination"),
             yaml::Segment::Key("per_page"),
         ]))
-        .help(format!("leave it out for the default, {PER_PAGE} entries per page")),
+        .help(format!(
+            "leave it out for the default, {PER_PAGE} entries per page"
+        )),
     );
     PER_PAGE
 }

@@ -55,7 +55,10 @@ fn add_list(site: &Site, list: &ListPage, output: &mut Output) {
         chunks += 1;
     }
     let manifest = json!({"total": list.pages.len(), "chunks": chunks});
-    output.insert_bytes(chunk_manifest_path(&list.path), manifest.to_string().into_bytes());
+    output.insert_bytes(
+        chunk_manifest_path(&list.path),
+        manifest.to_string().into_bytes(),
+    );
 }
 
 /// The entry of an incident's page (None for any other document).

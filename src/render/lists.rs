@@ -6,8 +6,8 @@ use super::context::{self, insert, insert_owned, Detail, Paginator, Shared};
 use super::templates::render_one;
 use super::{Emit, Emitted, RenderedPage};
 use crate::content::Kind;
-use crate::site::paging::{page_count, page_of, page_path};
 use crate::diagnostics::Diagnostic;
+use crate::site::paging::{page_count, page_of, page_path};
 use crate::site::{Bodies, Site};
 use crate::theme::Theme;
 use crate::urls::Urls;
@@ -85,14 +85,22 @@ impl<'a> Jobs<'a> {
                         Paginator::new(&site.urls, &list.path, list.pages.len(), per_page, number);
                     let count = page_count(list.pages.len(), per_page);
                     let title = page_title(theme, &list.section.title, (number, count));
-                    let mut ctx = shared.context("section", &title, site.urls.absolute(&path), false);
+                    let mut ctx =
+                        shared.context("section", &title, site.urls.absolute(&path), false);
                     let shows = (section_shows(list.section.kind), section_detail);
                     let indices = page_of(&list.pages, per_page, number);
                     let section =
                         context::section(site, bodies, shared, (list, &facets), indices, shows);
                     insert_owned(&mut ctx, "section", section);
                     insert(&mut ctx, "paginator", &paginator);
-                    render_one(shared, tera, theme, "section.html", Urls::output_file(&path), &ctx)
+                    render_one(
+                        shared,
+                        tera,
+                        theme,
+                        "section.html",
+                        Urls::output_file(&path),
+                        &ctx,
+                    )
                 }));
             }
         }
@@ -140,7 +148,8 @@ impl<'a> Jobs<'a> {
             let per_page = site.config.per_page;
             let list_path = tax.term_path(term);
             let path = page_path(&list_path, number);
-            let paginator = Paginator::new(&site.urls, &list_path, term.pages.len(), per_page, number);
+            let paginator =
+                Paginator::new(&site.urls, &list_path, term.pages.len(), per_page, number);
             let name = format!("{tax_title}: {}", term_name(theme, tax, term));
             let count = page_count(term.pages.len(), per_page);
             let title = page_title(theme, &name, (number, count));
@@ -152,11 +161,24 @@ impl<'a> Jobs<'a> {
             );
             insert(&mut ctx, "taxonomy", &*t);
             let indices = page_of(&term.pages, per_page, number);
-            let term =
-                context::term_page(site, bodies, shared, (term, &list_path), indices, term_detail);
+            let term = context::term_page(
+                site,
+                bodies,
+                shared,
+                (term, &list_path),
+                indices,
+                term_detail,
+            );
             insert_owned(&mut ctx, "term", term);
             insert(&mut ctx, "paginator", &paginator);
-            render_one(shared, tera, theme, "term.html", Urls::output_file(&path), &ctx)
+            render_one(
+                shared,
+                tera,
+                theme,
+                "term.html",
+                Urls::output_file(&path),
+                &ctx,
+            )
         })
     }
 
@@ -165,39 +187,33 @@ impl<'a> Jobs<'a> {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
         let bodies = self.bodies;
         let urls = &site.urls;
-        self.push(
-            Box::new(move || {
-                let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
-                insert_owned(&mut ctx, "home", context::home(site, bodies, theme, shared));
-                render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
-            }),
-        );
-        self.push(
-            Box::new(move || {
-                let title = theme.strings.text("search.title", &[]);
-                let ctx = shared.context("search", &title, urls.absolute("search/"), false);
-                render_one(
-                    shared,
-                    tera,
-                    theme,
-                    "search.html",
-                    "search/index.html".into(),
-                    &ctx,
-                )
-            }),
-        );
+        self.push(Box::new(move || {
+            let mut ctx = shared.context("home", &site.config.title, urls.absolute(""), false);
+            insert_owned(&mut ctx, "home", context::home(site, bodies, theme, shared));
+            render_one(shared, tera, theme, "index.html", "index.html".into(), &ctx)
+        }));
+        self.push(Box::new(move || {
+            let title = theme.strings.text("search.title", &[]);
+            let ctx = shared.context("search", &title, urls.absolute("search/"), false);
+            render_one(
+                shared,
+                tera,
+                theme,
+                "search.html",
+                "search/index.html".into(),
+                &ctx,
+            )
+        }));
         if crate::exports::checker::has_page(site) {
-            self.push(
-                Box::new(move || super::checker::page(site, tera, theme, shared)),
-            );
+            self.push(Box::new(move || {
+                super::checker::page(site, tera, theme, shared)
+            }));
         }
-        self.push(
-            Box::new(move || {
-                let title = theme.strings.text("not_found.title", &[]);
-                let ctx = shared.context("404", &title, urls.absolute("404.html"), true);
-                render_one(shared, tera, theme, "404.html", "404.html".into(), &ctx)
-            }),
-        );
+        self.push(Box::new(move || {
+            let title = theme.strings.text("not_found.title", &[]);
+            let ctx = shared.context("404", &title, urls.absolute("404.html"), true);
+            render_one(shared, tera, theme, "404.html", "404.html".into(), &ctx)
+        }));
     }
 
     /// A redirect page for each alias.
@@ -205,24 +221,22 @@ impl<'a> Jobs<'a> {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
         let urls = &site.urls;
         for (alias, target) in &site.aliases {
-            self.push(
-                Box::new(move || {
-                    let page = &site.pages[*target];
-                    // The redirect is root-relative, so it stays on the host that
-                    // serves the site (a preview, a mirror); `canonical` is absolute.
-                    let canonical = urls.absolute(&page.doc.path);
-                    let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
-                    insert(&mut ctx, "target", &urls.path(&page.doc.path));
-                    render_one(
-                        shared,
-                        tera,
-                        theme,
-                        "alias.html",
-                        Urls::output_file(alias),
-                        &ctx,
-                    )
-                }),
-            );
+            self.push(Box::new(move || {
+                let page = &site.pages[*target];
+                // The redirect is root-relative, so it stays on the host that
+                // serves the site (a preview, a mirror); `canonical` is absolute.
+                let canonical = urls.absolute(&page.doc.path);
+                let mut ctx = shared.context("alias", &page.doc.meta.title, canonical, true);
+                insert(&mut ctx, "target", &urls.path(&page.doc.path));
+                render_one(
+                    shared,
+                    tera,
+                    theme,
+                    "alias.html",
+                    Urls::output_file(alias),
+                    &ctx,
+                )
+            }));
         }
     }
 }

@@ -22,7 +22,10 @@ pub fn page_path(path: &str, number: usize) -> String {
 /// The entries of page `number` (from 1) of `entries`, `per_page` a page.
 pub fn page_of<T>(entries: &[T], per_page: usize, number: usize) -> &[T] {
     let per_page = per_page.max(1);
-    let start = number.saturating_sub(1).saturating_mul(per_page).min(entries.len());
+    let start = number
+        .saturating_sub(1)
+        .saturating_mul(per_page)
+        .min(entries.len());
     let end = start.saturating_add(per_page).min(entries.len());
     &entries[start..end]
 }

@@ -58,7 +58,11 @@ fn every_entry_appears_once_across_the_pages_in_list_order() {
     let site = &built.site;
     for list in &site.lists {
         let pages = pages_of(&built, &list.path);
-        let want: Vec<String> = list.pages.iter().map(|&i| site.pages[i].url.clone()).collect();
+        let want: Vec<String> = list
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].url.clone())
+            .collect();
         let prefix = format!("/{}", list.path);
         let got: Vec<String> = pages.iter().flat_map(|p| entries(p, &prefix)).collect();
         assert_eq!(got, want, "{}", list.path);
@@ -93,8 +97,12 @@ fn pages_link_their_neighbours_and_say_where_they_are() {
     assert!(second.contains("<link rel=\"next\" href=\"/incidents/page/3/\">"));
     assert!(second.contains("<title>Incidents – page 2 of 5 · Pagination fixture</title>"));
     assert!(second.contains("aria-label=\"Pages of this list\""));
-    assert!(second.contains("href=\"/incidents/page/2/\" aria-label=\"Page 2\" aria-current=\"page\""));
-    assert!(second.contains("<link rel=\"canonical\" href=\"https://example.org/incidents/page/2/\">"));
+    assert!(
+        second.contains("href=\"/incidents/page/2/\" aria-label=\"Page 2\" aria-current=\"page\"")
+    );
+    assert!(
+        second.contains("<link rel=\"canonical\" href=\"https://example.org/incidents/page/2/\">")
+    );
     let last = text(&built, "incidents/page/5/index.html");
     assert!(!last.contains("rel=\"next\""));
     assert!(!built.output.contains("incidents/page/6/index.html"));
@@ -138,7 +146,11 @@ fn the_chunks_hold_exactly_the_incident_list_in_order() {
                 serde_json::from_str(&text(&built, &format!("incidents/list-{n}.json"))).unwrap();
             paths.extend(chunk.iter().map(|e| e[0].as_str().unwrap().to_string()));
         }
-        let want: Vec<String> = list.pages.iter().map(|&i| site.pages[i].doc.path.clone()).collect();
+        let want: Vec<String> = list
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].doc.path.clone())
+            .collect();
         assert_eq!(paths, want);
         // incident-05 is TLP:GREEN: only in the build that publishes it.
         assert_eq!(
@@ -174,10 +186,18 @@ fn a_bad_per_page_is_an_error_at_its_value() {
     // Out of range: at the value. Not a whole number at all: at
     // `pagination:`, where the YAML layer reports a mistyped section (as
     // for `limits:`).
-    for (value, column) in [("0", Some(13)), ("1001", Some(13)), ("-3", None), ("many", None)] {
+    for (value, column) in [
+        ("0", Some(13)),
+        ("1001", Some(13)),
+        ("-3", None),
+        ("many", None),
+    ] {
         let site = Site::new();
         let config = site.read("seckb.yaml");
-        site.file("seckb.yaml", format!("{config}pagination:\n  per_page: {value}\n"));
+        site.file(
+            "seckb.yaml",
+            format!("{config}pagination:\n  per_page: {value}\n"),
+        );
         let line = config.lines().count() + 1;
         let at = match column {
             Some(column) => diag("E0002", "seckb.yaml", line + 1, column),

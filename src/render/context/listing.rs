@@ -353,7 +353,11 @@ impl Paginator {
         use crate::site::paging::{page_count, page_path};
         let count = page_count(total, per_page);
         let url = |n: usize| urls.path(&page_path(path, n));
-        let first = if total == 0 { 0 } else { (number - 1) * per_page + 1 };
+        let first = if total == 0 {
+            0
+        } else {
+            (number - 1) * per_page + 1
+        };
         Paginator {
             number,
             count,
@@ -385,10 +389,33 @@ mod tests {
         assert_eq!(p(1, 1), vec![Some(1)]);
         assert_eq!(p(1, 3), vec![Some(1), Some(2), Some(3)]);
         // A gap of one page shows the page, not an ellipsis.
-        assert_eq!(p(5, 9), vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(7), Some(8), Some(9)]);
+        assert_eq!(
+            p(5, 9),
+            vec![
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                Some(9)
+            ]
+        );
         assert_eq!(
             p(10, 20),
-            vec![Some(1), None, Some(8), Some(9), Some(10), Some(11), Some(12), None, Some(20)]
+            vec![
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(20)
+            ]
         );
         assert_eq!(p(20, 20), vec![Some(1), None, Some(18), Some(19), Some(20)]);
     }

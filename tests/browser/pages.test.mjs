@@ -4,6 +4,7 @@
 // The fixture (tests/fixtures/pages) shows 3 entries a page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAndServe, launch, repo, watchedPage, WAIT } from './helpers.mjs';
 
@@ -95,3 +96,40 @@ test('paginated incident list under /kb/: pager, filters and sorting over the wh
     await server.close();
   }
 });
+
+/** axe-core's serious and critical violations on `page` as it is now. */
+async function violations(page, server) {
+  await page.addScriptTag({ url: server.url + 'axe.min.js' });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`pagers are accessible: the pages' own and the script's (${colorScheme})`, async (t) => {
+    const browser = await launch(t);
+    if (!browser) return;
+    const server = await buildAndServe({ root, basePath: '/kb/' });
+    // Served from the site's origin: the pages' CSP (script-src 'self') allows it.
+    copyFileSync(join(repo, 'node_modules', 'axe-core', 'axe.min.js'), join(server.dir, 'axe.min.js'));
+    try {
+      const { page, problems } = await watchedPage(browser, server.origin, { colorScheme });
+      const found = [];
+      for (const path of ['incidents/page/3/', 'tags/pagetag/page/2/', 'faq/page/2/']) {
+        await open(page, server.url + path);
+        found.push(...(await violations(page, server)).map((v) => `/${path}: ${v}`));
+      }
+      await open(page, server.url + 'incidents/?sort=id&dir=ascending&page=2');
+      await page.waitForSelector('#filter-pager button[aria-current=page]');
+      found.push(...(await violations(page, server)).map((v) => `filtered: ${v}`));
+      assert.deepEqual(found, []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+}

@@ -274,9 +274,9 @@
   function show(writeUrl) {
     var active = activeFilters();
     var chosen = Object.keys(active).length > 0 || state.sort !== null;
-    showSort();
     if (writeUrl) updateUrl(active);
     if (!chosen) {
+      showSort();
       replaceRows(pageRows);
       if (staticPager) staticPager.hidden = false;
       jsPager.hidden = true;
@@ -289,6 +289,7 @@
       var pages = Math.max(1, Math.ceil(shown.length / perPage));
       state.page = Math.min(Math.max(1, state.page), pages);
       replaceRows(shown.slice((state.page - 1) * perPage, state.page * perPage).map(row));
+      showSort();
       if (staticPager) staticPager.hidden = true;
       buildPager(pages);
       if (count) count.textContent = t(words, "list.showing", { shown: shown.length, n: all.length });

@@ -206,3 +206,21 @@ fn a_bad_per_page_is_an_error_at_its_value() {
         site.build_fails_with(&[at]);
     }
 }
+
+#[test]
+fn a_document_cannot_take_the_folder_of_a_lists_later_pages() {
+    let site = Site::new();
+    let incident = |front: &str| {
+        format!(
+            "---\ntitle: T\ndate: 2026-01-01\nseverity: low\nstatus: resolved\n{front}---\nBody.\n"
+        )
+    };
+    site.file("content/incidents/a.md", incident(""));
+    site.file("content/incidents/b.md", incident("slug: page\n"));
+    let failed = site.build_fails_with(&[diag("E0201", "content/incidents/b.md", 6, 7)]);
+    assert!(
+        human(&failed).contains("/incidents/page/"),
+        "{}",
+        human(&failed)
+    );
+}

@@ -133,3 +133,25 @@ for (const colorScheme of ['light', 'dark']) {
     }
   });
 }
+
+test('without the list data the filters still narrow this page, and say so', async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const server = await buildAndServe({ root, basePath: '/kb/' });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route('**/list.json', (route) => route.abort());
+    await open(page, server.url + 'incidents/');
+    const severities = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.dataset.severity));
+    const wanted = severities[0];
+    await page.selectOption('#filter-severity', wanted);
+    await page.waitForFunction(() => document.getElementById('filter-count').textContent.includes('could not be loaded'));
+    const shown = await page.locator('#incident-table tbody tr:visible').evaluateAll((trs) => trs.map((tr) => tr.dataset.severity));
+    assert.deepEqual(shown, severities.filter((s) => s === wanted));
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

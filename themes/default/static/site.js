@@ -74,6 +74,7 @@
 
   /** The whole list, once: the manifest, then every chunk beside it. */
   function load() {
+    if (!listUrl) return Promise.reject(new Error("no data-list on the table"));
     if (!loading) {
       var chunkUrl = function (n) { return listUrl.replace(/list\.json$/, "list-" + n + ".json"); };
       var json = function (url) {
@@ -277,6 +278,7 @@
     if (writeUrl) updateUrl(active);
     if (!chosen) {
       showSort();
+      pageRows.forEach(function (tr) { tr.hidden = false; });
       replaceRows(pageRows);
       if (staticPager) staticPager.hidden = false;
       jsPager.hidden = true;
@@ -296,7 +298,15 @@
       if (empty) empty.hidden = shown.length !== 0;
       if (writeUrl) updateUrl(active);
     }, function () {
-      if (count) count.textContent = t(words, "list.load_failed", {});
+      // Without the list's data (a theme's own table, a failed request): this page's rows, filtered in place.
+      replaceRows(pageRows);
+      var shown = 0;
+      pageRows.forEach(function (tr) {
+        tr.hidden = !Object.keys(active).every(function (key) { return tr.getAttribute("data-" + key) === active[key]; });
+        if (!tr.hidden) shown += 1;
+      });
+      if (count) count.textContent = t(words, "list.load_failed", {}) + " " + t(words, "list.showing", { shown: shown, n: pageRows.length });
+      if (empty) empty.hidden = shown !== 0;
     });
   }
 

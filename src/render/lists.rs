@@ -45,6 +45,7 @@ pub(crate) fn list_jobs<'a>(
         tera,
         theme,
         shared,
+        term_detail: Detail::of(theme, "term.html"),
         list: Vec::new(),
     };
     jobs.sections();
@@ -61,6 +62,8 @@ struct Jobs<'a> {
     tera: &'a Tera,
     theme: &'a Theme,
     shared: &'a Shared,
+    /// What term pages' summaries hold (one look at `term.html` for all).
+    term_detail: Detail,
     list: Vec<Job<'a>>,
 }
 
@@ -142,7 +145,7 @@ impl<'a> Jobs<'a> {
     ) -> Job<'a> {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
         let bodies = self.bodies;
-        let term_detail = Detail::of(theme, "term.html");
+        let term_detail = self.term_detail;
         let (t, tax_title) = (taxonomy.clone(), title.clone());
         Box::new(move || {
             let per_page = site.config.per_page;

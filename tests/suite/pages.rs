@@ -37,16 +37,13 @@ fn pages_of(built: &seckb::Built, list: &str) -> Vec<String> {
     }
 }
 
-/// The hrefs of the document links of a list page (incident rows or
-/// summary items), in order.
-fn entries(html: &str, prefix: &str) -> Vec<String> {
-    let main = &html[html.find("<main").unwrap()..];
-    let main = &main[..main.find("class=\"pager\"").unwrap_or(main.len())];
-    main.split("href=\"")
+/// The URLs of the entries of a list page, in order: the title link of
+/// each incident row (`cell-title`) or summary (`summary-title`).
+fn entries(html: &str) -> Vec<String> {
+    html.split("class=\"cell-title\"><a href=\"")
         .skip(1)
+        .chain(html.split("class=\"summary-title\"><a href=\"").skip(1))
         .filter_map(|s| s.split('"').next())
-        .filter(|h| h.starts_with(prefix) && h.len() > prefix.len() && !h.contains("/page/"))
-        .filter(|h| h.matches('/').count() == prefix.matches('/').count() + 1)
         .map(str::to_string)
         .collect()
 }
@@ -56,31 +53,27 @@ fn every_entry_appears_once_across_the_pages_in_list_order() {
     let root = fixture("pages");
     let built = build_in_memory(&root).unwrap();
     let site = &built.site;
-    for list in &site.lists {
-        let pages = pages_of(&built, &list.path);
-        let want: Vec<String> = list
-            .pages
-            .iter()
-            .map(|&i| site.pages[i].url.clone())
-            .collect();
-        let prefix = format!("/{}", list.path);
-        let got: Vec<String> = pages.iter().flat_map(|p| entries(p, &prefix)).collect();
-        assert_eq!(got, want, "{}", list.path);
-        assert_eq!(pages.len(), want.len().div_ceil(3).max(1), "{}", list.path);
-        for page in &pages {
-            assert!(entries(page, &prefix).len() <= 3);
-        }
-    }
-    // A term's list too: every document tagged `pagetag`, incidents and FAQs.
-    let tax = site.taxonomies.iter().find(|t| t.name == "tags").unwrap();
-    let term = tax.terms.iter().find(|t| t.slug == "pagetag").unwrap();
-    let pages = pages_of(&built, "tags/pagetag/");
-    assert_eq!(pages.len(), term.pages.len().div_ceil(3));
-    let count: usize = pages
+    let mut lists: Vec<(String, &[usize])> = site
+        .lists
         .iter()
-        .map(|p| p.matches("class=\"summary").count())
-        .sum();
-    assert!(count >= term.pages.len());
+        .map(|l| (l.path.clone(), l.pages.as_slice()))
+        .collect();
+    for tax in &site.taxonomies {
+        lists.extend(
+            tax.terms
+                .iter()
+                .map(|t| (tax.term_path(t), t.pages.as_slice())),
+        );
+    }
+    assert!(lists.iter().any(|(path, _)| path == "tags/pagetag/"));
+    for (path, indices) in lists {
+        let pages = pages_of(&built, &path);
+        let want: Vec<String> = indices.iter().map(|&i| site.pages[i].url.clone()).collect();
+        let got: Vec<String> = pages.iter().flat_map(|p| entries(p)).collect();
+        assert_eq!(got, want, "{path}");
+        assert_eq!(pages.len(), want.len().div_ceil(3).max(1), "{path}");
+        assert!(pages.iter().all(|p| entries(p).len() <= 3), "{path}");
+    }
     assert!(!built.output.contains("incidents/page/1/index.html"));
     assert!(!built.output.contains("tags/pagetag/page/1/index.html"));
 }
@@ -223,4 +216,23 @@ fn a_document_cannot_take_the_folder_of_a_lists_later_pages() {
         "{}",
         human(&failed)
     );
+}
+
+#[test]
+fn the_home_page_shows_a_page_of_open_incidents_and_counts_all() {
+    let built = build_in_memory(&fixture("pages")).unwrap();
+    let site = &built.site;
+    let open = site
+        .pages
+        .iter()
+        .filter_map(|p| p.doc.kind.incident())
+        .filter(|i| i.status != seckb::content::Status::Resolved)
+        .count();
+    assert!(open > 3, "the fixture has more open incidents than a page");
+    let home = text(&built, "index.html");
+    let cards = home.matches("<li class=\"card ").count();
+    assert_eq!(cards, 3, "{home}");
+    assert!(home.contains(&format!(
+        "The 3 most severe of {open} open incidents are shown."
+    )));
 }

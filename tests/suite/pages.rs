@@ -236,3 +236,35 @@ fn the_home_page_shows_a_page_of_open_incidents_and_counts_all() {
         "The 3 most severe of {open} open incidents are shown."
     )));
 }
+
+#[test]
+fn a_sites_own_list_templates_get_the_same_pages_and_paginator() {
+    let site = Site::new();
+    let config = site.read("seckb.yaml");
+    site.file(
+        "seckb.yaml",
+        format!("{config}pagination:\n  per_page: 1\n"),
+    );
+    for (name, date) in [("a", "2026-01-02"), ("b", "2026-01-01")] {
+        site.file(
+            &format!("content/incidents/{name}.md"),
+            format!("---\ntitle: Incident {name}\ndate: {date}\nseverity: low\nstatus: resolved\ntags: [x]\n---\nBody.\n"),
+        );
+    }
+    let list = "{% for p in LIST.pages %}[{{ p.title }}]{% endfor %} {{ paginator.number }}/{{ paginator.count }} of {{ LIST.total }} next={{ paginator.next }}";
+    site.file("templates/section.html", list.replace("LIST", "section"));
+    site.file("templates/term.html", list.replace("LIST", "term"));
+    let built = seckb::build(&site.options()).unwrap();
+    assert_eq!(
+        text(&built, "incidents/index.html"),
+        "[Incident a] 1/2 of 2 next=/incidents/page/2/"
+    );
+    assert_eq!(
+        text(&built, "incidents/page/2/index.html"),
+        "[Incident b] 2/2 of 2 next="
+    );
+    assert_eq!(
+        text(&built, "tags/x/page/2/index.html"),
+        "[Incident b] 2/2 of 2 next="
+    );
+}

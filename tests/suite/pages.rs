@@ -181,7 +181,7 @@ fn a_bad_per_page_is_an_error_at_its_value() {
     // for `limits:`).
     for (value, column) in [
         ("0", Some(13)),
-        ("1001", Some(13)),
+        ("501", Some(13)),
         ("-3", None),
         ("many", None),
     ] {

@@ -150,6 +150,25 @@ impl Limits {
     }
 }
 
+/// `pagination:`: how long lists are split into pages.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPagination {
+    /// Entries per page of a list (section, term), from 1 to
+    /// [`MAX_PER_PAGE`] (default [`PER_PAGE`]).
+    pub per_page: Option<u64>,
+}
+
+/// Entries a list page shows when `pagination.per_page` is not set: a
+/// page of 50 incident rows or summaries stays a few dozen KB.
+pub const PER_PAGE: usize = 50;
+
+/// The most `pagination.per_page` may be: a summary on a term page is
+/// about 1.1 KB at 10,000 generated documents, so 1,000 of them a page
+/// already passed the 1 MiB a list page is meant to stay under; 500 stay
+/// near half of it.
+pub const MAX_PER_PAGE: u64 = 500;
+
 /// `links:`: how strict the link check is.
 #[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -282,6 +301,8 @@ pub struct RawConfig {
     pub banner: Option<Banner>,
     /// Review intervals per kind of document, for `seckb check`'s W0102.
     pub review: Option<RawReview>,
+    /// How many entries each page of a list shows (default 50).
+    pub pagination: Option<RawPagination>,
     pub extra: Option<serde_json::Value>,
 }
 
@@ -308,6 +329,8 @@ pub struct Config {
     pub links: LinkCheck,
     pub banner: Option<Banner>,
     pub review: Review,
+    /// Entries per page of a list (`pagination.per_page`), at least 1.
+    pub per_page: usize,
     pub extra: serde_json::Value,
 }
 
@@ -426,10 +449,12 @@ pub fn parse(root: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<C
     }
     let (base_url, theme) = check_site_values(&raw, &value_at_path, &mut found);
     let review = check_review(raw.review.as_ref(), &value_at_path, &mut found);
+    let per_page = check_per_page(raw.pagination.as_ref(), &value_at_path, &mut found);
     let valid = found.is_empty();
     diagnostics.append(found);
     valid.then(|| Config {
         review,
+        per_page,
         ..configured(root, raw, base_url, theme)
     })
 }
@@ -492,6 +517,37 @@ fn check_site_values(
     (base_url, theme)
 }
 
+/// `pagination.per_page`, checked at its value: a whole number from 1 to
+/// [`MAX_PER_PAGE`]; [`PER_PAGE`] when left out.
+fn check_per_page(
+    raw: Option<&RawPagination>,
+    value_at_path: &dyn Fn(&[yaml::Segment]) -> Location,
+    diagnostics: &mut Diagnostics,
+) -> usize {
+    let Some(n) = raw.and_then(|p| p.per_page) else {
+        return PER_PAGE;
+    };
+    if (1..=MAX_PER_PAGE).contains(&n) {
+        return usize::try_from(n).unwrap_or(PER_PAGE);
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            Code::Config,
+            format!(
+                "`pagination.per_page` is {n}: expected a whole number from 1 to {MAX_PER_PAGE}"
+            ),
+        )
+        .at(value_at_path(&[
+            yaml::Segment::Key("pagination"),
+            yaml::Segment::Key("per_page"),
+        ]))
+        .help(format!(
+            "leave it out for the default, {PER_PAGE} entries per page"
+        )),
+    );
+    PER_PAGE
+}
+
 /// `review:`'s intervals, each checked at its value.
 fn check_review(
     raw: Option<&RawReview>,
@@ -546,6 +602,7 @@ fn configured(root: &Path, raw: RawConfig, base_url: String, theme: String) -> C
         links: raw.links.unwrap_or_default(),
         banner: raw.banner,
         review: Review::default(),
+        per_page: PER_PAGE,
         title,
         extra: raw
             .extra

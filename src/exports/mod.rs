@@ -10,6 +10,7 @@ pub(crate) mod changes;
 pub(crate) mod checker;
 pub(crate) mod csaf;
 pub(crate) mod feeds;
+pub(crate) mod lists;
 pub(crate) mod security_txt;
 
 use crate::diagnostics::Diagnostics;
@@ -72,6 +73,7 @@ pub(crate) fn add_all(
         output.insert_bytes(path, xml.into_bytes());
     }
     feeds::add(site, bodies, output);
+    lists::add(site, output);
     crate::search::add(search.0, search.1, sink, output);
     api::add(site, bodies, sink, output);
     changes::add(site, output);
@@ -113,10 +115,20 @@ fn sitemaps(site: &Site) -> Vec<(String, String)> {
             .iter()
             .map(|p| (p.doc.path.clone(), p.doc.last_changed().map(|d| d.ymd()))),
     );
-    entries.extend(site.lists.iter().map(|l| (l.path.clone(), None)));
+    let per_page = site.config.per_page;
+    // Every page of every list: each is a page a crawler can reach.
+    let mut list_pages = |path: String, len: usize| {
+        let count = crate::site::paging::page_count(len, per_page);
+        entries.extend((1..=count).map(|n| (crate::site::paging::page_path(&path, n), None)));
+    };
+    for list in &site.lists {
+        list_pages(list.path.clone(), list.pages.len());
+    }
     for tax in &site.taxonomies {
-        entries.push((tax.path(), None));
-        entries.extend(tax.terms.iter().map(|t| (tax.term_path(t), None)));
+        list_pages(tax.path(), 0);
+        for term in &tax.terms {
+            list_pages(tax.term_path(term), term.pages.len());
+        }
     }
     entries.push(("search/".into(), None));
     if checker::has_page(site) {

@@ -3,7 +3,7 @@
 //! released once it is assembled (read again for its page), each rendered
 //! body is dropped once its page is emitted (kept only for the exports that
 //! print it), pages stream to the sink as they are made, and list pages
-//! render in waves of bounded size, the longest after the exports.
+//! (a page of summaries each) render beside the exports.
 
 use super::{BuildOptions, Timer};
 use crate::diagnostics::Diagnostics;
@@ -12,18 +12,6 @@ use crate::output::{Content, Output, Sink};
 use crate::site::{Bodies, Site};
 use crate::theme::Theme;
 use crate::{exports, render};
-
-/// List pages showing at least this many documents are rendered after the
-/// exports, not beside them: a list that long beside the search index adds
-/// its whole JSON tree to the peak memory. Shorter lists go beside the
-/// exports in waves of `LIST_WAVE`: rendered after them, each alone in its
-/// wave, they left a core idle for no saving in memory (figures: benches/README.md, "Figures behind the code").
-const LONG_LIST: usize = 40_000;
-
-/// Document summaries the list pages rendered at once may hold between
-/// them: a few KB each, some hundreds of MB in all (a list longer than
-/// this is rendered alone).
-const LIST_WAVE: usize = 60_000;
 
 /// The pages and exports made: pages as (output path, content), with the
 /// links each holds for the link check.
@@ -166,12 +154,10 @@ impl Renderer<'_> {
         })
     }
 
-    /// The exports beside the short list pages, then the long lists, in
-    /// waves of bounded size (`render::render_lists`): the exports and a
-    /// long list each hold large transient trees (the search index, a JSON
-    /// summary of every document listed). The long lists are left out when
-    /// a short one failed (the run fails anyway). Returns one result per
-    /// list page, and the exports with what they reported.
+    /// The list pages beside the exports (each list page holds at most a
+    /// page of summaries, so they need no memory budget of their own).
+    /// Returns one result per list page, and the exports with what they
+    /// reported.
     fn lists_and_exports(
         &self,
         site: &Site,
@@ -186,12 +172,9 @@ impl Renderer<'_> {
         Diagnostics,
     ) {
         let now = self.options.now.unwrap_or_else(chrono::Utc::now);
-        let (long, short): (Vec<_>, Vec<_>) =
-            render::list_jobs(site, bodies, self.tera, self.theme, shared)
-                .into_iter()
-                .partition(|job| job.entries >= LONG_LIST);
-        let (short, (exports, d)) = rayon::join(
-            || render::render_lists(short, emit, LIST_WAVE),
+        let jobs = render::list_jobs(site, bodies, self.tera, self.theme, shared);
+        let (lists, (exports, d)) = rayon::join(
+            || render::render_lists(jobs, emit),
             || {
                 let mut exports = Output::default();
                 let mut d = Diagnostics::new();
@@ -201,10 +184,6 @@ impl Renderer<'_> {
                 (exports, d)
             },
         );
-        let mut lists = short;
-        if lists.iter().all(Result::is_ok) {
-            lists.extend(render::render_lists(long, emit, LIST_WAVE));
-        }
         (lists, exports, d)
     }
 }

@@ -4,14 +4,11 @@
 //! diagnostics blamed on the right template and line.
 
 use super::context::Shared;
-use super::lists::RenderResult;
 use super::RenderedPage;
 use crate::content::Status;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::site::Page;
 use crate::theme::Theme;
-use rayon::prelude::*;
-use serde_json::Value;
 use std::path::PathBuf;
 use tera::Tera;
 
@@ -333,28 +330,6 @@ pub(super) fn render_capped(
         .at(Location::file(&theme.template_path(blame)))
         .help("does a loop of the template (or of one it includes) write without end? A site whose pages are really this large raises `limits: { page_bytes: … }` in seckb.yaml"),
     })
-}
-
-/// [`render_one`] for a list page whose summaries are `ctx[key].pages`,
-/// then drops them on every core: such a list renders alone in its wave,
-/// and freeing tens of thousands of summaries is measurable on one core
-/// (figures: benches/README.md, "Figures behind the code").
-pub(super) fn render_list(
-    shared: &Shared,
-    tera: &Tera,
-    theme: &Theme,
-    template: &'static str,
-    path: String,
-    mut ctx: tera::Context,
-    key: &str,
-) -> RenderResult {
-    let page = render_one(shared, tera, theme, template, path, &ctx);
-    if let Some(Value::Object(mut list)) = ctx.remove(key) {
-        if let Some(Value::Array(pages)) = list.remove("pages") {
-            pages.into_par_iter().with_min_len(1_000).for_each(drop);
-        }
-    }
-    page
 }
 
 #[cfg(test)]

@@ -123,7 +123,12 @@ pub(super) fn claim_urls(
             None => Location::file(&std::path::Path::new("content").join(&s.name)),
         };
         let what = format!("the list page of content/{}/", s.name);
-        claims.claim(&format!("{}/", s.name), what, at, diagnostics);
+        // Its later pages are `<folder>/page/N/` (`paging::page_path`): a
+        // folder that cannot have its list has no later pages to report.
+        if claims.claim(&format!("{}/", s.name), what, at.clone(), diagnostics) {
+            let what = format!("the folder of the later list pages of content/{}/", s.name);
+            claims.claim(&format!("{}/page/", s.name), what, at, diagnostics);
+        }
     }
     let mut held = Vec::with_capacity(published.len());
     for doc in published {

@@ -8,6 +8,7 @@
 mod identity;
 mod links;
 mod lists;
+pub mod paging;
 mod publication;
 mod review;
 

@@ -115,6 +115,8 @@ fn each_build_equals_the_build_with_its_excluded_documents_deleted() {
 fn every_fixture_site_keeps_the_property() {
     for name in [
         "tlp", "publish", "exports", "search", "charts", "xss", "serve",
+        // Lists of several pages (3 a page) and their JSON chunks.
+        "pages",
     ] {
         check_property(|to| copy_dir(&fixture(name), to));
     }

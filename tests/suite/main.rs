@@ -33,6 +33,7 @@ mod kill;
 mod leaks;
 mod osv;
 mod page_policy;
+mod pages;
 mod publish;
 mod search;
 mod security;

@@ -23,16 +23,18 @@ struct SectionContext<'a> {
     url: &'a str,
     /// The HTML of its `_index.md`, or empty.
     content: &'a str,
-    /// What occurs among its pages.
-    facets: Facets,
-    /// Its published documents' summaries, newest first.
+    /// What occurs among all its pages (not only this page's).
+    facets: &'a Facets,
+    /// How many published documents it has, on all its pages.
+    total: usize,
+    /// The summaries of this page's documents, newest first.
     pages: Built,
 }
 
 /// `section.facets`: the severities, statuses and years that occur in a
 /// list, for links and filter options that lead somewhere.
 #[derive(Serialize)]
-struct Facets {
+pub(in crate::render) struct Facets {
     /// Critical first.
     severities: Vec<Severity>,
     /// `investigating` first.
@@ -74,7 +76,9 @@ struct TermContext<'a> {
     url: String,
     /// The URL of its Atom feed, with the base path.
     feed_url: String,
-    /// Its documents' summaries.
+    /// How many documents it has, on all its pages.
+    total: usize,
+    /// The summaries of this page's documents.
     pages: Built,
 }
 
@@ -91,8 +95,11 @@ struct HomeContext<'a> {
     total_incidents: usize,
     /// The dashboard's charts (`crate::charts::dashboard`).
     charts: Built,
-    /// Incidents not `resolved`, most severe, then newest first.
+    /// The first `pagination.per_page` incidents not `resolved`, most
+    /// severe, then newest first.
     open_incidents: Built,
+    /// How many incidents are not `resolved`.
+    open_total: usize,
     /// The ten most recently updated documents.
     latest: Built,
 }
@@ -108,14 +115,15 @@ struct Count<'a> {
     url: Option<String>,
 }
 
-/// The section of the folder `list`, its pages in `detail`.
+/// The section of the folder `list` on the page showing `indices` (of
+/// its pages) in `detail`; `facets` are the whole list's.
 pub(in crate::render) fn section(
     site: &Site,
     bodies: &Bodies,
     shared: &Shared,
-    list: &ListPage,
-    shows: &[&str],
-    detail: Detail,
+    (list, facets): (&ListPage, &Facets),
+    indices: &[usize],
+    (shows, detail): (&[&str], Detail),
 ) -> Value {
     let fields = SectionContext {
         kind: list.section.kind,
@@ -124,8 +132,9 @@ pub(in crate::render) fn section(
         description: &list.section.description,
         url: &list.url,
         content: &list.intro_html,
-        facets: facets(site, &list.pages),
-        pages: Built(shared.list(site, bodies, &list.pages, shows, detail)),
+        facets,
+        total: list.pages.len(),
+        pages: Built(shared.list(site, bodies, indices, shows, detail)),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
@@ -134,7 +143,7 @@ pub(in crate::render) fn section(
 /// first) that occur among `site.pages[i]` for each of `indices`, for a
 /// list page's links and filters: worked out in a template, they cost a
 /// pass over every summary, alone on one core at 60,000 incidents.
-fn facets(site: &Site, indices: &[usize]) -> Facets {
+pub(in crate::render) fn facets(site: &Site, indices: &[usize]) -> Facets {
     let mut severities = BTreeSet::new();
     let mut statuses = BTreeSet::new();
     let mut years = BTreeSet::new();
@@ -174,20 +183,22 @@ pub(in crate::render) fn taxonomy(site: &Site, tax: &Taxonomy, title: &str) -> V
     serde_json::to_value(fields).unwrap_or(Value::Null)
 }
 
-/// The `term` of `term` (at `path`), its pages in `detail`.
+/// The `term` of `term` (at `path`) on the page showing `indices` (of its
+/// pages) in `detail`.
 pub(in crate::render) fn term_page(
     site: &Site,
     bodies: &Bodies,
     shared: &Shared,
-    term: &crate::site::Term,
-    path: &str,
+    (term, path): (&crate::site::Term, &str),
+    indices: &[usize],
     detail: Detail,
 ) -> Value {
     let fields = TermContext {
         name: &term.name,
         url: site.urls.path(path),
         feed_url: site.urls.path(&crate::site::feed_path(path)),
-        pages: Built(shared.list(site, bodies, &term.pages, &["item"], detail)),
+        total: term.pages.len(),
+        pages: Built(shared.list(site, bodies, indices, &["item"], detail)),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
@@ -224,6 +235,10 @@ pub(in crate::render) fn home(
             .then_with(|| title(a).cmp(title(b)))
     });
     latest.truncate(10);
+    // The dashboard shows the most pressing open incidents, not every one:
+    // at 10,000 documents the cards of all of them passed 1 MiB.
+    let open_total = open.len();
+    open.truncate(site.config.per_page);
     let count = |name: &str, key: &'static str| {
         let tax = site.taxonomies.iter().find(|t| t.name == name);
         let term = tax.and_then(|t| t.terms.iter().find(|x| x.slug == key).map(|x| (t, x)));
@@ -244,6 +259,7 @@ pub(in crate::render) fn home(
             .map(|s| count("status", s.as_str()))
             .collect(),
         total_incidents: site.incidents().count(),
+        open_total,
         charts: Built(crate::charts::dashboard(site, &theme.strings)),
         open_incidents: Built(shared.list(
             site,
@@ -262,4 +278,145 @@ pub(in crate::render) fn home(
             ("latest", &mut f.latest),
         ]
     })
+}
+
+/// `paginator`: where one page of a list (a section's, a term's) stands
+/// among the list's pages.
+#[derive(Serialize)]
+pub(in crate::render) struct Paginator {
+    /// This page's number, from 1.
+    number: usize,
+    /// How many pages the list has (at least 1).
+    count: usize,
+    /// How many entries the whole list has.
+    total: usize,
+    /// Entries per page (`pagination.per_page`).
+    per_page: usize,
+    /// The place of this page's first entry in the whole list, from 1 (0
+    /// when the list is empty).
+    first: usize,
+    /// The place of its last entry (0 when the list is empty).
+    last: usize,
+    /// The URL of the previous page, with the base path; null on page 1.
+    previous: Option<String>,
+    /// The URL of the next page; null on the last.
+    next: Option<String>,
+    /// The entries of a pager, in order.
+    links: Vec<PageLink>,
+}
+
+/// An entry of `paginator.links`: a page, or a gap between pages shown.
+#[derive(Serialize)]
+struct PageLink {
+    /// The page's number; null for a gap (an ellipsis).
+    number: Option<usize>,
+    /// Its URL, with the base path; null for a gap.
+    url: Option<String>,
+    /// Whether it is this page.
+    current: bool,
+}
+
+/// The pages a pager links to: the first, the last and two either side of
+/// `number`; a gap of one page shows that page instead of an ellipsis, so
+/// a pager never has more than nine entries.
+fn shown_pages(number: usize, count: usize) -> Vec<Option<usize>> {
+    let near = number.saturating_sub(2).max(1)..=number.saturating_add(2).min(count);
+    let mut wanted: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(count))
+        .collect();
+    wanted.dedup();
+    let mut shown = Vec::with_capacity(wanted.len() + 2);
+    let mut last = 0;
+    for n in wanted {
+        match n - last {
+            0 => continue,
+            1 => {}
+            2 => shown.push(Some(last + 1)),
+            _ => shown.push(None),
+        }
+        shown.push(Some(n));
+        last = n;
+    }
+    shown
+}
+
+impl Paginator {
+    /// Page `number` of the list at site path `path` with `total` entries.
+    pub(in crate::render) fn new(
+        urls: &crate::urls::Urls,
+        path: &str,
+        total: usize,
+        per_page: usize,
+        number: usize,
+    ) -> Paginator {
+        use crate::site::paging::{page_count, page_path};
+        let count = page_count(total, per_page);
+        let url = |n: usize| urls.path(&page_path(path, n));
+        let first = if total == 0 {
+            0
+        } else {
+            (number - 1) * per_page + 1
+        };
+        Paginator {
+            number,
+            count,
+            total,
+            per_page,
+            first,
+            last: (number * per_page).min(total),
+            previous: (number > 1).then(|| url(number - 1)),
+            next: (number < count).then(|| url(number + 1)),
+            links: shown_pages(number, count)
+                .into_iter()
+                .map(|n| PageLink {
+                    number: n,
+                    url: n.map(url),
+                    current: n == Some(number),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_pages;
+
+    #[test]
+    fn a_pager_shows_the_ends_and_the_pages_near_this_one() {
+        let p = |n, c| -> Vec<Option<usize>> { shown_pages(n, c) };
+        assert_eq!(p(1, 1), vec![Some(1)]);
+        assert_eq!(p(1, 3), vec![Some(1), Some(2), Some(3)]);
+        // A gap of one page shows the page, not an ellipsis.
+        assert_eq!(
+            p(5, 9),
+            vec![
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                Some(9)
+            ]
+        );
+        assert_eq!(
+            p(10, 20),
+            vec![
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(20)
+            ]
+        );
+        assert_eq!(p(20, 20), vec![Some(1), None, Some(18), Some(19), Some(20)]);
+    }
 }

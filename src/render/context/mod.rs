@@ -17,7 +17,7 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-pub(super) use listing::{home, section, taxonomy, term_page};
+pub(super) use listing::{facets, home, section, taxonomy, term_page, Paginator};
 pub(super) use page::PageContext;
 
 use super::CONTENT_SECURITY_POLICY;

@@ -103,6 +103,48 @@ fn check(
     checked
 }
 
+/// What docs/templates.md says of the contexts of list pages: `section`,
+/// `paginator`, `taxonomy` and `term`, each checked on every list of `site`.
+fn list_contexts(
+    site: &Site,
+    shared: &Shared,
+    bodies: &crate::site::Bodies,
+    tables: &BTreeMap<String, Table>,
+) -> Vec<String> {
+    let mut checked = Vec::new();
+    for list in &site.lists {
+        let facets = super::facets(site, &list.pages);
+        let shows: (&[&str], Detail) = (&["item"], Detail::Full);
+        let value = section(site, bodies, shared, (list, &facets), &list.pages, shows);
+        checked.extend(check(tables, "`section`", &value, &[]));
+    }
+    // Page 4 of 9: a pager with gaps on both sides.
+    let paginator = Paginator::new(&site.urls, "incidents/", 9 * 3, 3, 5);
+    let value = serde_json::to_value(&paginator).unwrap();
+    checked.extend(check(tables, "`paginator`", &value, &[]));
+    for tax in &site.taxonomies {
+        checked.extend(check(
+            tables,
+            "`taxonomy`",
+            &taxonomy(site, tax, tax.title),
+            &[],
+        ));
+        for term in &tax.terms {
+            let path = tax.term_path(term);
+            let value = term_page(
+                site,
+                bodies,
+                shared,
+                (term, &path),
+                &term.pages,
+                Detail::Full,
+            );
+            checked.extend(check(tables, "`term`", &value, &[]));
+        }
+    }
+    checked
+}
+
 /// Every variable and field docs/templates.md lists is one the context's
 /// types serialize, and the other way round: each kind of object, built
 /// from the demo site of this repository, against its table.
@@ -153,23 +195,7 @@ fn the_context_is_what_docs_templates_md_says() {
         let summary = shared.list(&site, &bodies, &[index], &["item"], Detail::Full);
         checked.extend(check(&tables, "a summary", &summary[0], &[]));
     }
-    for list in &site.lists {
-        let value = section(&site, &bodies, &shared, list, &["item"], Detail::Full);
-        checked.extend(check(&tables, "`section`", &value, &[]));
-    }
-    for tax in &site.taxonomies {
-        checked.extend(check(
-            &tables,
-            "`taxonomy`",
-            &taxonomy(&site, tax, tax.title),
-            &[],
-        ));
-        for term in &tax.terms {
-            let path = tax.term_path(term);
-            let value = term_page(&site, &bodies, &shared, term, &path, Detail::Full);
-            checked.extend(check(&tables, "`term`", &value, &[]));
-        }
-    }
+    checked.extend(list_contexts(&site, &shared, &bodies, &tables));
     let value = home(&site, &bodies, &theme, &shared);
     checked.extend(check(&tables, "`home`", &value, &[]));
     let charts = &value["charts"];

@@ -1,7 +1,7 @@
 //! List pages (sections, taxonomies, the home page) as jobs, rendered in
 //! waves of bounded size.
 
-use super::context::{self, insert, insert_owned, Detail, Shared};
+use super::context::{self, insert, insert_owned, Shared};
 use super::templates::{render_list, render_one};
 use super::{Emit, Emitted, RenderedPage};
 use crate::content::{Kind, Status};
@@ -75,7 +75,7 @@ impl<'a> Jobs<'a> {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
         let bodies = self.bodies;
         let urls = &site.urls;
-        let section_detail = Detail::of(theme, "section.html");
+        let section_detail = shared.detail("section.html");
         for list in &site.lists {
             self.push(
                 list.pages.len(),
@@ -102,7 +102,7 @@ impl<'a> Jobs<'a> {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
         let bodies = self.bodies;
         let urls = &site.urls;
-        let term_detail = Detail::of(theme, "term.html");
+        let term_detail = shared.detail("term.html");
         for tax in &site.taxonomies {
             let title = theme.strings.text(&format!("taxonomy.{}", tax.name), &[]);
             let taxonomy = std::sync::Arc::new(context::taxonomy(site, tax, &title));

@@ -125,7 +125,13 @@ pub(in crate::render) fn section(
         url: &list.url,
         content: &list.intro_html,
         facets: facets(site, &list.pages),
-        pages: Built(shared.list(site, bodies, &list.pages, shows, detail)),
+        pages: Built(shared.list(
+            site,
+            bodies,
+            &list.pages,
+            shows,
+            detail.section_list(list.section.kind, "section.pages"),
+        )),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
@@ -187,7 +193,13 @@ pub(in crate::render) fn term_page(
         name: &term.name,
         url: site.urls.path(path),
         feed_url: site.urls.path(&crate::site::feed_path(path)),
-        pages: Built(shared.list(site, bodies, &term.pages, &["item"], detail)),
+        pages: Built(shared.list(
+            site,
+            bodies,
+            &term.pages,
+            &["item"],
+            detail.list("term.pages"),
+        )),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
@@ -205,6 +217,7 @@ pub(in crate::render) fn home(
     theme: &Theme,
     shared: &Shared,
 ) -> Value {
+    let detail = shared.detail("index.html");
     let date = |i: usize| site.pages[i].doc.meta.date;
     let mut open: Vec<usize> = (0..site.pages.len())
         .filter(|&i| open_severity(site, i).is_some())
@@ -250,10 +263,9 @@ pub(in crate::render) fn home(
             bodies,
             &open,
             &["card"],
-            Detail::of(theme, "index.html"),
+            detail.list("home.open_incidents"),
         )),
-        // Full: index.html shows fields of them besides their fragments.
-        latest: Built(shared.list(site, bodies, &latest, &["item"], Detail::Full)),
+        latest: Built(shared.list(site, bodies, &latest, &["item"], detail.list("home.latest"))),
     };
     into_value(fields, |f| {
         vec![

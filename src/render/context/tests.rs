@@ -1,26 +1,7 @@
 use super::*;
 use crate::content::Kind;
+use crate::template_fields::Reads;
 use std::collections::{BTreeMap, BTreeSet};
-
-#[test]
-fn only_pages_of_builtin_templates_get_fragments_alone() {
-    let site = tempfile::tempdir().unwrap();
-    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
-    assert!(Detail::of(&theme, "section.html") == Detail::Fragments);
-    assert!(Detail::of(&theme, "term.html") == Detail::Fragments);
-    // term.html includes summary_items.html, which imports macros.html:
-    // a site's own macros.html changes what both list pages read.
-    let templates = site.path().join("templates");
-    std::fs::create_dir(&templates).unwrap();
-    std::fs::write(
-        templates.join("macros.html"),
-        "{% macro x() %}{% endmacro x %}",
-    )
-    .unwrap();
-    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
-    assert!(Detail::of(&theme, "section.html") == Detail::Full);
-    assert!(Detail::of(&theme, "term.html") == Detail::Full);
-}
 
 /// The fields of one table of docs/templates.md, each with the fields its
 /// value is said to have (`{a, b}` or `[{a, b}]`), if any.
@@ -149,11 +130,11 @@ fn the_context_is_what_docs_templates_md_says() {
             Kind::Incident => check(&tables, "`page` (incidents)", &value, &["`page`"]),
             Kind::Faq => check(&tables, "`page` (FAQs)", &value, &["`page`"]),
         });
-        let summary = shared.list(&site, &bodies, &[index], &["item"], Detail::Full);
+        let summary = shared.list(&site, &bodies, &[index], &["item"], Reads::ALL);
         checked.extend(check(&tables, "a summary", &summary[0], &[]));
     }
     for list in &site.lists {
-        let value = section(&site, &bodies, &shared, list, &["item"], Detail::Full);
+        let value = section(&site, &bodies, &shared, list, &["item"], Detail::ALL);
         checked.extend(check(&tables, "`section`", &value, &[]));
     }
     for tax in &site.taxonomies {
@@ -165,7 +146,7 @@ fn the_context_is_what_docs_templates_md_says() {
         ));
         for term in &tax.terms {
             let path = tax.term_path(term);
-            let value = term_page(&site, &bodies, &shared, term, &path, Detail::Full);
+            let value = term_page(&site, &bodies, &shared, term, &path, Detail::ALL);
             checked.extend(check(&tables, "`term`", &value, &[]));
         }
     }

@@ -81,10 +81,11 @@ impl<'a> Serialize for Summary<'a> {
                 Field::Embargo => {
                     map.serialize_entry(key, &doc.meta.embargo.map(|d| d.rfc3339()))?
                 }
-                Field::Html => match &self.html {
-                    Some(html) => map.serialize_entry(key, html)?,
-                    None => {}
-                },
+                Field::Html => {
+                    if let Some(html) = &self.html {
+                        map.serialize_entry(key, html)?
+                    }
+                }
             }
         }
         map.end()

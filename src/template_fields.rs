@@ -21,7 +21,8 @@
 //! elements (`slice`, `sort`, `reverse`, `filter`, `unique`, `concat`,
 //! `first`, `last`, `nth`, `default`). An entry's attribute access
 //! (`p.title`, `p.tags[0].name`) reads its first segment; a literal
-//! `attribute=` of `map`, `sort`, `filter` and `unique` reads that field.
+//! `attribute=` of `map`, `sort`, `filter`, `unique` and `group_by` reads
+//! that field (and the groups of `group_by` hold entries).
 //! An entry or list used whole where its content can show (`{{ p }}`,
 //! `json_encode`, a subscript with a computed key, a comparison, any
 //! filter, function or macro it does not model) reads every field;
@@ -258,14 +259,16 @@ fn pick(lists: &[Reads; LISTS.len()], path: &str) -> Reads {
 
 /// What an expression or variable may hold, as far as lists go: the
 /// context objects holding lists (`roots`, bits of [`LISTS`] whose
-/// variable it is), lists of entries and entries (bits of [`LISTS`]), and
-/// whether it may hold something else (`other`: a guard needs a variable
-/// that holds an entry for sure).
+/// variable it is), lists of entries, entries, and the output of
+/// `group_by` (an object whose values are lists of entries) (bits of
+/// [`LISTS`]), and whether it may hold something else (`other`: a guard
+/// needs a variable that holds an entry for sure).
 #[derive(Clone, Copy, PartialEq, Eq, Default, Hash, Debug)]
 struct Val {
     roots: ListMask,
     lists: ListMask,
     entries: ListMask,
+    groups: ListMask,
     other: bool,
 }
 
@@ -274,6 +277,7 @@ impl Val {
         roots: 0,
         lists: 0,
         entries: 0,
+        groups: 0,
         other: true,
     };
 
@@ -282,6 +286,7 @@ impl Val {
             roots: self.roots | b.roots,
             lists: self.lists | b.lists,
             entries: self.entries | b.entries,
+            groups: self.groups | b.groups,
             other: self.other || b.other,
         }
     }
@@ -301,7 +306,7 @@ impl Val {
     }
 
     fn tracked(self) -> bool {
-        self.roots | self.lists | self.entries != 0
+        self.roots | self.lists | self.entries | self.groups != 0
     }
 }
 
@@ -522,7 +527,7 @@ impl<'t> Walk<'t> {
     /// `value` is used whole where its content can show: every field of
     /// every list it may hold, be an entry of or hold lists of.
     fn widen(&mut self, value: Val) {
-        let lists = value.lists | value.entries | lists_under(value.roots, None);
+        let lists = value.lists | value.entries | value.groups | lists_under(value.roots, None);
         self.read(lists, FieldSet::ALL);
     }
 
@@ -638,7 +643,7 @@ impl<'t> Walk<'t> {
         // Over the fields of an entry: every field.
         self.widen(Val::entries(container.entries));
         let mut element = Val::entries(container.lists);
-        element.lists = lists_under(container.roots, None);
+        element.lists = lists_under(container.roots, None) | container.groups;
         element.other = container.other || container.roots != 0;
         let mut frame = HashMap::from([(forloop.value.clone(), element)]);
         if let Some(key) = &forloop.key {
@@ -875,22 +880,23 @@ impl<'t> Walk<'t> {
         let mut value = self.lookup(name);
         for segment in segments {
             let computed = matches!(segment, Segment::Computed(_));
-            let mut next = Val::lists(0);
+            // An element of a list, a group of a `group_by`.
+            let mut next = Val::lists(value.groups);
             next.entries = value.lists;
             match segment {
                 Segment::Key(key) => {
-                    next.lists = lists_under(value.roots, Some(key));
+                    next.lists |= lists_under(value.roots, Some(key));
                     self.read_field(value, key);
                 }
                 Segment::Index => {}
                 Segment::Computed(key) => {
                     let key = self.ident(key);
                     self.widen(key);
-                    next.lists = lists_under(value.roots, None);
+                    next.lists |= lists_under(value.roots, None);
                     self.widen(Val::entries(value.entries));
                 }
             }
-            let kinds = [value.roots, value.lists, value.entries]
+            let kinds = [value.roots, value.lists, value.entries, value.groups]
                 .iter()
                 .filter(|m| **m != 0)
                 .count();
@@ -911,64 +917,79 @@ impl<'t> Walk<'t> {
     /// A filter applied to `input`: the ones that keep a list's entries
     /// keep tracking them; any other counts its input whole.
     fn filter(&mut self, input: Val, filter: &'t FunctionCall) -> Val {
-        let elements = Val::entries(input.lists);
-        let attribute = filter.args.get("attribute").map(|a| &a.val);
+        // What the filter does not keep: counted whole.
+        let rest = Val { lists: 0, ..input };
         match filter.name.as_str() {
             "safe" | "escape" | "escape_xml" => input,
             "length" => {
+                // An entry's length is its number of fields.
                 self.widen(Val::entries(input.entries));
                 Val::OTHER
             }
             "first" | "last" | "nth" => {
                 self.widen_args(filter);
-                self.widen(Val::entries(input.entries));
+                self.widen(rest);
                 Val {
                     other: true,
-                    ..elements
+                    ..Val::entries(input.lists)
                 }
             }
             "default" => {
                 let fallback = filter.args.get("value").map(|v| self.expr(v));
                 input.union(fallback.unwrap_or_default())
             }
-            "slice" | "reverse" | "sort" | "unique" | "filter" | "concat" | "map" => {
-                match attribute {
-                    Some(ExprVal::String(attribute)) => {
-                        let field = attribute.split('.').next().unwrap_or_default();
-                        self.read_field(elements, field);
-                    }
-                    // Compared, or picked by a key computed at render time.
-                    _ if matches!(filter.name.as_str(), "sort" | "unique" | "filter" | "map") => {
-                        self.widen(elements)
-                    }
-                    _ => {}
-                }
-                let mut output = Val::lists(input.lists);
-                output.other = true;
-                for (name, arg) in &filter.args {
-                    let value = self.expr(arg);
-                    if filter.name == "concat" && name == "with" {
-                        output.lists |= value.lists | value.entries;
-                        self.widen(Val {
-                            lists: 0,
-                            entries: 0,
-                            ..value
-                        });
-                    } else {
-                        self.widen(value);
-                    }
-                }
-                self.widen(Val { lists: 0, ..input });
-                if filter.name == "map" {
-                    return Val::OTHER;
-                }
-                output
+            "slice" | "reverse" | "sort" | "unique" | "filter" | "concat" | "map" | "group_by" => {
+                self.widen(rest);
+                self.list_filter(input.lists, filter)
             }
             _ => {
                 self.widen(input);
                 self.widen_args(filter);
                 Val::OTHER
             }
+        }
+    }
+
+    /// A filter over the entries of `lists`: a literal `attribute=` reads
+    /// that field (its first segment); a filter that compares entries
+    /// without one, or by a key computed at render time, reads every field.
+    /// `map` gives the fields' values, `group_by` groups of entries, the
+    /// others a list of entries (`concat` with those of its `with`).
+    fn list_filter(&mut self, lists: ListMask, filter: &'t FunctionCall) -> Val {
+        let name = filter.name.as_str();
+        match filter.args.get("attribute").map(|a| &a.val) {
+            Some(ExprVal::String(attribute)) => {
+                let field = attribute.split('.').next().unwrap_or_default();
+                self.read_field(Val::entries(lists), field);
+            }
+            _ if !matches!(name, "slice" | "reverse" | "concat") => self.widen(Val::entries(lists)),
+            _ => {}
+        }
+        let mut output = Val {
+            other: true,
+            ..Val::lists(lists)
+        };
+        for (arg, expr) in &filter.args {
+            let value = self.expr(expr);
+            if name == "concat" && arg == "with" {
+                output.lists |= value.lists | value.entries;
+                self.widen(Val {
+                    lists: 0,
+                    entries: 0,
+                    ..value
+                });
+            } else {
+                self.widen(value);
+            }
+        }
+        match name {
+            "map" => Val::OTHER,
+            "group_by" => Val {
+                groups: lists,
+                other: true,
+                ..Val::default()
+            },
+            _ => output,
         }
     }
 

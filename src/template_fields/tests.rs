@@ -132,6 +132,11 @@ fn aliases_filters_and_attributes_are_followed() {
         ("{% set s = section %}{% for p in s.pages %}{{ p[\"kind\"] }}{% endfor %}", &["kind"]),
         ("{% for p in section.pages %}{{ p.html.row | safe }}{% endfor %}", &["html"]),
         ("{% for p in section.pages %}{% set_global x = p %}{% endfor %}{{ x.draft }}", &["draft"]),
+        (
+            "{% set g = section.pages | group_by(attribute=\"status\") %}{% for s, ps in g %}{{ s }}{% for p in ps %}{{ p.url }}{% endfor %}{% endfor %}{{ g.resolved | length }}",
+            &["url", "status"],
+        ),
+        ("{{ section.pages | group_by(attribute=\"status\") | json_encode }}", &ALL),
     ];
     for (body, expected) in cases {
         let tera = templates(&[("section.html", &section(body))]);

@@ -193,7 +193,7 @@ fn two_builds_are_byte_identical() {
 /// (name, text) of each site's `templates/`, one site each. Each reads a
 /// few fields its own way: copies of the built-in list pages with a
 /// comment added, fields named directly, a macro of another file called
-/// with the entry, `set` aliases, `map`/`sort` by attribute, a fragment
+/// with the entry, `set` aliases, `map`/`sort`/`group_by` by attribute, a fragment
 /// guard, `json_encode` of the entries, a custom `base.html`.
 const CUSTOM_LISTS: [&[(&str, &str)]; 4] = [
     &[],
@@ -202,7 +202,9 @@ const CUSTOM_LISTS: [&[(&str, &str)]; 4] = [
         "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1><ul>\
          {% for p in section.pages %}{% if p.html.row | safe %}{{ p.html.row | safe }}\
          {% else %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a></li>{% endif %}{% endfor %}</ul>\
-         {{ section.pages | map(attribute=\"severity\") | json_encode }}{% endblock content %}",
+         {{ section.pages | map(attribute=\"severity\") | json_encode }}\
+         {% for s, ps in section.pages | group_by(attribute=\"status\") %}{{ s }}: {{ ps | length }}\
+         {% for p in ps %}{{ p.id }}{% endfor %}{% endfor %}{% endblock content %}",
     )],
     &[
         (

@@ -447,6 +447,8 @@ struct Walk<'t> {
     file: String,
     /// The page template, whose block definitions the walk follows.
     page: Option<&'t tera::Template>,
+    /// The blocks being walked, innermost last (what `super()` continues).
+    blocks: Vec<String>,
     done: HashSet<MacroKey>,
     depth: usize,
     /// `section.kind` when the page is a section's list page of that kind.
@@ -479,6 +481,7 @@ impl<'t> Walk<'t> {
             frames: vec![roots],
             file: String::new(),
             page: None,
+            blocks: Vec::new(),
             done: HashSet::new(),
             depth: 0,
             section_kind,
@@ -560,8 +563,8 @@ impl<'t> Walk<'t> {
 
     fn node(&mut self, node: &'t Node) {
         match node {
-            Node::Super
-            | Node::Text(_)
+            Node::Super => self.super_block(),
+            Node::Text(_)
             | Node::Extends(..)
             | Node::ImportMacro(..)
             | Node::Raw(..)
@@ -588,22 +591,75 @@ impl<'t> Walk<'t> {
         }
     }
 
-    /// Every definition of the block in the page's chain (the live one and
-    /// those `super()` reaches), else its own body.
+    /// A block: any of its definitions in the page's chain may run (Tera
+    /// renders the page's, else the nearest parent's, and `super()` the
+    /// next one's), so each is walked from the scope before it and the
+    /// scopes after them merged.
     fn block(&mut self, block: &'t tera::ast::Block) {
-        let definitions = self
-            .page
-            .and_then(|page| page.blocks_definitions.get(&block.name));
-        let Some(definitions) = definitions else {
-            self.nodes(&block.body);
+        let definitions = self.definitions(&block.name, Some((&self.file, &block.body)));
+        self.blocks.push(block.name.clone());
+        self.alternatives(&definitions);
+        self.blocks.pop();
+    }
+
+    /// `{{ super() }}`: the definitions of the block it is in, walked where
+    /// it is (in its scope), nested at most as deep as there are
+    /// definitions.
+    fn super_block(&mut self) {
+        let Some(name) = self.blocks.last().cloned() else {
             return;
         };
-        let file = self.file.clone();
-        for (template, definition) in definitions {
-            self.file = template.clone();
-            self.nodes(&definition.body);
+        let definitions = self.definitions(&name, None);
+        if self.blocks.iter().filter(|b| **b == name).count() > definitions.len() {
+            return;
         }
-        self.file = file;
+        self.blocks.push(name);
+        self.alternatives(&definitions);
+        self.blocks.pop();
+    }
+
+    /// The definitions of the block `name` in the page's chain (the page's,
+    /// then each parent's, as Tera looks for them), then `own` (the body
+    /// the walk met, in its template), each once and in that order.
+    fn definitions(
+        &self,
+        name: &str,
+        own: Option<(&str, &'t [Node])>,
+    ) -> Vec<(String, &'t [Node])> {
+        let tera = self.tera;
+        let parents = self.page.into_iter().flat_map(|page| &page.parents);
+        let chain = self
+            .page
+            .into_iter()
+            .chain(parents.filter_map(|parent| tera.get_template(parent).ok()));
+        let mut seen = HashSet::new();
+        chain
+            .filter_map(|template| template.blocks_definitions.get(name))
+            .flatten()
+            .map(|(file, definition)| (file.as_str(), definition.body.as_slice()))
+            .chain(own)
+            .filter(|(_, body)| seen.insert(body.as_ptr()))
+            .map(|(file, body)| (file.to_string(), body))
+            .collect()
+    }
+
+    /// Bodies of which any one may run here: each walked from the scope
+    /// before, in its template, the scopes after them merged.
+    fn alternatives(&mut self, bodies: &[(String, &'t [Node])]) {
+        let before = self.frames.clone();
+        let caller = self.file.clone();
+        let mut after: Option<Frames> = None;
+        for (file, body) in bodies {
+            self.frames = before.clone();
+            self.file = file.clone();
+            self.nodes(body);
+            after = Some(match after.take() {
+                Some(other) => merge(&other, &self.frames),
+                None => std::mem::take(&mut self.frames),
+            });
+        }
+        self.frames = after.unwrap_or(before);
+        self.file = caller;
     }
 
     /// An included template, walked in the includer's scope (Tera renders

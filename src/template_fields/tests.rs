@@ -213,6 +213,21 @@ fn a_custom_base_without_lists_keeps_the_fast_path() {
 }
 
 #[test]
+fn super_continues_in_the_scope_of_its_call() {
+    let base =
+        "{% block content %}{% for p in pages %}{{ p.severity }}{% endfor %}{% endblock content %}";
+    let middle = "{% extends \"base.html\" %}{% block content %}{% set pages = term.pages %}{{ super() }}{% endblock content %}";
+    let term = "{% extends \"middle.html\" %}{% block content %}{% for p in term.pages %}{{ p.title }}{% endfor %}{{ super() }}{% endblock content %}";
+    let tera = templates(&[
+        ("base.html", base),
+        ("middle.html", middle),
+        ("term.html", term),
+    ]);
+    let read = fields(&tera, "term.html", Kind::Page, "term.pages", &["item"]);
+    assert_eq!(read, ["title", "severity"]);
+}
+
+#[test]
 fn an_included_template_sees_the_includers_variables() {
     let part = "{% for p in pages %}{{ p.vendors | length }}{% endfor %}";
     let body = "{% set pages = term.pages %}{% include \"part.html\" %}";

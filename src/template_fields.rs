@@ -227,11 +227,17 @@ impl Detail {
         sections: [[Reads::ALL; LISTS.len()]; SECTION_KINDS.len()],
     };
 
-    /// What the page template `template` of `tera` reads of each list.
+    /// What the page template `template` of `tera` reads of each list
+    /// (walked once more per section kind when it tests `section.kind`).
     pub(crate) fn of(tera: &Tera, template: &str) -> Detail {
+        let (general, kind_tested) = Walk::new(tera, None).page(template);
+        let of_kind = |kind: Kind| match kind_tested {
+            true => Walk::new(tera, Some(kind.as_str())).page(template).0,
+            false => general,
+        };
         Detail {
-            general: Walk::new(tera, None).page(template),
-            sections: SECTION_KINDS.map(|kind| Walk::new(tera, Some(kind.as_str())).page(template)),
+            general,
+            sections: SECTION_KINDS.map(of_kind),
         }
     }
 
@@ -453,6 +459,9 @@ struct Walk<'t> {
     depth: usize,
     /// `section.kind` when the page is a section's list page of that kind.
     section_kind: Option<&'static str>,
+    /// Whether a condition tests `section.kind` (else the walk is the same
+    /// whatever the kind).
+    kind_tested: bool,
 }
 
 impl<'t> Walk<'t> {
@@ -485,14 +494,17 @@ impl<'t> Walk<'t> {
             done: HashSet::new(),
             depth: 0,
             section_kind,
+            kind_tested: false,
         }
     }
 
     /// What the page template `name` reads: Tera renders the top of its
     /// inheritance chain, whose blocks the page's definitions fill.
-    fn page(mut self, name: &str) -> [Reads; LISTS.len()] {
+    /// What the page template `name` reads, and whether `section.kind`
+    /// decided a branch.
+    fn page(mut self, name: &str) -> ([Reads; LISTS.len()], bool) {
         let Ok(page) = self.tera.get_template(name) else {
-            return [Reads::ALL; LISTS.len()];
+            return ([Reads::ALL; LISTS.len()], false);
         };
         let top = page
             .parents
@@ -502,7 +514,7 @@ impl<'t> Walk<'t> {
         self.page = Some(page);
         self.file = top.name.clone();
         self.nodes(&top.ast);
-        self.reads
+        (self.reads, self.kind_tested)
     }
 
     /// Counts every field of every list: for what the walk cannot follow.
@@ -771,9 +783,8 @@ impl<'t> Walk<'t> {
 
     /// The value of a condition `section.kind == "…"` (or `!=`) on a
     /// section's page of a known kind, where `section` is the page's.
-    fn known(&self, condition: &Expr) -> Option<bool> {
+    fn known(&mut self, condition: &Expr) -> Option<bool> {
         use tera::ast::LogicOperator::{Eq, NotEq};
-        let kind = self.section_kind?;
         let ExprVal::Logic(logic) = &condition.val else {
             return None;
         };
@@ -792,9 +803,11 @@ impl<'t> Walk<'t> {
         };
         let section = self.lookup("section");
         let own = section.roots == section_roots();
-        if !own || section.other || section.lists | section.entries != 0 {
+        if !own || section.other || section.lists | section.entries | section.groups != 0 {
             return None;
         }
+        self.kind_tested = true;
+        let kind = self.section_kind?;
         match logic.operator {
             Eq => Some(literal == kind),
             NotEq => Some(literal != kind),

@@ -35,7 +35,15 @@
 //! fragment (checked when the list is built). Reads under such branches are
 //! kept apart by the fragments guarding them ([`Reads`]), so a list whose
 //! entries all have their fragments gets the fields read outside those
-//! branches: `{html}` alone for the built-in theme.
+//! branches: `{html}` alone for the built-in theme. On a section's list
+//! page `section.kind` is known, so `{% if section.kind == "incident" %}`
+//! takes one branch (the built-in `section.html` shows incidents as table
+//! rows, other documents as items, each list with its own fragment).
+//!
+//! Scopes follow the paths code can take: each branch of an `if`, each
+//! definition of a block, and a loop's zero or more passes start from
+//! their own copy of the variables, merged after, so a `set` on one path
+//! never hides what another path holds.
 
 use crate::content::Kind;
 use std::collections::{HashMap, HashSet};
@@ -325,12 +333,12 @@ fn lists_under(roots: ListMask, key: Option<&str>) -> ListMask {
         .fold(0, |mask, (i, _)| mask | 1 << i)
 }
 
-/// The bits of [`LISTS`] whose variable is `section`.
-fn section_roots() -> ListMask {
+/// The bits of [`LISTS`] whose variable is `var`.
+fn roots_of(var: &str) -> ListMask {
     LISTS
         .iter()
         .enumerate()
-        .filter(|(_, (var, _))| *var == "section")
+        .filter(|(_, (v, _))| *v == var)
         .fold(0, |mask, (i, _)| mask | 1 << i)
 }
 
@@ -466,21 +474,17 @@ struct Walk<'t> {
 
 impl<'t> Walk<'t> {
     fn new(tera: &'t Tera, section_kind: Option<&'static str>) -> Walk<'t> {
+        // The context objects that hold lists, each holding its own.
         let roots = LISTS
             .iter()
-            .enumerate()
-            .map(|(i, (var, _))| {
-                let mask = LISTS
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (v, _))| v == var)
-                    .fold(0, |m, (j, _)| m | 1 << j);
-                debug_assert!(mask & 1 << i != 0);
-                let root = Val {
-                    roots: mask,
-                    ..Val::default()
-                };
-                (var.to_string(), root)
+            .map(|(var, _)| {
+                (
+                    var.to_string(),
+                    Val {
+                        roots: roots_of(var),
+                        ..Val::default()
+                    },
+                )
             })
             .collect();
         Walk {
@@ -498,10 +502,9 @@ impl<'t> Walk<'t> {
         }
     }
 
-    /// What the page template `name` reads: Tera renders the top of its
-    /// inheritance chain, whose blocks the page's definitions fill.
     /// What the page template `name` reads, and whether `section.kind`
-    /// decided a branch.
+    /// decided a branch. Tera renders the top of its inheritance chain,
+    /// whose blocks the page's definitions fill.
     fn page(mut self, name: &str) -> ([Reads; LISTS.len()], bool) {
         let Ok(page) = self.tera.get_template(name) else {
             return ([Reads::ALL; LISTS.len()], false);
@@ -802,7 +805,7 @@ impl<'t> Walk<'t> {
             _ => return None,
         };
         let section = self.lookup("section");
-        let own = section.roots == section_roots();
+        let own = section.roots == roots_of("section");
         if !own || section.other || section.lists | section.entries | section.groups != 0 {
             return None;
         }

@@ -415,8 +415,10 @@ fn matching_bracket(text: &str) -> Option<usize> {
 /// (and counts every field): Tera's own recursion ends long before.
 const MAX_DEPTH: usize = 64;
 
-/// A macro analysed with these arguments under these guards: a key of
-/// [`Walk::done`], so a recursive macro is walked once per binding.
+/// A macro walked with these arguments under these guards: a key of
+/// [`Walk::done`], so a macro called from many places (or in each pass
+/// over a loop) is walked once per binding. (`template_check` refuses
+/// macros that call each other in a loop before this runs.)
 type MacroKey = (String, String, Vec<(String, Val)>, [u8; LISTS.len()]);
 
 /// The variables in scope, by frame (the page's, a loop's), innermost last.
@@ -463,7 +465,9 @@ struct Walk<'t> {
     page: Option<&'t tera::Template>,
     /// The blocks being walked, innermost last (what `super()` continues).
     blocks: Vec<String>,
+    /// The macro calls walked already.
     done: HashSet<MacroKey>,
+    /// How deep includes and macro calls nest here.
     depth: usize,
     /// `section.kind` when the page is a section's list page of that kind.
     section_kind: Option<&'static str>,

@@ -12,8 +12,9 @@ fn templates(overrides: &[(&str, &str)]) -> Tera {
         }
     }
     let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
-    let mut diagnostics = Default::default();
-    crate::render::load_templates(&theme, "/", &mut diagnostics).expect("the templates load")
+    let mut diagnostics = crate::diagnostics::Diagnostics::new();
+    let tera = crate::render::load_templates(&theme, "/", &mut diagnostics);
+    tera.unwrap_or_else(|| panic!("the templates load: {diagnostics:?}"))
 }
 
 /// The fields `template` reads of `list` on a section page of `kind`, with
@@ -266,4 +267,25 @@ fn the_fragment_keys_are_the_fragments() {
     let keys: Vec<&str> = crate::render::fragment_keys().collect();
     assert_eq!(keys, FRAGMENT_KEYS);
     assert_eq!(FieldSet::ALL.names(), ALL);
+}
+
+#[test]
+fn loops_and_branches_are_followed_to_the_end() {
+    // What one pass sets, the next reads.
+    let body = "{% for p in section.pages %}{% if loop.index > 1 %}{{ prev.title }}{% endif %}\
+                {% set_global prev = p %}{% endfor %}";
+    let tera = templates(&[("section.html", &section(body))]);
+    let read = fields(&tera, "section.html", Kind::Faq, "section.pages", &["item"]);
+    assert_eq!(read, ["title"]);
+    // Either branch's list.
+    let body = "{% if site.title %}{% set l = section.pages %}{% else %}{% set l = term.pages %}{% endif %}\
+                {% for p in l %}{{ p.url }}{% endfor %}";
+    let tera = templates(&[("section.html", &section(body))]);
+    for list in ["section.pages", "term.pages"] {
+        assert_eq!(
+            fields(&tera, "section.html", Kind::Faq, list, &[]),
+            ["url"],
+            "{list}"
+        );
+    }
 }

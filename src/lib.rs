@@ -48,6 +48,7 @@ pub mod site;
 mod staging;
 mod template_check;
 mod template_env;
+mod template_fields;
 mod theme;
 mod urls;
 pub mod yaml;

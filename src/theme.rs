@@ -48,30 +48,6 @@ impl Theme {
             .unwrap_or_else(|| self.dir.join("templates").join(name))
     }
 
-    /// Whether `name` and every template it includes, extends or imports,
-    /// through any number of steps, are the built-in default theme's, byte
-    /// for byte: such a page reads only what the default theme does.
-    pub(crate) fn is_builtin(&self, name: &str) -> bool {
-        let references = references(self);
-        let mut seen = std::collections::HashSet::new();
-        let mut next = vec![name.to_string()];
-        while let Some(name) = next.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            let text = self.templates.iter().find(|t| t.name == name);
-            let builtin = DEFAULT_THEME
-                .iter()
-                .find(|(path, _)| path.strip_prefix("templates/") == Some(name.as_str()));
-            match (text, builtin) {
-                (Some(text), Some((_, bytes))) if text.text.as_bytes() == *bytes => {}
-                _ => return false,
-            }
-            next.extend(references.get(name.as_str()).into_iter().flatten().cloned());
-        }
-        true
-    }
-
     /// A chain of templates that include, extend or import each other in a
     /// loop (Tera would recurse until the stack overflows), if any.
     pub(crate) fn include_cycle(&self) -> Option<Vec<String>> {

@@ -43,6 +43,10 @@ pub struct BuildOptions {
     pub on_stage: Option<StageHook>,
     /// Told what the build is doing, with counts (the progress display).
     pub meter: Arc<crate::progress::Meter>,
+    /// Every list entry gets every summary field, whatever its list page's
+    /// templates read (`template_fields` off): for tests that compare the
+    /// output both ways.
+    pub every_summary_field: bool,
 }
 
 /// A callback for finished build stages, shareable across threads.

@@ -74,6 +74,7 @@ impl Renderer<'_> {
             meter,
         };
         let mut shared = render::Shared::new(site);
+        shared.read_templates(self.tera, self.options.every_summary_field);
         let printed = exports::printed_bodies(site);
         meter.begin("rendering documents", site.pages.len());
         let documents = self.document_pass(site, &shared, &emit, &printed, found)?;

@@ -45,7 +45,7 @@ pub(crate) fn list_jobs<'a>(
         tera,
         theme,
         shared,
-        term_detail: Detail::of(theme, "term.html"),
+        term_detail: shared.detail("term.html"),
         list: Vec::new(),
     };
     jobs.sections();
@@ -77,7 +77,7 @@ impl<'a> Jobs<'a> {
         let (site, tera, theme, shared) = (self.site, self.tera, self.theme, self.shared);
         let bodies = self.bodies;
         let per_page = site.config.per_page;
-        let section_detail = Detail::of(theme, "section.html");
+        let section_detail = shared.detail("section.html");
         for list in &site.lists {
             let facets = std::sync::Arc::new(context::facets(site, &list.pages));
             for number in 1..=page_count(list.pages.len(), per_page) {

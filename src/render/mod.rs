@@ -17,6 +17,12 @@ pub(crate) use documents::{render_document_page, render_documents};
 pub(crate) use lists::{list_jobs, render_lists};
 pub(crate) use templates::load_templates;
 
+/// The keys of the list fragments (`summary.html.<key>`), in their order.
+#[cfg(test)]
+pub(crate) fn fragment_keys() -> impl Iterator<Item = &'static str> {
+    templates::FRAGMENTS.iter().map(|f| f.key)
+}
+
 use crate::linkcheck::PageLinks;
 use crate::output::{Content, Sink};
 

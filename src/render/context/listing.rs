@@ -134,7 +134,13 @@ pub(in crate::render) fn section(
         content: &list.intro_html,
         facets,
         total: list.pages.len(),
-        pages: Built(shared.list(site, bodies, indices, shows, detail)),
+        pages: Built(shared.list(
+            site,
+            bodies,
+            indices,
+            shows,
+            detail.section_list(list.section.kind, "section.pages"),
+        )),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
@@ -198,7 +204,7 @@ pub(in crate::render) fn term_page(
         url: site.urls.path(path),
         feed_url: site.urls.path(&crate::site::feed_path(path)),
         total: term.pages.len(),
-        pages: Built(shared.list(site, bodies, indices, &["item"], detail)),
+        pages: Built(shared.list(site, bodies, indices, &["item"], detail.list("term.pages"))),
     };
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
@@ -216,6 +222,7 @@ pub(in crate::render) fn home(
     theme: &Theme,
     shared: &Shared,
 ) -> Value {
+    let detail = shared.detail("index.html");
     let date = |i: usize| site.pages[i].doc.meta.date;
     let mut open: Vec<usize> = (0..site.pages.len())
         .filter(|&i| open_severity(site, i).is_some())
@@ -266,10 +273,9 @@ pub(in crate::render) fn home(
             bodies,
             &open,
             &["card"],
-            Detail::of(theme, "index.html"),
+            detail.list("home.open_incidents"),
         )),
-        // Full: index.html shows fields of them besides their fragments.
-        latest: Built(shared.list(site, bodies, &latest, &["item"], Detail::Full)),
+        latest: Built(shared.list(site, bodies, &latest, &["item"], detail.list("home.latest"))),
     };
     into_value(fields, |f| {
         vec![

@@ -23,7 +23,6 @@ pub(super) use page::PageContext;
 use super::CONTENT_SECURITY_POLICY;
 use crate::content::Tlp;
 use crate::site::Site;
-use crate::theme::Theme;
 use rustc_hash::FxHashMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -226,29 +225,9 @@ fn banner(site: &Site) -> (Value, usize) {
     (serde_json::to_value(entries).unwrap_or(Value::Null), more)
 }
 
-/// How much of each document's summary a list page's context holds.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Detail {
-    /// Every field (docs/templates.md).
-    Full,
-    /// Only `html`, the list fragments, for a page whose templates are the
-    /// built-in theme's ([`Theme::is_builtin`]): they read nothing else of
-    /// an entry that has its fragment (the rest is their fallback for one
-    /// that has not). At 100,000 documents the lists hold 820,000 entries,
-    /// and building, reading and dropping the other 14 fields was most of
-    /// their time.
-    Fragments,
-}
-
-impl Detail {
-    pub(super) fn of(theme: &Theme, template: &str) -> Detail {
-        if theme.is_builtin(template) {
-            Detail::Fragments
-        } else {
-            Detail::Full
-        }
-    }
-}
+/// How much of each document's summary a list page's context holds: the
+/// fields its templates read of each list ([`crate::template_fields`]).
+pub(crate) use crate::template_fields::Detail;
 
 /// A document's list fragments: (key under `summary.html`, HTML).
 pub(crate) type Fragments = Vec<(&'static str, Box<str>)>;
@@ -279,6 +258,9 @@ pub(crate) struct Shared {
     urls: crate::urls::Urls,
     /// `limits.page_bytes`: the most one page (or list fragment) may be.
     pub(super) page_bytes: usize,
+    /// What each page template reads of the summaries of each list, by
+    /// template name ([`Shared::read_templates`]).
+    details: FxHashMap<String, Detail>,
 }
 
 impl Shared {
@@ -330,7 +312,30 @@ impl Shared {
             banner_more,
             urls: site.urls.clone(),
             page_bytes: config.limits.page_bytes(),
+            details: FxHashMap::default(),
         }
+    }
+
+    /// Finds what each template of `tera` reads of the summaries of each
+    /// list, once per build; with `every_field`, each reads every field
+    /// (`BuildOptions::every_summary_field`).
+    pub(crate) fn read_templates(&mut self, tera: &tera::Tera, every_field: bool) {
+        self.details = tera
+            .get_template_names()
+            .map(|name| {
+                let detail = match every_field {
+                    true => Detail::ALL,
+                    false => Detail::of(tera, name),
+                };
+                (name.to_string(), detail)
+            })
+            .collect();
+    }
+
+    /// What the page template `template` reads of each list's summaries
+    /// (every field before [`Shared::read_templates`]).
+    pub(super) fn detail(&self, template: &str) -> Detail {
+        self.details.get(template).copied().unwrap_or(Detail::ALL)
     }
 
     /// Takes the documents' list fragments, by page index.

@@ -2,10 +2,10 @@
 //! from it once per document, and the lists of them list pages hold.
 
 use super::super::templates::{render_capped, FRAGMENTS};
-use super::{Detail, Fragments, Shared, Term, TlpContext};
-use crate::content::{Kind, Severity, Status};
+use super::{Fragments, Shared, Term, TlpContext};
 use crate::diagnostics::Diagnostic;
 use crate::site::{Bodies, Page, Site};
+use crate::template_fields::{Field, FieldSet, Reads};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
@@ -14,49 +14,18 @@ use serde_json::Value;
 use tera::Tera;
 
 /// A document summary, an entry of `section.pages`, `term.pages`,
-/// `home.latest` and `home.open_incidents`.
-#[derive(Serialize)]
+/// `home.latest` and `home.open_incidents`: the [`Field`]s of `fields`
+/// (docs/templates.md, "Document summaries"), in their order. Built as it
+/// is serialized, so a field no template reads costs nothing
+/// ([`crate::template_fields`]).
 pub(super) struct Summary<'a> {
-    /// `incident`, `faq` or `page`.
-    kind: Kind,
-    /// The document's title.
-    title: &'a str,
-    /// Its page, with the base path.
-    url: &'a str,
-    /// `date:` as `YYYY-MM-DD`, or null.
-    date: Option<String>,
-    /// `updated:` as `YYYY-MM-DD`, or null.
-    updated: Option<String>,
+    shared: &'a Shared,
+    page: &'a Page,
     /// Front matter `summary:`, or the body's start, as plain text.
     summary: &'a str,
-    /// Its TLP marking.
-    tlp: TlpContext,
-    /// Its tags, each with its term page.
-    tags: Vec<Term<'a>>,
-    /// The incident's id; null on an incident without one and on other documents.
-    id: Option<&'a str>,
-    /// The incident's severity; null on other documents.
-    severity: Option<Severity>,
-    /// The incident's status; null on other documents.
-    status: Option<Status>,
-    /// The incident's vendors (affected and third parties), each with its
-    /// term page; empty on other documents.
-    vendors: Vec<Term<'a>>,
-    /// Whether it is a draft.
-    draft: bool,
-    /// The end of its embargo (RFC 3339), or null.
-    embargo: Option<String>,
     /// The list fragments its list shows; absent while they are rendered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     html: Option<Html<'a>>,
-}
-
-/// An entry of a list whose templates read nothing but its fragments
-/// ([`Detail::Fragments`]).
-#[derive(Serialize)]
-struct FragmentsOnly<'a> {
-    /// As [`Summary`]'s.
-    html: Html<'a>,
+    fields: FieldSet,
 }
 
 /// `summary.html`: the list fragments one list shows, by key
@@ -73,10 +42,9 @@ impl Serialize for Html<'_> {
     }
 }
 
-impl<'a> Summary<'a> {
-    /// The summary of `page`; `html` (its list fragments) is left out when None.
-    fn new(shared: &'a Shared, page: &'a Page, summary: &'a str, html: Option<Html<'a>>) -> Self {
-        let doc = &page.doc;
+impl<'a> Serialize for Summary<'a> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (shared, doc) = (self.shared, &self.page.doc);
         let inc = doc.kind.incident();
         let terms = |taxonomy, names: Vec<&'a str>| -> Vec<Term<'a>> {
             names
@@ -84,23 +52,43 @@ impl<'a> Summary<'a> {
                 .map(|t| shared.term(taxonomy, t))
                 .collect()
         };
-        Summary {
-            kind: page.kind(),
-            title: &doc.meta.title,
-            url: &page.url,
-            date: doc.meta.date.map(|d| d.ymd()),
-            updated: doc.meta.updated.map(|d| d.ymd()),
-            summary,
-            tlp: doc.meta.tlp.into(),
-            tags: terms("tags", doc.meta.tags.iter().map(String::as_str).collect()),
-            id: inc.and_then(|i| i.id.as_ref()).map(|id| id.value.as_str()),
-            severity: inc.map(|i| i.severity),
-            status: inc.map(|i| i.status),
-            vendors: terms("vendors", inc.map(|i| i.vendors()).unwrap_or_default()),
-            draft: doc.meta.draft,
-            embargo: doc.meta.embargo.map(|d| d.rfc3339()),
-            html,
+        let mut map = serializer.serialize_map(None)?;
+        for field in Field::ALL.into_iter().filter(|f| self.fields.contains(*f)) {
+            let key = field.name();
+            match field {
+                Field::Kind => map.serialize_entry(key, &self.page.kind())?,
+                Field::Title => map.serialize_entry(key, &doc.meta.title)?,
+                Field::Url => map.serialize_entry(key, &self.page.url)?,
+                Field::Date => map.serialize_entry(key, &doc.meta.date.map(|d| d.ymd()))?,
+                Field::Updated => map.serialize_entry(key, &doc.meta.updated.map(|d| d.ymd()))?,
+                Field::Summary => map.serialize_entry(key, self.summary)?,
+                Field::Tlp => map.serialize_entry(key, &TlpContext::from(doc.meta.tlp))?,
+                Field::Tags => {
+                    let tags = doc.meta.tags.iter().map(String::as_str).collect();
+                    map.serialize_entry(key, &terms("tags", tags))?
+                }
+                Field::Id => {
+                    let id = inc.and_then(|i| i.id.as_ref()).map(|id| id.value.as_str());
+                    map.serialize_entry(key, &id)?
+                }
+                Field::Severity => map.serialize_entry(key, &inc.map(|i| i.severity))?,
+                Field::Status => map.serialize_entry(key, &inc.map(|i| i.status))?,
+                Field::Vendors => {
+                    let vendors = inc.map(|i| i.vendors()).unwrap_or_default();
+                    map.serialize_entry(key, &terms("vendors", vendors))?
+                }
+                Field::Draft => map.serialize_entry(key, &doc.meta.draft)?,
+                Field::Embargo => {
+                    map.serialize_entry(key, &doc.meta.embargo.map(|d| d.rfc3339()))?
+                }
+                Field::Html => {
+                    if let Some(html) = &self.html {
+                        map.serialize_entry(key, html)?
+                    }
+                }
+            }
         }
+        map.end()
     }
 }
 
@@ -116,7 +104,14 @@ impl Shared {
     ) -> Result<Fragments, Diagnostic> {
         // One context per document, the summary serialized into it once.
         let mut ctx = tera::Context::new();
-        super::insert(&mut ctx, "p", &Summary::new(self, page, summary, None));
+        let every = Summary {
+            shared: self,
+            page,
+            summary,
+            html: None,
+            fields: FieldSet::ALL,
+        };
+        super::insert(&mut ctx, "p", &every);
         let mut html = Vec::new();
         let fragments = FRAGMENTS
             .iter()
@@ -140,41 +135,46 @@ impl Shared {
     }
 
     /// The summaries of `site.pages[i]` for each of `indices`, with the list
-    /// fragments the list `shows` (keys of [`FRAGMENTS`]) as `html`; only
-    /// `html` when `detail` allows and every one of them has those. Built
-    /// for each list page that shows them (a Tera context owns its values):
-    /// kept for every document, these JSON trees took more memory than
-    /// anything else in a build, and with every field a list of 60,000
-    /// incidents takes several KB an entry.
+    /// fragments the list `shows` (keys of [`FRAGMENTS`]) as `html`, each
+    /// with the fields its list page's templates read (`reads`, of
+    /// [`crate::template_fields`]): those of an entry that has its fragments
+    /// when every one of them has all of them, else those of one without.
+    /// Built for each list page that shows them (a Tera context owns its
+    /// values): kept for every document, these JSON trees took more memory
+    /// than anything else in a build, and with every field a list of
+    /// 60,000 incidents takes several KB an entry.
     pub(super) fn list(
         &self,
         site: &Site,
         bodies: &Bodies,
         indices: &[usize],
         shows: &[&str],
-        detail: Detail,
+        reads: Reads,
     ) -> Value {
         let fragments = |i: usize| self.fragments.get(i).into_iter().flatten();
-        let only_html = detail == Detail::Fragments
+        let (with, without) = (reads.fields(shows), reads.fields(&[]));
+        let all_shown = with != without
             && indices.iter().all(|&i| {
                 let shown =
                     fragments(i).filter(|(key, html)| shows.contains(key) && !html.is_empty());
                 shown.count() == shows.len()
             });
+        let fields = if all_shown { with } else { without };
         let summary = |i: usize| {
-            let page = &site.pages[i];
             let html = Html(
                 fragments(i)
                     .filter(|(key, _)| shows.contains(key))
                     .map(|(key, fragment)| (*key, fragment.as_ref()))
                     .collect(),
             );
-            let entry = if only_html {
-                serde_json::to_value(FragmentsOnly { html })
-            } else {
-                serde_json::to_value(Summary::new(self, page, bodies.summary(i), Some(html)))
+            let entry = Summary {
+                shared: self,
+                page: &site.pages[i],
+                summary: bodies.summary(i),
+                html: Some(html),
+                fields,
             };
-            entry.unwrap_or(Value::Null)
+            serde_json::to_value(entry).unwrap_or(Value::Null)
         };
         // In parallel: a long list is rendered alone (see `render_lists`),
         // and building its summaries takes longer than rendering them.

@@ -1,26 +1,7 @@
 use super::*;
 use crate::content::Kind;
+use crate::template_fields::Reads;
 use std::collections::{BTreeMap, BTreeSet};
-
-#[test]
-fn only_pages_of_builtin_templates_get_fragments_alone() {
-    let site = tempfile::tempdir().unwrap();
-    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
-    assert!(Detail::of(&theme, "section.html") == Detail::Fragments);
-    assert!(Detail::of(&theme, "term.html") == Detail::Fragments);
-    // term.html includes summary_items.html, which imports macros.html:
-    // a site's own macros.html changes what both list pages read.
-    let templates = site.path().join("templates");
-    std::fs::create_dir(&templates).unwrap();
-    std::fs::write(
-        templates.join("macros.html"),
-        "{% macro x() %}{% endmacro x %}",
-    )
-    .unwrap();
-    let theme = crate::theme::load(site.path(), "default", "en", &mut Default::default()).unwrap();
-    assert!(Detail::of(&theme, "section.html") == Detail::Full);
-    assert!(Detail::of(&theme, "term.html") == Detail::Full);
-}
 
 /// The fields of one table of docs/templates.md, each with the fields its
 /// value is said to have (`{a, b}` or `[{a, b}]`), if any.
@@ -114,7 +95,7 @@ fn list_contexts(
     let mut checked = Vec::new();
     for list in &site.lists {
         let facets = super::facets(site, &list.pages);
-        let shows: (&[&str], Detail) = (&["item"], Detail::Full);
+        let shows: (&[&str], Detail) = (&["item"], Detail::ALL);
         let value = section(site, bodies, shared, (list, &facets), &list.pages, shows);
         checked.extend(check(tables, "`section`", &value, &[]));
     }
@@ -137,7 +118,7 @@ fn list_contexts(
                 shared,
                 (term, &path),
                 &term.pages,
-                Detail::Full,
+                Detail::ALL,
             );
             checked.extend(check(tables, "`term`", &value, &[]));
         }
@@ -192,7 +173,7 @@ fn the_context_is_what_docs_templates_md_says() {
             Kind::Incident => check(&tables, "`page` (incidents)", &value, &["`page`"]),
             Kind::Faq => check(&tables, "`page` (FAQs)", &value, &["`page`"]),
         });
-        let summary = shared.list(&site, &bodies, &[index], &["item"], Detail::Full);
+        let summary = shared.list(&site, &bodies, &[index], &["item"], Reads::ALL);
         checked.extend(check(&tables, "a summary", &summary[0], &[]));
     }
     checked.extend(list_contexts(&site, &shared, &bodies, &tables));

@@ -273,7 +273,7 @@ pub fn incident_body(c: &Corpus, _p: &Plan, r: &mut Rng, f: &mut String) {
             }
             "Related reading" => link_list(c, Kind::Incident, r, f),
             _ => {
-                let words = r.range(60, 160) as usize;
+                let words = r.range(20, 50) as usize;
                 paragraph(c, Kind::Incident, r, words, f);
                 // Spread the blocks over the middle sections (2..=7).
                 let left = 8usize.saturating_sub(i).max(1) as u64;
@@ -295,14 +295,14 @@ fn link_list(c: &Corpus, from: Kind, r: &mut Rng, f: &mut String) {
     f.push('\n');
 }
 
-/// A long FAQ: every question answered in 60–160 words, one in three with
+/// A long FAQ: every question answered in 30–70 words, one in five with
 /// a code block, and a reading list at the end.
 pub fn faq_body(c: &Corpus, p: &Plan, r: &mut Rng, f: &mut String) {
     for question in faq_questions(c.seed, p.index) {
         let _ = write!(f, "## {question}\n\n");
-        let words = r.range(60, 160) as usize;
+        let words = r.range(30, 70) as usize;
         paragraph(c, Kind::Faq, r, words, f);
-        if r.chance(35) {
+        if r.chance(20) {
             lead_in(c, Kind::Faq, r, f);
             block(r, f);
         } else if r.chance(40) {
@@ -320,7 +320,7 @@ pub fn guide_body(c: &Corpus, p: &Plan, r: &mut Rng, f: &mut String) {
     paragraph(c, Kind::Guide, r, 60, f);
     for heading in c.guide_headings(p.index) {
         let _ = write!(f, "## {heading}\n\n");
-        let words = r.range(80, 200) as usize;
+        let words = r.range(40, 90) as usize;
         paragraph(c, Kind::Guide, r, words, f);
         for _ in 0..r.range(1, 2) {
             lead_in(c, Kind::Guide, r, f);

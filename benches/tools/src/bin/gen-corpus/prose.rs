@@ -267,22 +267,32 @@ impl Names {
     }
 }
 
-/// Retitles every document after a source title of its kind.
+/// Retitles every document after a source title of its kind (ids, CVEs
+/// and dates replaced as in the bodies), and renames its file to match.
 pub fn retitle(c: &mut Corpus) {
-    let seed = c.seed;
-    for plans in [&mut c.incidents, &mut c.faqs, &mut c.guides] {
-        for p in plans.iter_mut() {
-            let mut r = Rng::new(seed, 51 + kind_stream(p.kind), p.index as u64);
-            let vendor = if p.kind == Kind::Incident { p.subject.0 } else { r.pick(VENDORS) };
-            let names = Names::new(vendor, &mut r);
-            let title = r.pick_ref(&pools().of(p.kind).titles);
-            p.title = words(&names_in(title, &names), &mut r);
+    let titles: Vec<Vec<String>> = [Kind::Incident, Kind::Faq, Kind::Guide]
+        .iter()
+        .map(|&k| c.plans(k).iter().map(|p| title(c, p)).collect())
+        .collect();
+    for (plans, titles) in [&mut c.incidents, &mut c.faqs, &mut c.guides].into_iter().zip(titles) {
+        for (p, title) in plans.iter_mut().zip(titles) {
             p.file = match p.kind {
-                Kind::Incident => format!("{}-{}-{:06}.md", date(p.day), slug(&p.title), p.index),
-                _ => format!("{}-{:06}.md", slug(&p.title), p.index),
+                Kind::Incident => format!("{}-{}-{:06}.md", date(p.day), slug(&title), p.index),
+                _ => format!("{}-{:06}.md", slug(&title), p.index),
             };
+            p.title = title;
         }
     }
+}
+
+/// A document's new title: a source title of its kind, rewritten.
+fn title(c: &Corpus, p: &Plan) -> String {
+    let mut r = Rng::new(c.seed, 51 + kind_stream(p.kind), p.index as u64);
+    let vendor = if p.kind == Kind::Incident { p.subject.0 } else { r.pick(VENDORS) };
+    let names = Names::new(vendor, &mut r);
+    let source = r.pick_ref(&pools().of(p.kind).titles);
+    let named = ids(c, &mut r, &names_in(source, &names), p.day);
+    words(&named, &mut r)
 }
 
 fn names_in(text: &str, n: &Names) -> String {
@@ -401,10 +411,10 @@ fn replace_word(word: &str, after: char, p: &Pools, r: &mut Rng) -> String {
 
 /// A source fragment rewritten for one document.
 fn rewrite(c: &Corpus, from: Kind, r: &mut Rng, names: &Names, text: &str, day: i64) -> String {
-    let named = names_in(text, names);
+    // Ids and dates first: the links written next carry dated file names.
+    let named = ids(c, r, &names_in(text, names), day);
     let linked = relink(c, from, r, &named);
-    let fixed = ids(c, r, &linked, day);
-    words(&fixed, r)
+    words(&linked, r)
 }
 
 /// One sentence, 80% from the document's own kind, else from any kind.

@@ -287,9 +287,11 @@ pub fn incident_body(c: &Corpus, _p: &Plan, r: &mut Rng, f: &mut String) {
     }
 }
 
-/// A list of 5–8 links to other documents.
+/// A list of 5–8 links to other documents, more if the document would
+/// otherwise have fewer than 12 links.
 fn link_list(c: &Corpus, from: Kind, r: &mut Rng, f: &mut String) {
-    for _ in 0..r.range(5, 8) {
+    let wanted = r.range(5, 8).max(12u64.saturating_sub(f.matches("](").count() as u64));
+    for _ in 0..wanted {
         let _ = writeln!(f, "- {}", c.random_link(from, r));
     }
     f.push('\n');

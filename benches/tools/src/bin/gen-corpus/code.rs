@@ -7,7 +7,9 @@
 
 use std::fmt::Write as _;
 
-use crate::{paragraph, sentence, slug, Corpus, Kind, Plan, Rng, ACTIONS, FAQ_QUESTIONS, PRODUCTS, VENDORS};
+use crate::{
+    paragraph, sentence, slug, Corpus, Kind, Plan, Rng, ACTIONS, FAQ_QUESTIONS, PRODUCTS, VENDORS,
+};
 
 /// An incident's `##` headings, in order; other documents link to them.
 pub const INCIDENT_HEADINGS: &[&str] = &[
@@ -65,14 +67,32 @@ const IDENT_NOUNS: &[&str] = &[
 ];
 
 const FIELDS: &[&str] = &[
-    "host", "source_ip", "user_id", "region", "status", "path", "method", "bytes", "duration_ms",
-    "scope", "client_id", "tenant", "severity", "rule_id", "country", "user_agent",
+    "host",
+    "source_ip",
+    "user_id",
+    "region",
+    "status",
+    "path",
+    "method",
+    "bytes",
+    "duration_ms",
+    "scope",
+    "client_id",
+    "tenant",
+    "severity",
+    "rule_id",
+    "country",
+    "user_agent",
 ];
 
 /// The FAQ's questions: 8–15 of the gen pool and this shape's own.
 pub fn faq_questions(seed: u64, index: usize) -> Vec<&'static str> {
     let mut r = Rng::new(seed, 31, index as u64);
-    let pool: Vec<&'static str> = FAQ_QUESTIONS.iter().chain(MORE_QUESTIONS).copied().collect();
+    let pool: Vec<&'static str> = FAQ_QUESTIONS
+        .iter()
+        .chain(MORE_QUESTIONS)
+        .copied()
+        .collect();
     let n = r.range(8, 15) as usize;
     r.sample(&pool, n).into_iter().copied().collect()
 }
@@ -84,7 +104,10 @@ fn ident(r: &mut Rng) -> (&'static str, &'static str) {
 
 fn camel(v: &str, n: &str) -> String {
     let mut c = n.chars();
-    let head = c.next().map(|h| h.to_ascii_uppercase().to_string()).unwrap_or_default();
+    let head = c
+        .next()
+        .map(|h| h.to_ascii_uppercase().to_string())
+        .unwrap_or_default();
     format!("{v}{head}{}", c.as_str())
 }
 
@@ -129,7 +152,11 @@ fn json(r: &mut Rng) -> String {
         let _ = writeln!(s, "  \"{f}\": {v},");
     }
     let (v, n) = ident(r);
-    let _ = writeln!(s, "  \"rules\": [\"{v}-{n}\", \"rate-limit-{}\"]\n}}", r.range(10, 900));
+    let _ = writeln!(
+        s,
+        "  \"rules\": [\"{v}-{n}\", \"rate-limit-{}\"]\n}}",
+        r.range(10, 900)
+    );
     s
 }
 
@@ -146,7 +173,12 @@ fn python(r: &mut Rng) -> String {
 }
 
 fn bash(r: &mut Rng) -> String {
-    let mut s = format!("#!/usr/bin/env bash\nset -euo pipefail\n# {} the {} on {}\n", r.pick(IDENT_VERBS), r.pick(IDENT_NOUNS), host(r));
+    let mut s = format!(
+        "#!/usr/bin/env bash\nset -euo pipefail\n# {} the {} on {}\n",
+        r.pick(IDENT_VERBS),
+        r.pick(IDENT_NOUNS),
+        host(r)
+    );
     for _ in 0..r.range(3, 7) {
         let line = match r.range(0, 5) {
             0 => format!("grep -F '{}' /var/log/nginx/access.log | awk '{{print ${}}}' | sort | uniq -c | sort -rn | head -n {}", ip(r), r.range(1, 9), r.range(5, 50)),
@@ -185,7 +217,14 @@ fn rust(r: &mut Rng) -> String {
     let (v, n) = ident(r);
     let mut s = format!("/// Added after the incident on {}.\npub fn {v}_{n}(path: &str, hits: u32) -> Verdict {{\n    match path {{\n", host(r));
     for _ in 0..r.range(2, 6) {
-        let _ = writeln!(s, "        \"/{}/{}\" if hits > {} => Verdict::{},", slug(r.pick(PRODUCTS)), r.pick(IDENT_NOUNS), r.range(1, 900), r.pick(&["Block", "Alert", "Throttle"]));
+        let _ = writeln!(
+            s,
+            "        \"/{}/{}\" if hits > {} => Verdict::{},",
+            slug(r.pick(PRODUCTS)),
+            r.pick(IDENT_NOUNS),
+            r.range(1, 900),
+            r.pick(&["Block", "Alert", "Throttle"])
+        );
     }
     s.push_str("        _ => Verdict::Allow,\n    }\n}\n");
     s
@@ -224,7 +263,9 @@ fn java(r: &mut Rng) -> String {
     let (v, n) = ident(r);
     let class = camel("", n) + "Guard";
     let mut s = format!("package example.{};\n\nimport java.util.Set;\n\npublic final class {class} {{\n    private static final Set<String> BLOCKED = Set.of(\n", slug(r.pick(VENDORS)).replace('-', ""));
-    let ips: Vec<String> = (0..r.range(2, 4)).map(|_| format!("        \"{}\"", ip(r))).collect();
+    let ips: Vec<String> = (0..r.range(2, 4))
+        .map(|_| format!("        \"{}\"", ip(r)))
+        .collect();
     let _ = write!(s, "{});\n\n    public static boolean {}(String ip, int hits) {{\n        return BLOCKED.contains(ip) || hits > {};\n    }}\n}}\n", ips.join(",\n"), camel(v, n), r.range(5, 900));
     s
 }
@@ -267,7 +308,12 @@ pub fn incident_body(c: &Corpus, _p: &Plan, r: &mut Rng, f: &mut String) {
         match *h {
             "What you should do" => {
                 for k in 1..=r.range(3, 5) {
-                    let _ = writeln!(f, "{k}. {} More in {}.", r.pick(ACTIONS), c.random_link(Kind::Incident, r));
+                    let _ = writeln!(
+                        f,
+                        "{k}. {} More in {}.",
+                        r.pick(ACTIONS),
+                        c.random_link(Kind::Incident, r)
+                    );
                 }
                 f.push('\n');
             }
@@ -277,7 +323,10 @@ pub fn incident_body(c: &Corpus, _p: &Plan, r: &mut Rng, f: &mut String) {
                 paragraph(c, Kind::Incident, r, words, f);
                 // Spread the blocks over the middle sections (2..=7).
                 let left = 8usize.saturating_sub(i).max(1) as u64;
-                while (2..=7).contains(&i) && placed < blocks && (r.range(0, left) < blocks - placed || i == 7) {
+                while (2..=7).contains(&i)
+                    && placed < blocks
+                    && (r.range(0, left) < blocks - placed || i == 7)
+                {
                     lead_in(c, Kind::Incident, r, f);
                     block(r, f);
                     placed += 1;
@@ -290,7 +339,9 @@ pub fn incident_body(c: &Corpus, _p: &Plan, r: &mut Rng, f: &mut String) {
 /// A list of 5–8 links to other documents, more if the document would
 /// otherwise have fewer than 12 links.
 fn link_list(c: &Corpus, from: Kind, r: &mut Rng, f: &mut String) {
-    let wanted = r.range(5, 8).max(12u64.saturating_sub(f.matches("](").count() as u64));
+    let wanted = r
+        .range(5, 8)
+        .max(12u64.saturating_sub(f.matches("](").count() as u64));
     for _ in 0..wanted {
         let _ = writeln!(f, "- {}", c.random_link(from, r));
     }
@@ -310,7 +361,12 @@ pub fn faq_body(c: &Corpus, p: &Plan, r: &mut Rng, f: &mut String) {
         } else if r.chance(40) {
             f.push_str("- ");
             sentence(c, Kind::Faq, r, f);
-            let _ = writeln!(f, "\n- {} See {}.\n", r.pick(ACTIONS), c.random_link(Kind::Faq, r));
+            let _ = writeln!(
+                f,
+                "\n- {} See {}.\n",
+                r.pick(ACTIONS),
+                c.random_link(Kind::Faq, r)
+            );
         }
     }
     f.push_str("Further reading:\n\n");

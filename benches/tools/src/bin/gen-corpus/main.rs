@@ -643,14 +643,24 @@ impl Corpus {
     /// (a pure function of seed, shape, kind and index).
     fn anchors(&self, kind: Kind, index: usize) -> Vec<String> {
         match (self.shape, kind) {
-            (Shape::Gen, Kind::Incident) => INCIDENT_ANCHORS.iter().map(|a| a.to_string()).collect(),
+            (Shape::Gen, Kind::Incident) => {
+                INCIDENT_ANCHORS.iter().map(|a| a.to_string()).collect()
+            }
             (Shape::Gen, Kind::Faq) => self.faq_questions(index).into_iter().map(slug).collect(),
-            (Shape::Code, Kind::Incident) => code::INCIDENT_HEADINGS.iter().map(|h| slug(h)).collect(),
-            (Shape::Code, Kind::Faq) => code::faq_questions(self.seed, index).into_iter().map(slug).collect(),
+            (Shape::Code, Kind::Incident) => {
+                code::INCIDENT_HEADINGS.iter().map(|h| slug(h)).collect()
+            }
+            (Shape::Code, Kind::Faq) => code::faq_questions(self.seed, index)
+                .into_iter()
+                .map(slug)
+                .collect(),
             (Shape::Gen | Shape::Code, Kind::Guide) => {
                 self.guide_headings(index).into_iter().map(slug).collect()
             }
-            (Shape::Prose, _) => prose::headings(self.seed, kind, index).iter().map(|h| slug(h)).collect(),
+            (Shape::Prose, _) => prose::headings(self.seed, kind, index)
+                .iter()
+                .map(|h| slug(h))
+                .collect(),
         }
     }
 
@@ -1251,7 +1261,13 @@ fn write_site_files(out: &Path, format: Format) -> std::io::Result<()> {
     Ok(())
 }
 
-fn generate(out: &Path, docs: usize, seed: u64, format: Format, shape: Shape) -> std::io::Result<()> {
+fn generate(
+    out: &Path,
+    docs: usize,
+    seed: u64,
+    format: Format,
+    shape: Shape,
+) -> std::io::Result<()> {
     let c = Corpus::new(docs, seed, format, shape);
     let content = out.join("content");
     write_site_files(out, format)?;

@@ -10,26 +10,80 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use crate::{civil, date, slug, Corpus, Kind, Plan, Rng, FAQ_QUESTIONS, FIRST_DAY, GUIDE_HEADINGS, SPAN_DAYS, THIRD_PARTIES, VENDORS};
+use crate::{
+    civil, date, slug, Corpus, Kind, Plan, Rng, FAQ_QUESTIONS, FIRST_DAY, GUIDE_HEADINGS,
+    SPAN_DAYS, THIRD_PARTIES, VENDORS,
+};
 
 const SOURCES: &[(Kind, &str)] = &[
-    (Kind::Faq, include_str!("../../../prose/faq-acme-gateway-cve-2025-48213.md")),
-    (Kind::Faq, include_str!("../../../prose/faq-how-to-report-a-vulnerability.md")),
-    (Kind::Faq, include_str!("../../../prose/faq-metricly-incident.md")),
-    (Kind::Faq, include_str!("../../../prose/faq-will-acme-ask-for-my-password.md")),
-    (Kind::Guide, include_str!("../../../prose/guides-api-key-policy.md")),
-    (Kind::Guide, include_str!("../../../prose/guides-security-audit-checklist.md")),
-    (Kind::Guide, include_str!("../../../prose/guides-verify-acme-email.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2024-12-04-weak-tls-legacy-api-hostname.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2025-04-15-open-redirect-console-sign-in.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2025-06-17-acme-cli-token-file-permissions.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2025-08-26-acme-gateway-rce-cve-2025-48213.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2025-11-03-ci-artifact-bucket-publicly-listable.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2026-03-12-credential-stuffing-acme-console.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2026-11-09-metricly-analytics-vendor-breach.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2026-11-20-acme-python-sdk-logs-api-keys.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2026-11-26-phishing-impersonating-acme-billing.md")),
-    (Kind::Incident, include_str!("../../../prose/incidents-2026-11-28-suspicious-oauth-app-consent-grants.md")),
+    (
+        Kind::Faq,
+        include_str!("../../../prose/faq-acme-gateway-cve-2025-48213.md"),
+    ),
+    (
+        Kind::Faq,
+        include_str!("../../../prose/faq-how-to-report-a-vulnerability.md"),
+    ),
+    (
+        Kind::Faq,
+        include_str!("../../../prose/faq-metricly-incident.md"),
+    ),
+    (
+        Kind::Faq,
+        include_str!("../../../prose/faq-will-acme-ask-for-my-password.md"),
+    ),
+    (
+        Kind::Guide,
+        include_str!("../../../prose/guides-api-key-policy.md"),
+    ),
+    (
+        Kind::Guide,
+        include_str!("../../../prose/guides-security-audit-checklist.md"),
+    ),
+    (
+        Kind::Guide,
+        include_str!("../../../prose/guides-verify-acme-email.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2024-12-04-weak-tls-legacy-api-hostname.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2025-04-15-open-redirect-console-sign-in.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2025-06-17-acme-cli-token-file-permissions.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2025-08-26-acme-gateway-rce-cve-2025-48213.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2025-11-03-ci-artifact-bucket-publicly-listable.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2026-03-12-credential-stuffing-acme-console.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2026-11-09-metricly-analytics-vendor-breach.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2026-11-20-acme-python-sdk-logs-api-keys.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2026-11-26-phishing-impersonating-acme-billing.md"),
+    ),
+    (
+        Kind::Incident,
+        include_str!("../../../prose/incidents-2026-11-28-suspicious-oauth-app-consent-grants.md"),
+    ),
 ];
 
 /// Words any of whose group may replace it (same part of speech and tense).
@@ -52,7 +106,20 @@ const SYNONYMS: &[&[&str]] = &[
     &["important", "essential"],
     &["contains", "holds", "includes"],
     &["contained", "held", "included"],
-    &["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    &[
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
     &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
 ];
 
@@ -103,8 +170,12 @@ fn pools() -> &'static Pools {
             };
             split_source(text, pool, &mut p.events);
         }
-        p.faq.headings.extend(FAQ_QUESTIONS.iter().map(|q| q.to_string()));
-        p.guide.headings.extend(GUIDE_HEADINGS.iter().map(|h| h.to_string()));
+        p.faq
+            .headings
+            .extend(FAQ_QUESTIONS.iter().map(|q| q.to_string()));
+        p.guide
+            .headings
+            .extend(GUIDE_HEADINGS.iter().map(|h| h.to_string()));
         for pool in [&mut p.incident, &mut p.faq, &mut p.guide] {
             let mut seen = std::collections::HashSet::new();
             pool.headings.retain(|h| seen.insert(slug(h)));
@@ -121,7 +192,8 @@ fn pools() -> &'static Pools {
 /// A heading every tool slugs alike (no apostrophes, no spaced dashes),
 /// naming no demo vendor (its anchor must not depend on substitution).
 fn portable_heading(h: &str) -> bool {
-    h.chars().all(|c| c.is_ascii_alphabetic() || " ?(),-".contains(c))
+    h.chars()
+        .all(|c| c.is_ascii_alphabetic() || " ?(),-".contains(c))
         && !h.contains(" -")
         && !h.contains("- ")
         && !h.contains("Acme")
@@ -130,7 +202,10 @@ fn portable_heading(h: &str) -> bool {
 
 /// Cuts one source document into the pool of its kind.
 fn split_source(text: &str, pool: &mut Pool, events: &mut Vec<String>) {
-    let Some((front, body)) = text.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")) else {
+    let Some((front, body)) = text
+        .strip_prefix("---\n")
+        .and_then(|t| t.split_once("\n---\n"))
+    else {
         return;
     };
     for line in front.lines() {
@@ -159,7 +234,8 @@ fn split_block(lines: &[&str], mut i: usize, pool: &mut Pool) -> usize {
         while i < lines.len() && !lines[i].starts_with("```") {
             i += 1;
         }
-        pool.blocks.push(lines[start..=i.min(lines.len() - 1)].join("\n"));
+        pool.blocks
+            .push(lines[start..=i.min(lines.len() - 1)].join("\n"));
         i + 1
     } else if line.starts_with('|') {
         let start = i;
@@ -176,19 +252,32 @@ fn split_block(lines: &[&str], mut i: usize, pool: &mut Pool) -> usize {
     } else if let Some(first) = item {
         let mut text = first.to_string();
         i += 1;
-        while i < lines.len() && lines[i].starts_with("  ") && !lines[i].trim_start().starts_with("- ") {
+        while i < lines.len()
+            && lines[i].starts_with("  ")
+            && !lines[i].trim_start().starts_with("- ")
+        {
             text.push(' ');
             text.push_str(lines[i].trim());
             i += 1;
         }
         pool.items.push(text);
         i
-    } else if line.trim().is_empty() || line.starts_with('#') || line.starts_with('>') || line.starts_with(' ') {
+    } else if line.trim().is_empty()
+        || line.starts_with('#')
+        || line.starts_with('>')
+        || line.starts_with(' ')
+    {
         i + 1
     } else {
         let mut text = line.trim().to_string();
         i += 1;
-        while i < lines.len() && !lines[i].trim().is_empty() && !lines[i].starts_with(['#', '|']) && !lines[i].starts_with("```") && !lines[i].starts_with("- ") && numbered(lines[i]).is_none() {
+        while i < lines.len()
+            && !lines[i].trim().is_empty()
+            && !lines[i].starts_with(['#', '|'])
+            && !lines[i].starts_with("```")
+            && !lines[i].starts_with("- ")
+            && numbered(lines[i]).is_none()
+        {
             text.push(' ');
             text.push_str(lines[i].trim());
             i += 1;
@@ -215,8 +304,12 @@ fn sentences(text: &str) -> Vec<String> {
             b'.' | b'?' | b'!' | b':' if !code && depth == 0 => {
                 let next = b.get(i + 2).copied().unwrap_or(b'A');
                 let before = &text[start..i];
-                let abbrev = before.ends_with("e.g") || before.ends_with("i.e") || before.ends_with(" v3");
-                if b.get(i + 1).is_none_or(|c| *c == b' ') && (next.is_ascii_uppercase() || b"[`*".contains(&next)) && !abbrev {
+                let abbrev =
+                    before.ends_with("e.g") || before.ends_with("i.e") || before.ends_with(" v3");
+                if b.get(i + 1).is_none_or(|c| *c == b' ')
+                    && (next.is_ascii_uppercase() || b"[`*".contains(&next))
+                    && !abbrev
+                {
                     out.push(text[start..=i].trim().to_string());
                     start = i + 1;
                 }
@@ -227,7 +320,9 @@ fn sentences(text: &str) -> Vec<String> {
     if start < text.len() {
         out.push(text[start..].trim().to_string());
     }
-    out.retain(|s| s.split_whitespace().count() >= 4 && s.matches('`').count() % 2 == 0 && !s.ends_with(':'));
+    out.retain(|s| {
+        s.split_whitespace().count() >= 4 && s.matches('`').count() % 2 == 0 && !s.ends_with(':')
+    });
     out
 }
 
@@ -263,7 +358,10 @@ struct Names {
 
 impl Names {
     fn new(vendor: &'static str, r: &mut Rng) -> Names {
-        Names { vendor, third: r.pick(THIRD_PARTIES) }
+        Names {
+            vendor,
+            third: r.pick(THIRD_PARTIES),
+        }
     }
 }
 
@@ -274,7 +372,10 @@ pub fn retitle(c: &mut Corpus) {
         .iter()
         .map(|&k| c.plans(k).iter().map(|p| title(c, p)).collect())
         .collect();
-    for (plans, titles) in [&mut c.incidents, &mut c.faqs, &mut c.guides].into_iter().zip(titles) {
+    for (plans, titles) in [&mut c.incidents, &mut c.faqs, &mut c.guides]
+        .into_iter()
+        .zip(titles)
+    {
         for (p, title) in plans.iter_mut().zip(titles) {
             p.file = match p.kind {
                 Kind::Incident => format!("{}-{}-{:06}.md", date(p.day), slug(&title), p.index),
@@ -288,7 +389,11 @@ pub fn retitle(c: &mut Corpus) {
 /// A document's new title: a source title of its kind, rewritten.
 fn title(c: &Corpus, p: &Plan) -> String {
     let mut r = Rng::new(c.seed, 51 + kind_stream(p.kind), p.index as u64);
-    let vendor = if p.kind == Kind::Incident { p.subject.0 } else { r.pick(VENDORS) };
+    let vendor = if p.kind == Kind::Incident {
+        p.subject.0
+    } else {
+        r.pick(VENDORS)
+    };
     let names = Names::new(vendor, &mut r);
     let source = r.pick_ref(&pools().of(p.kind).titles);
     let named = ids(c, &mut r, &names_in(source, &names), p.day);
@@ -332,13 +437,20 @@ fn ids(c: &Corpus, r: &mut Rng, text: &str, day: i64) -> String {
     let mut i = 0;
     while i < b.len() {
         let tail = &text[i..];
-        let is_date = b.len() >= i + 10 && b[i..i + 10].iter().enumerate().all(|(k, c)| if k == 4 || k == 7 { *c == b'-' } else { c.is_ascii_digit() });
-        if tail.starts_with("INC-") && !c.incidents.is_empty() {
+        let is_date = b.len() >= i + 10
+            && b[i..i + 10].iter().enumerate().all(|(k, c)| {
+                if k == 4 || k == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if let (Some(rest), false) = (tail.strip_prefix("INC-"), c.incidents.is_empty()) {
             out.push_str(&r.pick_ref(&c.incidents).id);
-            i += 4 + tail[4..].bytes().take_while(|c| c.is_ascii_digit() || *c == b'-').count();
-        } else if tail.starts_with("CVE-") {
+            i += 4 + id_len(rest);
+        } else if let Some(rest) = tail.strip_prefix("CVE-") {
             let _ = write!(out, "CVE-{}-{}", civil(day).0, r.range(10_000, 59_999));
-            i += 4 + tail[4..].bytes().take_while(|c| c.is_ascii_digit() || *c == b'-').count();
+            i += 4 + id_len(rest);
         } else if is_date {
             out.push_str(&date(FIRST_DAY + r.range(0, SPAN_DAYS) as i64));
             i += 10;
@@ -349,6 +461,13 @@ fn ids(c: &Corpus, r: &mut Rng, text: &str, day: i64) -> String {
         }
     }
     out
+}
+
+/// The length of an id's `2026-0042` part.
+fn id_len(rest: &str) -> usize {
+    rest.bytes()
+        .take_while(|c| c.is_ascii_digit() || *c == b'-')
+        .count()
 }
 
 /// Synonyms for words and new values for standalone numbers, outside code
@@ -368,8 +487,14 @@ fn words(text: &str, r: &mut Rng) -> String {
             url = false;
         }
         let literal = code || url;
-        if !literal && (ch.is_ascii_alphabetic() || ch.is_ascii_digit()) && !prev.is_ascii_alphanumeric() && !".-:/@_".contains(prev) {
-            let end = text[i..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(text.len(), |e| i + e);
+        if !literal
+            && (ch.is_ascii_alphabetic() || ch.is_ascii_digit())
+            && !prev.is_ascii_alphanumeric()
+            && !".-:/@_".contains(prev)
+        {
+            let end = text[i..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(text.len(), |e| i + e);
             let word = &text[i..end];
             let after = text[end..].chars().next().unwrap_or(' ');
             out.push_str(&replace_word(word, after, p, r));
@@ -403,7 +528,9 @@ fn replace_word(word: &str, after: char, p: &Pools, r: &mut Rng) -> String {
     let new = r.pick(SYNONYMS[g]);
     if word.starts_with(|c: char| c.is_ascii_uppercase()) {
         let mut cs = new.chars();
-        cs.next().map(|f| f.to_ascii_uppercase().to_string() + cs.as_str()).unwrap_or_default()
+        cs.next()
+            .map(|f| f.to_ascii_uppercase().to_string() + cs.as_str())
+            .unwrap_or_default()
     } else {
         new.to_string()
     }
@@ -420,7 +547,11 @@ fn rewrite(c: &Corpus, from: Kind, r: &mut Rng, names: &Names, text: &str, day: 
 /// One sentence, 80% from the document's own kind, else from any kind.
 fn pick_sentence(kind: Kind, r: &mut Rng) -> &'static str {
     let p = pools();
-    let kind = if r.chance(80) { kind } else { *r.pick_ref(&[Kind::Incident, Kind::Faq, Kind::Guide]) };
+    let kind = if r.chance(80) {
+        kind
+    } else {
+        *r.pick_ref(&[Kind::Incident, Kind::Faq, Kind::Guide])
+    };
     r.pick_ref(&p.of(kind).sentences).as_str()
 }
 

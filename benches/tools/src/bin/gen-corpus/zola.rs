@@ -142,13 +142,19 @@ fn parse(yaml: &str) -> Vec<(String, Value)> {
             let Some((_, Value::List(items))) = keys.last_mut() else {
                 continue;
             };
-            if let (Some(Value::Map(pairs)), Some((k, v))) = (items.last_mut(), field.split_once(": ")) {
+            if let (Some(Value::Map(pairs)), Some((k, v))) =
+                (items.last_mut(), field.split_once(": "))
+            {
                 pairs.push((k.to_string(), scalar(v)));
             }
         } else if let Some(key) = line.strip_suffix(':') {
             keys.push((key.to_string(), Value::List(Vec::new())));
         } else if let Some((k, v)) = line.split_once(": ") {
-            let value = if v.starts_with('[') { flow_list(v) } else { scalar(v) };
+            let value = if v.starts_with('[') {
+                flow_list(v)
+            } else {
+                scalar(v)
+            };
             keys.push((k.to_string(), value));
         }
     }

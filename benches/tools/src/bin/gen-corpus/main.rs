@@ -1,22 +1,26 @@
 //! Generates a synthetic security knowledge base for benchmarks.
 //!
 //! ```sh
-//! cargo run --release --bin gen-corpus -- --docs 10000 --out /dev/shm/kb10k [--seed 1] [--format seckb|hugo]
+//! cargo run --release --bin gen-corpus -- --docs 10000 --out /dev/shm/kb10k [--seed 1] \
+//!     [--format seckb|hugo|zola] [--shape gen|code|prose]
 //! ```
 //!
-//! The corpus has the shape of a real team's knowledge base: 60% incidents of
-//! 600–1,500 words (headings, lists, a table, a fenced code block in one of
-//! three, in several languages), 30% FAQs (several `##` questions each) and
-//! 10% guides. Front matter carries tags, affected vendors, third parties,
-//! severities, statuses, ordered timelines, CVEs, unique ids, actions and
-//! https references; bodies link to each other with relative `.md` links
-//! (anchors included) that all resolve.
+//! The corpus has the shape of a real team's knowledge base: 60% incidents,
+//! 30% FAQs (several `##` questions each) and 10% guides. Front matter carries
+//! tags, affected vendors, third parties, severities, statuses, ordered
+//! timelines, CVEs, unique ids, actions and https references; bodies link to
+//! each other with relative `.md` links (anchors included) that all resolve.
+//! `--shape` picks the bodies: `gen` (the default; template sentences,
+//! incidents of 600–1,500 words with headings, lists, a table and a fenced
+//! code block in one of three), `code` (code-heavy, code.rs) or `prose` (the
+//! demo site's documents recombined, prose.rs).
 //!
-//! Output is a pure function of `--docs` and `--seed` (a SplitMix64 stream per
-//! document), so benchmark runs on different days read the same bytes.
-//! `--format hugo` writes the same documents as a Hugo site (the same links,
-//! resolved by Hugo's link render hook; the same taxonomies; a JSON search index output) so the two
-//! generators can be timed on identical content.
+//! Output is a pure function of `--docs`, `--seed` and `--shape` (a
+//! SplitMix64 stream per document), so benchmark runs on different days read
+//! the same bytes. `--format hugo` writes the same documents as a Hugo site
+//! (the same links, resolved by Hugo's link render hook; the same taxonomies;
+//! a JSON search index output) and `--format zola` as a Zola site (zola.rs),
+//! so the generators can be timed on identical content.
 
 // A function is at most 80 lines (clippy.toml), as in the library: longer
 // ones are split into named steps, so each reads in one screen.

@@ -109,7 +109,7 @@ report() {
     echo "| tool | build s (median) | all runs | peak RSS MiB | output MB |"
     echo "|---|---|---|---|---|"
     for n in $names; do
-        printf '| %s | %s | %s | %.0f | %.1f |\n' "$n" "${wall[$n]}" "$(cut -d' ' -f1 "$BENCH_DIR/cmp-$n" | tr '\n' ' ')" \
+        printf '| %s | %s | %s | %.0f | %.1f |\n' "$n" "${wall[$n]}" "$(cut -d' ' -f1 "$BENCH_DIR/cmp-$n" | paste -sd' ')" \
             "$(awk -v k="${rss[$n]}" 'BEGIN {print k/1024}')" "$(awk -v b="${bytes[$n]}" 'BEGIN {print b/1e6}')"
     done
     echo
@@ -123,7 +123,7 @@ report() {
     echo "- seckb's largest HTML page: ${largest#* } ($(awk -v b="${largest%% *}" 'BEGIN {printf "%.2f", b/1048576}') MiB; target ≤ 1)"
 }
 
-echo "$DOCS documents, $ROUNDS rounds, $(nproc) cores, Hugo $("$HUGO" version | cut -d' ' -f2), $("$ZOLA" --version), seckb $(git rev-parse --short HEAD)"
+echo "$DOCS documents, $ROUNDS rounds, $(nproc) cores, Hugo $("$HUGO" version | cut -d' ' -f2 | cut -d- -f1), $("$ZOLA" --version), seckb $(git rev-parse --short HEAD)"
 for shape in $SHAPES; do
     site=$(corpus "$shape" seckb)
     hugo_site=$(corpus "$shape" hugo)

@@ -513,7 +513,10 @@ fn words(text: &str, r: &mut Rng) -> String {
 fn replace_word(word: &str, after: char, p: &Pools, r: &mut Rng) -> String {
     let standalone = !".-:/@_".contains(after) && !after.is_ascii_alphanumeric();
     if word.bytes().all(|b| b.is_ascii_digit()) {
-        if standalone && word.len() >= 2 && !word.starts_with('0') {
+        // Days of the month (1–2 digits) and years stay: "on 17 November
+        // 2026" must remain a date; counts, ports and sizes change.
+        let year = word.len() == 4 && (word.starts_with("19") || word.starts_with("20"));
+        if standalone && word.len() >= 3 && !year && !word.starts_with('0') {
             let lo = 10u64.pow(word.len() as u32 - 1);
             return r.range(lo, lo * 10 - 1).to_string();
         }

@@ -1,22 +1,26 @@
 //! Generates a synthetic security knowledge base for benchmarks.
 //!
 //! ```sh
-//! cargo run --release --bin gen-corpus -- --docs 10000 --out /dev/shm/kb10k [--seed 1] [--format seckb|hugo]
+//! cargo run --release --bin gen-corpus -- --docs 10000 --out /dev/shm/kb10k [--seed 1] \
+//!     [--format seckb|hugo|zola] [--shape gen|code|prose]
 //! ```
 //!
-//! The corpus has the shape of a real team's knowledge base: 60% incidents of
-//! 600–1,500 words (headings, lists, a table, a fenced code block in one of
-//! three, in several languages), 30% FAQs (several `##` questions each) and
-//! 10% guides. Front matter carries tags, affected vendors, third parties,
-//! severities, statuses, ordered timelines, CVEs, unique ids, actions and
-//! https references; bodies link to each other with relative `.md` links
-//! (anchors included) that all resolve.
+//! The corpus has the shape of a real team's knowledge base: 60% incidents,
+//! 30% FAQs (several `##` questions each) and 10% guides. Front matter carries
+//! tags, affected vendors, third parties, severities, statuses, ordered
+//! timelines, CVEs, unique ids, actions and https references; bodies link to
+//! each other with relative `.md` links (anchors included) that all resolve.
+//! `--shape` picks the bodies: `gen` (the default; template sentences,
+//! incidents of 600–1,500 words with headings, lists, a table and a fenced
+//! code block in one of three), `code` (code-heavy, code.rs) or `prose` (the
+//! demo site's documents recombined, prose.rs).
 //!
-//! Output is a pure function of `--docs` and `--seed` (a SplitMix64 stream per
-//! document), so benchmark runs on different days read the same bytes.
-//! `--format hugo` writes the same documents as a Hugo site (the same links,
-//! resolved by Hugo's link render hook; the same taxonomies; a JSON search index output) so the two
-//! generators can be timed on identical content.
+//! Output is a pure function of `--docs`, `--seed` and `--shape` (a
+//! SplitMix64 stream per document), so benchmark runs on different days read
+//! the same bytes. `--format hugo` writes the same documents as a Hugo site
+//! (the same links, resolved by Hugo's link render hook; the same taxonomies;
+//! a JSON search index output) and `--format zola` as a Zola site (zola.rs),
+//! so the generators can be timed on identical content.
 
 // A function is at most 80 lines (clippy.toml), as in the library: longer
 // ones are split into named steps, so each reads in one screen.
@@ -26,6 +30,10 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod code;
+mod prose;
+mod zola;
 
 /// SplitMix64: tiny, fast, and good enough for synthetic text.
 struct Rng(u64);
@@ -436,6 +444,20 @@ impl Kind {
 enum Format {
     Seckb,
     Hugo,
+    Zola,
+}
+
+/// What the documents' bodies are made of (the front matter is the same
+/// code path for all three).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// The generator's own template sentences (the original corpus).
+    Gen,
+    /// Code-heavy: several fenced blocks per incident in ten languages,
+    /// long FAQs, many cross links (`code.rs`).
+    Code,
+    /// Real advisory prose: the demo site's documents recombined (`prose.rs`).
+    Prose,
 }
 
 /// What other documents need to know about a document to link to it.
@@ -456,6 +478,7 @@ struct Plan {
 struct Corpus {
     seed: u64,
     format: Format,
+    shape: Shape,
     incidents: Vec<Plan>,
     faqs: Vec<Plan>,
     guides: Vec<Plan>,
@@ -503,7 +526,7 @@ fn q(text: &str) -> String {
 }
 
 impl Corpus {
-    fn new(docs: usize, seed: u64, format: Format) -> Corpus {
+    fn new(docs: usize, seed: u64, format: Format, shape: Shape) -> Corpus {
         let n_inc = docs * 6 / 10;
         let n_faq = docs * 3 / 10;
         let n_guide = docs - n_inc - n_faq;
@@ -563,13 +586,18 @@ impl Corpus {
                 }
             })
             .collect();
-        Corpus {
+        let mut c = Corpus {
             seed,
             format,
+            shape,
             incidents,
             faqs,
             guides,
+        };
+        if shape == Shape::Prose {
+            prose::retitle(&mut c);
         }
+        c
     }
 
     fn plans(&self, kind: Kind) -> &[Plan] {
@@ -610,13 +638,34 @@ impl Corpus {
         let anchor = if r.chance(50) {
             None
         } else {
-            Some(match kind {
-                Kind::Incident => r.pick(INCIDENT_ANCHORS).to_string(),
-                Kind::Faq => slug(r.pick(&self.faq_questions(plan.index))),
-                Kind::Guide => slug(r.pick(&self.guide_headings(plan.index))),
-            })
+            Some(r.pick_ref(&self.anchors(kind, plan.index)).clone())
         };
         (plan, anchor)
+    }
+
+    /// The `#anchors` of a document's `##` headings that others may link to
+    /// (a pure function of seed, shape, kind and index).
+    fn anchors(&self, kind: Kind, index: usize) -> Vec<String> {
+        match (self.shape, kind) {
+            (Shape::Gen, Kind::Incident) => {
+                INCIDENT_ANCHORS.iter().map(|a| a.to_string()).collect()
+            }
+            (Shape::Gen, Kind::Faq) => self.faq_questions(index).into_iter().map(slug).collect(),
+            (Shape::Code, Kind::Incident) => {
+                code::INCIDENT_HEADINGS.iter().map(|h| slug(h)).collect()
+            }
+            (Shape::Code, Kind::Faq) => code::faq_questions(self.seed, index)
+                .into_iter()
+                .map(slug)
+                .collect(),
+            (Shape::Gen | Shape::Code, Kind::Guide) => {
+                self.guide_headings(index).into_iter().map(slug).collect()
+            }
+            (Shape::Prose, _) => prose::headings(self.seed, kind, index)
+                .iter()
+                .map(|h| slug(h))
+                .collect(),
+        }
     }
 
     /// A Markdown link from a document of `from` to `to`.
@@ -625,7 +674,10 @@ impl Corpus {
         // Hugo resolves the same relative `.md` links with its embedded link
         // render hook (enabled in hugo.toml). Hugo resolves a page's relative
         // links from the page's own URL, so it always needs the section.
-        if from == to.kind && self.format == Format::Seckb {
+        // Zola resolves (and checks) `@/` links from the content root.
+        if self.format == Format::Zola {
+            format!("[{text}](@/{}/{}{frag})", to.kind.section(), to.file)
+        } else if from == to.kind && self.format == Format::Seckb {
             format!("[{text}]({}{frag})", to.file)
         } else {
             format!("[{text}](../{}/{}{frag})", to.kind.section(), to.file)
@@ -814,7 +866,11 @@ fn incident(c: &Corpus, p: &Plan) -> String {
     let mut r = Rng::new(c.seed, Kind::Incident.stream(), p.index as u64);
     let mut f = String::with_capacity(12_000);
     incident_front_matter(c, p, &mut r, &mut f);
-    incident_body(c, p, &mut r, &mut f);
+    match c.shape {
+        Shape::Gen => incident_body(c, p, &mut r, &mut f),
+        Shape::Code => code::incident_body(c, p, &mut r, &mut f),
+        Shape::Prose => prose::incident_body(c, p, &mut r, &mut f),
+    }
     f
 }
 
@@ -912,7 +968,10 @@ fn incident_timeline(c: &Corpus, p: &Plan, updated: i64, r: &mut Rng, f: &mut St
         let at = p.day * 86_400 + t as i64;
         let (h, m) = ((at % 86_400) / 3600, (at % 3600) / 60);
         let mut event = String::new();
-        sentence(c, Kind::Incident, r, &mut event);
+        match c.shape {
+            Shape::Prose => prose::event(c, r, &mut event),
+            Shape::Gen | Shape::Code => sentence(c, Kind::Incident, r, &mut event),
+        }
         let _ = writeln!(
             f,
             "  - date: {}T{h:02}:{m:02}:00Z\n    event: {}",
@@ -1028,8 +1087,19 @@ fn incident_lists(c: &Corpus, r: &mut Rng, f: &mut String) -> usize {
 
 fn faq(c: &Corpus, p: &Plan) -> String {
     let mut r = Rng::new(c.seed, Kind::Faq.stream(), p.index as u64);
-    let tags: Vec<String> = r.words(TAGS, 1, 4);
     let mut f = String::with_capacity(6_000);
+    faq_front_matter(c, p, &mut r, &mut f);
+    match c.shape {
+        Shape::Gen => faq_body(c, p, &mut r, &mut f),
+        Shape::Code => code::faq_body(c, p, &mut r, &mut f),
+        Shape::Prose => prose::body(c, p, &mut r, &mut f),
+    }
+    f
+}
+
+/// An FAQ's front matter: dates, tags and the incidents it answers for.
+fn faq_front_matter(c: &Corpus, p: &Plan, r: &mut Rng, f: &mut String) {
+    let tags: Vec<String> = r.words(TAGS, 1, 4);
     f.push_str("---\n");
     let _ = writeln!(f, "title: {}", q(&p.title));
     let _ = writeln!(f, "date: {}", date(p.day));
@@ -1044,10 +1114,14 @@ fn faq(c: &Corpus, p: &Plan) -> String {
         let _ = writeln!(f, "incidents: [{}]", ids.join(", "));
     }
     f.push_str("---\n\n");
+}
+
+/// The gen shape's FAQ: 3–8 questions of 40–120 words, some with a list.
+fn faq_body(c: &Corpus, p: &Plan, r: &mut Rng, f: &mut String) {
     for question in c.faq_questions(p.index) {
         let _ = write!(f, "## {question}\n\n");
         let words = r.range(40, 120) as usize;
-        paragraph(c, Kind::Faq, &mut r, words, &mut f);
+        paragraph(c, Kind::Faq, r, words, f);
         if r.chance(30) {
             for _ in 0..r.range(2, 4) {
                 let _ = writeln!(f, "- {}", r.pick(ACTIONS));
@@ -1055,7 +1129,6 @@ fn faq(c: &Corpus, p: &Plan) -> String {
             f.push('\n');
         }
     }
-    f
 }
 
 fn guide(c: &Corpus, p: &Plan) -> String {
@@ -1067,20 +1140,30 @@ fn guide(c: &Corpus, p: &Plan) -> String {
     let _ = writeln!(f, "date: {}", date(p.day));
     let _ = writeln!(f, "tags: [{}]", tags.join(", "));
     f.push_str("---\n\n");
-    paragraph(c, Kind::Guide, &mut r, 60, &mut f);
+    match c.shape {
+        Shape::Gen => guide_body(c, p, &mut r, &mut f),
+        Shape::Code => code::guide_body(c, p, &mut r, &mut f),
+        Shape::Prose => prose::body(c, p, &mut r, &mut f),
+    }
+    f
+}
+
+/// The gen shape's guide: 4–7 headings, a numbered list and a code block
+/// under "Step by step".
+fn guide_body(c: &Corpus, p: &Plan, r: &mut Rng, f: &mut String) {
+    paragraph(c, Kind::Guide, r, 60, f);
     for heading in c.guide_headings(p.index) {
         let _ = write!(f, "## {heading}\n\n");
         let words = r.range(60, 180) as usize;
-        paragraph(c, Kind::Guide, &mut r, words, &mut f);
+        paragraph(c, Kind::Guide, r, words, f);
         if heading == "Step by step" {
             for k in 1..=r.range(3, 7) {
                 let _ = writeln!(f, "{k}. {}", r.pick(ACTIONS));
             }
             f.push('\n');
-            code_block(&mut r, &mut f);
+            code_block(r, f);
         }
     }
-    f
 }
 
 const SECKB_CONFIG: &str = "\
@@ -1161,9 +1244,8 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
     fs::write(path, text)
 }
 
-fn generate(out: &Path, docs: usize, seed: u64, format: Format) -> std::io::Result<()> {
-    let c = Corpus::new(docs, seed, format);
-    let content = out.join("content");
+/// The site's configuration and templates for `format`.
+fn write_site_files(out: &Path, format: Format) -> std::io::Result<()> {
     match format {
         Format::Seckb => write(&out.join("seckb.yaml"), SECKB_CONFIG)?,
         Format::Hugo => {
@@ -1173,53 +1255,77 @@ fn generate(out: &Path, docs: usize, seed: u64, format: Format) -> std::io::Resu
                 write(&out.join(path), text)?;
             }
         }
+        Format::Zola => {
+            write(&out.join("config.toml"), zola::CONFIG)?;
+            for (path, text) in zola::TEMPLATES {
+                write(&out.join(path), text)?;
+            }
+        }
     }
+    Ok(())
+}
+
+fn generate(
+    out: &Path,
+    docs: usize,
+    seed: u64,
+    format: Format,
+    shape: Shape,
+) -> std::io::Result<()> {
+    let c = Corpus::new(docs, seed, format, shape);
+    let content = out.join("content");
+    write_site_files(out, format)?;
     for (kind, title) in [
         (Kind::Incident, "Incidents"),
         (Kind::Faq, "Questions and answers"),
         (Kind::Guide, "Guides"),
     ] {
+        let text = format!(
+            "---\ntitle: {title}\n---\n\nEvery {} of the benchmark knowledge base.\n",
+            kind.section()
+        );
         write(
             &content.join(kind.section()).join("_index.md"),
-            &format!(
-                "---\ntitle: {title}\n---\n\nEvery {} of the benchmark knowledge base.\n",
-                kind.section()
-            ),
+            &format_fix(format, text),
         )?;
     }
     for p in &c.incidents {
         let text = incident(&c, p);
         write(
             &content.join("incidents").join(&p.file),
-            &hugo_fix(format, text),
+            &format_fix(format, text),
         )?;
     }
     for p in &c.faqs {
         write(
             &content.join("faq").join(&p.file),
-            &hugo_fix(format, faq(&c, p)),
+            &format_fix(format, faq(&c, p)),
         )?;
     }
     for p in &c.guides {
         write(
             &content.join("guides").join(&p.file),
-            &hugo_fix(format, guide(&c, p)),
+            &format_fix(format, guide(&c, p)),
         )?;
     }
     Ok(())
 }
 
 /// Hugo keeps seckb's front matter as page params; only keys Hugo gives a
-/// meaning of its own need renaming (`updated` → `lastmod`).
-fn hugo_fix(format: Format, text: String) -> String {
+/// meaning of its own need renaming (`updated` → `lastmod`). Zola wants
+/// TOML front matter with its own keys (zola.rs).
+fn format_fix(format: Format, text: String) -> String {
     match format {
         Format::Seckb => text,
         Format::Hugo => text.replacen("\nupdated: ", "\nlastmod: ", 1),
+        Format::Zola => zola::front_matter(&text),
     }
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: gen-corpus --docs N --out DIR [--seed N] [--format seckb|hugo]");
+    eprintln!(
+        "usage: gen-corpus --docs N --out DIR [--seed N] [--format seckb|hugo|zola] [--shape gen|code|prose]"
+    );
     ExitCode::from(2)
 }
 
@@ -1228,6 +1334,7 @@ fn main() -> ExitCode {
     let mut out: Option<PathBuf> = None;
     let mut seed = 1u64;
     let mut format = Format::Seckb;
+    let mut shape = Shape::Gen;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
@@ -1245,6 +1352,15 @@ fn main() -> ExitCode {
                 format = match v.as_str() {
                     "seckb" => Format::Seckb,
                     "hugo" => Format::Hugo,
+                    "zola" => Format::Zola,
+                    _ => return usage(),
+                }
+            }
+            ("--shape", Some(v)) => {
+                shape = match v.as_str() {
+                    "gen" => Shape::Gen,
+                    "code" => Shape::Code,
+                    "prose" => Shape::Prose,
                     _ => return usage(),
                 }
             }
@@ -1261,7 +1377,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    match generate(&out, docs, seed, format) {
+    match generate(&out, docs, seed, format, shape) {
         Ok(()) => {
             eprintln!("gen-corpus: {docs} documents in {}", out.display());
             ExitCode::SUCCESS

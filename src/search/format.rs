@@ -1,6 +1,7 @@
 //! Writes the index as the files described in `docs/search-index.md`: a small
-//! manifest, term shards cut by size, one file per document, the tag facet
-//! and the vocabulary for typo tolerance. Everything is ordered, so two
+//! manifest, term shards cut by size, the documents gathered a few
+//! consecutive entries to a gzip-compressed file, the tag facet and the
+//! vocabulary for typo tolerance. Everything is ordered, so two
 //! builds of one site write the same bytes.
 
 use super::entries::Entry;
@@ -12,10 +13,15 @@ use std::collections::BTreeMap;
 
 pub const FORMAT: &str = "seckb-search";
 /// Bumped on every change a reader of the previous version would misread.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// A term shard is closed once it holds this many bytes (one very common term
 /// may make it larger).
 pub const SHARD_BYTES: usize = 16 * 1024;
+/// Entries per document file (`docs/<first entry>.json.gz`), by kind
+/// (incident, FAQ, page): about 5 KB compressed each at the sizes entries
+/// usually have. A query's ten results are mostly in ten files, so their
+/// size is what a first query costs; fewer, larger files cost less disk.
+pub const CHUNK_ENTRIES: [u32; 3] = [3, 16, 3];
 /// Text stored per document for snippets, in characters.
 pub const MAX_TEXT_CHARS: usize = 6_000;
 /// On sites of at least this many documents, terms in more than half of them
@@ -102,6 +108,8 @@ struct Manifest<'a> {
     /// First characters that have a vocabulary file (`vocab/<hex code point>.json`).
     vocab: String,
     facets: Facets,
+    /// Entries per document file, by kind ([`CHUNK_ENTRIES`]).
+    chunks: [u32; 3],
     /// `[first document, kind, severity, status, year]`, indexes into `facets`
     /// (-1: none), year 0: none.
     groups: Vec<[i64; 5]>,
@@ -174,11 +182,33 @@ fn index_of<T: PartialEq>(list: &[T], value: Option<T>) -> i64 {
 }
 
 /// The files of the index: (path under `search/`, bytes), and the
-/// document files (already with the sink) as (provisional path, final path,
-/// what the output holds, hash of the bytes).
+/// document files to gather from the entries the sink spooled.
 pub struct Files {
     pub files: Vec<(String, Vec<u8>)>,
-    pub documents: Vec<(String, String, crate::output::Content)>,
+    pub chunks: Vec<Chunk>,
+}
+
+/// One document file (`docs/<first entry>.json.gz`, under `search/`): its
+/// consecutive entries, each as (provisional path under `search/`, what
+/// the sink holds for it).
+pub struct Chunk {
+    pub path: String,
+    pub parts: Vec<(String, crate::output::Content)>,
+}
+
+/// The text of a document file: a JSON array of its entries' documents,
+/// one a line.
+pub fn chunk_text(parts: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + 4);
+    out.extend_from_slice(b"[\n");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(b"\n]\n");
+    out
 }
 
 /// Every file of the index.
@@ -221,23 +251,56 @@ pub fn files(index: Index) -> Files {
             severity: severities,
             status: statuses,
         },
+        chunks: CHUNK_ENTRIES,
     };
     files.insert("manifest.json".into(), json(&manifest));
     let files = files.into_iter().collect();
-    let documents = index
-        .entries
-        .into_iter()
-        .enumerate()
-        .map(|(doc, entry)| {
-            let file = entry.file;
-            (
-                file.provisional.into(),
-                format!("docs/{doc}.json"),
-                file.content,
-            )
-        })
+    Files {
+        files,
+        chunks: chunks(index),
+    }
+}
+
+/// The document files: each group's entries (kind, severity, status and
+/// year shared) cut every [`CHUNK_ENTRIES`] of its kind, so a reader finds
+/// an entry's file from the manifest's groups alone.
+fn chunks(index: Index) -> Vec<Chunk> {
+    let starts: Vec<(u32, u32)> = index
+        .groups
+        .iter()
+        .map(|g| (g.start, CHUNK_ENTRIES[kind_index(g.kind)]))
         .collect();
-    Files { files, documents }
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut group = 0;
+    for (doc, entry) in index.entries.into_iter().enumerate() {
+        let doc = doc as u32;
+        while starts
+            .get(group + 1)
+            .is_some_and(|&(start, _)| start <= doc)
+        {
+            group += 1;
+        }
+        let (start, per_file) = starts.get(group).copied().unwrap_or((0, 1));
+        if (doc - start) % per_file.max(1) == 0 {
+            chunks.push(Chunk {
+                path: format!("docs/{doc}.json.gz"),
+                parts: Vec::new(),
+            });
+        }
+        if let Some(chunk) = chunks.last_mut() {
+            chunk
+                .parts
+                .push((entry.file.provisional.into(), entry.file.content));
+        }
+    }
+    chunks
+}
+
+fn kind_index(kind: crate::content::Kind) -> usize {
+    KINDS
+        .iter()
+        .position(|k| *k == kind.as_str())
+        .unwrap_or(KINDS.len() - 1)
 }
 
 /// The terms in shards of about `SHARD_BYTES` (`terms/N.json`); returns
@@ -308,8 +371,9 @@ fn list_facet(index: &Index, facet: char) -> Vec<[String; 3]> {
         .collect()
 }
 
-/// The generation covers every file: the document files by the hash of
-/// their bytes (they are no longer in memory).
+/// The generation covers every file: the documents by the hash of each
+/// entry's bytes (they are no longer in memory; the manifest's groups and
+/// chunk sizes say how they are gathered into files).
 fn generation(index: &Index, files: &BTreeMap<String, Vec<u8>>) -> String {
     let mut hash = Sha256::new();
     for (path, bytes) in files {
@@ -318,7 +382,7 @@ fn generation(index: &Index, files: &BTreeMap<String, Vec<u8>>) -> String {
         hash.update(bytes);
     }
     for (doc, entry) in index.entries.iter().enumerate() {
-        hash.update(format!("docs/{doc}.json").as_bytes());
+        hash.update(format!("docs/{doc}").as_bytes());
         hash.update([0]);
         hash.update(entry.file.hash.to_le_bytes());
     }

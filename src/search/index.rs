@@ -88,7 +88,7 @@ pub struct Prepared {
     file: DocFile,
 }
 
-/// Where an entry's document file is now, and a hash of its bytes.
+/// Where an entry's spooled document is now, and a hash of its bytes.
 #[derive(Debug)]
 pub struct DocFile {
     pub provisional: Box<str>,
@@ -97,8 +97,9 @@ pub struct DocFile {
 }
 
 impl Prepared {
-    /// Inverts `entry` and hands its document file to `sink` as
-    /// `provisional` (under `search/`); what is kept is small.
+    /// Inverts `entry` and spools its document (JSON) to `sink` as
+    /// `provisional` (under `search/`), to be gathered into its compressed
+    /// file once numbered; what is kept is small.
     pub fn new(
         entry: Entry,
         tables: &Tables,
@@ -114,7 +115,7 @@ impl Prepared {
         );
         let bytes = super::format::doc_file(&entry);
         let hash = crate::content::hash_bytes(&bytes);
-        let content = sink.put(&format!("{}/{provisional}", super::DIR), bytes);
+        let content = sink.spool(&format!("{}/{provisional}", super::DIR), bytes);
         let tags = entry
             .tags
             .iter()

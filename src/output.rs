@@ -225,7 +225,7 @@ impl Sink {
 }
 
 /// `bytes` gzip-compressed (level 9: files compressed once, read often).
-fn gzip(bytes: &[u8]) -> Vec<u8> {
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 3),
         flate2::Compression::best(),

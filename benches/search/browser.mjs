@@ -34,7 +34,7 @@ if (!out || queries.length === 0) {
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json',
   '.svg': 'image/svg+xml', '.xml': 'application/xml', '.wasm': 'application/wasm',
-  // seckb's compressed documents: sent as stored, not compressed again (as GitHub Pages does).
+  // seckb's compressed documents and term shards: sent as stored, not compressed again (as GitHub Pages does).
   '.gz': 'application/gzip',
 };
 const COMPRESS = new Set(['.html', '.css', '.js', '.json', '.svg', '.xml']);

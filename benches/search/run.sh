@@ -51,9 +51,9 @@ echo "seckb build (whole site): $(ms "$t") ms"
 cargo bench --quiet --bench search -- "$site" 5
 page=$(stat -c %s "$out/search/index.html")
 mv "$out/search/index.html" "$BENCH_DIR/search-page.html"
-# seckb stores its documents gzip-compressed (docs/*.json.gz) and the rest
-# as plain JSON (the server compresses it in transit); Pagefind stores all
-# its files gzip-compressed. The gzip figure (plain files compressed, the
+# seckb stores its documents and term shards gzip-compressed (*.json.gz)
+# and the rest as plain JSON (the server compresses it in transit);
+# Pagefind stores all its files gzip-compressed. The gzip figure (plain files compressed, the
 # others as they are) is what either serves.
 gz=$(find "$out/search" -type f -print0 | xargs -0 -n 500 python3 -c 'import gzip, sys; print(sum(len(open(f, "rb").read()) if f.endswith(".gz") else len(gzip.compress(open(f, "rb").read(), 6)) for f in sys.argv[1:]))' | awk '{s += $1} END {printf "%.2f", s/1e6}')
 echo "seckb index: $(size "$out/search"), $gz MB gzip-compressed file by file (search page excluded: $page bytes)"

@@ -108,7 +108,7 @@ fn term_postings(search: &Path, term: &str) -> Vec<(u32, u32, u32)> {
         .iter()
         .filter(|b| b.as_str().unwrap() <= term)
         .count();
-    let rows = read_json(&search.join(format!("terms/{shard}.json")));
+    let rows = read_json(&search.join(format!("terms/{shard}.json.gz")));
     rows.as_array()
         .unwrap()
         .iter()

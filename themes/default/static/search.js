@@ -279,7 +279,7 @@
     }
 
     function shard(i) {
-      return file("terms/" + i + ".json").then(function (rows) {
+      return file("terms/" + i + ".json.gz").then(function (rows) {
         if (!rows.terms) {
           rows.terms = rows.map(function (r) {
             return r[0];

@@ -7,6 +7,7 @@
 use super::entries::Entry;
 use super::index::{field, Index, Posting};
 use crate::content::{Severity, Status};
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -305,28 +306,30 @@ fn kind_index(kind: crate::content::Kind) -> usize {
 
 /// The terms in shards of about `SHARD_BYTES` (`terms/N.json.gz`, stored
 /// compressed: served compressed either way, they take a third of the
-/// disk); returns the first term of each shard after the first.
+/// disk; compressed in parallel); returns the first term of each shard
+/// after the first.
 fn term_shards<'i>(index: &'i Index, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<&'i str> {
     let mut boundaries: Vec<&str> = Vec::new();
-    let mut shard: Vec<(&str, &str)> = Vec::new();
+    let mut shards: Vec<Vec<(&str, &str)>> = vec![Vec::new()];
     let mut shard_bytes = 0;
-    let mut shard_count = 0;
-    let mut close = |shard: &mut Vec<(&str, &str)>, files: &mut BTreeMap<String, Vec<u8>>| {
-        let bytes = crate::output::gzip(&json(shard));
-        files.insert(format!("terms/{shard_count}.json.gz"), bytes);
-        shard.clear();
-        shard_count += 1;
-    };
     for t in &index.terms {
         if shard_bytes >= SHARD_BYTES {
-            close(&mut shard, files);
+            shards.push(Vec::new());
             boundaries.push(&t.term);
             shard_bytes = 0;
         }
         shard_bytes += t.term.len() + t.encoded.len() + 6;
-        shard.push((&t.term, &t.encoded));
+        if let Some(shard) = shards.last_mut() {
+            shard.push((&t.term, &t.encoded));
+        }
     }
-    close(&mut shard, files);
+    let compressed: Vec<Vec<u8>> = shards
+        .par_iter()
+        .map(|shard| crate::output::gzip(&json(shard)))
+        .collect();
+    for (n, bytes) in compressed.into_iter().enumerate() {
+        files.insert(format!("terms/{n}.json.gz"), bytes);
+    }
     boundaries
 }
 

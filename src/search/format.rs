@@ -19,10 +19,10 @@ pub const VERSION: u32 = 2;
 /// may make it larger).
 pub const SHARD_BYTES: usize = 16 * 1024;
 /// Entries per document file (`docs/<first entry>.json.gz`), by kind
-/// (incident, FAQ, page): about 5 KB compressed each at the sizes entries
+/// (incident, FAQ, page): about 3 KB compressed each at the sizes entries
 /// usually have. A query's ten results are mostly in ten files, so their
 /// size is what a first query costs; fewer, larger files cost less disk.
-pub const CHUNK_ENTRIES: [u32; 3] = [3, 16, 3];
+pub const CHUNK_ENTRIES: [u32; 3] = [2, 16, 2];
 /// Text stored per document for snippets, in characters.
 pub const MAX_TEXT_CHARS: usize = 6_000;
 /// On sites of at least this many documents, terms in more than half of them

@@ -85,14 +85,22 @@ mod tests {
         }
     }
 
-    /// Four guides (two files of three and one), the third holding `text`,
-    /// through the document pass's steps and `add`, into `sink`.
+    /// Entries per file for guides.
+    const PER_FILE: u32 = format::CHUNK_ENTRIES[2];
+
+    /// `PER_FILE + 1` guides (a full file and one of one entry), the last
+    /// but one (in the first file) holding `text`, through the document
+    /// pass's steps and `add`, into `sink`.
     fn index_into(sink: &Sink, text: &str) -> Output {
         let tables = Tables::default();
         let mut nearby = NearbyTerms::default();
-        let prepared = (0..4)
+        let prepared = (0..=PER_FILE)
             .map(|i| {
-                let body = if i == 2 { text } else { "Nothing to see." };
+                let body = if i + 1 == PER_FILE {
+                    text
+                } else {
+                    "Nothing to see."
+                };
                 let e = entry(&format!("/guides/{i}/"), body);
                 Prepared::new(
                     e,
@@ -128,7 +136,8 @@ mod tests {
                 .map(|(p, _)| p)
                 .filter(|p| p.starts_with("search/docs/"))
                 .collect();
-            assert_eq!(docs, ["search/docs/0.json.gz", "search/docs/3.json.gz"]);
+            let last = format!("search/docs/{PER_FILE}.json.gz");
+            assert_eq!(docs, ["search/docs/0.json.gz", last.as_str()]);
             let (spotted, _) = sink.secrets().take();
             let found: Vec<(&str, &std::path::Path)> = spotted
                 .iter()
@@ -148,6 +157,9 @@ mod tests {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
         written.sort();
-        assert_eq!(written, ["0.json.gz", "3.json.gz"]);
+        assert_eq!(
+            written,
+            ["0.json.gz".to_string(), format!("{PER_FILE}.json.gz")]
+        );
     }
 }

@@ -309,7 +309,7 @@ fn documents_are_gathered_in_compressed_files_by_group() {
     let dir = build_fixture(false, None);
     let search = dir.path().join("public/search");
     let manifest = read_json(&search.join("manifest.json"));
-    assert_eq!(manifest["chunks"], serde_json::json!([3, 16, 3]));
+    assert_eq!(manifest["chunks"], serde_json::json!([2, 16, 2]));
     // Groups: two incidents of different severities (0, 1), the FAQ and its
     // questions (2–4), the guide (5); a file never spans two groups.
     let mut names: Vec<String> = std::fs::read_dir(search.join("docs"))

@@ -147,7 +147,7 @@ struct DocFile<'a> {
     text: String,
 }
 
-/// The document file of an entry (`docs/<n>.json`).
+/// The document of an entry: one line of its file (`docs/<first>.json.gz`).
 pub fn doc_file(e: &Entry) -> Vec<u8> {
     json(&DocFile {
         url: &e.url,
@@ -282,7 +282,7 @@ fn chunks(index: Index) -> Vec<Chunk> {
             group += 1;
         }
         let (start, per_file) = starts.get(group).copied().unwrap_or((0, 1));
-        if (doc - start) % per_file.max(1) == 0 {
+        if (doc - start).is_multiple_of(per_file.max(1)) {
             chunks.push(Chunk {
                 path: format!("docs/{doc}.json.gz"),
                 parts: Vec::new(),

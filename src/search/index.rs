@@ -78,8 +78,9 @@ pub struct Key {
 }
 
 /// One entry as the document pass leaves it: what orders it, its tags, its
-/// terms and its document file (already handed to the sink under a
-/// provisional name: its number is known only once every entry is).
+/// terms and its document (already spooled to the sink under a
+/// provisional name: its number, and so the file it goes into, is known
+/// only once every entry is).
 pub struct Prepared {
     key: Key,
     /// Numbers in [`Tables::tags`]: its tags and vendors.

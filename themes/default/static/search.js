@@ -845,7 +845,10 @@
     return response.arrayBuffer().then(function (buffer) {
       var head = new Uint8Array(buffer, 0, Math.min(2, buffer.byteLength));
       var body = new Blob([buffer]).stream();
-      if (head[0] === 0x1f && head[1] === 0x8b) body = body.pipeThrough(new DecompressionStream("gzip"));
+      if (head[0] === 0x1f && head[1] === 0x8b) {
+        if (typeof DecompressionStream === "undefined") throw new Error("this browser has no DecompressionStream");
+        body = body.pipeThrough(new DecompressionStream("gzip"));
+      }
       return new Response(body).json();
     });
   }

@@ -104,6 +104,43 @@ impl Sink {
         self.write(path, bytes)
     }
 
+    /// Takes the file at output path `path` (`….gz`) as its plain text:
+    /// scanned for secrets as it is, written gzip-compressed (no file name
+    /// or time in the header, so two builds write the same bytes).
+    pub fn put_gzip(&self, path: &str, plain: &[u8]) -> Content {
+        self.secrets.generated_plain(path, plain);
+        self.write(path, gzip(plain))
+    }
+
+    /// A file the build reads back before it is done with it (the search
+    /// index's documents, gathered into compressed files once numbered):
+    /// written like any other but scanned only when the sink drops it
+    /// (`seckb check`, where it is never read back); otherwise the file it
+    /// goes into is scanned ([`Sink::put_gzip`]). [`Sink::unspool`] takes
+    /// it back.
+    pub fn spool(&self, path: &str, bytes: Vec<u8>) -> Content {
+        if self.discard {
+            self.secrets.generated(path, &bytes);
+        }
+        self.write(path, bytes)
+    }
+
+    /// The bytes of a file [`Sink::spool`] wrote, its file removed; `None`
+    /// when the sink dropped it (or it cannot be read back: the sink keeps
+    /// the failure).
+    pub fn unspool(&self, path: &str, content: Content) -> Option<Vec<u8>> {
+        match (content, &self.folder) {
+            (Content::Bytes(bytes), _) => Some(bytes),
+            (Content::Written, Some(folder)) if !self.discard => {
+                let file = folder.join(path);
+                let read =
+                    std::fs::read(&file).and_then(|b| std::fs::remove_file(&file).map(|()| b));
+                read.map_err(|e| self.fail(path, &e)).ok()
+            }
+            _ => None,
+        }
+    }
+
     /// [`Sink::put`] of a file already scanned.
     fn write(&self, path: &str, bytes: Vec<u8>) -> Content {
         if self.discard {
@@ -149,18 +186,6 @@ impl Sink {
         }
     }
 
-    /// Renames a file written earlier (a no-op for a memory sink, whose
-    /// files move with their contents).
-    pub fn rename(&self, from: &str, to: &str) {
-        self.secrets.renamed(from, to);
-        let Some(folder) = &self.folder else {
-            return;
-        };
-        if let Err(e) = std::fs::rename(folder.join(from), folder.join(to)) {
-            self.fail(to, &e);
-        }
-    }
-
     /// Scans every file of `output` for secrets, copied ones from their
     /// sources, and moves the in-memory ones into the folder (a memory
     /// sink keeps them). Each file must come here, or through
@@ -197,6 +222,18 @@ impl Sink {
             .map(|mut f| std::mem::take(&mut *f))
             .unwrap_or_default()
     }
+}
+
+/// `bytes` gzip-compressed, at the default level 6 (level 9 saves under
+/// 1% on the index's files, and slows down on repetitive input).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::default(),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
 }
 
 /// Creates the file at output path `path` under `folder`, and its folders.

@@ -10,9 +10,10 @@
 // init()), then puts the whole query into the field at once and measures:
 //   - bytes: every request of the search machinery (of the page and its
 //     workers) from opening the page until the first result shows, until ten
-//     show, and with what the page loads after them (seckb: search.js and
-//     search/*; Pagefind: pagefind/*), as transferred (compressed body and
-//     headers);
+//     show (and how much of that the documents' files took: seckb
+//     search/docs/*, Pagefind pagefind/fragment/*), and with what the page
+//     loads after them (seckb: search.js and search/*; Pagefind:
+//     pagefind/*), as transferred (compressed body and headers);
 //   - time: from the input event to the first result in the DOM, and to ten
 //     (medians of RUNS).
 // Both show ten results with title and excerpt. Pagefind runs on a plain page
@@ -33,6 +34,8 @@ if (!out || queries.length === 0) {
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json',
   '.svg': 'image/svg+xml', '.xml': 'application/xml', '.wasm': 'application/wasm',
+  // seckb's compressed documents and term shards: sent as stored, not compressed again (as GitHub Pages does).
+  '.gz': 'application/gzip',
 };
 const COMPRESS = new Set(['.html', '.css', '.js', '.json', '.svg', '.xml']);
 
@@ -95,11 +98,14 @@ const ENGINES = {
     page: '/search/',
     ready: () => window.seckbSearch !== undefined && performance.getEntriesByType('resource').some((r) => r.name.includes('/search/manifest.json')),
     counts: (path) => path === '/search.js' || (path.startsWith('/search/') && path !== '/search/'),
+    // The files that hold what the results show (title, excerpt).
+    documents: (path) => path.startsWith('/search/docs/'),
   },
   pagefind: {
     page: '/pagefind-bench/',
     ready: () => window.benchReady === true,
     counts: (path) => path.startsWith('/pagefind/'),
+    documents: (path) => path.startsWith('/pagefind/fragment/'),
   },
 };
 
@@ -164,6 +170,8 @@ async function measure(engine, query) {
     ms, tenMs, shown,
     bytes: sum(first), requests: first.length,
     tenBytes: sum(ten), tenRequests: ten.length,
+    docBytes: sum(ten.filter((f) => ENGINES[engine].documents(f.path))),
+    docRequests: ten.filter((f) => ENGINES[engine].documents(f.path)).length,
     allBytes: sum(mine), allRequests: mine.length,
   };
 }
@@ -178,7 +186,8 @@ try {
       const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
       console.log(
         `${engine.padEnd(8)} "${query}": first result ${median(runs.map((x) => x.ms)).toFixed(0)} ms (${kib(r.bytes)}, ${r.requests} requests); ` +
-          `ten results ${median(runs.map((x) => x.tenMs)).toFixed(0)} ms (${kib(r.tenBytes)}, ${r.tenRequests} requests); ` +
+          `ten results ${median(runs.map((x) => x.tenMs)).toFixed(0)} ms (${kib(r.tenBytes)}, ${r.tenRequests} requests, ` +
+          `of which documents ${kib(r.docBytes)} in ${r.docRequests}); ` +
           `everything, with what loads after (seckb: the tag facet): ${kib(r.allBytes)}, ${r.allRequests} requests. ` +
           `Times: medians of ${RUNS} (first: ${runs.map((x) => x.ms.toFixed(0)).join(' ')})`,
       );

@@ -6,7 +6,7 @@
 //!
 //! Runs the whole pipeline once (as `seckb build` does, nothing written), then
 //! builds the search index from the same `Site` RUNS times (default 5) and
-//! prints the median, with the index's file count and size. benches/search/run.sh
+//! prints the median, with the index's file count, size and 4 KiB blocks. benches/search/run.sh
 //! calls it next to Pagefind; see benches/README.md.
 
 // A function is at most 80 lines (clippy.toml), as in the library: longer
@@ -56,19 +56,23 @@ fn main() -> ExitCode {
     let (mut times, output) = time_index(&entries, runs);
     times.sort();
     let median = times[times.len() / 2];
-    let bytes: usize = output
+    let sizes: Vec<usize> = output
         .files()
         .filter_map(|(_, c)| c.bytes().ok().map(|b| b.len()))
-        .sum();
+        .collect();
+    let bytes: usize = sizes.iter().sum();
+    // What the files take on a file system of 4 KiB blocks (as `du` counts).
+    let blocks: usize = sizes.iter().map(|n| n.div_ceil(4096)).sum();
     println!(
-        "{} entries-site: whole build in memory {:.2} s; search index build median {:.0} ms of {} runs ({:?}); {} files, {} bytes",
+        "{} entries-site: whole build in memory {:.2} s; search index build median {:.0} ms of {} runs ({:?}); {} files, {} bytes, {} 4 KiB blocks",
         built.site.pages.len(),
         pipeline.as_secs_f64(),
         median.as_secs_f64() * 1000.0,
         times.len(),
         times.iter().map(|t| t.as_millis()).collect::<Vec<_>>(),
         output.len(),
-        bytes
+        bytes,
+        blocks
     );
     ExitCode::SUCCESS
 }

@@ -5,8 +5,8 @@
 #   benches/search/run.sh            # 10,000 documents
 #   DOCS=1000 benches/search/run.sh
 #
-# Reports, for each engine: index build time, index size on disk (bytes and
-# files), and for a one-word, a three-word and a misspelt three-word query the
+# Reports, for each engine: index build time, index size on disk (apparent
+# bytes, bytes in 4 KiB blocks as du counts them, files), and for a one-word, a three-word and a misspelt three-word query the
 # bytes a browser downloads and the time until the first results show in
 # headless Chromium (benches/search/browser.mjs). Pagefind (npm `pagefind`,
 # pinned in benches/search/package.json) indexes the document pages of seckb's
@@ -40,7 +40,8 @@ if [ ! -f "$site/seckb.yaml" ]; then
 fi
 out=$BENCH_DIR/out-$DOCS
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-size() { printf '%.2f MB in %d files' "$(du -sb "$1" | awk '{print $1/1e6}')" "$(find "$1" -type f | wc -l)"; }
+# Size on disk: apparent bytes, what the blocks take (du), files.
+size() { printf '%.2f MB (%.2f MB in blocks) in %d files' "$(du -sb "$1" | awk '{print $1/1e6}')" "$(du -sk "$1" | awk '{print $1*1024/1e6}')" "$(find "$1" -type f | wc -l)"; }
 
 echo "seckb $(git rev-parse --short HEAD), pagefind $(benches/search/node_modules/.bin/pagefind --version | awk '{print $2}'), $(nproc) cores, $DOCS documents"
 rm -rf "$out"
@@ -50,10 +51,13 @@ echo "seckb build (whole site): $(ms "$t") ms"
 cargo bench --quiet --bench search -- "$site" 5
 page=$(stat -c %s "$out/search/index.html")
 mv "$out/search/index.html" "$BENCH_DIR/search-page.html"
-# seckb writes plain JSON (the server compresses it in transit); Pagefind
-# stores its files gzip-compressed. The gzip figure makes them comparable.
-gz=$(find "$out/search" -type f -print0 | xargs -0 -n 500 python3 -c 'import gzip, sys; print(sum(len(gzip.compress(open(f, "rb").read(), 6)) for f in sys.argv[1:]))' | awk '{s += $1} END {printf "%.2f", s/1e6}')
+# seckb stores its documents and term shards gzip-compressed (*.json.gz)
+# and the rest as plain JSON (the server compresses it in transit);
+# Pagefind stores all its files gzip-compressed. The gzip figure (plain files compressed, the
+# others as they are) is what either serves.
+gz=$(find "$out/search" -type f -print0 | xargs -0 -n 500 python3 -c 'import gzip, sys; print(sum(len(open(f, "rb").read()) if f.endswith(".gz") else len(gzip.compress(open(f, "rb").read(), 6)) for f in sys.argv[1:]))' | awk '{s += $1} END {printf "%.2f", s/1e6}')
 echo "seckb index: $(size "$out/search"), $gz MB gzip-compressed file by file (search page excluded: $page bytes)"
+echo "seckb documents: $(size "$out/search/docs"); term shards: $(size "$out/search/terms")"
 mv "$BENCH_DIR/search-page.html" "$out/search/index.html"
 
 t=$(date +%s%N)

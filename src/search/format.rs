@@ -1,21 +1,28 @@
 //! Writes the index as the files described in `docs/search-index.md`: a small
-//! manifest, term shards cut by size, one file per document, the tag facet
-//! and the vocabulary for typo tolerance. Everything is ordered, so two
+//! manifest, term shards cut by size, the documents gathered a few
+//! consecutive entries to a gzip-compressed file, the tag facet and the
+//! vocabulary for typo tolerance. Everything is ordered, so two
 //! builds of one site write the same bytes.
 
 use super::entries::Entry;
 use super::index::{field, Index, Posting};
 use crate::content::{Severity, Status};
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 pub const FORMAT: &str = "seckb-search";
 /// Bumped on every change a reader of the previous version would misread.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// A term shard is closed once it holds this many bytes (one very common term
 /// may make it larger).
 pub const SHARD_BYTES: usize = 16 * 1024;
+/// Entries per document file (`docs/<first entry>.json.gz`), by kind
+/// (incident, FAQ, page): about 3 KB compressed each at the sizes entries
+/// usually have. A query's ten results are mostly in ten files, so their
+/// size is what a first query costs; fewer, larger files cost less disk.
+pub const CHUNK_ENTRIES: [u32; 3] = [2, 16, 2];
 /// Text stored per document for snippets, in characters.
 pub const MAX_TEXT_CHARS: usize = 6_000;
 /// On sites of at least this many documents, terms in more than half of them
@@ -95,13 +102,15 @@ struct Manifest<'a> {
     /// cached shard of an older build is never mixed with a newer manifest.
     generation: String,
     documents: usize,
-    /// First term of each shard after the first: shard `i` (`terms/i.json`)
+    /// First term of each shard after the first: shard `i` (`terms/i.json.gz`)
     /// holds the terms from `shards[i-1]` up to `shards[i]`, exclusive.
     shards: Vec<&'a str>,
     common: Vec<&'a str>,
     /// First characters that have a vocabulary file (`vocab/<hex code point>.json`).
     vocab: String,
     facets: Facets,
+    /// Entries per document file, by kind ([`CHUNK_ENTRIES`]).
+    chunks: [u32; 3],
     /// `[first document, kind, severity, status, year]`, indexes into `facets`
     /// (-1: none), year 0: none.
     groups: Vec<[i64; 5]>,
@@ -138,7 +147,7 @@ struct DocFile<'a> {
     text: String,
 }
 
-/// The document file of an entry (`docs/<n>.json`).
+/// The document of an entry: one line of its file (`docs/<first>.json.gz`).
 pub fn doc_file(e: &Entry) -> Vec<u8> {
     json(&DocFile {
         url: &e.url,
@@ -174,11 +183,33 @@ fn index_of<T: PartialEq>(list: &[T], value: Option<T>) -> i64 {
 }
 
 /// The files of the index: (path under `search/`, bytes), and the
-/// document files (already with the sink) as (provisional path, final path,
-/// what the output holds, hash of the bytes).
+/// document files to gather from the entries the sink spooled.
 pub struct Files {
     pub files: Vec<(String, Vec<u8>)>,
-    pub documents: Vec<(String, String, crate::output::Content)>,
+    pub chunks: Vec<Chunk>,
+}
+
+/// One document file (`docs/<first entry>.json.gz`, under `search/`): its
+/// consecutive entries, each as (provisional path under `search/`, what
+/// the sink holds for it).
+pub struct Chunk {
+    pub path: String,
+    pub parts: Vec<(String, crate::output::Content)>,
+}
+
+/// The text of a document file: a JSON array of its entries' documents,
+/// one a line.
+pub fn chunk_text(parts: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 2).sum::<usize>() + 4);
+    out.extend_from_slice(b"[\n");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(b"\n]\n");
+    out
 }
 
 /// Every file of the index.
@@ -221,47 +252,84 @@ pub fn files(index: Index) -> Files {
             severity: severities,
             status: statuses,
         },
+        chunks: CHUNK_ENTRIES,
     };
     files.insert("manifest.json".into(), json(&manifest));
     let files = files.into_iter().collect();
-    let documents = index
-        .entries
-        .into_iter()
-        .enumerate()
-        .map(|(doc, entry)| {
-            let file = entry.file;
-            (
-                file.provisional.into(),
-                format!("docs/{doc}.json"),
-                file.content,
-            )
-        })
-        .collect();
-    Files { files, documents }
+    Files {
+        files,
+        chunks: chunks(index),
+    }
 }
 
-/// The terms in shards of about `SHARD_BYTES` (`terms/N.json`); returns
-/// the first term of each shard after the first.
+/// The document files: each group's entries (kind, severity, status and
+/// year shared) cut every [`CHUNK_ENTRIES`] of its kind, so a reader finds
+/// an entry's file from the manifest's groups alone.
+fn chunks(index: Index) -> Vec<Chunk> {
+    let starts: Vec<(u32, u32)> = index
+        .groups
+        .iter()
+        .map(|g| (g.start, CHUNK_ENTRIES[kind_index(g.kind)]))
+        .collect();
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut group = 0;
+    for (doc, entry) in index.entries.into_iter().enumerate() {
+        let doc = doc as u32;
+        while starts
+            .get(group + 1)
+            .is_some_and(|&(start, _)| start <= doc)
+        {
+            group += 1;
+        }
+        let (start, per_file) = starts.get(group).copied().unwrap_or((0, 1));
+        if (doc - start).is_multiple_of(per_file.max(1)) {
+            chunks.push(Chunk {
+                path: format!("docs/{doc}.json.gz"),
+                parts: Vec::new(),
+            });
+        }
+        if let Some(chunk) = chunks.last_mut() {
+            chunk
+                .parts
+                .push((entry.file.provisional.into(), entry.file.content));
+        }
+    }
+    chunks
+}
+
+fn kind_index(kind: crate::content::Kind) -> usize {
+    KINDS
+        .iter()
+        .position(|k| *k == kind.as_str())
+        .unwrap_or(KINDS.len() - 1)
+}
+
+/// The terms in shards of about `SHARD_BYTES` (`terms/N.json.gz`, stored
+/// compressed: served compressed either way, they take a third of the
+/// disk; compressed in parallel); returns the first term of each shard
+/// after the first.
 fn term_shards<'i>(index: &'i Index, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<&'i str> {
     let mut boundaries: Vec<&str> = Vec::new();
-    let mut shard: Vec<(&str, &str)> = Vec::new();
+    let mut shards: Vec<Vec<(&str, &str)>> = vec![Vec::new()];
     let mut shard_bytes = 0;
-    let mut shard_count = 0;
-    let mut close = |shard: &mut Vec<(&str, &str)>, files: &mut BTreeMap<String, Vec<u8>>| {
-        files.insert(format!("terms/{shard_count}.json"), json(shard));
-        shard.clear();
-        shard_count += 1;
-    };
     for t in &index.terms {
         if shard_bytes >= SHARD_BYTES {
-            close(&mut shard, files);
+            shards.push(Vec::new());
             boundaries.push(&t.term);
             shard_bytes = 0;
         }
         shard_bytes += t.term.len() + t.encoded.len() + 6;
-        shard.push((&t.term, &t.encoded));
+        if let Some(shard) = shards.last_mut() {
+            shard.push((&t.term, &t.encoded));
+        }
     }
-    close(&mut shard, files);
+    let compressed: Vec<Vec<u8>> = shards
+        .par_iter()
+        .map(|shard| crate::output::gzip(&json(shard)))
+        .collect();
+    for (n, bytes) in compressed.into_iter().enumerate() {
+        files.insert(format!("terms/{n}.json.gz"), bytes);
+    }
     boundaries
 }
 
@@ -308,8 +376,9 @@ fn list_facet(index: &Index, facet: char) -> Vec<[String; 3]> {
         .collect()
 }
 
-/// The generation covers every file: the document files by the hash of
-/// their bytes (they are no longer in memory).
+/// The generation covers every file: the documents by the hash of each
+/// entry's bytes (they are no longer in memory; the manifest's groups and
+/// chunk sizes say how they are gathered into files).
 fn generation(index: &Index, files: &BTreeMap<String, Vec<u8>>) -> String {
     let mut hash = Sha256::new();
     for (path, bytes) in files {
@@ -318,7 +387,7 @@ fn generation(index: &Index, files: &BTreeMap<String, Vec<u8>>) -> String {
         hash.update(bytes);
     }
     for (doc, entry) in index.entries.iter().enumerate() {
-        hash.update(format!("docs/{doc}.json").as_bytes());
+        hash.update(format!("docs/{doc}").as_bytes());
         hash.update([0]);
         hash.update(entry.file.hash.to_le_bytes());
     }

@@ -78,8 +78,9 @@ pub struct Key {
 }
 
 /// One entry as the document pass leaves it: what orders it, its tags, its
-/// terms and its document file (already handed to the sink under a
-/// provisional name: its number is known only once every entry is).
+/// terms and its document (already spooled to the sink under a
+/// provisional name: its number, and so the file it goes into, is known
+/// only once every entry is).
 pub struct Prepared {
     key: Key,
     /// Numbers in [`Tables::tags`]: its tags and vendors.
@@ -88,7 +89,7 @@ pub struct Prepared {
     file: DocFile,
 }
 
-/// Where an entry's document file is now, and a hash of its bytes.
+/// Where an entry's spooled document is now, and a hash of its bytes.
 #[derive(Debug)]
 pub struct DocFile {
     pub provisional: Box<str>,
@@ -97,8 +98,9 @@ pub struct DocFile {
 }
 
 impl Prepared {
-    /// Inverts `entry` and hands its document file to `sink` as
-    /// `provisional` (under `search/`); what is kept is small.
+    /// Inverts `entry` and spools its document (JSON) to `sink` as
+    /// `provisional` (under `search/`), to be gathered into its compressed
+    /// file once numbered; what is kept is small.
     pub fn new(
         entry: Entry,
         tables: &Tables,
@@ -114,7 +116,7 @@ impl Prepared {
         );
         let bytes = super::format::doc_file(&entry);
         let hash = crate::content::hash_bytes(&bytes);
-        let content = sink.put(&format!("{}/{provisional}", super::DIR), bytes);
+        let content = sink.spool(&format!("{}/{provisional}", super::DIR), bytes);
         let tags = entry
             .tags
             .iter()

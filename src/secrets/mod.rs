@@ -7,9 +7,10 @@
 //!   reads it), and the theme's and site's templates;
 //! - everything the build outputs ([`Watch`], fed by
 //!   [`crate::output::Sink`]): each page, list, feed, sitemap, search and
-//!   API file as it is made, and the copied files (attachments, `static/`
-//!   and theme files) the output holds; binary files are skipped by their
-//!   content.
+//!   API file as it is made (a gzip-compressed one, as the search index
+//!   stores its documents, by its plain text), and the copied files
+//!   (attachments, `static/` and theme files) the output holds; binary
+//!   files are skipped by their content.
 //!
 //! Each file is read as written and as its reader sees it ([`reader`]:
 //! entities decoded, comments and inline tags dropped, JSON escapes

@@ -520,16 +520,69 @@ fn hostile_runs_are_scanned_in_linear_time() {
 }
 
 #[test]
-fn a_finding_in_a_renamed_file_is_reported_at_its_final_path() {
+fn a_finding_in_a_gathered_file_is_reported_at_the_file_it_went_into() {
     let watch = Watch::default();
     let key = aws_key_id(80);
-    watch.renamed("search/docs/tmp-0-0.json", "search/docs/0.json");
+    watch.renamed("search/docs/tmp-0-0.json", "search/docs/0.json.gz");
     watch.generated(
         "search/docs/tmp-1-0.json",
         format!("{{\"t\": \"{key}\"}}").as_bytes(),
     );
-    watch.renamed("search/docs/tmp-1-0.json", "search/docs/1.json");
+    watch.renamed("search/docs/tmp-1-0.json", "search/docs/0.json.gz");
     let (spotted, _) = watch.take();
     assert_eq!(spotted.len(), 1);
-    assert_eq!(spotted[0].location.file, Path::new("search/docs/1.json"));
+    assert_eq!(spotted[0].location.file, Path::new("search/docs/0.json.gz"));
+}
+
+/// `text` gzip-compressed, as the search index stores its documents.
+fn gzipped(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(text.as_bytes()).expect("write to memory");
+    encoder.finish().expect("finish in memory")
+}
+
+#[test]
+fn a_compressed_output_file_is_scanned_as_its_plain_text() {
+    let key = aws_key_id(81);
+    // JSON escapes hide the key from a scan of the text as written; the
+    // reader's text (escapes decoded) shows it, inside the compression.
+    let split = format!("{}\\u0041{}", &key[..4], &key[5..]);
+    let json = format!("[\n{{\"url\": \"/a/\"}},\n{{\"text\": \"see {split} here\"}}\n]\n");
+    assert!(json.contains("\\u0041") && key.as_bytes()[4] == b'A');
+    for bytes in [gzipped(&format!("{key}\n")), gzipped(&json)] {
+        let watch = Watch::default();
+        watch.generated("search/docs/0.json.gz", &bytes);
+        let (spotted, _) = watch.take();
+        assert_eq!(spotted.len(), 1, "{spotted:?}");
+        assert_eq!(spotted[0].secret, key);
+        assert_eq!(spotted[0].location.file, Path::new("search/docs/0.json.gz"));
+    }
+    // Through the sink that writes it compressed: found in its plain text,
+    // on the line it is on.
+    let sink = crate::output::Sink::memory();
+    let content = sink.put_gzip("search/docs/0.json.gz", json.as_bytes());
+    let written = content.bytes().expect("in memory").into_owned();
+    assert!(written.starts_with(&[0x1f, 0x8b]));
+    assert_eq!(
+        super::watch::gunzip(&written).as_deref(),
+        Some(json.as_bytes())
+    );
+    let (spotted, _) = sink.secrets().take();
+    assert_eq!(spotted.len(), 1, "{spotted:?}");
+    assert_eq!(
+        (spotted[0].secret.as_str(), spotted[0].location.line),
+        (key.as_str(), 3)
+    );
+}
+
+#[test]
+fn a_damaged_gzip_file_is_scanned_as_written() {
+    let key = aws_key_id(82);
+    let mut bytes = gzipped("nothing here");
+    bytes.truncate(bytes.len() - 4);
+    bytes.extend_from_slice(format!(" {key} ").as_bytes());
+    let watch = Watch::default();
+    watch.generated("search/docs/0.json.gz", &bytes);
+    assert_eq!(watch.take().0.len(), 1);
 }

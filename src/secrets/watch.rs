@@ -37,8 +37,9 @@ pub struct Watch {
     spotted: Mutex<Vec<Spotted>>,
     /// Copied files that could not be read, so were not scanned.
     unreadable: Mutex<Vec<(PathBuf, String)>>,
-    /// Files renamed after they were scanned (the search index's
-    /// documents), from → to, kept only once something was spotted.
+    /// Files gathered into another after they were scanned (the search
+    /// index's documents, in `seckb check`), from → to, kept only once
+    /// something was spotted.
     renamed: Mutex<Vec<(String, String)>>,
 }
 
@@ -52,9 +53,25 @@ pub(super) const LONG_LINE: usize = 16 << 20;
 pub(super) const OVERLAP: usize = 4096;
 
 impl Watch {
-    /// Scans a file the build made, whole; `path` is its output path.
+    /// Scans a file the build made, whole; `path` is its output path. A
+    /// gzip-compressed file (the search index's documents) is scanned as
+    /// its reader sees it: decompressed ([`Watch::generated_plain`]).
     pub fn generated(&self, path: &str, bytes: &[u8]) {
-        let findings = scan_as(bytes, Format::of_path(path));
+        match gunzip(bytes) {
+            Some(plain) => self.generated_plain(path, &plain),
+            None => self.scan_generated(path, bytes, Format::of_path(path)),
+        }
+    }
+
+    /// Scans `plain`, the text of the file the build writes compressed at
+    /// `path` (`….json.gz`: read as JSON); findings are located in `plain`.
+    pub fn generated_plain(&self, path: &str, plain: &[u8]) {
+        let format = Format::of_path(path.strip_suffix(".gz").unwrap_or(path));
+        self.scan_generated(path, plain, format);
+    }
+
+    fn scan_generated(&self, path: &str, bytes: &[u8], format: Format) {
+        let findings = scan_as(bytes, format);
         if !findings.is_empty() {
             let placed = place(Path::new(path), bytes, findings, 0, 0);
             self.keep(Origin::Generated, placed);
@@ -119,7 +136,7 @@ impl Watch {
         }
     }
 
-    /// The generated file at `from` is now at `to`: a finding in it is
+    /// The generated file at `from` is now in `to`: a finding in it is
     /// reported there.
     pub fn renamed(&self, from: &str, to: &str) {
         if self.spotted.lock().is_ok_and(|s| s.is_empty()) {
@@ -150,6 +167,22 @@ impl Watch {
         (spotted, unreadable.unwrap_or_default())
     }
 }
+
+/// The bytes a gzip stream (one member or several) decompresses to, up to
+/// [`GUNZIP_LIMIT`]; `None` for bytes that are not gzip (or are damaged,
+/// or hold more: those are scanned as written).
+pub(super) fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    let mut plain = Vec::new();
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(GUNZIP_LIMIT + 1);
+    decoder.read_to_end(&mut plain).ok()?;
+    (plain.len() as u64 <= GUNZIP_LIMIT).then_some(plain)
+}
+
+/// The most a generated gzip file is decompressed to for its scan.
+const GUNZIP_LIMIT: u64 = 1 << 30;
 
 /// Fills `buf` as far as the file goes; the number of bytes read.
 pub(super) fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -55,15 +55,20 @@ export function build({ root = repo, baseUrl, args = [] } = {}) {
 /**
  * Serves a folder under `basePath` like GitHub Pages (index.html for folders,
  * 404.html for unknown paths). `site.dir` may be set after the server starts,
- * so a site can be built for the server's port. Returns {url, port, site, close}.
+ * so a site can be built for the server's port. With `gzipEncoded`, `.gz`
+ * files are sent as some servers send them: as they are, with
+ * `Content-Encoding: gzip` (the browser decompresses them). Returns {url,
+ * port, site, close}.
  */
-export async function serve(dir, basePath = '/') {
+export async function serve(dir, basePath = '/', { gzipEncoded = false } = {}) {
   const site = { dir };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const root = site.dir;
     const send = (status, file) => {
-      res.writeHead(status, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      const headers = { 'content-type': TYPES[extname(file)] || 'application/octet-stream' };
+      if (gzipEncoded && file.endsWith('.gz')) headers['content-encoding'] = 'gzip';
+      res.writeHead(status, headers);
       res.end(readFileSync(file));
     };
     const notFound = () => (existsSync(join(root, '404.html')) ? send(404, join(root, '404.html')) : (res.writeHead(404), res.end()));
@@ -169,8 +174,8 @@ export function searched(page, query) {
 }
 
 /** Starts a server, builds the site for its address, and serves the build. */
-export async function buildAndServe({ root = repo, basePath = '/', args = [] } = {}) {
-  const server = await serve(null, basePath);
+export async function buildAndServe({ root = repo, basePath = '/', args = [], gzipEncoded = false } = {}) {
+  const server = await serve(null, basePath, { gzipEncoded });
   server.site.dir = build({ root, baseUrl: server.url, args });
   return { ...server, dir: server.site.dir };
 }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { build, loadSearchJs, repo } from './helpers.mjs';
 
 const out = build({ root: join(repo, 'tests/fixtures/search') });
@@ -14,7 +15,8 @@ const fetched = [];
 const engine = createEngine((path) => {
   fetched.push(path);
   const file = join(out, 'search', path.split('?')[0]);
-  return Promise.resolve(JSON.parse(readFileSync(file, 'utf8')));
+  const bytes = readFileSync(file);
+  return Promise.resolve(JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')));
 });
 await engine.open();
 

@@ -142,3 +142,22 @@ for (const basePath of ['/', '/kb/']) {
     }
   });
 }
+
+test('index files a server sends with Content-Encoding: gzip are read as the browser hands them over', async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const server = await buildAndServe({ gzipEncoded: true });
+  try {
+    const { page, problems } = await watchedPage(browser, server.origin);
+    await page.goto(server.url + 'search/');
+    await page.locator('#search-input').fill('metricly');
+    const hrefs = await results(page, 'metricly');
+    assert.equal(hrefs[0], '/' + METRICLY);
+    const marks = await page.$$eval('#search-results li:first-child mark', (m) => m.map((e) => e.textContent.toLowerCase()));
+    assert.ok(marks.includes('metricly'), marks.join(','));
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -21,17 +21,47 @@ fn build_fixture(drafts: bool, tlp: Option<Tlp>) -> tempfile::TempDir {
 }
 
 fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    serde_json::from_slice(&read_plain(path)).unwrap()
 }
 
-/// Every file under `dir` whose bytes contain `needle`, by relative path.
+/// Entry `n`'s document, from the file the manifest's groups and chunk
+/// sizes place it in (docs/search-index.md).
+fn doc(search: &Path, n: u64) -> Value {
+    let manifest = read_json(&search.join("manifest.json"));
+    let group = manifest["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|g| g[0].as_u64().unwrap() <= n)
+        .unwrap();
+    let (start, kind) = (group[0].as_u64().unwrap(), group[1].as_u64().unwrap());
+    let per_file = manifest["chunks"][kind as usize].as_u64().unwrap();
+    let first = start + (n - start) / per_file * per_file;
+    read_json(&search.join(format!("docs/{first}.json.gz")))[(n - first) as usize].clone()
+}
+
+/// The bytes of the file at `path` as a reader sees them: decompressed
+/// when it is gzip-compressed (the index's documents).
+fn read_plain(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap();
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return bytes;
+    }
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut plain).unwrap();
+    plain
+}
+
+/// Every file under `dir` whose text (decompressed) contains `needle`, by
+/// relative path.
 fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
         .filter(|e| {
-            let bytes = std::fs::read(e.path()).unwrap();
+            let bytes = read_plain(e.path());
             String::from_utf8_lossy(&bytes)
                 .to_lowercase()
                 .contains(needle)
@@ -78,7 +108,7 @@ fn term_postings(search: &Path, term: &str) -> Vec<(u32, u32, u32)> {
         .iter()
         .filter(|b| b.as_str().unwrap() <= term)
         .count();
-    let rows = read_json(&search.join(format!("terms/{shard}.json")));
+    let rows = read_json(&search.join(format!("terms/{shard}.json.gz")));
     rows.as_array()
         .unwrap()
         .iter()
@@ -87,8 +117,8 @@ fn term_postings(search: &Path, term: &str) -> Vec<(u32, u32, u32)> {
         .unwrap_or_default()
 }
 
-fn doc_url(search: &Path, doc: u32) -> String {
-    read_json(&search.join(format!("docs/{doc}.json")))["url"]
+fn doc_url(search: &Path, n: u32) -> String {
+    doc(search, u64::from(n))["url"]
         .as_str()
         .unwrap()
         .to_string()
@@ -210,12 +240,10 @@ fn documents_and_faq_questions_are_entries_with_their_metadata() {
     let search = out.join("search");
     let manifest = read_json(&search.join("manifest.json"));
     assert_eq!(manifest["format"], "seckb-search");
-    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["version"], 2);
     // 2 incidents, 1 FAQ with 2 questions, 1 guide.
     assert_eq!(manifest["documents"], 6);
-    let docs: Vec<Value> = (0..6)
-        .map(|i| read_json(&search.join(format!("docs/{i}.json"))))
-        .collect();
+    let docs: Vec<Value> = (0..6).map(|i| doc(&search, i)).collect();
     let gateway = docs
         .iter()
         .find(|d| d["url"] == "/kb/incidents/gateway-exposure/")
@@ -274,4 +302,41 @@ fn the_index_is_byte_identical_across_builds() {
     let hash_a = tree_hash(&a.path().join("public/search"));
     assert!(hash_a.len() > 10);
     assert_eq!(hash_a, tree_hash(&b.path().join("public/search")));
+}
+
+#[test]
+fn documents_are_gathered_in_compressed_files_by_group() {
+    let dir = build_fixture(false, None);
+    let search = dir.path().join("public/search");
+    let manifest = read_json(&search.join("manifest.json"));
+    assert_eq!(manifest["chunks"], serde_json::json!([2, 16, 2]));
+    // Groups: two incidents of different severities (0, 1), the FAQ and its
+    // questions (2–4), the guide (5); a file never spans two groups.
+    let mut names: Vec<String> = std::fs::read_dir(search.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let firsts: Vec<u64> = manifest["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g[0].as_u64().unwrap())
+        .collect();
+    let mut expected: Vec<String> = firsts.iter().map(|f| format!("{f}.json.gz")).collect();
+    expected.sort();
+    assert_eq!(
+        names, expected,
+        "one file per group here, no spooled file left"
+    );
+    let mut total = 0;
+    for name in &names {
+        let bytes = std::fs::read(search.join("docs").join(name)).unwrap();
+        assert!(bytes.starts_with(&[0x1f, 0x8b]), "{name} is gzip");
+        total += read_json(&search.join("docs").join(name))
+            .as_array()
+            .unwrap()
+            .len();
+    }
+    assert_eq!(total, 6);
 }

@@ -246,7 +246,7 @@
   /**
    * The query engine over one index. `load(path, fresh)` returns a promise of
    * the parsed JSON file at `path` under the index folder (`fresh`: bypass
-   * caches, for the manifest).
+   * caches, for the manifest), decompressed when the name ends in `.gz`.
    */
   function createEngine(load) {
     var manifest = null;
@@ -267,7 +267,7 @@
 
     function open() {
       return load("manifest.json", true).then(function (m) {
-        if (!m || m.format !== "seckb-search" || m.version !== 1) throw new Error("unsupported search index format");
+        if (!m || m.format !== "seckb-search" || m.version !== 2) throw new Error("unsupported search index format");
         manifest = m;
         common = new Set(m.common);
         return m;
@@ -279,7 +279,7 @@
     }
 
     function shard(i) {
-      return file("terms/" + i + ".json").then(function (rows) {
+      return file("terms/" + i + ".json.gz").then(function (rows) {
         if (!rows.terms) {
           rows.terms = rows.map(function (r) {
             return r[0];
@@ -701,8 +701,19 @@
       });
     }
 
+    /**
+     * Entry `n`'s document. Documents are gathered in files of
+     * `manifest.chunks[kind]` consecutive entries, counted from the start of
+     * the entry's group, each file named by its first entry.
+     */
     function doc(n) {
-      return file("docs/" + n + ".json");
+      groupTables();
+      var row = manifest.groups[groupOfDoc[n]];
+      var per = manifest.chunks[row[1]];
+      var first = row[0] + Math.floor((n - row[0]) / per) * per;
+      return file("docs/" + first + ".json.gz").then(function (docs) {
+        return docs[n - first];
+      });
     }
 
     function allDocs() {
@@ -821,9 +832,26 @@
   var engine = createEngine(function (path, fresh) {
     return fetch(new URL(path, indexUrl), fresh ? { cache: "no-cache" } : {}).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status + " for " + path);
-      return r.json();
+      return /\.gz(\?|$)/.test(path) ? gunzipJson(r) : r.json();
     });
   });
+
+  /**
+   * The JSON of a gzip-compressed response. A server that sends the file
+   * with `Content-Encoding: gzip` has had the browser decompress it already:
+   * then it no longer starts with gzip's magic bytes.
+   */
+  function gunzipJson(response) {
+    return response.arrayBuffer().then(function (buffer) {
+      var head = new Uint8Array(buffer, 0, Math.min(2, buffer.byteLength));
+      var body = new Blob([buffer]).stream();
+      if (head[0] === 0x1f && head[1] === 0x8b) {
+        if (typeof DecompressionStream === "undefined") throw new Error("this browser has no DecompressionStream");
+        body = body.pipeThrough(new DecompressionStream("gzip"));
+      }
+      return new Response(body).json();
+    });
+  }
 
   var PAGE_SIZE = 10;
   // The page's strings (search.html's #search-strings block, in the site's language).

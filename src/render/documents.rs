@@ -112,7 +112,7 @@ pub(crate) fn render_documents(
             }
             drop(text);
             let rendered = render_document(site, shared, tera, theme, index, &body)?;
-            let listed = shared.listed(page, &body.summary, tera, theme)?;
+            let listed = shared.listed((index, page), &body.summary, tera, theme)?;
             let entries = crate::search::entries::of_page(page, &body)
                 .into_iter()
                 .enumerate()

@@ -5,7 +5,6 @@
 
 use super::context::Shared;
 use super::RenderedPage;
-use crate::content::Status;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::site::Page;
 use crate::theme::Theme;
@@ -110,15 +109,20 @@ pub(super) struct Fragment {
     /// The arguments the call passes; the macro must take exactly these.
     args: &'static [&'static str],
     call: &'static str,
-    /// Which documents need it: every one, incidents, or open incidents.
+    /// Which documents need it.
     only: Only,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Only {
+    /// Every document (section and term lists).
     All,
+    /// Incidents (the incident table).
     Incidents,
-    OpenIncidents,
+    /// The open incidents the home page shows (`home.open_incidents`, at
+    /// most `per_page`): at 100,000 documents the cards of the 60,000
+    /// others were rendered and held for nothing.
+    HomeIncidents,
 }
 
 pub(super) const FRAGMENTS: [Fragment; 3] = [
@@ -144,7 +148,7 @@ pub(super) const FRAGMENTS: [Fragment; 3] = [
         macro_name: "incident_card",
         args: &["p", "level"],
         call: "{% import \"macros.html\" as m %}{{ m::incident_card(p=p, level=3) }}",
-        only: Only::OpenIncidents,
+        only: Only::HomeIncidents,
     },
 ];
 
@@ -160,12 +164,14 @@ impl Fragment {
             })
     }
 
-    pub(super) fn wanted(&self, page: &Page) -> bool {
+    /// Whether `page` needs this fragment; `on_home` says whether it is one
+    /// of the home page's open incidents.
+    pub(super) fn wanted(&self, page: &Page, on_home: bool) -> bool {
         let incident = page.doc.kind.incident();
         match self.only {
             Only::All => true,
             Only::Incidents => incident.is_some(),
-            Only::OpenIncidents => incident.is_some_and(|i| i.status != Status::Resolved),
+            Only::HomeIncidents => on_home,
         }
     }
 }

@@ -209,10 +209,26 @@ pub(in crate::render) fn term_page(
     into_value(fields, |f| vec![("pages", &mut f.pages)])
 }
 
-/// The severity of `site.pages[i]` when it is an open incident.
-fn open_severity(site: &Site, i: usize) -> Option<Severity> {
-    let incident = site.pages[i].doc.kind.incident()?;
-    (incident.status != Status::Resolved).then_some(incident.severity)
+/// The open incidents the home page shows, most severe then newest, at
+/// most `per_page` of them (at 10,000 documents the cards of all of them
+/// passed 1 MiB), and how many are open in all.
+pub(super) fn home_open(site: &Site) -> (Vec<usize>, usize) {
+    let severity = |i: usize| {
+        let incident = site.pages[i].doc.kind.incident()?;
+        (incident.status != Status::Resolved).then_some(incident.severity)
+    };
+    let date = |i: usize| site.pages[i].doc.meta.date;
+    let mut open: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| severity(i).is_some())
+        .collect();
+    open.sort_by(|&a, &b| {
+        severity(b)
+            .cmp(&severity(a))
+            .then_with(|| date(b).cmp(&date(a)))
+    });
+    let total = open.len();
+    open.truncate(site.config.per_page);
+    (open, total)
 }
 
 /// The `home` of the site.
@@ -223,14 +239,6 @@ pub(in crate::render) fn home(
     shared: &Shared,
 ) -> Value {
     let detail = shared.detail("index.html");
-    let date = |i: usize| site.pages[i].doc.meta.date;
-    let mut open: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| open_severity(site, i).is_some())
-        .collect();
-    open.sort_by(|&a, &b| {
-        let sev = |i| open_severity(site, i);
-        sev(b).cmp(&sev(a)).then_with(|| date(b).cmp(&date(a)))
-    });
     let changed = |i: usize| site.pages[i].doc.last_changed();
     let title = |i: usize| &site.pages[i].doc.meta.title;
     let mut latest: Vec<usize> = (0..site.pages.len())
@@ -242,10 +250,7 @@ pub(in crate::render) fn home(
             .then_with(|| title(a).cmp(title(b)))
     });
     latest.truncate(10);
-    // The dashboard shows the most pressing open incidents, not every one:
-    // at 10,000 documents the cards of all of them passed 1 MiB.
-    let open_total = open.len();
-    open.truncate(site.config.per_page);
+    let (open, open_total) = (&shared.home_open, shared.home_open_total);
     let count = |name: &str, key: &'static str| {
         let tax = site.taxonomies.iter().find(|t| t.name == name);
         let term = tax.and_then(|t| t.terms.iter().find(|x| x.slug == key).map(|x| (t, x)));
@@ -271,7 +276,7 @@ pub(in crate::render) fn home(
         open_incidents: Built(shared.list(
             site,
             bodies,
-            &open,
+            open,
             &["card"],
             detail.list("home.open_incidents"),
         )),

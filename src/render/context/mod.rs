@@ -254,6 +254,11 @@ pub(crate) struct Shared {
     banner: Value,
     /// How many ongoing incidents the banner does not name.
     banner_more: usize,
+    /// The open incidents the home page shows ([`listing::home_open`]):
+    /// only they get the `card` fragment.
+    pub(super) home_open: Vec<usize>,
+    /// How many incidents are open in all.
+    pub(super) home_open_total: usize,
     /// The site's base URL, for the feed links.
     urls: crate::urls::Urls,
     /// `limits.page_bytes`: the most one page (or list fragment) may be.
@@ -301,6 +306,7 @@ impl Shared {
             extra: &config.extra,
         };
         let (banner, banner_more) = banner(site);
+        let (home_open, home_open_total) = listing::home_open(site);
         Shared {
             site: serde_json::to_value(site_context).unwrap_or(Value::Null),
             config: serde_json::to_value(config_context).unwrap_or(Value::Null),
@@ -310,6 +316,8 @@ impl Shared {
             indexable: site.publication.is_indexable(),
             banner,
             banner_more,
+            home_open,
+            home_open_total,
             urls: site.urls.clone(),
             page_bytes: config.limits.page_bytes(),
             details: FxHashMap::default(),

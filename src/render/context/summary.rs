@@ -97,7 +97,7 @@ impl Shared {
     /// summary.
     pub(in crate::render) fn listed(
         &self,
-        page: &Page,
+        (index, page): (usize, &Page),
         summary: &str,
         tera: &Tera,
         theme: &Theme,
@@ -113,9 +113,9 @@ impl Shared {
         };
         super::insert(&mut ctx, "p", &every);
         let mut html = Vec::new();
-        let fragments = FRAGMENTS
-            .iter()
-            .filter(|f| f.wanted(page) && tera.get_template(f.template).is_ok());
+        let fragments = FRAGMENTS.iter().filter(|f| {
+            f.wanted(page, self.home_open.contains(&index)) && tera.get_template(f.template).is_ok()
+        });
         for fragment in fragments {
             let what = format!(
                 "the list fragment of {} that macro `{}` of `macros.html` renders",

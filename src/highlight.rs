@@ -272,15 +272,14 @@ fn font_css(font: FontStyle) -> &'static str {
 }
 
 /// One colour mode of highlighted code: a syntect theme, its class prefix
-/// (`l` light, `d` dark), and the code background its colours must read on.
+/// (`l` light, `d` dark), and the palette it resolves colours to.
 struct Mode {
     name: &'static str,
     other: &'static str,
     prefix: char,
-    bg: Rgb,
     highlighter: Highlighter<'static>,
     /// The colours of the theme's rules other than its default, made to
-    /// reach [`MIN_CONTRAST`] on `bg`, each once, in the order its rules
+    /// reach [`MIN_CONTRAST`] on the mode's code background, each once, in the order its rules
     /// first name them: colour `i` is class `{prefix}{i}`. From the theme
     /// alone, so that a class means the same colour in every document,
     /// whatever renders first.
@@ -339,7 +338,6 @@ impl Mode {
             name,
             other,
             prefix,
-            bg,
             highlighter,
             palette,
             colours,

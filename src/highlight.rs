@@ -290,6 +290,18 @@ struct Mode {
     fonts: FontStyle,
 }
 
+/// The foreground the themes' own default is replaced with: text that no
+/// rule colours resolves to it and gets no class, so that it shows in the
+/// page's code colour (as it did with syntect's CSS, whose default rule
+/// matched no element), while a rule that names the theme's default colour
+/// still gets its class. Transparent: no opaque theme colour equals it.
+const UNSTYLED: Color = Color {
+    r: 0,
+    g: 0,
+    b: 0,
+    a: 0,
+};
+
 /// The two modes, loaded once per process (on [`preload`]'s thread
 /// usually: loading syntect's themes takes milliseconds).
 fn modes() -> &'static [Mode; 2] {
@@ -298,7 +310,11 @@ fn modes() -> &'static [Mode; 2] {
     MODES.get_or_init(|| {
         let themes = THEMES.get_or_init(|| {
             let mut set = ThemeSet::load_defaults();
-            let mut take = |name: &str| set.themes.remove(name).unwrap_or_default();
+            let mut take = |name: &str| {
+                let mut theme = set.themes.remove(name).unwrap_or_default();
+                theme.settings.foreground = Some(UNSTYLED);
+                theme
+            };
             [take("InspiredGitHub"), take("base16-ocean.dark")]
         });
         let [light, dark] = themes;
@@ -481,6 +497,24 @@ mod tests {
             plain,
             "<pre class=\"code\" data-lang=\"no-such-language\" tabindex=\"0\"><code>a &lt; b\n</code></pre>\n"
         );
+    }
+
+    /// Text no rule colours has no class (it shows in the page's code
+    /// colour), while a rule that names its theme's default colour keeps
+    /// its class: InspiredGitHub colours JSON values with its default.
+    #[test]
+    fn a_rule_naming_the_default_colour_keeps_its_class() {
+        let light = &modes()[0];
+        let default = ThemeSet::load_defaults().themes["InspiredGitHub"]
+            .settings
+            .foreground;
+        let default = default.map(|c| light.colours.iter().find(|&&(k, _)| k == c));
+        let Some(Some(&(_, i))) = default else {
+            panic!("InspiredGitHub's default colour is no rule's");
+        };
+        let html = render_block("{\"key\": \"value\"}\n", "json");
+        assert!(html.contains(&format!("<span class=\"l{i} d")), "{html}");
+        assert!(html.contains("<code>{<span class="), "{html}");
     }
 
     /// A block seen before comes from the cache, keyed by language and

@@ -1,5 +1,8 @@
 //! Code highlighting with syntect, as CSS classes (one generated stylesheet
-//! serves light and dark mode). The syntax set is loaded once per process,
+//! serves light and dark mode): each run of text is resolved in both
+//! themes and written as one flat span whose short classes name a palette
+//! colour and font style per mode (`l3 lb d7`). The syntax set and themes
+//! are loaded once per process,
 //! in the background while the content is read ([`preload`]), and each
 //! distinct block is highlighted once ([`Cache`]).
 
@@ -148,13 +151,12 @@ impl Run {
         if text.is_empty() {
             return;
         }
+        let look = Look::of(stack.as_slice());
         let blank = text.bytes().all(|b| b.is_ascii_whitespace());
-        if !(blank && !self.look.underline) {
-            let look = Look::of(stack.as_slice());
-            if look != self.look && !(blank && !look.underline) {
-                self.flush();
-                self.look = look;
-            }
+        let alike = look == self.look || blank && !look.underline && !self.look.underline;
+        if !alike {
+            self.flush();
+            self.look = look;
         }
         self.text.push_str(text);
     }

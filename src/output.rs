@@ -224,12 +224,14 @@ impl Sink {
     }
 }
 
-/// `bytes` gzip-compressed, at the default level 6 (level 9 saves under
-/// 1% on the index's files, and slows down on repetitive input).
+/// `bytes` gzip-compressed at level 1: at 10,000 documents it took 0.3 s
+/// less than the default level 6 (alternating builds) for an index of
+/// 24.7 MB instead of 17.4 (Pagefind's: 45 MB), each document file a
+/// third larger.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 3),
-        flate2::Compression::default(),
+        flate2::Compression::fast(),
     );
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(bytes);

@@ -576,6 +576,38 @@ fn a_compressed_output_file_is_scanned_as_its_plain_text() {
     );
 }
 
+/// A copied static file that is gzip-compressed (a log excerpt attached
+/// as `app.log.gz`) is scanned as the text it decompresses to.
+#[test]
+fn a_copied_gzip_file_is_scanned_as_its_plain_text() {
+    let key = aws_key_id(83);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let gz = dir.path().join("app.log.gz");
+    std::fs::write(&gz, gzipped(&format!("line one\nkey {key} here\n"))).expect("written");
+    let watch = Watch::default();
+    watch.copied("logs/app.log.gz", &gz);
+    let (spotted, unreadable) = watch.take();
+    assert!(unreadable.is_empty(), "{unreadable:?}");
+    assert_eq!(spotted.len(), 1, "{spotted:?}");
+    assert_eq!(
+        (spotted[0].secret.as_str(), spotted[0].location.line),
+        (key.as_str(), 2)
+    );
+    assert_eq!(spotted[0].location.file, gz);
+    // One that only starts like gzip is a copy like any other: its bytes
+    // (binary here, as compressed data is) are sniffed as written.
+    let mut damaged = vec![0x1f, 0x8b];
+    damaged.extend_from_slice(format!("not compressed: {key}\n").as_bytes());
+    std::fs::write(&gz, damaged).expect("written");
+    let watch = Watch::default();
+    watch.copied("logs/app.log.gz", &gz);
+    let (spotted, unreadable) = watch.take();
+    assert!(
+        spotted.is_empty() && unreadable.is_empty(),
+        "{spotted:?} {unreadable:?}"
+    );
+}
+
 #[test]
 fn a_damaged_gzip_file_is_scanned_as_written() {
     let key = aws_key_id(82);

@@ -79,7 +79,8 @@ impl Watch {
     }
 
     /// Scans a file copied to output path `path` from `source`, unless its
-    /// first bytes show it is binary. It is read in pieces.
+    /// first bytes show it is binary; a gzip-compressed one (`app.log.gz`)
+    /// as the text it decompresses to. It is read in pieces.
     pub fn copied(&self, path: &str, source: &Path) {
         if let Err(e) = self.try_copied(path, source) {
             if let Ok(mut list) = self.unreadable.lock() {
@@ -93,26 +94,43 @@ impl Watch {
         // Only the first bytes of a binary file are read.
         let mut head = [0u8; SNIFF];
         let n = read_full(&mut file, &mut head)?;
+        if head[..n].starts_with(&GZIP_MAGIC) {
+            let reader = std::io::BufReader::new(std::fs::File::open(source)?);
+            let plain = flate2::read::MultiGzDecoder::new(reader).take(GUNZIP_LIMIT);
+            let format = Format::of_path(path.strip_suffix(".gz").unwrap_or(path));
+            if self.scan_copied(plain, source, format).is_ok() {
+                return Ok(());
+            }
+            // Damaged: sniffed and scanned as written, as any other copy.
+        }
+        self.scan_copied((&head[..n]).chain(file), source, Format::of_path(path))
+    }
+
+    /// Scans what `reader` reads of the copy of `source`, unless its first
+    /// bytes are binary; what was read before an error is scanned.
+    fn scan_copied(
+        &self,
+        mut reader: impl Read,
+        source: &Path,
+        format: Format,
+    ) -> std::io::Result<()> {
+        let mut head = [0u8; SNIFF];
+        let n = read_full(&mut reader, &mut head)?;
         if is_binary(&head[..n]) {
             return Ok(());
         }
-        let mut scan = Piecewise::new(
-            self,
-            Origin::Copied,
-            source.to_path_buf(),
-            Format::of_path(path),
-        );
+        let mut scan = Piecewise::new(self, Origin::Copied, source.to_path_buf(), format);
         scan.push(&head[..n]);
         let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = read_full(&mut file, &mut buf)?;
-            if n == 0 {
-                break;
+        let read = loop {
+            match read_full(&mut reader, &mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => scan.push(&buf[..n]),
+                Err(e) => break Err(e),
             }
-            scan.push(&buf[..n]);
-        }
+        };
         scan.finish();
-        Ok(())
+        read
     }
 
     /// A file made piece by piece at output path `path`.
@@ -172,7 +190,7 @@ impl Watch {
 /// [`GUNZIP_LIMIT`]; `None` for bytes that are not gzip (or are damaged,
 /// or hold more: those are scanned as written).
 pub(super) fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
+    if !bytes.starts_with(&GZIP_MAGIC) {
         return None;
     }
     let mut plain = Vec::new();
@@ -181,7 +199,10 @@ pub(super) fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
     (plain.len() as u64 <= GUNZIP_LIMIT).then_some(plain)
 }
 
-/// The most a generated gzip file is decompressed to for its scan.
+/// The first bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The most a gzip file (generated or copied) is decompressed to for its scan.
 const GUNZIP_LIMIT: u64 = 1 << 30;
 
 /// Fills `buf` as far as the file goes; the number of bytes read.

@@ -658,8 +658,20 @@ fn heavy_a_hundred_thousand_tiny_documents_build() {
     }
     let out = s.path("public");
     assert_eq!(s.builds_into(&out).stats.documents, n);
-    let list = std::fs::read_to_string(out.join("notes/index.html")).unwrap();
-    assert_eq!(list.matches("href=\"/notes/n").count(), n);
+    // The list comes in pages of 50 (the default `pagination.per_page`),
+    // each document on exactly one of them.
+    let pages = n.div_ceil(50);
+    let mut listed = 0;
+    for k in 1..=pages {
+        let page = match k {
+            1 => out.join("notes/index.html"),
+            _ => out.join(format!("notes/page/{k}/index.html")),
+        };
+        let list = std::fs::read_to_string(&page).unwrap();
+        listed += list.matches("href=\"/notes/n").count();
+    }
+    assert_eq!(listed, n);
+    assert!(!out.join(format!("notes/page/{}", pages + 1)).exists());
     for i in [0, 4242, n - 1] {
         assert!(out.join(format!("notes/n{i}/index.html")).is_file());
     }

@@ -800,6 +800,34 @@ fn a_key_split_by_markdown_or_escaped_in_front_matter_is_found() {
     );
 }
 
+/// Every kind of copied file, gzip-compressed (an attachment, a file of
+/// `static/`), is scanned as the text it decompresses to: a key in a
+/// compressed log excerpt fails the build at its line, where the file
+/// would otherwise be published as opaque bytes.
+#[test]
+fn a_secret_in_a_compressed_copy_fails_the_build_at_its_line() {
+    use std::io::Write as _;
+    let key = aws_key(208);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(format!("GET /health 200\nauth with {key}\n").as_bytes())
+        .unwrap();
+    let gz = gz.finish().unwrap();
+    let guide = "---\ntitle: Guide\n---\nSee [the gateway log](evidence.txt.gz).\n";
+    for (path, extra) in [
+        (
+            "content/guides/evidence.txt.gz",
+            Some(("content/guides/guide.md", guide)),
+        ),
+        ("static/logs/app.log.gz", None),
+    ] {
+        let mut files = vec![(path, gz.clone())];
+        files.extend(extra.map(|(p, text)| (p, text.as_bytes().to_vec())));
+        let site = secret_site(&files);
+        let (file, line, _, text) = one_secret_error(site.root(), &key);
+        assert_eq!((file.as_str(), line), (path, 2), "{text}");
+    }
+}
+
 #[test]
 fn a_failed_secret_scan_writes_nothing() {
     let key = aws_key(207);

@@ -136,8 +136,9 @@ fn status_severity_and_updated_come_from_the_updates() {
         page.doc.meta.updated.map(|d| d.rfc3339()),
         Some("2026-11-03T10:00:00Z".into())
     );
-    let osv_like = text(&built, "api/incidents.json");
-    assert!(osv_like.contains("\"updated\": \"2026-11-03T10:00:00Z\""));
+    let api: serde_json::Value =
+        serde_json::from_str(&text(&built, "api/incidents.json")).expect("JSON");
+    assert_eq!(api["incidents"][0]["updated"], "2026-11-03T10:00:00Z");
 }
 
 /// The text of the output file `path`.

@@ -43,6 +43,18 @@ pub(crate) struct Strings {
 }
 
 impl Strings {
+    /// Strings of English made of `entries`, for tests.
+    #[cfg(test)]
+    pub(crate) fn of(entries: &[(&str, Entry)]) -> Strings {
+        Strings {
+            language: "en".into(),
+            entries: entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        }
+    }
+
     /// The entry of `key`, if the language has it.
     pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.get(key)

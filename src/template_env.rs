@@ -16,7 +16,10 @@
 //! starts, so `range(end=100000000)` took gigabytes without writing a byte,
 //! and nested loops over ranges multiply).
 
+mod literal_t;
+
 use crate::i18n::{Entry, Strings};
+pub(crate) use literal_t::resolve as resolve_literal_translations;
 use serde_json::Value;
 use std::cell::Cell;
 use std::collections::HashMap;

@@ -29,12 +29,15 @@ pub(crate) fn load_templates(
         diagnostics.extend(refused);
         return None;
     }
-    let templates: Vec<(&str, &str)> = theme
+    let resolved: Vec<_> = theme
         .templates
         .iter()
-        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .map(|t| {
+            let text = crate::template_env::resolve_literal_translations(&t.text, &theme.strings);
+            (t.name.as_str(), text)
+        })
         .collect();
-    let added = tera.add_raw_templates(templates);
+    let added = tera.add_raw_templates(resolved.iter().map(|(name, text)| (*name, text.as_ref())));
     diagnostics.take(added.map_err(|e| template_error(theme, &e)))?;
     let mut refused = crate::template_check::calls(theme, &tera);
     refused.extend(crate::template_check::translation_keys(theme, &tera));

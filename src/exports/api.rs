@@ -6,7 +6,7 @@
 use super::csaf;
 use crate::content::IncidentMeta;
 use crate::markdown::inline_text;
-use crate::output::{Output, Sink};
+use crate::output::Writer;
 use crate::site::{Bodies, Page, Site};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -17,7 +17,7 @@ pub(crate) const PATH: &str = "api/incidents.json";
 /// renamed or retyped); added fields keep the version.
 pub(crate) const VERSION: u32 = 1;
 
-pub(crate) fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output) {
+pub(crate) fn add(site: &Site, bodies: &Bodies, output: &mut Writer) {
     let mut incidents: Vec<(usize, &Page, &IncidentMeta)> = site.incidents().collect();
     // Newest first; the site path breaks ties, so the order never depends on
     // the order files were found in.
@@ -31,7 +31,7 @@ pub(crate) fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output
     // Written incident by incident (in parallel blocks): one JSON tree of
     // every incident took gigabytes at 100,000 documents. The text is what
     // `serde_json::to_string_pretty` makes of the whole object.
-    let mut text = sink.stream(PATH);
+    let mut text = output.sink().stream(PATH);
     text.push("{\n  \"base_url\": ");
     text.push(&pretty(&json!(site.urls.base_url()), ""));
     text.push(",\n  \"incidents\": [");

@@ -13,10 +13,41 @@ pub(crate) struct Interner {
     shards: Vec<Mutex<Shard>>,
 }
 
+/// One shard's strings, each stored once: end to end in `names`, found by
+/// hash through `ids` (places in `names`). A map from boxed strings beside
+/// a list of them held every string twice, each in an allocation of its
+/// own: 83 MiB for the 410,000 URLs (31 MiB of text) of 100,000 documents.
 #[derive(Default)]
 struct Shard {
-    ids: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    ids: hashbrown::HashTable<u32>,
+    names: Names,
+}
+
+/// Strings end to end: string `i` ends at `ends[i]` in `text`.
+#[derive(Default)]
+struct Names {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Names {
+    fn get(&self, place: usize) -> Option<&str> {
+        let end = *self.ends.get(place)? as usize;
+        let start = match place {
+            0 => 0,
+            _ => self.ends[place - 1] as usize,
+        };
+        self.text.get(start..end)
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
 }
 
 impl Default for Interner {
@@ -68,26 +99,32 @@ impl Interner {
         let Ok(mut table) = self.shards[shard].lock() else {
             return (u32::MAX, false);
         };
-        if let Some(&id) = table.ids.get(s) {
-            return (id, true);
+        let Shard { ids, names } = &mut *table;
+        let hash = |name: &str| FxBuildHasher.hash_one(name);
+        let id = |place: usize| ((place * SHARDS) | shard) as u32;
+        let found = ids.find(hash(s), |&place| names.get(place as usize) == Some(s));
+        if let Some(&place) = found {
+            return (id(place as usize), true);
         }
-        let id = ((table.names.len() * SHARDS) | shard) as u32;
-        table.names.push(s.into());
-        table.ids.insert(s.into(), id);
-        (id, false)
+        let place = names.len();
+        names.push(s);
+        ids.insert_unique(hash(s), place as u32, |&p| {
+            hash(names.get(p as usize).unwrap_or_default())
+        });
+        (id(place), false)
     }
 
     /// The strings by number, for reading once no thread adds any; the
     /// interner is left empty.
     pub(crate) fn take(&self) -> Table {
-        let shards: Vec<Vec<Box<str>>> = self
+        let shards: Vec<Names> = self
             .shards
             .iter()
             .map(|shard| {
                 shard
                     .lock()
                     .map(|mut t| {
-                        t.ids = FxHashMap::default();
+                        t.ids = hashbrown::HashTable::new();
                         std::mem::take(&mut t.names)
                     })
                     .unwrap_or_default()
@@ -107,7 +144,7 @@ impl Interner {
 
 /// An interner's strings, read-only.
 pub struct Table {
-    shards: Vec<Vec<Box<str>>>,
+    shards: Vec<Names>,
     /// Where each shard's strings start in [`Table::iter`] order.
     offsets: Vec<usize>,
 }
@@ -118,7 +155,7 @@ impl Table {
         self.shards
             .get(id % SHARDS)
             .and_then(|names| names.get(id / SHARDS))
-            .map_or("", |name| name)
+            .unwrap_or("")
     }
 
     /// The place of number `id` in [`Table::iter`] order (0, 1, …): numbers
@@ -133,15 +170,15 @@ impl Table {
     /// Every (number, string), shard by shard.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         self.shards.iter().enumerate().flat_map(|(shard, names)| {
-            names
-                .iter()
-                .enumerate()
-                .map(move |(i, name)| (((i * SHARDS) | shard) as u32, &**name))
+            (0..names.len()).map(move |i| {
+                let name = names.get(i).unwrap_or("");
+                (((i * SHARDS) | shard) as u32, name)
+            })
         })
     }
 
     pub fn len(&self) -> usize {
-        self.shards.iter().map(Vec::len).sum()
+        self.shards.iter().map(Names::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -108,7 +108,6 @@ fn time_index(entries: &[Entry], runs: usize) -> (Vec<Duration>, Output) {
     let mut times = Vec::with_capacity(runs);
     let mut output = Output::default();
     for _ in 0..runs.max(1) {
-        output = Output::default();
         let input = entries.to_vec();
         let sink = seckb::output::Sink::memory();
         let start = Instant::now();
@@ -121,7 +120,9 @@ fn time_index(entries: &[Entry], runs: usize) -> (Vec<Duration>, Output) {
                 seckb::search::Prepared::new(e, &terms, nearby, &sink, provisional)
             })
             .collect();
-        seckb::search::add(prepared, &terms, &sink, &mut output);
+        let mut writer = seckb::output::Writer::new(&sink);
+        seckb::search::add(prepared, &terms, &mut writer);
+        output = writer.finish();
         times.push(start.elapsed());
     }
     (times, output)

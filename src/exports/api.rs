@@ -6,7 +6,7 @@
 use super::csaf;
 use crate::content::IncidentMeta;
 use crate::markdown::inline_text;
-use crate::output::{Output, Sink};
+use crate::output::Writer;
 use crate::site::{Bodies, Page, Site};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -17,7 +17,7 @@ pub(crate) const PATH: &str = "api/incidents.json";
 /// renamed or retyped); added fields keep the version.
 pub(crate) const VERSION: u32 = 1;
 
-pub(crate) fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output) {
+pub(crate) fn add(site: &Site, bodies: &Bodies, output: &mut Writer) {
     let mut incidents: Vec<(usize, &Page, &IncidentMeta)> = site.incidents().collect();
     // Newest first; the site path breaks ties, so the order never depends on
     // the order files were found in.
@@ -32,7 +32,7 @@ pub(crate) fn add(site: &Site, bodies: &Bodies, sink: &Sink, output: &mut Output
     // every incident took gigabytes at 100,000 documents. Compact JSON, an
     // incident a line: a quarter smaller than indented JSON, and still read
     // (and diffed, and grepped) an incident at a time.
-    let mut text = sink.stream(PATH);
+    let mut text = output.sink().stream(PATH);
     text.push("{\"base_url\":");
     text.push(&compact(&json!(site.urls.base_url())));
     text.push(",\"incidents\":[");

@@ -6,7 +6,7 @@
 
 use crate::content::{Change, Date};
 use crate::markdown::inline_text;
-use crate::output::Output;
+use crate::output::Writer;
 use crate::site::Site;
 use serde_json::{json, Value};
 
@@ -15,7 +15,7 @@ pub(crate) const PATH: &str = "api/changes.json";
 /// Raised on any change a consumer could trip over; added fields keep it.
 pub(crate) const VERSION: u32 = 1;
 
-pub(crate) fn add(site: &Site, output: &mut Output) {
+pub(crate) fn add(site: &Site, output: &mut Writer) {
     // (date, site path, update index, entry): sorted newest first, the
     // path and the later update breaking ties, so the order never depends
     // on the order files were found in.
@@ -34,7 +34,7 @@ pub(crate) fn add(site: &Site, output: &mut Output) {
         "changes": changes.into_iter().map(|c| c.3).collect::<Vec<_>>(),
     });
     let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
-    output.insert_bytes(PATH, text.into_bytes());
+    output.put(PATH, text.into_bytes());
 }
 
 /// `{from, to}` of a change, or null when the update changed nothing of it.

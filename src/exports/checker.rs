@@ -8,7 +8,7 @@
 //! `Site` only (no draft, embargoed or above-ceiling incident).
 
 use crate::content::IncidentMeta;
-use crate::output::Output;
+use crate::output::Writer;
 use crate::site::{Page, Site};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -52,7 +52,7 @@ fn incident(page: &Page, inc: &IncidentMeta) -> Value {
 
 /// Adds `affected/packages.json` when the site has the page; compact, as
 /// the browser is its only reader and it grows with every incident.
-pub(crate) fn add(site: &Site, output: &mut Output) {
+pub(crate) fn add(site: &Site, output: &mut Writer) {
     if !has_page(site) {
         return;
     }
@@ -62,7 +62,7 @@ pub(crate) fn add(site: &Site, output: &mut Output) {
     });
     let mut text = serde_json::to_string(&data).unwrap_or_default();
     text.push('\n');
-    output.insert_bytes(DATA, text.into_bytes());
+    output.put(DATA, text.into_bytes());
 }
 
 /// What the page's template sees as `checker` (docs/templates.md).

@@ -10,7 +10,7 @@ use crate::content::{Change, Date, IncidentMeta, Status, Tlp};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::html::escape;
 use crate::markdown::inline_text;
-use crate::output::Output;
+use crate::output::Writer;
 use crate::site::{Bodies, Body, Page, Site};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -307,7 +307,7 @@ fn write_documents<'s>(
     site: &'s Site,
     bodies: &Bodies,
     csaf: &Csaf,
-    output: &mut Output,
+    output: &mut Writer,
     diagnostics: &mut Diagnostics,
 ) -> BTreeMap<String, (String, &'s Page)> {
     // Site path → (current_release_date, page), sorted by path.
@@ -347,7 +347,7 @@ fn write_documents<'s>(
             .to_string();
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
-        output.insert_bytes(path.clone(), text.into_bytes());
+        output.put(path.clone(), text.into_bytes());
         documents.insert(path, (current, page));
     }
     documents
@@ -385,7 +385,7 @@ pub(crate) fn add(
     site: &Site,
     bodies: &Bodies,
     csaf: &Csaf,
-    output: &mut Output,
+    output: &mut Writer,
     diagnostics: &mut Diagnostics,
 ) {
     let documents = write_documents(site, bodies, csaf, output, diagnostics);
@@ -395,7 +395,7 @@ pub(crate) fn add(
         index.push_str(&relative(path));
         index.push('\n');
     }
-    output.insert_bytes(format!("{DIR}index.txt"), index.into_bytes());
+    output.put(format!("{DIR}index.txt"), index.into_bytes());
 
     let mut changes: Vec<(&String, &String)> = documents.iter().map(|(p, (c, _))| (c, p)).collect();
     changes.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.1.cmp(b.1)));
@@ -403,9 +403,9 @@ pub(crate) fn add(
     for (current, path) in &changes {
         csv.push_str(&format!("\"{}\",\"{current}\"\n", relative(path)));
     }
-    output.insert_bytes(format!("{DIR}changes.csv"), csv.into_bytes());
+    output.put(format!("{DIR}changes.csv"), csv.into_bytes());
 
-    output.insert_bytes(
+    output.put(
         format!("{DIR}provider-metadata.json"),
         provider_metadata(site, csaf, changes.first().map(|(c, _)| c.as_str())).into_bytes(),
     );
@@ -435,13 +435,13 @@ pub(crate) fn add(
     ] {
         top.push((file.to_string(), what.to_string()));
     }
-    output.insert_bytes(
+    output.put(
         format!("{DIR}index.html"),
         listing(site, DIR, &top).into_bytes(),
     );
     for (year, files) in &years {
         let dir = format!("{DIR}{year}/");
-        output.insert_bytes(
+        output.put(
             format!("{dir}index.html"),
             listing(site, &dir, files).into_bytes(),
         );

@@ -12,8 +12,9 @@
 use super::xml_escape;
 use crate::content::{Change, Date, DocKind, IncidentMeta};
 use crate::markdown::inline_text;
-use crate::output::Output;
-use crate::site::{Bodies, Site};
+use crate::output::{Content, Writer};
+use crate::site::{Bodies, Site, Taxonomy, Term};
+use rayon::prelude::*;
 
 /// How many entries a feed carries: readers poll feeds, so they stay small.
 const FEED_ENTRIES: usize = 50;
@@ -135,19 +136,21 @@ struct Feed<'a> {
     bodied: Bodied,
 }
 
-pub(crate) fn add(site: &Site, bodies: &Bodies, output: &mut Output) {
+/// Hands every feed to the sink: the site's and the incidents', then the
+/// feed of each incident and of each term, many small ones made in
+/// parallel.
+pub(crate) fn add(site: &Site, bodies: &Bodies, output: &mut Writer) {
     let [all, incidents] = site_feeds(site);
-    let mut write = |feed: Feed, entries: &[Entry]| {
-        let xml = render(site, bodies, &feed, entries);
-        output.insert_bytes(feed.path, xml.into_bytes());
-    };
     let site_feed = Feed {
         path: "atom.xml".into(),
         home: "",
         title: site.config.title.clone(),
         bodied: Bodied::Yes,
     };
-    write(site_feed, &all);
+    output.put(
+        "atom.xml",
+        render(site, bodies, &site_feed, &all).into_bytes(),
+    );
     // The feed's web page is the incident list, where there is one.
     let home = if site.lists.iter().any(|l| l.path == "incidents/") {
         "incidents/"
@@ -160,18 +163,41 @@ pub(crate) fn add(site: &Site, bodies: &Bodies, output: &mut Output) {
         title: format!("{}: incidents", site.config.title),
         bodied: Bodied::Yes,
     };
-    write(incidents_feed, &incidents);
-    for (i, page, _) in site.incidents() {
-        let feed = Feed {
-            path: crate::site::feed_path(&page.doc.path),
-            home: &page.doc.path,
-            title: incident_feed_title(site, i),
-            bodied: Bodied::No,
-        };
-        write(feed, &newest(site, entries_of(site, [i])));
+    let xml = render(site, bodies, &incidents_feed, &incidents);
+    output.put(incidents_feed.path, xml.into_bytes());
+    let sink = output.sink();
+    let write = |feed: Feed, entries: &[Entry]| {
+        let content = sink.put(
+            &feed.path,
+            render(site, bodies, &feed, entries).into_bytes(),
+        );
+        (feed.path, content)
+    };
+    let of_incidents: Vec<usize> = site.incidents().map(|(i, _, _)| i).collect();
+    let made: Vec<(String, Content)> = of_incidents
+        .par_iter()
+        .map(|&i| {
+            let page = &site.pages[i];
+            let feed = Feed {
+                path: crate::site::feed_path(&page.doc.path),
+                home: &page.doc.path,
+                title: incident_feed_title(site, i),
+                bodied: Bodied::No,
+            };
+            write(feed, &newest(site, entries_of(site, [i])))
+        })
+        .collect();
+    for (path, content) in made {
+        output.insert(path, content);
     }
-    for tax in &site.taxonomies {
-        for term in &tax.terms {
+    let terms: Vec<(&Taxonomy, &Term)> = site
+        .taxonomies
+        .iter()
+        .flat_map(|tax| tax.terms.iter().map(move |term| (tax, term)))
+        .collect();
+    let made: Vec<(String, Content)> = terms
+        .par_iter()
+        .map(|&(tax, term)| {
             let path = tax.term_path(term);
             let feed = Feed {
                 path: crate::site::feed_path(&path),
@@ -182,8 +208,11 @@ pub(crate) fn add(site: &Site, bodies: &Bodies, output: &mut Output) {
             write(
                 feed,
                 &newest(site, entries_of(site, term.pages.iter().copied())),
-            );
-        }
+            )
+        })
+        .collect();
+    for (path, content) in made {
+        output.insert(path, content);
     }
 }
 

@@ -10,7 +10,7 @@
 //! `vendors/<slug>/`). Docs: docs/templates.md, "List data".
 
 use crate::content::Tlp;
-use crate::output::Output;
+use crate::output::Writer;
 use crate::site::paging::{chunk_manifest_path, chunk_path};
 use crate::site::{ListPage, Page, Site};
 use serde_json::{json, Value};
@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 const CHUNK_BYTES: usize = 256 * 1024;
 
 /// Adds the chunks and manifest of every list of incidents.
-pub(crate) fn add(site: &Site, output: &mut Output) {
+pub(crate) fn add(site: &Site, output: &mut Writer) {
     for list in &site.lists {
         if list.section.kind == crate::content::Kind::Incident {
             add_list(site, list, output);
@@ -31,7 +31,7 @@ pub(crate) fn add(site: &Site, output: &mut Output) {
 }
 
 /// The chunks of `list`, then its manifest.
-fn add_list(site: &Site, list: &ListPage, output: &mut Output) {
+fn add_list(site: &Site, list: &ListPage, output: &mut Writer) {
     let mut chunks = 0;
     let mut chunk = String::from("[");
     for &i in &list.pages {
@@ -44,18 +44,18 @@ fn add_list(site: &Site, list: &ListPage, output: &mut Output) {
         chunk.push_str(&entry.to_string());
         if chunk.len() >= CHUNK_BYTES {
             chunk.push(']');
-            output.insert_bytes(chunk_path(&list.path, chunks), chunk.into_bytes());
+            output.put(chunk_path(&list.path, chunks), chunk.into_bytes());
             chunks += 1;
             chunk = String::from("[");
         }
     }
     if chunk.len() > 1 || chunks == 0 {
         chunk.push(']');
-        output.insert_bytes(chunk_path(&list.path, chunks), chunk.into_bytes());
+        output.put(chunk_path(&list.path, chunks), chunk.into_bytes());
         chunks += 1;
     }
     let manifest = json!({"total": list.pages.len(), "chunks": chunks});
-    output.insert_bytes(
+    output.put(
         chunk_manifest_path(&list.path),
         manifest.to_string().into_bytes(),
     );

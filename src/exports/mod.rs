@@ -14,7 +14,7 @@ pub(crate) mod lists;
 pub(crate) mod security_txt;
 
 use crate::diagnostics::Diagnostics;
-use crate::output::Output;
+use crate::output::Writer;
 use crate::site::{Bodies, Site};
 
 /// Escapes text for XML element content and attribute values.
@@ -48,34 +48,34 @@ pub(crate) fn printed_bodies(site: &Site) -> std::collections::HashSet<usize> {
     pages
 }
 
-/// Adds every non-page output to `output`. Returns what the exports found:
+/// Makes every non-page output, each file handed to the sink as it is made
+/// (`output`). Returns what the exports found:
 /// warnings (security.txt `Expires` against the build clock `now`) and errors
 /// (two incidents sharing one CSAF file name).
 pub(crate) fn add_all(
     site: &Site,
     bodies: &Bodies,
     search: (Vec<crate::search::Prepared>, &crate::search::Tables),
-    sink: &crate::output::Sink,
-    output: &mut Output,
+    output: &mut Writer,
     now: chrono::DateTime<chrono::Utc>,
     diagnostics: &mut Diagnostics,
 ) {
-    output.insert_bytes(
+    output.put(
         "syntax.css",
         crate::highlight::stylesheet().as_bytes().to_vec(),
     );
-    output.insert_bytes(".nojekyll", Vec::new());
+    output.put(".nojekyll", Vec::new());
     if let Some(cname) = &site.config.cname {
-        output.insert_bytes("CNAME", format!("{}\n", cname.trim()).into_bytes());
+        output.put("CNAME", format!("{}\n", cname.trim()).into_bytes());
     }
-    output.insert_bytes("robots.txt", robots(site).into_bytes());
+    output.put("robots.txt", robots(site).into_bytes());
     for (path, xml) in sitemaps(site) {
-        output.insert_bytes(path, xml.into_bytes());
+        output.put(path, xml.into_bytes());
     }
     feeds::add(site, bodies, output);
     lists::add(site, output);
-    crate::search::add(search.0, search.1, sink, output);
-    api::add(site, bodies, sink, output);
+    crate::search::add(search.0, search.1, output);
+    api::add(site, bodies, output);
     changes::add(site, output);
     crate::osv::add(site, bodies, output, diagnostics);
     checker::add(site, output);

@@ -6,7 +6,7 @@
 use super::csaf;
 use crate::config::SecurityTxt;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
-use crate::output::Output;
+use crate::output::Writer;
 use crate::site::Site;
 use chrono::{DateTime, Utc};
 
@@ -18,7 +18,7 @@ const MAX_AHEAD_DAYS: i64 = 365;
 pub(crate) fn add(
     site: &Site,
     txt: &SecurityTxt,
-    output: &mut Output,
+    output: &mut Writer,
     now: DateTime<Utc>,
     diagnostics: &mut Diagnostics,
 ) {
@@ -47,7 +47,7 @@ pub(crate) fn add(
             );
         }
     }
-    output.insert_bytes(PATH, text(site, txt, expires.ok()).into_bytes());
+    output.put(PATH, text(site, txt, expires.ok()).into_bytes());
 }
 
 /// The file itself. Values were checked for line breaks when seckb.yaml was loaded.

@@ -10,7 +10,7 @@ pub mod import;
 
 use crate::content::IncidentMeta;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
-use crate::output::Output;
+use crate::output::Writer;
 use crate::site::{Bodies, Body, Page, Site};
 use regex::Regex;
 use serde_json::{json, Value};
@@ -177,7 +177,7 @@ fn details(site: &Site, page: &Page, body: Option<&Body>) -> String {
 /// Adds a record per published incident that names a package, and
 /// `osv/index.json` listing them (`[{id, modified}]`, by id), when there is
 /// one. Two incidents whose ids give one file name are an error.
-pub fn add(site: &Site, bodies: &Bodies, output: &mut Output, diagnostics: &mut Diagnostics) {
+pub fn add(site: &Site, bodies: &Bodies, output: &mut Writer, diagnostics: &mut Diagnostics) {
     let mut records: BTreeMap<String, (String, Value)> = BTreeMap::new();
     let mut owners: BTreeMap<String, &Page> = BTreeMap::new();
     let mut incidents: Vec<(usize, &Page, &IncidentMeta)> =
@@ -218,12 +218,12 @@ pub fn add(site: &Site, bodies: &Bodies, output: &mut Output, diagnostics: &mut 
         index.push(json!({ "id": id, "modified": value["modified"] }));
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
-        output.insert_bytes(path, text.into_bytes());
+        output.put(path, text.into_bytes());
     }
     index.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
     let mut text = serde_json::to_string_pretty(&Value::Array(index)).unwrap_or_default();
     text.push('\n');
-    output.insert_bytes(format!("{DIR}index.json"), text.into_bytes());
+    output.put(format!("{DIR}index.json"), text.into_bytes());
 }
 
 #[cfg(test)]

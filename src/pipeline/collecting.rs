@@ -65,7 +65,7 @@ pub(super) fn collect(
     found.extend(replaced.into_iter().map(|(_, d)| d));
     // The copied files are scanned for secrets (and the built-in ones
     // written) before the pages join them: pages were scanned as they were
-    // made, and the exports as they were drained.
+    // made, and the exports as they were written ([`crate::output::Writer`]).
     sink.drain(&mut output);
     for (path, content) in pages {
         output.insert(path, content);

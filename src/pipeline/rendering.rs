@@ -8,7 +8,7 @@
 use super::{BuildOptions, Timer};
 use crate::diagnostics::Diagnostics;
 use crate::linkcheck::PageLinks;
-use crate::output::{Content, Output, Sink};
+use crate::output::{Content, Output, Sink, Writer};
 use crate::site::{Bodies, Site};
 use crate::theme::Theme;
 use crate::{exports, render};
@@ -32,6 +32,26 @@ struct DocumentPass {
     search_entries: Vec<crate::search::Prepared>,
     listed: Vec<render::Fragments>,
     bodies: Bodies,
+}
+
+/// How many documents the document pass renders before it sorts what
+/// they leave into [`DocumentPass`].
+const DOCUMENTS_AT_ONCE: usize = 4096;
+
+impl DocumentPass {
+    /// Keeps what lists, exports and the link check need of the document
+    /// `site.pages[index]`; what its Markdown reported goes to `found`.
+    fn take(&mut self, index: usize, done: render::DocumentDone, found: &mut Diagnostics) {
+        self.bodies.summaries.push(done.summary);
+        if let Some(body) = done.kept {
+            self.bodies.kept.insert(index, *body);
+        }
+        self.search_entries.extend(done.entries);
+        self.listed.push(done.listed);
+        found.append(done.diagnostics);
+        self.pages.push((done.file.path, done.file.content));
+        self.page_links.push(done.file.links);
+    }
 }
 
 /// What the scheduler renders with.
@@ -110,7 +130,11 @@ impl Renderer<'_> {
     }
 
     /// The document pass: every page rendered and emitted, and what it
-    /// leaves for later stages.
+    /// leaves for later stages; `None` when a page failed (each distinct
+    /// error is in `found`, as [`Diagnostics::gather`] reports them).
+    /// Pages are rendered [`DOCUMENTS_AT_ONCE`] at a time, so the results
+    /// of a few thousand documents are alive at once beside what they
+    /// leave, not every document's twice over.
     fn document_pass(
         &self,
         site: &Site,
@@ -119,40 +143,44 @@ impl Renderer<'_> {
         printed: &std::collections::HashSet<usize>,
         found: &mut Diagnostics,
     ) -> Option<DocumentPass> {
-        let documents = render::render_documents(
-            &self.options.root,
-            site,
-            self.tera,
-            self.theme,
-            shared,
-            emit,
-            printed,
-        );
-        let documents = found.gather(documents)?;
-        let mut pages: Vec<(String, Content)> = Vec::with_capacity(documents.len());
-        let mut page_links = Vec::with_capacity(documents.len());
-        let mut search_entries = Vec::with_capacity(documents.len());
-        let mut listed = Vec::with_capacity(documents.len());
-        let mut bodies = Bodies {
-            summaries: Vec::with_capacity(documents.len()),
-            kept: Vec::with_capacity(documents.len()),
+        let count = site.pages.len();
+        let mut pass = DocumentPass {
+            pages: Vec::with_capacity(count),
+            page_links: Vec::with_capacity(count),
+            search_entries: Vec::with_capacity(count),
+            listed: Vec::with_capacity(count),
+            bodies: Bodies {
+                summaries: Vec::with_capacity(count),
+                kept: Default::default(),
+            },
         };
-        for done in documents {
-            bodies.summaries.push(done.summary);
-            bodies.kept.push(done.kept);
-            search_entries.extend(done.entries);
-            listed.push(done.listed);
-            found.append(done.diagnostics);
-            pages.push((done.file.path, done.file.content));
-            page_links.push(done.file.links);
+        let mut errors: Vec<crate::diagnostics::Diagnostic> = Vec::new();
+        let mut reported = Diagnostics::new();
+        for start in (0..count).step_by(DOCUMENTS_AT_ONCE) {
+            let pages = start..count.min(start + DOCUMENTS_AT_ONCE);
+            let documents = render::render_documents(
+                &self.options.root,
+                (site, pages),
+                self.tera,
+                self.theme,
+                shared,
+                emit,
+                printed,
+            );
+            for (index, result) in (start..).zip(documents) {
+                match result {
+                    Ok(done) => pass.take(index, done, &mut reported),
+                    Err(d) if !errors.contains(&d) => errors.push(d),
+                    Err(_) => {}
+                }
+            }
         }
-        Some(DocumentPass {
-            pages,
-            page_links,
-            search_entries,
-            listed,
-            bodies,
-        })
+        if !errors.is_empty() {
+            found.extend(errors);
+            return None;
+        }
+        found.append(reported);
+        Some(pass)
     }
 
     /// The list pages beside the exports (each list page holds at most a
@@ -177,12 +205,11 @@ impl Renderer<'_> {
         let (lists, (exports, d)) = rayon::join(
             || render::render_lists(jobs, emit),
             || {
-                let mut exports = Output::default();
+                let mut exports = Writer::new(self.sink);
                 let mut d = Diagnostics::new();
                 let search = (search_entries, terms);
-                exports::add_all(site, bodies, search, self.sink, &mut exports, now, &mut d);
-                self.sink.drain(&mut exports);
-                (exports, d)
+                exports::add_all(site, bodies, search, &mut exports, now, &mut d);
+                (exports.finish(), d)
             },
         );
         (lists, exports, d)

@@ -70,8 +70,9 @@ pub(super) fn render_document(
 pub(crate) struct DocumentDone {
     pub file: Emitted,
     pub summary: String,
-    /// The body, for documents `keep` asked for.
-    pub kept: Option<Body>,
+    /// The body, for documents `keep` asked for (boxed: most have none,
+    /// and every document's result is alive at once).
+    pub kept: Option<Box<Body>>,
     /// Its search index entries.
     pub entries: Vec<crate::search::Prepared>,
     /// Its list fragments ([`Shared::set_listed`]).
@@ -83,17 +84,17 @@ pub(crate) struct DocumentDone {
 /// The document pass: renders each document's Markdown and page, emits the
 /// page, and keeps only what lists, exports and the link check need, so
 /// memory holds a few rendered bodies at a time, not one per document.
-/// One result per page, in page order ([`Diagnostics::gather`] them).
+/// One result per page of `pages` (indices of `site.pages`), in page order.
 pub(crate) fn render_documents(
     root: &std::path::Path,
-    site: &Site,
+    (site, pages): (&Site, std::ops::Range<usize>),
     tera: &Tera,
     theme: &Theme,
     shared: &Shared,
     emit: &Emit,
     keep: &std::collections::HashSet<usize>,
 ) -> Vec<Result<DocumentDone, Diagnostic>> {
-    (0..site.pages.len())
+    pages
         .into_par_iter()
         .with_min_len(16)
         .map_init(crate::search::NearbyTerms::default, |nearby, index| {
@@ -125,7 +126,7 @@ pub(crate) fn render_documents(
             Ok(DocumentDone {
                 file,
                 summary: body.summary.clone(),
-                kept: keep.contains(&index).then_some(body),
+                kept: keep.contains(&index).then(|| Box::new(body)),
                 entries,
                 listed,
                 diagnostics,

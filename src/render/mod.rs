@@ -13,7 +13,7 @@ mod lists;
 mod templates;
 
 pub(crate) use context::{Fragments, Shared};
-pub(crate) use documents::{render_document_page, render_documents};
+pub(crate) use documents::{render_document_page, render_documents, DocumentDone};
 pub(crate) use lists::{list_jobs, render_lists};
 pub(crate) use templates::load_templates;
 

@@ -10,7 +10,7 @@ pub mod format;
 pub mod index;
 pub mod tokenize;
 
-use crate::output::{Content, Output, Sink};
+use crate::output::{Content, Writer};
 use rayon::prelude::*;
 
 /// Where the index lives in the output.
@@ -18,13 +18,15 @@ pub const DIR: &str = "search";
 
 pub use index::{NearbyTerms, Prepared, Tables};
 
-/// Builds the index of the entries the document pass prepared and adds its
-/// files under `search/`; the documents the sink spooled are gathered into
-/// their compressed files (scanned for secrets as their plain text there).
-pub fn add(prepared: Vec<Prepared>, tables: &Tables, sink: &Sink, output: &mut Output) {
+/// Builds the index of the entries the document pass prepared and hands
+/// its files (under `search/`) to the sink; the documents the sink spooled
+/// are gathered into their compressed files (scanned for secrets as their
+/// plain text there).
+pub fn add(prepared: Vec<Prepared>, tables: &Tables, output: &mut Writer) {
+    let sink = output.sink();
     let files = format::files(index::build(prepared, tables));
     for (path, bytes) in files.files {
-        output.insert_bytes(format!("{DIR}/{path}"), bytes);
+        output.put(format!("{DIR}/{path}"), bytes);
     }
     let gathered: Vec<(String, Content)> = files
         .chunks
@@ -64,6 +66,7 @@ pub fn add(prepared: Vec<Prepared>, tables: &Tables, sink: &Sink, output: &mut O
 mod tests {
     use super::*;
     use crate::content::Kind;
+    use crate::output::{Output, Sink};
 
     fn entry(url: &str, text: &str) -> entries::Entry {
         entries::Entry {
@@ -111,9 +114,9 @@ mod tests {
                 )
             })
             .collect();
-        let mut output = Output::default();
-        add(prepared, &tables, sink, &mut output);
-        output
+        let mut output = Writer::new(sink);
+        add(prepared, &tables, &mut output);
+        output.finish()
     }
 
     /// An AWS access key id made at run time (no key-shaped literal in the source).
